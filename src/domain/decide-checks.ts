@@ -1,0 +1,169 @@
+import { applied, type Decision, draft, noop, refused } from './decision.js';
+import type { Effect } from './effect.js';
+import { holdsRole, isPermitted, roleName } from './policy.js';
+import type { SystemEvent, UserEvent } from './rollout-event.js';
+import { CHECKS, type CheckName, type CheckState, goRecorded, type RolloutState } from './rollout-state.js';
+
+type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
+
+export function start(state: RolloutState | null, event: Event<'start'>, now: Date): Decision {
+  const { policy, actor } = event;
+  if (state?.status === 'active') {
+    return refused(
+      state,
+      'rollout_active',
+      `the ${state.phase} rollout ${state.rolloutId} is still active; see /mec status.`,
+    );
+  }
+  if (!isPermitted(policy, actor, 'start')) {
+    return refused(state, 'not_permitted', `<@${actor}> holds no role that may start a rollout.`);
+  }
+  const at = now.toISOString();
+  const pending: CheckState = { status: 'pending' };
+  const next: RolloutState = {
+    rolloutId: event.rolloutId,
+    phase: policy.phase,
+    policy,
+    status: 'active',
+    startedBy: actor,
+    startedAt: at,
+    checks: {
+      preflight: { status: 'running', startedAt: at },
+      backup: pending,
+      rehearsal: pending,
+      smoke: pending,
+    },
+    goNoGo: {},
+    approvals: {},
+    trafficPct: 0,
+    cursor: 0,
+    gates: {},
+    rollbackCount: 0,
+  };
+  return applied(
+    next,
+    'rollout_started',
+    `${policy.phase} rollout started; pre-flight validation is running.`,
+    [{ kind: 'run_check', check: 'preflight' }],
+  );
+}
+
+/** Re-runs a check (after a failure, say). Later checks, and a go/no-go that rested on them, start over. */
+export function runCheck(state: RolloutState, event: Event<'run_check'>, now: Date): Decision {
+  const { actor, check } = event;
+  if (!isPermitted(state.policy, actor, 'run_check')) {
+    return refused(state, 'not_permitted', `<@${actor}> holds no role that may run checks.`);
+  }
+  if (state.trafficPct > 0 || state.cursor > 0 || state.pendingRamp || state.rollback) {
+    return refused(state, 'traffic_moved', 'checks run before the first ramp; traffic has moved since.');
+  }
+  const earlier = CHECKS.slice(0, CHECKS.indexOf(check)).find(
+    (name) => state.checks[name].status !== 'passed',
+  );
+  if (earlier) {
+    return refused(state, 'checks_incomplete', `the ${earlier} check must pass before ${check}.`);
+  }
+  if (state.checks[check].status === 'running') {
+    return noop(state, 'duplicate', `${check} is already running.`);
+  }
+  const next = draft(state);
+  startCheck(next, check, now);
+  for (const later of CHECKS.slice(CHECKS.indexOf(check) + 1)) next.checks[later] = { status: 'pending' };
+  next.goNoGo = {};
+  return applied(next, 'check_started', `${check} started.`, [{ kind: 'run_check', check }]);
+}
+
+/** A check job reports its result. The next check starts by itself; a passed smoke asks for the go/no-go. */
+export function checkFinished(state: RolloutState, event: Event<'check_finished'>, now: Date): Decision {
+  const { check, passed, summary, ref } = event;
+  if (state.checks[check].status !== 'running') {
+    return noop(state, 'duplicate', `${check} is not running; this result was already taken.`);
+  }
+  const next = draft(state);
+  next.checks[check] = {
+    ...next.checks[check],
+    status: passed ? 'passed' : 'failed',
+    finishedAt: now.toISOString(),
+    summary,
+    ...(ref === undefined ? {} : { ref }),
+  };
+  if (!passed) {
+    return applied(
+      next,
+      'check_failed',
+      `${check} failed: ${summary}. Fix it and run /mec ${check === 'smoke' ? 'smoke' : 'preflight'} again.`,
+    );
+  }
+  const following = CHECKS[CHECKS.indexOf(check) + 1];
+  const effects: Effect[] = [];
+  if (following) {
+    startCheck(next, following, now);
+    effects.push({ kind: 'run_check', check: following });
+  } else {
+    effects.push({ kind: 'post_card', card: 'go_no_go' });
+  }
+  return applied(next, 'check_passed', `${check} passed: ${summary}.`, effects);
+}
+
+function startCheck(state: RolloutState, check: CheckName, now: Date): void {
+  const startedAt = now.toISOString();
+  state.checks[check] =
+    check === 'smoke'
+      ? { status: 'running', startedAt, endsAt: new Date(now.getTime() + state.policy.smokeMs).toISOString() }
+      : { status: 'running', startedAt };
+}
+
+/** The Governance Lead and SRE On-Call decide jointly: both "go" records the go, one "no-go" stops the rollout. */
+export function goNoGo(state: RolloutState, event: Event<'go_no_go'>, now: Date): Decision {
+  const { actor, roleId, go } = event;
+  const { policy } = state;
+  if (!policy.goNoGoRoleIds.includes(roleId)) {
+    return refused(state, 'unknown_role', `${roleName(policy, roleId)} does not take part in the go/no-go.`);
+  }
+  if (!holdsRole(policy, actor, roleId)) {
+    return refused(state, 'not_role_member', `<@${actor}> is not ${roleName(policy, roleId)}.`);
+  }
+  if (CHECKS.some((check) => state.checks[check].status !== 'passed')) {
+    return refused(state, 'smoke_not_passed', 'the go/no-go comes after a passed shadow smoke.');
+  }
+  if (state.trafficPct > 0 || state.cursor > 0 || state.pendingRamp) {
+    return refused(state, 'traffic_moved', 'the go/no-go was decided before the first ramp.');
+  }
+  const previous = state.goNoGo[roleId];
+  if (previous && previous.userId === actor && previous.go === go) {
+    return noop(state, 'duplicate', `${roleName(policy, roleId)} already said ${go ? 'go' : 'no-go'}.`);
+  }
+  const otherRole = Object.values(state.goNoGo).find(
+    (entry) => entry.userId === actor && entry.roleId !== roleId,
+  );
+  if (otherRole) {
+    return refused(
+      state,
+      'approver_not_distinct',
+      `<@${actor}> already decided as ${roleName(policy, otherRole.roleId)}; the go/no-go is joint, two people.`,
+    );
+  }
+  const next = draft(state);
+  const at = now.toISOString();
+  next.goNoGo[roleId] = { roleId, userId: actor, at, go, ...(event.reason ? { reason: event.reason } : {}) };
+  const detail = { roleId, go, ...(event.reason ? { reason: event.reason } : {}) };
+  if (!go) {
+    next.status = 'stopped';
+    next.ended = {
+      at,
+      reason: `no-go by ${roleName(policy, roleId)}${event.reason ? `: ${event.reason}` : ''}`,
+    };
+    return applied(
+      next,
+      'no_go_recorded',
+      `No-go from ${roleName(policy, roleId)}: the rollout is stopped.`,
+      [],
+      detail,
+    );
+  }
+  const effects: Effect[] = goRecorded(next) ? [{ kind: 'post_card', card: 'approvals' }] : [];
+  const message = goRecorded(next)
+    ? 'Joint go recorded; approvals are next.'
+    : `Go from ${roleName(policy, roleId)} recorded; waiting for the other half of the joint decision.`;
+  return applied(next, 'go_recorded', message, effects, detail);
+}

@@ -1,0 +1,227 @@
+import { applied, type Decision, draft, noop, refused } from './decision.js';
+import { describeInstant } from './describe-instant.js';
+import type { Effect } from './effect.js';
+import { isPermitted } from './policy.js';
+import { evaluateRampGates, firstHold, nextRampWeight } from './ramp-gates.js';
+import type { SystemEvent, UserEvent } from './rollout-event.js';
+import type { RolloutState } from './rollout-state.js';
+
+type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
+
+/** Accepts a ramp when every gate allows it; the traffic moves when the controller reports back. */
+export function ramp(state: RolloutState, event: Event<'ramp'>, now: Date): Decision {
+  const { actor, weightPct } = event;
+  const held = firstHold(evaluateRampGates(state, event, now));
+  if (held) {
+    return {
+      ...refused(
+        state,
+        held.reason,
+        `Ramp to ${weightPct}% refused by the ${held.gate} gate: ${held.message}`,
+      ),
+      gate: held.gate,
+    };
+  }
+  const next = draft(state);
+  next.pendingRamp = { weightPct, requestedBy: actor, requestedAt: now.toISOString() };
+  return applied(
+    next,
+    'ramp_accepted',
+    `Ramp to ${weightPct}% accepted; moving traffic.`,
+    [{ kind: 'set_traffic', weightPct }],
+    {
+      fromPct: state.trafficPct,
+      toPct: weightPct,
+    },
+  );
+}
+
+/** The traffic controller confirmed the new weight: the soak that follows the step starts now. */
+export function trafficApplied(state: RolloutState, event: Event<'traffic_applied'>, now: Date): Decision {
+  const { weightPct } = event;
+  if (state.pendingRamp?.weightPct !== weightPct) {
+    return noop(state, 'duplicate', `no ramp to ${weightPct}% is pending.`);
+  }
+  const { steps } = state.policy;
+  const rampIndex = steps.findIndex((step, index) => index >= state.cursor && step.kind === 'ramp');
+  const next = draft(state);
+  next.trafficPct = weightPct;
+  next.cursor = rampIndex + 1;
+  delete next.pendingRamp;
+  delete next.soak;
+  const following = steps[next.cursor];
+  if (following?.kind === 'soak') {
+    const endsAt = new Date(now.getTime() + following.soakMs).toISOString();
+    next.soak = {
+      stepIndex: next.cursor,
+      weightPct,
+      startedAt: now.toISOString(),
+      endsAt,
+      status: 'running',
+    };
+    return applied(
+      next,
+      'traffic_applied',
+      `Traffic at ${weightPct}%; soak ends ${describeInstant(new Date(endsAt), now)}.`,
+      [{ kind: 'end_soak_at', stepIndex: next.cursor, endsAt }],
+      { trafficPct: weightPct },
+    );
+  }
+  return advance(next, now, `Traffic at ${weightPct}%.`, 'traffic_applied');
+}
+
+/** The soak of a step ended. A clean soak advances the plan; a breached one holds it. */
+export function soakFinished(state: RolloutState, event: Event<'soak_finished'>, now: Date): Decision {
+  const { soak } = state;
+  if (soak?.status !== 'running' || soak.stepIndex !== event.stepIndex) {
+    return noop(state, 'duplicate', `no soak is running at step ${event.stepIndex}.`);
+  }
+  if (now.getTime() < Date.parse(soak.endsAt)) {
+    return noop(
+      state,
+      'soak_running',
+      `${soak.weightPct}% soak ends ${describeInstant(new Date(soak.endsAt), now)}.`,
+    );
+  }
+  const next = draft(state);
+  if (event.breached) {
+    next.soak = { ...soak, status: 'breached' };
+    return applied(
+      next,
+      'soak_breached_recorded',
+      `${soak.weightPct}% soak breached: ${event.summary}.`,
+      [],
+      {
+        summary: event.summary,
+      },
+    );
+  }
+  next.soak = { ...soak, status: 'passed' };
+  next.cursor = soak.stepIndex + 1;
+  return advance(next, now, `${soak.weightPct}% soak passed: ${event.summary}.`, 'soak_passed');
+}
+
+/** After a step ends: complete the rollout when the plan is done, or ramp on by itself with autoAdvance. */
+function advance(
+  next: RolloutState,
+  now: Date,
+  message: string,
+  reason: 'traffic_applied' | 'soak_passed',
+): Decision {
+  if (next.cursor >= next.policy.steps.length) {
+    next.status = 'complete';
+    next.ended = { at: now.toISOString(), reason: 'complete' };
+    return applied(next, 'rollout_complete', `${message} ${next.phase} is complete and certified.`, [
+      { kind: 'certify' },
+    ]);
+  }
+  return applied(next, reason, message, autoAdvanceEffects(next));
+}
+
+function autoAdvanceEffects(state: RolloutState): Effect[] {
+  const weightPct = nextRampWeight(state);
+  const ready =
+    state.policy.autoAdvance && !state.paused && !state.pendingRamp && state.soak?.status !== 'running';
+  return ready && weightPct !== undefined ? [{ kind: 'request_ramp', weightPct }] : [];
+}
+
+export function pause(state: RolloutState, event: Event<'pause'>, now: Date): Decision {
+  const { actor, reason } = event;
+  if (!isPermitted(state.policy, actor, 'pause')) {
+    return refused(state, 'not_permitted', `<@${actor}> holds no role that may pause.`);
+  }
+  if (state.paused) return noop(state, 'duplicate', `already paused by <@${state.paused.by}>.`);
+  const next = draft(state);
+  next.paused = { by: actor, at: now.toISOString(), ...(reason ? { reason } : {}) };
+  return applied(next, 'paused', 'Rollout paused: no ramp until /mec resume. Alarms and rollback still act.');
+}
+
+export function resume(state: RolloutState, event: Event<'resume'>): Decision {
+  const { actor } = event;
+  if (!isPermitted(state.policy, actor, 'resume')) {
+    return refused(state, 'not_permitted', `<@${actor}> holds no role that may resume.`);
+  }
+  if (!state.paused) return refused(state, 'not_paused', 'the rollout is not paused.');
+  const next = draft(state);
+  delete next.paused;
+  return applied(next, 'resumed', 'Rollout resumed.', autoAdvanceEffects(next));
+}
+
+/**
+ * Starts the one rollback: from a person or from a BLOCKER alarm. While one is under way, every further
+ * request is a duplicate, so traffic returns to shadow exactly once.
+ */
+export function rollbackRequested(state: RolloutState, actor: string, reason: string, now: Date): Decision {
+  if (state.rollback) return noop(state, 'rollback_in_progress', 'a rollback is already under way.');
+  const fromPct = Math.max(state.trafficPct, state.pendingRamp?.weightPct ?? 0);
+  if (fromPct === 0) return refused(state, 'nothing_to_roll_back', 'traffic is already at shadow (0%).');
+  const next = draft(state);
+  delete next.pendingRamp;
+  delete next.soak;
+  next.rollback = { requestedBy: actor, requestedAt: now.toISOString(), reason, fromPct };
+  return applied(
+    next,
+    'rollback_accepted',
+    `Rolling back from ${fromPct}% to shadow: ${reason}.`,
+    [{ kind: 'roll_back', fromPct, reason }],
+    { fromPct, reason },
+  );
+}
+
+export function rollbackRequestedByUser(
+  state: RolloutState,
+  actor: string,
+  reason: string,
+  now: Date,
+): Decision {
+  if (!isPermitted(state.policy, actor, 'rollback')) {
+    return refused(state, 'not_permitted', `<@${actor}> holds no role that may roll back.`);
+  }
+  return rollbackRequested(state, actor, reason.trim() || 'requested in Slack', now);
+}
+
+/** Traffic is back at shadow and the registry restored: void the approvals and lock further ramps. */
+export function rollbackFinished(
+  state: RolloutState,
+  event: Event<'rollback_finished'>,
+  now: Date,
+): Decision {
+  const { rollback } = state;
+  if (!rollback) return noop(state, 'duplicate', 'no rollback is under way.');
+  const next = draft(state);
+  const voided = Object.values(next.approvals).map(({ roleId, digest }) => ({ roleId, digest }));
+  next.trafficPct = 0;
+  next.cursor = 0;
+  next.approvals = {};
+  next.lock = { since: now.toISOString(), reason: rollback.reason };
+  next.rollbackCount += 1;
+  delete next.rollback;
+  delete next.soak;
+  return applied(
+    next,
+    'rollback_finished',
+    `Rolled back from ${rollback.fromPct}% to shadow: ${event.summary}. Ramps are locked until every role approves again.`,
+    [],
+    { fromPct: rollback.fromPct, reason: rollback.reason, voided },
+  );
+}
+
+export function abort(state: RolloutState, event: Event<'abort'>, now: Date): Decision {
+  const { actor } = event;
+  if (!isPermitted(state.policy, actor, 'abort')) {
+    return refused(state, 'not_permitted', `<@${actor}> holds no role that may abort.`);
+  }
+  const reason = event.reason.trim();
+  if (reason === '') return refused(state, 'reason_required', 'an abort needs a reason.');
+  if (state.trafficPct > 0 || state.pendingRamp || state.rollback) {
+    return refused(
+      state,
+      'abort_needs_rollback',
+      `traffic is at ${state.trafficPct}%; /mec rollback first, then abort.`,
+    );
+  }
+  const next = draft(state);
+  next.status = 'stopped';
+  next.ended = { at: now.toISOString(), reason: `aborted: ${reason}` };
+  return applied(next, 'aborted', `Rollout aborted: ${reason}.`);
+}

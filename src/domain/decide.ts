@@ -1,0 +1,82 @@
+import { approve, reject } from './decide-approvals.js';
+import { checkFinished, goNoGo, runCheck, start } from './decide-checks.js';
+import { alarm, gateOpened, gateResolved, overrideGate } from './decide-gates.js';
+import {
+  abort,
+  pause,
+  ramp,
+  resume,
+  rollbackFinished,
+  rollbackRequestedByUser,
+  soakFinished,
+  trafficApplied,
+} from './decide-traffic.js';
+import { type Decision, noop, recorded, refused } from './decision.js';
+import type { RolloutEvent } from './rollout-event.js';
+import type { RolloutState } from './rollout-state.js';
+
+/**
+ * The one transition function of a rollout. Pure: the same state, event and `now` always give the same
+ * decision, and the input state is never modified. Reports that arrive twice (a retried job, a double
+ * click) come back as `noop`, so re-running an event changes nothing.
+ */
+export function decide(state: RolloutState | null, event: RolloutEvent, now: Date): Decision {
+  if (event.type === 'start') return start(state, event, now);
+  if (state?.status !== 'active') return whenInactive(state, event);
+  switch (event.type) {
+    case 'run_check':
+      return runCheck(state, event, now);
+    case 'check_finished':
+      return checkFinished(state, event, now);
+    case 'go_no_go':
+      return goNoGo(state, event, now);
+    case 'approve':
+      return approve(state, event, now);
+    case 'reject':
+      return reject(state, event, now);
+    case 'ramp':
+      return ramp(state, event, now);
+    case 'traffic_applied':
+      return trafficApplied(state, event, now);
+    case 'soak_finished':
+      return soakFinished(state, event, now);
+    case 'pause':
+      return pause(state, event, now);
+    case 'resume':
+      return resume(state, event);
+    case 'rollback':
+      return rollbackRequestedByUser(state, event.actor, event.reason, now);
+    case 'rollback_finished':
+      return rollbackFinished(state, event, now);
+    case 'abort':
+      return abort(state, event, now);
+    case 'alarm':
+      return alarm(state, event, now);
+    case 'gate_opened':
+      return gateOpened(state, event, now);
+    case 'gate_resolved':
+      return gateResolved(state, event);
+    case 'override_gate':
+      return overrideGate(state, event);
+  }
+}
+
+function whenInactive(state: RolloutState | null, event: Exclude<RolloutEvent, { type: 'start' }>): Decision {
+  if (event.type === 'alarm') {
+    return recorded(
+      state,
+      'alarm_recorded',
+      `${event.severity} ${event.alarm} noted; no rollout is active.`,
+      {
+        alarm: event.alarm,
+        severity: event.severity,
+        firing: event.firing,
+        summary: event.summary,
+      },
+    );
+  }
+  const what = state ? `the ${state.phase} rollout is ${state.status}` : 'no rollout has been started';
+  if (!('actor' in event))
+    return noop(state, state ? 'rollout_not_active' : 'no_rollout', `${what}; ignored.`);
+  return refused(state, state ? 'rollout_not_active' : 'no_rollout', `${what}. Start one with /mec start.`);
+}

@@ -1,0 +1,15 @@
+import type { CheckName } from './rollout-state.js';
+
+/**
+ * Work a transition asks for. decide() only names it; adapters carry it out after the new state is
+ * stored, and report back with a SystemEvent. Every applied transition also re-renders the rollout,
+ * which is not listed here.
+ */
+export type Effect =
+  | { kind: 'run_check'; check: CheckName }
+  | { kind: 'set_traffic'; weightPct: number }
+  | { kind: 'end_soak_at'; stepIndex: number; endsAt: string }
+  | { kind: 'roll_back'; fromPct: number; reason: string }
+  | { kind: 'request_ramp'; weightPct: number }
+  | { kind: 'post_card'; card: 'go_no_go' | 'approvals' }
+  | { kind: 'certify' };

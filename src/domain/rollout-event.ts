@@ -1,0 +1,36 @@
+import type { RolloutPolicy } from './policy.js';
+import type { CheckName, OpenGate } from './rollout-state.js';
+
+/** Alarm severities and what each one does (PRODUCT.md, "Governance alarms"). */
+export type Severity = 'BLOCKER' | 'CRITICAL' | 'WARNING';
+
+/** Something a person asked for. `actor` is the Slack user id, taken from Slack's signed request. */
+export type UserEvent =
+  | { type: 'start'; actor: string; rolloutId: string; policy: RolloutPolicy }
+  | { type: 'run_check'; actor: string; check: CheckName }
+  | { type: 'go_no_go'; actor: string; roleId: string; go: boolean; reason?: string }
+  | { type: 'approve'; actor: string; roleId: string; artifactRoot: string }
+  | { type: 'reject'; actor: string; roleId: string; reason: string }
+  /** `artifactRoot` is the root of the artifact files as they are now, computed just before. */
+  | { type: 'ramp'; actor: string; weightPct: number; artifactRoot: string }
+  | { type: 'pause'; actor: string; reason?: string }
+  | { type: 'resume'; actor: string }
+  | { type: 'rollback'; actor: string; reason: string }
+  | { type: 'abort'; actor: string; reason: string }
+  | { type: 'override_gate'; actor: string; gateId: string; reason: string };
+
+/** Something the bot observed or finished: job results, alarms, integrity checks. */
+export type SystemEvent =
+  | { type: 'check_finished'; check: CheckName; passed: boolean; summary: string; ref?: string }
+  | { type: 'traffic_applied'; weightPct: number }
+  | { type: 'soak_finished'; stepIndex: number; breached: boolean; summary: string }
+  | { type: 'rollback_finished'; summary: string }
+  | { type: 'alarm'; alarm: string; severity: Severity; firing: boolean; summary: string }
+  | { type: 'gate_opened'; gateId: string; source: OpenGate['source']; summary: string }
+  | { type: 'gate_resolved'; gateId: string; summary: string };
+
+export type RolloutEvent = UserEvent | SystemEvent;
+
+export function actorOf(event: RolloutEvent, systemActor: string): string {
+  return 'actor' in event ? event.actor : systemActor;
+}

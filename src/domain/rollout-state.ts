@@ -1,0 +1,118 @@
+import type { RolloutPolicy } from './policy.js';
+
+/** The validation checks that run before any traffic moves, in the order they run. */
+export const CHECKS = ['preflight', 'backup', 'rehearsal', 'smoke'] as const;
+export type CheckName = (typeof CHECKS)[number];
+
+export interface CheckState {
+  status: 'pending' | 'running' | 'passed' | 'failed';
+  /** ISO-8601 UTC. */
+  startedAt?: string;
+  finishedAt?: string;
+  /** When a timed check (the smoke) is due to end. */
+  endsAt?: string;
+  summary?: string;
+  /** Where the check's evidence is, e.g. a release record or backup directory in the workspace. */
+  ref?: string;
+}
+
+export interface Approval {
+  roleId: string;
+  userId: string;
+  /** ISO-8601 UTC to the second with a `Z`: the form the digest commits to. */
+  signedAt: string;
+  artifactRoot: string;
+  digest: string;
+}
+
+export interface GoNoGo {
+  roleId: string;
+  userId: string;
+  at: string;
+  go: boolean;
+  reason?: string;
+}
+
+/** An open CRITICAL gate. Ramps are refused while any is open. */
+export interface OpenGate {
+  id: string;
+  source: 'alarm' | 'registry' | 'metrics_source';
+  openedAt: string;
+  summary: string;
+}
+
+export interface Soak {
+  /** Index of the soak step in the plan. */
+  stepIndex: number;
+  weightPct: number;
+  startedAt: string;
+  endsAt: string;
+  status: 'running' | 'passed' | 'breached';
+}
+
+export interface RolloutState {
+  rolloutId: string;
+  phase: string;
+  policy: RolloutPolicy;
+  status: 'active' | 'complete' | 'stopped';
+  startedBy: string;
+  startedAt: string;
+  ended?: { at: string; reason: string };
+  checks: Record<CheckName, CheckState>;
+  /** Go/no-go decisions by role id. */
+  goNoGo: Record<string, GoNoGo>;
+  /** Current approvals by role id. */
+  approvals: Record<string, Approval>;
+  rejection?: { roleId: string; userId: string; at: string; reason: string };
+  /** The weight `meta_prod` is known to serve, 0 = shadow. */
+  trafficPct: number;
+  /** Index of the next plan step to run. */
+  cursor: number;
+  /** A ramp that was accepted and is being applied. */
+  pendingRamp?: { weightPct: number; requestedBy: string; requestedAt: string };
+  soak?: Soak;
+  gates: Record<string, OpenGate>;
+  paused?: { by: string; at: string; reason?: string };
+  /** A rollback that was accepted and is being applied. */
+  rollback?: { requestedBy: string; requestedAt: string; reason: string; fromPct: number };
+  /** Set by a finished rollback; lifted when every approval has been given again. */
+  lock?: { since: string; reason: string };
+  rollbackCount: number;
+}
+
+/** Where a rollout stands, for people and for the ledger. Derived, never stored. */
+export type Stage =
+  | CheckName
+  | 'go_no_go'
+  | 'ready'
+  | 'ramping'
+  | 'rolling_back'
+  | 'locked'
+  | 'complete'
+  | 'stopped';
+
+export function stageOf(state: RolloutState): Stage {
+  if (state.status === 'complete') return 'complete';
+  if (state.status === 'stopped') return 'stopped';
+  if (state.rollback) return 'rolling_back';
+  if (state.lock) return 'locked';
+  const unfinished = CHECKS.find((check) => state.checks[check].status !== 'passed');
+  if (unfinished) return unfinished;
+  if (!goRecorded(state)) return 'go_no_go';
+  return state.trafficPct === 0 && !state.pendingRamp ? 'ready' : 'ramping';
+}
+
+export function goRecorded(state: RolloutState): boolean {
+  return state.policy.goNoGoRoleIds.every((roleId) => state.goNoGo[roleId]?.go === true);
+}
+
+/** The few values the ledger records before and after every transition. */
+export function ledgerSnapshot(state: RolloutState | null) {
+  if (!state) return null;
+  return {
+    rolloutId: state.rolloutId,
+    stage: stageOf(state),
+    status: state.status,
+    trafficPct: state.trafficPct,
+  };
+}

@@ -1,0 +1,130 @@
+import { expect } from 'vitest';
+import { decide } from '../../src/domain/decide.js';
+import type { Decision } from '../../src/domain/decision.js';
+import type { RolloutPolicy } from '../../src/domain/policy.js';
+import type { RolloutEvent } from '../../src/domain/rollout-event.js';
+import type { RolloutState } from '../../src/domain/rollout-state.js';
+
+export const U_GOV = 'U_GOV';
+export const U_SRE = 'U_SRE';
+export const U_SEC = 'U_SEC';
+export const U_PO = 'U_PO';
+export const U_RM = 'U_RM';
+export const U_SRE2 = 'U_SRE2';
+export const U_OUT = 'U_OUTSIDER';
+export const ROOT_A = 'a'.repeat(64);
+export const ROOT_B = 'b'.repeat(64);
+export const T0 = new Date('2025-10-21T13:00:00.000Z');
+
+const MINUTE = 60_000;
+
+/** The seed's M6 plan: 5 -> 25 -> 60 -> 100 with a 15-minute soak at each step, a 30-minute smoke. */
+export const POLICY: RolloutPolicy = {
+  phase: 'M6',
+  roles: [
+    { id: 'governance_lead', name: 'Governance Lead', userIds: [U_GOV] },
+    { id: 'sre_oncall', name: 'SRE On-Call', userIds: [U_SRE, U_SRE2] },
+    { id: 'security_officer', name: 'Security Officer', userIds: [U_SEC] },
+    { id: 'product_owner', name: 'Product Owner', userIds: [U_PO] },
+    { id: 'release_manager', name: 'Release Manager', userIds: [U_RM] },
+  ],
+  permissions: {
+    start: ['release_manager'],
+    run_check: ['release_manager'],
+    ramp: ['release_manager'],
+    pause: ['release_manager', 'sre_oncall'],
+    resume: ['release_manager', 'sre_oncall'],
+    rollback: ['release_manager', 'sre_oncall'],
+    abort: ['release_manager'],
+    override: ['governance_lead'],
+  },
+  approverRoleIds: ['governance_lead', 'sre_oncall', 'security_officer', 'product_owner'],
+  goNoGoRoleIds: ['governance_lead', 'sre_oncall'],
+  allowSelfApproval: false,
+  approvalTtlMs: 24 * 60 * MINUTE,
+  smokeMs: 30 * MINUTE,
+  steps: [
+    { kind: 'ramp', weightPct: 5 },
+    { kind: 'soak', soakMs: 15 * MINUTE },
+    { kind: 'ramp', weightPct: 25 },
+    { kind: 'soak', soakMs: 15 * MINUTE },
+    { kind: 'ramp', weightPct: 60 },
+    { kind: 'soak', soakMs: 15 * MINUTE },
+    { kind: 'ramp', weightPct: 100 },
+    { kind: 'soak', soakMs: 15 * MINUTE },
+  ],
+  autoAdvance: false,
+};
+
+export const minutes = (count: number) => new Date(T0.getTime() + count * MINUTE);
+
+/** Applies events in order, each at its own instant, and insists that every one is applied. */
+export function applyAll(
+  state: RolloutState | null,
+  steps: ReadonlyArray<readonly [RolloutEvent, Date]>,
+): RolloutState {
+  let current = state;
+  for (const [event, now] of steps) {
+    const decision = decide(current, event, now);
+    expect(decision, `${event.type} at ${now.toISOString()}: ${decision.message}`).toMatchObject({
+      outcome: 'applied',
+    });
+    current = decision.state;
+  }
+  if (!current) throw new Error('no state after applying events');
+  return current;
+}
+
+export function expectRefused(decision: Decision, reason: string): void {
+  expect(decision.outcome, decision.message).toBe('refused');
+  expect(decision.reason).toBe(reason);
+}
+
+export const startEvent = (policy: RolloutPolicy = POLICY): RolloutEvent => ({
+  type: 'start',
+  actor: U_RM,
+  rolloutId: 'R1',
+  policy,
+});
+
+/** A rollout whose pre-flight, backup, rehearsal and smoke passed at T0+31m. */
+export function smokedState(policy: RolloutPolicy = POLICY): RolloutState {
+  return applyAll(null, [
+    [startEvent(policy), T0],
+    [
+      { type: 'check_finished', check: 'preflight', passed: true, summary: 'all checks passed' },
+      minutes(0.5),
+    ],
+    [{ type: 'check_finished', check: 'backup', passed: true, summary: 'snapshot taken' }, minutes(0.6)],
+    [
+      { type: 'check_finished', check: 'rehearsal', passed: true, summary: 'restore would work' },
+      minutes(0.7),
+    ],
+    [{ type: 'check_finished', check: 'smoke', passed: true, summary: 'no alarm' }, minutes(31)],
+  ]);
+}
+
+/** A rollout ready for its first ramp at T0+35m: smoked, joint go, four approvals on ROOT_A. */
+export function readyState(policy: RolloutPolicy = POLICY): RolloutState {
+  return applyAll(smokedState(policy), [
+    [{ type: 'go_no_go', actor: U_GOV, roleId: 'governance_lead', go: true }, minutes(32)],
+    [{ type: 'go_no_go', actor: U_SRE, roleId: 'sre_oncall', go: true }, minutes(32)],
+    ...approvals(ROOT_A, minutes(33)),
+  ]);
+}
+
+export function approvals(artifactRoot: string, at: Date): Array<readonly [RolloutEvent, Date]> {
+  return [
+    [{ type: 'approve', actor: U_GOV, roleId: 'governance_lead', artifactRoot }, at],
+    [{ type: 'approve', actor: U_SRE, roleId: 'sre_oncall', artifactRoot }, at],
+    [{ type: 'approve', actor: U_SEC, roleId: 'security_officer', artifactRoot }, at],
+    [{ type: 'approve', actor: U_PO, roleId: 'product_owner', artifactRoot }, at],
+  ];
+}
+
+export const rampEvent = (weightPct: number, artifactRoot = ROOT_A, actor = U_RM): RolloutEvent => ({
+  type: 'ramp',
+  actor,
+  weightPct,
+  artifactRoot,
+});
