@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { configSchema, crossCheckConfig, type MecConfig } from './config-schema.js';
+import { crossCheckEnv, envSchema, type MecEnv } from './env-schema.js';
+
+export interface Settings {
+  env: MecEnv;
+  config: MecConfig;
+  /** Absolute path of the config file. */
+  configPath: string;
+  /** Absolute path of the release workspace. */
+  workspace: string;
+}
+
+export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
+
+/**
+ * Reads and validates the environment and the YAML config together, and reports every problem at once,
+ * each with where it is: `MEC_CONFIG plan.steps[2].ramp: …` or `env PORT: …`.
+ */
+export async function loadSettings(
+  rawEnv: Record<string, string | undefined>,
+  cwd = process.cwd(),
+): Promise<SettingsResult> {
+  const problems: string[] = [];
+  const env = envSchema.safeParse(rawEnv);
+  if (!env.success) problems.push(...describeIssues(env.error.issues, 'env '));
+  const envCrossIssues = crossCheckEnv(rawEnv);
+  problems.push(...describeIssues(envCrossIssues, 'env '));
+  const configPath = resolve(
+    cwd,
+    env.success ? env.data.MEC_CONFIG : rawEnv.MEC_CONFIG || 'examples/m6/mec.config.yml',
+  );
+  const config = await readConfig(configPath);
+  if (!config.ok) problems.push(...config.problems);
+  if (!env.success || envCrossIssues.length > 0 || !config.ok) return { ok: false, problems };
+  return {
+    ok: true,
+    settings: {
+      env: env.data,
+      config: config.config,
+      configPath,
+      workspace: resolve(cwd, env.data.MEC_WORKSPACE),
+    },
+  };
+}
+
+export async function readConfig(
+  path: string,
+): Promise<{ ok: true; config: MecConfig } | { ok: false; problems: string[] }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [
+        `MEC_CONFIG ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? error}); point MEC_CONFIG at the YAML config`,
+      ],
+    };
+  }
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      problems: document.errors.map((error) => `MEC_CONFIG ${path}: YAML ${error.message.split('\n')[0]}`),
+    };
+  }
+  const raw: unknown = document.toJS();
+  const parsed = configSchema.safeParse(raw);
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...crossCheckConfig(raw)];
+  if (!parsed.success || issues.length > 0)
+    return { ok: false, problems: describeIssues(issues, `MEC_CONFIG ${path} `) };
+  return { ok: true, config: parsed.data };
+}
+
+function describeIssues(
+  issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>,
+  prefix: string,
+): string[] {
+  return issues.map((issue) => `${prefix}${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (text, part) =>
+      typeof part === 'number' ? `${text}[${part}]` : text === '' ? String(part) : `${text}.${String(part)}`,
+    '',
+  );
+}
