@@ -1,0 +1,41 @@
+import type { Ledger } from '../../app/ports.js';
+import { canonicalJson } from '../../domain/canonical-json.js';
+import {
+  GENESIS_HASH,
+  type LedgerBody,
+  type LedgerEntry,
+  ledgerEntryHash,
+} from '../../domain/ledger-entry.js';
+
+/** The ledger in one process's memory: for domain-level tests and the contract suite's reference. */
+export class MemoryLedger implements Ledger {
+  readonly entries: LedgerEntry[] = [];
+
+  async append(body: LedgerBody): Promise<LedgerEntry> {
+    return this.appendNow(body);
+  }
+
+  /** Synchronous, so a store built on this ledger can commit state and entry in one step. */
+  appendNow(body: LedgerBody): LedgerEntry {
+    const last = this.entries.at(-1);
+    const seq = (last?.seq ?? 0) + 1;
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const entry = {
+      seq,
+      prevHash,
+      hash: ledgerEntryHash(seq, prevHash, canonicalJson(body)),
+      body: structuredClone(body),
+    };
+    this.entries.push(entry);
+    return structuredClone(entry);
+  }
+
+  async read(fromSeq = 1): Promise<LedgerEntry[]> {
+    return structuredClone(this.entries.filter((entry) => entry.seq >= fromSeq));
+  }
+
+  async head(): Promise<{ seq: number; hash: string }> {
+    const last = this.entries.at(-1);
+    return { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Every key of one deployment. The `{mec}` hash tag keeps them in one cluster slot, which the atomic
+ * commit script needs because it touches the rollout and the ledger together.
+ */
+export function redisKeys(prefix: string) {
+  const base = `${prefix}{mec}:`;
+  return {
+    rollout: (phase: string) => `${base}rollout:${phase}`,
+    ledgerEntries: `${base}ledger:entries`,
+    ledgerHead: `${base}ledger:head`,
+    registryRoot: `${base}registry:root`,
+  };
+}

@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+import type { Ledger } from '../../app/ports.js';
+import { canonicalJson } from '../../domain/canonical-json.js';
+import { GENESIS_HASH, type LedgerBody, type LedgerEntry } from '../../domain/ledger-entry.js';
+import { type CommitCommand, withCommitCommand } from './commit-script.js';
+import { redisKeys } from './redis-keys.js';
+
+const PAGE = 1_000;
+
+/** The ledger as a Redis list; appends go through the same atomic script as rollout commits. */
+export class RedisLedger implements Ledger {
+  readonly #redis: Redis & CommitCommand;
+  readonly #keys: ReturnType<typeof redisKeys>;
+
+  constructor(redis: Redis, prefix: string) {
+    this.#redis = withCommitCommand(redis);
+    this.#keys = redisKeys(prefix);
+  }
+
+  async append(body: LedgerBody): Promise<LedgerEntry> {
+    const reply = await this.#redis.mecCommit(
+      '',
+      this.#keys.ledgerEntries,
+      this.#keys.ledgerHead,
+      '',
+      '',
+      canonicalJson(body),
+    );
+    if (reply[0] !== 'committed') throw new Error('ledger append without a version check cannot conflict');
+    const [, , seq, prevHash, hash] = reply;
+    return { seq, prevHash, hash, body };
+  }
+
+  async read(fromSeq = 1): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    for (let start = Math.max(fromSeq, 1) - 1; ; start += PAGE) {
+      const page = await this.#redis.lrange(this.#keys.ledgerEntries, start, start + PAGE - 1);
+      for (const text of page) entries.push(JSON.parse(text) as LedgerEntry);
+      if (page.length < PAGE) return entries;
+    }
+  }
+
+  async head(): Promise<{ seq: number; hash: string }> {
+    const [seq, hash] = await this.#redis.hmget(this.#keys.ledgerHead, 'seq', 'hash');
+    return { seq: Number(seq ?? 0), hash: hash ?? GENESIS_HASH };
+  }
+}
