@@ -35,12 +35,20 @@ export interface Ledger {
   head(): Promise<{ seq: number; hash: string }>;
 }
 
-/** The registry root the bot last wrote, so that a hand edit shows as a different root. */
+/**
+ * The registry root the bot last wrote, so that a hand edit shows as a different root. Writes are
+ * serialised by a lease, and the root about to be written is kept until confirmed, so a crash
+ * between writing the file and confirming it is recognised, not mistaken for tampering.
+ */
 export interface RegistryRootRecord {
-  /** Root the bot last wrote and confirmed, and a root it was about to write (crash recovery). */
   get(): Promise<{ root: string | null; pendingRoot: string | null }>;
-  /** Claims the next write: succeeds only if the recorded root is still `expectedRoot`. */
+  /**
+   * Takes the writer lease and notes `nextRoot` as pending, if the confirmed root is still
+   * `expectedRoot` and no other writer holds the lease. False otherwise.
+   */
   begin(expectedRoot: string | null, nextRoot: string): Promise<boolean>;
-  /** Confirms that `root` is on disk. */
+  /** Records `root` as written and releases the lease. */
   confirm(root: string): Promise<void>;
+  /** Releases the lease after a write that failed. */
+  release(): Promise<void>;
 }

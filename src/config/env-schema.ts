@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
 // An empty variable counts as unset, so `FOO=` in a .env file does not pass as a value.
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess((value) => unsetIfEmpty(value) ?? fallback, schema);
 
 export const envSchema = z.object({
   SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-')),
@@ -10,23 +12,16 @@ export const envSchema = z.object({
   SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-')),
   SLACK_API_URL: optional(z.url({ protocol: /^https?$/ })),
   REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
-  PORT: z.preprocess(
-    (value) => (value === '' || value === undefined ? '3000' : value),
-    z.coerce.number().int().min(1).max(65_535),
-  ),
-  MEC_CONFIG: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.string().default('examples/m6/mec.config.yml'),
-  ),
-  MEC_WORKSPACE: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.string().default('examples/m6/workspace'),
-  ),
+  PORT: withDefault(z.coerce.number().int().min(1).max(65_535), '3000'),
+  MEC_CONFIG: withDefault(z.string(), 'examples/m6/mec.config.yml'),
+  MEC_WORKSPACE: withDefault(z.string(), 'examples/m6/workspace'),
   MEC_ALERT_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
-  MEC_ROLE: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.enum(['all', 'web', 'worker']).default('all'),
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  MEC_REDIS_PREFIX: withDefault(
+    z.string().regex(/^[A-Za-z0-9:_-]+$/, 'may hold letters, digits, ":", "_" and "-"'),
+    'mec:',
   ),
+  MEC_ROLE: withDefault(z.enum(['all', 'web', 'worker']), 'all'),
 });
 
 /** Which Slack credentials go together. Reads the raw environment, so it reports alongside field errors. */

@@ -114,5 +114,15 @@ export function describeStoreContract(name: string, make: () => StoreAdapters): 
       expect(await registryRoot.begin(null, 'r2')).toBe(false);
       expect(await registryRoot.begin('r1', 'r2')).toBe(true);
     });
+
+    it('lets one registry writer at a time hold the lease, until it confirms or releases', async () => {
+      const { registryRoot } = make();
+      expect(await registryRoot.begin(null, 'r1')).toBe(true);
+      expect(await registryRoot.begin(null, 'r1-other')).toBe(false);
+      await registryRoot.release();
+      expect(await registryRoot.begin(null, 'r1-other')).toBe(true);
+      await registryRoot.confirm('r1-other');
+      expect(await registryRoot.begin('r1-other', 'r2')).toBe(true);
+    });
   });
 }

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toSignedAt } from '../../domain/approval-digest.js';
+import { registryMerkleRoot } from '../../domain/merkle.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+export type Flags = Record<string, unknown>;
+
+export interface RegistryContent {
+  flags: Flags;
+  root: string;
+}
+
+/** Where registry snapshots go, relative to the workspace. */
+export const SNAPSHOT_DIR = 'meta/merkle';
+
+/**
+ * The feature registry (`meta/meta_flags.json`) as a file in the release workspace. Every write is
+ * atomic and leaves a snapshot `meta/merkle/meta_flags_<timestamp>_<root>.json` behind it.
+ */
+export class FileFlagRegistry {
+  readonly #workspace: string;
+  readonly #path: string;
+
+  constructor(workspace: string, relativePath: string) {
+    this.#workspace = workspace;
+    this.#path = join(workspace, relativePath);
+  }
+
+  async read(): Promise<RegistryContent> {
+    const text = await readFile(this.#path, 'utf8');
+    let flags: unknown;
+    try {
+      flags = JSON.parse(text);
+    } catch (error) {
+      throw new Error(
+        `${this.#path} is not valid JSON (${(error as Error).message}); restore it from ${SNAPSHOT_DIR}/`,
+      );
+    }
+    if (!flags || typeof flags !== 'object' || Array.isArray(flags)) {
+      throw new Error(`${this.#path} must hold a JSON object of flags`);
+    }
+    return { flags: flags as Flags, root: registryMerkleRoot(flags as Flags) };
+  }
+
+  /** Writes the flags and their snapshot; returns the new root and the snapshot's workspace path. */
+  async write(flags: Flags, now: Date): Promise<{ root: string; snapshot: string }> {
+    for (const key of Object.keys(flags)) {
+      if (key.includes('\0'))
+        throw new Error(`flag key ${JSON.stringify(key)} contains NUL, which the Merkle leaf format forbids`);
+    }
+    const root = registryMerkleRoot(flags);
+    const takenAt = toSignedAt(now);
+    const snapshot = `${SNAPSHOT_DIR}/meta_flags_${takenAt.replaceAll(':', '-')}_${root}.json`;
+    // The snapshot goes first: a crash between the two leaves a snapshot of a root that was never
+    // live, which is harmless, rather than a live root with no snapshot.
+    await writeFileAtomic(
+      join(this.#workspace, snapshot),
+      `${JSON.stringify({ root, takenAt, flags }, null, 2)}\n`,
+    );
+    await writeFileAtomic(this.#path, `${JSON.stringify(flags, null, 2)}\n`);
+    return { root, snapshot };
+  }
+}

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { type ArtifactDigest, artifactMerkleRoot } from '../../domain/merkle.js';
+
+/** SHA-256 of a file's bytes, streamed so a large artifact is never held in memory. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Digests the configured release artifacts and returns their Merkle root. A missing file is an error. */
+export async function artifactRootOf(
+  workspace: string,
+  files: readonly string[],
+): Promise<{ root: string; artifacts: ArtifactDigest[] }> {
+  const artifacts = await Promise.all(
+    files.map(async (path) => {
+      try {
+        return { path, sha256: await sha256File(join(workspace, path)) };
+      } catch (error) {
+        throw new Error(
+          `release artifact ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+        );
+      }
+    }),
+  );
+  return { root: artifactMerkleRoot(artifacts), artifacts };
+}

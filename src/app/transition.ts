@@ -1,0 +1,58 @@
+import { decide } from '../domain/decide.js';
+import type { Decision } from '../domain/decision.js';
+import type { LedgerEntry } from '../domain/ledger-entry.js';
+import type { RolloutEvent } from '../domain/rollout-event.js';
+import { ledgerBody } from './ledger-body.js';
+import type { RolloutStore } from './ports.js';
+
+export interface TransitionDeps {
+  store: RolloutStore;
+  now: () => Date;
+}
+
+export type TransitionResult =
+  | (Decision & { entry?: LedgerEntry; version: number })
+  | { outcome: 'conflict'; reason: 'conflict'; message: string; effects: []; version: number };
+
+export interface TransitionOptions {
+  /**
+   * How often to decide again when another process changed the rollout in between. Each retry
+   * decides on the fresh state, so a second identical request is then refused or a duplicate.
+   * Default 5.
+   */
+  attempts?: number;
+}
+
+/**
+ * Loads the rollout, decides, and commits the new state together with its ledger entry, checked
+ * against the version it decided on. On a conflict it decides again on the fresh state.
+ */
+export async function transition(
+  deps: TransitionDeps,
+  phase: string,
+  event: RolloutEvent,
+  options: TransitionOptions = {},
+): Promise<TransitionResult> {
+  const attempts = options.attempts ?? 5;
+  let version = 0;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const loaded = await deps.store.load(phase);
+    version = loaded.version;
+    const now = deps.now();
+    const decision = decide(loaded.state, event, now);
+    if (decision.outcome === 'noop') return { ...decision, version };
+    const next = decision.outcome === 'applied' ? decision.state : null;
+    const body = ledgerBody(phase, event, loaded.state, decision, now);
+    const committed = await deps.store.commit(phase, loaded.version, next, body);
+    if (committed.status === 'committed')
+      return { ...decision, entry: committed.entry, version: committed.version };
+    version = committed.version;
+  }
+  return {
+    outcome: 'conflict',
+    reason: 'conflict',
+    message: 'the rollout changed while this request was handled; look at /mec status and try again.',
+    effects: [],
+    version,
+  };
+}

@@ -1,0 +1,189 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Flags, SNAPSHOT_DIR } from '../adapters/files/file-flag-registry.js';
+import { MIRROR_PATH, mirroredEntries } from '../adapters/files/markdown-ledger-mirror.js';
+import { artifactRootOf } from '../adapters/files/workspace-artifacts.js';
+import { approvalDigest } from '../domain/approval-digest.js';
+import type { LedgerEntry } from '../domain/ledger-entry.js';
+import { registryMerkleRoot } from '../domain/merkle.js';
+import type { Approval } from '../domain/rollout-state.js';
+import { verifyLedger } from '../domain/verify-ledger.js';
+import type { Ledger, RegistryRootRecord, RolloutStore } from './ports.js';
+
+export interface VerifyDeps {
+  workspace: string;
+  phase: string;
+  artifactFiles: readonly string[];
+  registryPath: string;
+  ledger: Pick<Ledger, 'read'>;
+  store: Pick<RolloutStore, 'load'>;
+  rootRecord: Pick<RegistryRootRecord, 'get'>;
+}
+
+export interface VerifyCheck {
+  name:
+    | 'ledger chain'
+    | 'registry root'
+    | 'registry snapshot'
+    | 'artifact root'
+    | 'approval digests'
+    | 'ledger mirror';
+  ok: boolean;
+  detail: string;
+}
+
+/**
+ * Recomputes everything an auditor relies on, from the workspace files and Redis: the ledger's hash
+ * chain, the feature-registry root, the artifact root the approvals commit to, and every approval
+ * digest, in the ledger and in the current rollout.
+ */
+export async function verifyWorkspace(deps: VerifyDeps): Promise<{ ok: boolean; checks: VerifyCheck[] }> {
+  const entries = await deps.ledger.read();
+  const { state } = await deps.store.load(deps.phase);
+  const approvals = Object.values(state?.approvals ?? {});
+  const checks: VerifyCheck[] = [
+    checkChain(entries),
+    ...(await checkRegistry(deps, entries)),
+    await checkArtifacts(deps, approvals),
+    checkApprovals(deps.phase, entries, approvals),
+    await checkMirror(deps, entries),
+  ];
+  return { ok: checks.every((check) => check.ok), checks };
+}
+
+function checkChain(entries: LedgerEntry[]): VerifyCheck {
+  const verdict = verifyLedger(entries);
+  return verdict.ok
+    ? { name: 'ledger chain', ok: true, detail: `${verdict.entries} entries, head ${verdict.headHash}` }
+    : { name: 'ledger chain', ok: false, detail: `${verdict.message} (${verdict.problem})` };
+}
+
+async function checkRegistry(deps: VerifyDeps, entries: LedgerEntry[]): Promise<VerifyCheck[]> {
+  const flags = JSON.parse(await readFile(join(deps.workspace, deps.registryPath), 'utf8')) as Flags;
+  const fileRoot = registryMerkleRoot(flags);
+  const { root: recordedRoot } = await deps.rootRecord.get();
+  const lastRecorded = entries.findLast(
+    (entry) => entry.body.reason === 'registry_write' || entry.body.reason === 'registry_adopted',
+  );
+  const ledgerRoot = (lastRecorded?.body.after as { root?: string } | null)?.root ?? null;
+  const rootCheck: VerifyCheck =
+    recordedRoot !== null && fileRoot !== recordedRoot
+      ? {
+          name: 'registry root',
+          ok: false,
+          detail: `${deps.registryPath} has root ${fileRoot}, but the bot last wrote ${recordedRoot}: edited by hand`,
+        }
+      : ledgerRoot !== null && ledgerRoot !== fileRoot
+        ? {
+            name: 'registry root',
+            ok: false,
+            detail: `${deps.registryPath} has root ${fileRoot}, but ledger entry #${lastRecorded?.seq} recorded ${ledgerRoot}`,
+          }
+        : {
+            name: 'registry root',
+            ok: true,
+            detail: `${fileRoot}${recordedRoot === null ? ' (no write recorded yet)' : ''}`,
+          };
+  return [rootCheck, await checkSnapshot(deps, fileRoot)];
+}
+
+/** The newest snapshot must hold the flags its name's root commits to, and match the live file. */
+async function checkSnapshot(deps: VerifyDeps, fileRoot: string): Promise<VerifyCheck> {
+  const names = (await readdir(join(deps.workspace, SNAPSHOT_DIR)).catch(() => [] as string[]))
+    .filter((name) => /^meta_flags_.+_[0-9a-f]{64}\.json$/.test(name))
+    .sort();
+  const newest = names.at(-1);
+  if (!newest) return { name: 'registry snapshot', ok: true, detail: 'no snapshot taken yet' };
+  const namedRoot = newest.slice(-69, -5);
+  const content = JSON.parse(await readFile(join(deps.workspace, SNAPSHOT_DIR, newest), 'utf8')) as {
+    flags: Flags;
+  };
+  const contentRoot = registryMerkleRoot(content.flags);
+  if (contentRoot !== namedRoot) {
+    return {
+      name: 'registry snapshot',
+      ok: false,
+      detail: `${SNAPSHOT_DIR}/${newest} holds flags with root ${contentRoot}, not the root in its name`,
+    };
+  }
+  if (namedRoot !== fileRoot) {
+    return {
+      name: 'registry snapshot',
+      ok: false,
+      detail: `the newest snapshot ${newest} does not match ${deps.registryPath} (root ${fileRoot})`,
+    };
+  }
+  return { name: 'registry snapshot', ok: true, detail: `${SNAPSHOT_DIR}/${newest}` };
+}
+
+async function checkArtifacts(deps: VerifyDeps, approvals: readonly Approval[]): Promise<VerifyCheck> {
+  const { root } = await artifactRootOf(deps.workspace, deps.artifactFiles);
+  const bound = approvals.filter((approval) => approval.artifactRoot !== root);
+  if (bound.length > 0) {
+    const roles = bound.map((approval) => approval.roleId).join(', ');
+    return {
+      name: 'artifact root',
+      ok: false,
+      detail: `the artifacts now have root ${root}, but the approvals of ${roles} commit to ${bound[0]?.artifactRoot}: a file changed after approval`,
+    };
+  }
+  return { name: 'artifact root', ok: true, detail: root };
+}
+
+function checkApprovals(phase: string, entries: LedgerEntry[], approvals: readonly Approval[]): VerifyCheck {
+  let count = 0;
+  for (const entry of entries) {
+    if (entry.body.reason !== 'approval_recorded') continue;
+    const facts = (
+      entry.body.detail as {
+        facts?: { roleId: string; signedAt: string; artifactRoot: string; digest: string };
+      }
+    ).facts;
+    if (!facts)
+      return {
+        name: 'approval digests',
+        ok: false,
+        detail: `ledger entry #${entry.seq} records an approval without its commitment`,
+      };
+    count += 1;
+    if (approvalDigest({ phase: entry.body.phase, ...facts }) !== facts.digest) {
+      return {
+        name: 'approval digests',
+        ok: false,
+        detail: `ledger entry #${entry.seq}: the ${facts.roleId} digest does not match its parts`,
+      };
+    }
+  }
+  for (const approval of approvals) {
+    count += 1;
+    if (approvalDigest({ phase, ...approval }) !== approval.digest) {
+      return {
+        name: 'approval digests',
+        ok: false,
+        detail: `the current ${approval.roleId} approval's digest does not match its parts`,
+      };
+    }
+  }
+  return { name: 'approval digests', ok: true, detail: `${count} digests recomputed` };
+}
+
+async function checkMirror(deps: VerifyDeps, entries: LedgerEntry[]): Promise<VerifyCheck> {
+  const text = await readFile(join(deps.workspace, MIRROR_PATH), 'utf8').catch(() => undefined);
+  if (text === undefined)
+    return { name: 'ledger mirror', ok: true, detail: `${MIRROR_PATH} not written yet` };
+  for (const [index, mirrored] of mirroredEntries(text).entries()) {
+    const entry = entries[index];
+    if (entry?.seq !== mirrored.seq || entry.hash !== mirrored.hash) {
+      return {
+        name: 'ledger mirror',
+        ok: false,
+        detail: `${MIRROR_PATH} entry #${mirrored.seq} does not match the ledger`,
+      };
+    }
+  }
+  return {
+    name: 'ledger mirror',
+    ok: true,
+    detail: `${mirroredEntries(text).length} of ${entries.length} entries mirrored`,
+  };
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryLedger } from '../../src/adapters/memory/memory-ledger.js';
+import { MemoryRolloutStore } from '../../src/adapters/memory/memory-rollout-store.js';
+import { RedisLedger } from '../../src/adapters/redis/redis-ledger.js';
+import { RedisRolloutStore } from '../../src/adapters/redis/redis-rollout-store.js';
+import { transition } from '../../src/app/transition.js';
+import type { RolloutEvent } from '../../src/domain/rollout-event.js';
+import { verifyLedger } from '../../src/domain/verify-ledger.js';
+import {
+  minutes,
+  POLICY,
+  ROOT_A,
+  rampEvent,
+  T0,
+  U_GOV,
+  U_OUT,
+  U_PO,
+  U_RM,
+  U_SEC,
+  U_SRE,
+} from '../domain/fixtures.js';
+import { useTestRedis } from '../support/redis.js';
+
+const testRedis = useTestRedis();
+
+const toReady: RolloutEvent[] = [
+  { type: 'start', actor: U_RM, rolloutId: 'R1', policy: POLICY },
+  { type: 'check_finished', check: 'preflight', passed: true, summary: 'ok' },
+  { type: 'check_finished', check: 'backup', passed: true, summary: 'ok' },
+  { type: 'check_finished', check: 'rehearsal', passed: true, summary: 'ok' },
+  { type: 'check_finished', check: 'smoke', passed: true, summary: 'ok' },
+  { type: 'go_no_go', actor: U_GOV, roleId: 'governance_lead', go: true },
+  { type: 'go_no_go', actor: U_SRE, roleId: 'sre_oncall', go: true },
+  { type: 'approve', actor: U_GOV, roleId: 'governance_lead', artifactRoot: ROOT_A },
+  { type: 'approve', actor: U_SRE, roleId: 'sre_oncall', artifactRoot: ROOT_A },
+  { type: 'approve', actor: U_SEC, roleId: 'security_officer', artifactRoot: ROOT_A },
+  { type: 'approve', actor: U_PO, roleId: 'product_owner', artifactRoot: ROOT_A },
+];
+
+describe('transition', () => {
+  it('stores each applied decision with a ledger entry recording actor, action, before and after', async () => {
+    const ledger = new MemoryLedger();
+    const deps = { store: new MemoryRolloutStore(ledger), now: () => minutes(40) };
+    for (const event of toReady) expect((await transition(deps, 'M6', event)).outcome).toBe('applied');
+    const ramp = await transition(deps, 'M6', rampEvent(5));
+    expect(ramp).toMatchObject({ outcome: 'applied', effects: [{ kind: 'set_traffic', weightPct: 5 }] });
+    expect(ramp.outcome === 'applied' && ramp.entry?.body).toMatchObject({
+      actor: U_RM,
+      action: 'ramp',
+      outcome: 'applied',
+      reason: 'ramp_accepted',
+      before: { stage: 'ready', trafficPct: 0 },
+      after: { stage: 'ramping', trafficPct: 0 },
+      detail: { request: { weightPct: 5, artifactRoot: ROOT_A }, facts: { fromPct: 0, toPct: 5 } },
+    });
+  });
+
+  it('records a denied attempt with its actor and reason, and leaves the state as it was', async () => {
+    const ledger = new MemoryLedger();
+    const deps = { store: new MemoryRolloutStore(ledger), now: () => minutes(40) };
+    for (const event of toReady) await transition(deps, 'M6', event);
+    const before = await deps.store.load('M6');
+    const denied = await transition(deps, 'M6', rampEvent(5, ROOT_A, U_OUT));
+    expect(denied).toMatchObject({ outcome: 'refused', reason: 'not_permitted' });
+    expect(ledger.entries.at(-1)?.body).toMatchObject({
+      actor: U_OUT,
+      outcome: 'refused',
+      reason: 'not_permitted',
+      detail: { gate: 'permission' },
+    });
+    expect(await deps.store.load('M6')).toEqual(before);
+  });
+
+  it('records the digest of the policy a rollout starts under, not the policy itself', async () => {
+    const ledger = new MemoryLedger();
+    await transition(
+      { store: new MemoryRolloutStore(ledger), now: () => T0 },
+      'M6',
+      toReady[0] as RolloutEvent,
+    );
+    expect(ledger.entries[0]?.body.detail).toMatchObject({
+      request: { rolloutId: 'R1', policyDigest: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+  });
+
+  it('does not record a duplicate', async () => {
+    const ledger = new MemoryLedger();
+    const deps = { store: new MemoryRolloutStore(ledger), now: () => minutes(40) };
+    for (const event of toReady) await transition(deps, 'M6', event);
+    const count = ledger.entries.length;
+    expect((await transition(deps, 'M6', toReady.at(-1) as RolloutEvent)).outcome).toBe('noop');
+    expect(ledger.entries).toHaveLength(count);
+  });
+
+  describe('two processes ramping at once on Redis', () => {
+    async function readyOnRedis() {
+      const { prefix, connect } = testRedis();
+      const processes = [0, 1].map(() => ({
+        store: new RedisRolloutStore(connect(), prefix),
+        now: () => minutes(40),
+      }));
+      for (const event of toReady) await transition(processes[0] as (typeof processes)[0], 'M6', event);
+      return { processes, ledger: new RedisLedger(connect(), prefix) };
+    }
+
+    it('gives one of them a clear conflict when it may not decide again', async () => {
+      const { processes } = await readyOnRedis();
+      const results = await Promise.all(
+        processes.map((deps) => transition(deps, 'M6', rampEvent(5), { attempts: 1 })),
+      );
+      expect(results.map((result) => result.outcome).sort()).toEqual(['applied', 'conflict']);
+      expect(results.find((result) => result.outcome === 'conflict')?.message).toContain(
+        'the rollout changed',
+      );
+    });
+
+    it('accepts exactly one ramp, and refuses the other on the fresh state', async () => {
+      const { processes, ledger } = await readyOnRedis();
+      const results = await Promise.all(processes.map((deps) => transition(deps, 'M6', rampEvent(5))));
+      expect(results.map((result) => result.outcome).sort()).toEqual(['applied', 'refused']);
+      expect(results.find((result) => result.outcome === 'refused')?.reason).toBe('ramp_in_progress');
+      const entries = await ledger.read();
+      expect(verifyLedger(entries)).toMatchObject({ ok: true });
+      expect(entries.filter((entry) => entry.body.reason === 'ramp_accepted')).toHaveLength(1);
+    });
+  });
+});
