@@ -14,7 +14,8 @@ export const envSchema = z.object({
   REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
   PORT: withDefault(z.coerce.number().int().min(1).max(65_535), '3000'),
   MEC_CONFIG: withDefault(z.string(), 'examples/m6/mec.config.yml'),
-  MEC_WORKSPACE: withDefault(z.string(), 'examples/m6/workspace'),
+  /** The release workspace. Unset: the sandbox's own copy of the example, under .mec-sandbox/. */
+  MEC_WORKSPACE: optional(z.string()),
   MEC_ALERT_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   MEC_REDIS_PREFIX: withDefault(

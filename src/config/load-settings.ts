@@ -4,6 +4,11 @@ import { parseDocument } from 'yaml';
 import { configSchema, crossCheckConfig, type MecConfig } from './config-schema.js';
 import { crossCheckEnv, envSchema, type MecEnv } from './env-schema.js';
 
+/** Where the sandbox keeps its Redis data and its copy of the example workspace. */
+export const SANDBOX_DIR = '.mec-sandbox';
+export const SANDBOX_WORKSPACE = `${SANDBOX_DIR}/workspace`;
+export const EXAMPLE_WORKSPACE = 'examples/m6/workspace';
+
 export interface Settings {
   env: MecEnv;
   config: MecConfig;
@@ -11,6 +16,8 @@ export interface Settings {
   configPath: string;
   /** Absolute path of the release workspace. */
   workspace: string;
+  /** True when MEC_WORKSPACE is unset and the sandbox's copy of the example workspace is used. */
+  sandboxWorkspace: boolean;
 }
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
@@ -41,7 +48,8 @@ export async function loadSettings(
       env: env.data,
       config: config.config,
       configPath,
-      workspace: resolve(cwd, env.data.MEC_WORKSPACE),
+      workspace: resolve(cwd, env.data.MEC_WORKSPACE ?? SANDBOX_WORKSPACE),
+      sandboxWorkspace: env.data.MEC_WORKSPACE === undefined,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -29,6 +29,7 @@ const READY_TIMEOUT_MS = 10_000;
 export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
   const ownsDir = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'mec-redis-')));
+  await mkdir(dir, { recursive: true });
   // A port found free can be taken before redis binds it, so a failed start is retried on a new one.
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort());

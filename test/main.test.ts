@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, inject, it } from 'vitest';
+import { freePort } from '../src/infra/free-port.js';
+import { copyExampleWorkspace } from './support/workspace.js';
+
+const MAIN = resolve('src/main.ts');
+// tsx by absolute path, so the sandbox test can run main from a directory outside the project.
+const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
+const CONFIG = resolve('examples/m6/mec.config.yml');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startMain(env: Record<string, string>, cwd: string): Started {
+  const child = spawn('node', ['--import', TSX, MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(url: string, started: Started): Promise<Response> {
+  for (let i = 0; i < 200; i++) {
+    const response = await fetch(url).catch(() => undefined);
+    if (response) return response;
+    if (started.child.exitCode !== null) throw new Error(`main exited early:\n${started.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never answered:\n${started.output()}`);
+}
+
+describe('main', () => {
+  it('exits non-zero before anything starts when the config is bad, listing every problem', async () => {
+    const port = await freePort();
+    const started = startMain(
+      { PORT: String(port), MEC_CONFIG: '/nonexistent.yml', MEC_ROLE: 'both' },
+      process.cwd(),
+    );
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toContain('mec-bot did not start');
+    expect(started.output()).toContain('env MEC_ROLE');
+    expect(started.output()).toContain('MEC_CONFIG /nonexistent.yml: cannot be read');
+    expect(await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => 'refused')).toBe('refused');
+  });
+
+  it('serves /healthz and /readyz against REDIS_URL and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const started = startMain(
+      {
+        PORT: String(port),
+        MEC_CONFIG: CONFIG,
+        MEC_WORKSPACE: await copyExampleWorkspace(),
+        REDIS_URL: inject('redisUrl'),
+        MEC_REDIS_PREFIX: `test:main:${port}:`,
+      },
+      process.cwd(),
+    );
+    expect((await waitFor(`http://127.0.0.1:${port}/healthz`, started)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ok: true, detail: { redis: 'ok' } });
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+    expect(started.output()).toContain('"msg":"stopped"');
+  });
+
+  it('runs as a sandbox without REDIS_URL: its own redis-server, a copy of the example workspace', async () => {
+    const port = await freePort();
+    const cwd = await mkdtemp(join(tmpdir(), 'mec-sandbox-'));
+    const { cp } = await import('node:fs/promises');
+    await cp('examples', join(cwd, 'examples'), { recursive: true });
+    const started = startMain({ PORT: String(port), MEC_CONFIG: CONFIG }, cwd);
+    expect((await waitFor(`http://127.0.0.1:${port}/readyz`, started)).status).toBe(200);
+    const redisUrl = /"redisUrl":"(redis:\/\/[^"]+)"/.exec(started.output())?.[1];
+    expect(redisUrl).toBeDefined();
+    expect(started.output()).toContain('copied the example workspace for the sandbox');
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+    const redisPort = Number(new URL(redisUrl as string).port);
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(redisPort, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    probe.on('error', () => undefined);
+    await expect(probe.connect()).rejects.toThrow();
+    probe.disconnect();
+  });
+});
