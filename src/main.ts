@@ -21,7 +21,7 @@ if (!result.ok) {
   process.exit(1);
 }
 const { env, config, workspace, configPath, sandboxWorkspace } = result.settings;
-const logger = createLogger(process.env.LOG_LEVEL);
+const logger = createLogger(env.LOG_LEVEL);
 
 if (sandboxWorkspace && !(await stat(workspace).catch(() => undefined))) {
   // The sandbox works on its own copy, so the committed example is never changed by a demo.

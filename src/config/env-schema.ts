@@ -23,6 +23,7 @@ export const envSchema = z.object({
     'mec:',
   ),
   MEC_ROLE: withDefault(z.enum(['all', 'web', 'worker']), 'all'),
+  LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
 });
 
 /** Which Slack credentials go together. Reads the raw environment, so it reports alongside field errors. */

@@ -467,3 +467,11 @@ describe('decide: re-running an input changes nothing', () => {
     expect(state).toEqual(frozen);
   });
 });
+
+describe('reason codes', () => {
+  it('are all stable snake_case identifiers, each listed once', async () => {
+    const { REASONS } = await import('../../src/domain/reason.js');
+    for (const reason of REASONS) expect(reason).toMatch(/^[a-z]+(_[a-z]+)*$/);
+    expect(new Set(REASONS).size).toBe(REASONS.length);
+  });
+});
