@@ -1,4 +1,5 @@
 import { describeInstant } from './describe-instant.js';
+import { own } from './own.js';
 import { roleName } from './policy.js';
 import type { ReasonCode } from './reason.js';
 import type { Approval, RolloutState } from './rollout-state.js';
@@ -16,7 +17,7 @@ export function approvalStatus(
   artifactRoot: string,
   now: Date,
 ): ApprovalStatus {
-  const approval = state.approvals[roleId];
+  const approval = own(state.approvals, roleId);
   if (!approval) return 'missing';
   if (approval.artifactRoot !== artifactRoot) return 'stale_root';
   return approvalExpiresAt(state, approval).getTime() <= now.getTime() ? 'expired' : 'valid';
@@ -52,7 +53,7 @@ export function approvalsHold(state: RolloutState, artifactRoot: string, now: Da
   }
   const expired = byStatus('expired');
   if (expired.length > 0) {
-    const first = state.approvals[expired[0] as string] as Approval;
+    const first = own(state.approvals, expired[0] as string) as Approval;
     return {
       reason: 'approval_expired',
       message: `the approval of ${names(state, expired)} expired (${describeInstant(approvalExpiresAt(state, first), now)}); ask for it again.`,
@@ -62,7 +63,7 @@ export function approvalsHold(state: RolloutState, artifactRoot: string, now: Da
   if (missing.length > 0) {
     return { reason: 'approvals_missing', message: `waiting for the approval of ${names(state, missing)}.` };
   }
-  const signers = policy.approverRoleIds.map((roleId) => state.approvals[roleId]?.userId);
+  const signers = policy.approverRoleIds.map((roleId) => own(state.approvals, roleId)?.userId);
   const selfApproved = !policy.allowSelfApproval && signers.includes(state.startedBy);
   if (new Set(signers).size !== signers.length || selfApproved) {
     return {

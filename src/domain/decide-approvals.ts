@@ -1,6 +1,7 @@
 import { approvalDigest, toSignedAt } from './approval-digest.js';
 import { approvalStatus, approvalsHold } from './approvals.js';
 import { applied, type Decision, draft, noop, refused } from './decision.js';
+import { own } from './own.js';
 import { holdsRole, roleName } from './policy.js';
 import type { UserEvent } from './rollout-event.js';
 import type { RolloutState } from './rollout-state.js';
@@ -35,7 +36,7 @@ export function approve(state: RolloutState, event: Event<'approve'>, now: Date)
   if (!policy.allowSelfApproval && actor === state.startedBy) {
     return refused(state, 'self_approval', `<@${actor}> started this rollout and may not approve it too.`);
   }
-  const current = state.approvals[roleId];
+  const current = own(state.approvals, roleId);
   if (current?.userId === actor && approvalStatus(state, roleId, artifactRoot, now) === 'valid') {
     return noop(state, 'duplicate', `${roleName(policy, roleId)} already approved this artifact root.`);
   }
@@ -73,6 +74,14 @@ export function reject(state: RolloutState, event: Event<'reject'>, now: Date): 
   if (denied) return denied;
   const reason = event.reason.trim();
   if (reason === '') return refused(state, 'reason_required', 'a rejection needs a reason.');
+  const { rejection } = state;
+  if (rejection?.roleId === roleId && rejection.userId === actor && rejection.reason === reason) {
+    return noop(
+      state,
+      'duplicate',
+      `${roleName(state.policy, roleId)} already rejected the release for that reason.`,
+    );
+  }
   const next = draft(state);
   const voided = Object.values(next.approvals).map(({ roleId: voidedRole, digest }) => ({
     roleId: voidedRole,

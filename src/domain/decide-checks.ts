@@ -1,8 +1,17 @@
 import { applied, type Decision, draft, noop, refused } from './decision.js';
+import { describeInstant } from './describe-instant.js';
 import type { Effect } from './effect.js';
+import { own } from './own.js';
 import { holdsRole, isPermitted, roleName } from './policy.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
-import { CHECKS, type CheckName, type CheckState, goRecorded, type RolloutState } from './rollout-state.js';
+import {
+  CHECKS,
+  type CheckName,
+  type CheckState,
+  goRecorded,
+  nextAttemptId,
+  type RolloutState,
+} from './rollout-state.js';
 
 type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
 
@@ -15,10 +24,17 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
       `the ${state.phase} rollout ${state.rolloutId} is still active; see /mec status.`,
     );
   }
+  // A completed phase serves 100%; a new rollout would start from a traffic figure that is not true.
+  if (state?.status === 'complete') {
+    return refused(
+      state,
+      'phase_complete',
+      `${state.phase} is complete and certified; the next phase gets its own config.`,
+    );
+  }
   if (!isPermitted(policy, actor, 'start')) {
     return refused(state, 'not_permitted', `<@${actor}> holds no role that may start a rollout.`);
   }
-  const at = now.toISOString();
   const pending: CheckState = { status: 'pending' };
   const next: RolloutState = {
     rolloutId: event.rolloutId,
@@ -26,25 +42,24 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
     policy,
     status: 'active',
     startedBy: actor,
-    startedAt: at,
-    checks: {
-      preflight: { status: 'running', startedAt: at },
-      backup: pending,
-      rehearsal: pending,
-      smoke: pending,
-    },
+    startedAt: now.toISOString(),
+    checks: { preflight: pending, backup: pending, rehearsal: pending, smoke: pending },
     goNoGo: {},
     approvals: {},
     trafficPct: 0,
     cursor: 0,
-    gates: {},
+    // CRITICAL gates belong to the phase, not to one attempt at it: they outlive an abort or a no-go.
+    gates: state?.gates ?? {},
+    overrides: state?.overrides ?? {},
     rollbackCount: 0,
+    lastAttemptId: 0,
   };
+  const runId = startCheck(next, 'preflight', now);
   return applied(
     next,
     'rollout_started',
     `${policy.phase} rollout started; pre-flight validation is running.`,
-    [{ kind: 'run_check', check: 'preflight' }],
+    [{ kind: 'run_check', check: 'preflight', runId }],
   );
 }
 
@@ -60,57 +75,68 @@ export function runCheck(state: RolloutState, event: Event<'run_check'>, now: Da
   const earlier = CHECKS.slice(0, CHECKS.indexOf(check)).find(
     (name) => state.checks[name].status !== 'passed',
   );
-  if (earlier) {
-    return refused(state, 'checks_incomplete', `the ${earlier} check must pass before ${check}.`);
-  }
-  if (state.checks[check].status === 'running') {
+  if (earlier) return refused(state, 'checks_incomplete', `the ${earlier} check must pass before ${check}.`);
+  if (state.checks[check].status === 'running')
     return noop(state, 'duplicate', `${check} is already running.`);
-  }
   const next = draft(state);
-  startCheck(next, check, now);
+  const runId = startCheck(next, check, now);
   for (const later of CHECKS.slice(CHECKS.indexOf(check) + 1)) next.checks[later] = { status: 'pending' };
   next.goNoGo = {};
-  return applied(next, 'check_started', `${check} started.`, [{ kind: 'run_check', check }]);
+  return applied(next, 'check_started', `${check} started.`, [{ kind: 'run_check', check, runId }]);
 }
 
 /** A check job reports its result. The next check starts by itself; a passed smoke asks for the go/no-go. */
 export function checkFinished(state: RolloutState, event: Event<'check_finished'>, now: Date): Decision {
   const { check, passed, summary, ref } = event;
-  if (state.checks[check].status !== 'running') {
-    return noop(state, 'duplicate', `${check} is not running; this result was already taken.`);
+  const current = state.checks[check];
+  if (current.status !== 'running' || current.runId !== event.runId) {
+    return noop(
+      state,
+      'duplicate',
+      `${check} run ${event.runId} is not the one running; the result is stale or already taken.`,
+    );
+  }
+  // The smoke proves something only by lasting its full duration; its job reports again when it has.
+  if (passed && current.endsAt && now.getTime() < Date.parse(current.endsAt)) {
+    return noop(
+      state,
+      'smoke_running',
+      `the shadow smoke ends ${describeInstant(new Date(current.endsAt), now)}.`,
+    );
   }
   const next = draft(state);
   next.checks[check] = {
-    ...next.checks[check],
+    ...current,
     status: passed ? 'passed' : 'failed',
     finishedAt: now.toISOString(),
     summary,
     ...(ref === undefined ? {} : { ref }),
   };
   if (!passed) {
-    return applied(
-      next,
-      'check_failed',
-      `${check} failed: ${summary}. Fix it and run /mec ${check === 'smoke' ? 'smoke' : 'preflight'} again.`,
-    );
+    const verb = check === 'smoke' ? 'smoke' : 'preflight';
+    return applied(next, 'check_failed', `${check} failed: ${summary}. Fix it and run /mec ${verb} again.`);
   }
   const following = CHECKS[CHECKS.indexOf(check) + 1];
-  const effects: Effect[] = [];
-  if (following) {
-    startCheck(next, following, now);
-    effects.push({ kind: 'run_check', check: following });
-  } else {
-    effects.push({ kind: 'post_card', card: 'go_no_go' });
-  }
+  const effects: Effect[] = following
+    ? [{ kind: 'run_check', check: following, runId: startCheck(next, following, now) }]
+    : [{ kind: 'post_card', card: 'go_no_go' }];
   return applied(next, 'check_passed', `${check} passed: ${summary}.`, effects);
 }
 
-function startCheck(state: RolloutState, check: CheckName, now: Date): void {
+/** Marks a check running on a draft state and returns the id of this run. */
+function startCheck(state: RolloutState, check: CheckName, now: Date): string {
   const startedAt = now.toISOString();
+  const runId = nextAttemptId(state);
   state.checks[check] =
     check === 'smoke'
-      ? { status: 'running', startedAt, endsAt: new Date(now.getTime() + state.policy.smokeMs).toISOString() }
-      : { status: 'running', startedAt };
+      ? {
+          status: 'running',
+          runId,
+          startedAt,
+          endsAt: new Date(now.getTime() + state.policy.smokeMs).toISOString(),
+        }
+      : { status: 'running', runId, startedAt };
+  return runId;
 }
 
 /** The Governance Lead and SRE On-Call decide jointly: both "go" records the go, one "no-go" stops the rollout. */
@@ -129,7 +155,7 @@ export function goNoGo(state: RolloutState, event: Event<'go_no_go'>, now: Date)
   if (state.trafficPct > 0 || state.cursor > 0 || state.pendingRamp) {
     return refused(state, 'traffic_moved', 'the go/no-go was decided before the first ramp.');
   }
-  const previous = state.goNoGo[roleId];
+  const previous = own(state.goNoGo, roleId);
   if (previous && previous.userId === actor && previous.go === go) {
     return noop(state, 'duplicate', `${roleName(policy, roleId)} already said ${go ? 'go' : 'no-go'}.`);
   }
@@ -161,9 +187,15 @@ export function goNoGo(state: RolloutState, event: Event<'go_no_go'>, now: Date)
       detail,
     );
   }
-  const effects: Effect[] = goRecorded(next) ? [{ kind: 'post_card', card: 'approvals' }] : [];
-  const message = goRecorded(next)
+  const joint = goRecorded(next);
+  const message = joint
     ? 'Joint go recorded; approvals are next.'
     : `Go from ${roleName(policy, roleId)} recorded; waiting for the other half of the joint decision.`;
-  return applied(next, 'go_recorded', message, effects, detail);
+  return applied(
+    next,
+    'go_recorded',
+    message,
+    joint ? [{ kind: 'post_card', card: 'approvals' }] : [],
+    detail,
+  );
 }

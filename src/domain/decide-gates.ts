@@ -1,28 +1,62 @@
-import { rollbackRequested } from './decide-traffic.js';
+import { rollbackRequested, trafficAtRisk } from './decide-traffic.js';
 import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
 import { SYSTEM_ACTOR } from './ledger-entry.js';
+import { own } from './own.js';
 import { isPermitted } from './policy.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import type { OpenGate, RolloutState } from './rollout-state.js';
 
 type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
 
+/** Events about CRITICAL gates and alarms. They act on a rollout record whatever its status. */
+export type GateEvent = Event<'alarm' | 'gate_opened' | 'gate_resolved' | 'override_gate'>;
+
+export function isGateEvent(event: UserEvent | SystemEvent): event is GateEvent {
+  return (
+    event.type === 'alarm' ||
+    event.type === 'gate_opened' ||
+    event.type === 'gate_resolved' ||
+    event.type === 'override_gate'
+  );
+}
+
+export function decideGateEvent(state: RolloutState, event: GateEvent, now: Date): Decision {
+  switch (event.type) {
+    case 'alarm':
+      return alarm(state, event, now);
+    case 'gate_opened':
+      return openGate(state, {
+        id: event.gateId,
+        source: event.source,
+        openedAt: now.toISOString(),
+        summary: event.summary,
+      });
+    case 'gate_resolved':
+      return closeGate(state, event.gateId, `${event.gateId} resolved: ${event.summary}`);
+    case 'override_gate':
+      return overrideGate(state, event, now);
+  }
+}
+
 /**
- * The alarm policy of seed section 2: a firing BLOCKER rolls back, a CRITICAL holds a deployment gate
- * until it resolves, and everything else (WARNING, resolved BLOCKERs) is recorded for the weekly review.
+ * The alarm policy of seed section 2. A firing BLOCKER rolls back, or, with traffic already at shadow,
+ * locks further ramps. A CRITICAL holds a deployment gate until it resolves. A WARNING, and anything in
+ * a rollout that is over, is recorded for the weekly review.
  */
-export function alarm(state: RolloutState, event: Event<'alarm'>, now: Date): Decision {
+function alarm(state: RolloutState, event: Event<'alarm'>, now: Date): Decision {
   const { alarm: name, severity, firing, summary } = event;
   const detail = { alarm: name, severity, firing, summary };
-  if (severity === 'BLOCKER' && firing) {
-    const rollback = rollbackRequested(state, SYSTEM_ACTOR, `BLOCKER ${name}: ${summary}`, now);
-    if (rollback.outcome === 'applied') return { ...rollback, detail };
-    return recorded(state, 'alarm_recorded', `BLOCKER ${name} noted: ${rollback.message}`, detail);
-  }
   if (severity === 'CRITICAL') {
     return firing
       ? openGate(state, { id: name, source: 'alarm', openedAt: now.toISOString(), summary })
       : closeGate(state, name, `${name} resolved: ${summary}`);
+  }
+  if (severity === 'BLOCKER' && firing && state.status === 'active') {
+    const reason = `BLOCKER ${name}: ${summary}`;
+    if (trafficAtRisk(state) === 0 && !state.rollback) return lockAtShadow(state, reason, now, detail);
+    const rollback = rollbackRequested(state, SYSTEM_ACTOR, reason, now);
+    if (rollback.outcome === 'applied') return { ...rollback, detail };
+    return recorded(state, 'alarm_recorded', `BLOCKER ${name} noted: ${rollback.message}`, detail);
   }
   return recorded(
     state,
@@ -32,32 +66,38 @@ export function alarm(state: RolloutState, event: Event<'alarm'>, now: Date): De
   );
 }
 
-/** A CRITICAL condition the bot found itself: a hand-edited registry, or an unreachable metrics source. */
-export function gateOpened(state: RolloutState, event: Event<'gate_opened'>, now: Date): Decision {
-  return openGate(state, {
-    id: event.gateId,
-    source: event.source,
-    openedAt: now.toISOString(),
-    summary: event.summary,
-  });
+/** Nothing to roll back, but the alarm still stops ramps: lock until every role approves again. */
+function lockAtShadow(
+  state: RolloutState,
+  reason: string,
+  now: Date,
+  detail: Record<string, string | boolean>,
+): Decision {
+  if (state.lock) return recorded(state, 'alarm_recorded', `${reason}; ramps are already locked.`, detail);
+  const next = draft(state);
+  const voided = Object.values(next.approvals).map(({ roleId, digest }) => ({ roleId, digest }));
+  next.approvals = {};
+  next.lock = { since: now.toISOString(), reason };
+  const message = `${reason}. Traffic is at shadow; ramps are locked until every role approves again.`;
+  return applied(next, 'locked_by_blocker', message, [], { ...detail, voided });
 }
 
-export function gateResolved(state: RolloutState, event: Event<'gate_resolved'>): Decision {
-  return closeGate(state, event.gateId, `${event.gateId} resolved: ${event.summary}`);
-}
-
-/** A permitted role may close a CRITICAL gate by hand, and must say why. */
-export function overrideGate(state: RolloutState, event: Event<'override_gate'>): Decision {
+/**
+ * A permitted role may close a CRITICAL gate by hand, with a reason. The override holds while the alarm
+ * keeps firing, so repeated notifications do not reopen the gate; it ends when the alarm resolves.
+ */
+function overrideGate(state: RolloutState, event: Event<'override_gate'>, now: Date): Decision {
   const { actor, gateId } = event;
   if (!isPermitted(state.policy, actor, 'override')) {
     return refused(state, 'not_permitted', `<@${actor}> holds no role that may override a gate.`);
   }
   const reason = event.reason.trim();
   if (reason === '') return refused(state, 'reason_required', 'an override needs a reason.');
-  const gate = state.gates[gateId];
+  const gate = own(state.gates, gateId);
   if (!gate) return refused(state, 'gate_not_open', `no gate named ${gateId} is open.`);
   const next = draft(state);
   delete next.gates[gateId];
+  next.overrides[gateId] = { by: actor, at: now.toISOString(), reason };
   return applied(next, 'gate_overridden', `Gate ${gateId} overridden by <@${actor}>: ${reason}.`, [], {
     gateId,
     reason,
@@ -67,7 +107,16 @@ export function overrideGate(state: RolloutState, event: Event<'override_gate'>)
 }
 
 function openGate(state: RolloutState, gate: OpenGate): Decision {
-  if (state.gates[gate.id]) return noop(state, 'duplicate', `gate ${gate.id} is already open.`);
+  if (own(state.gates, gate.id)) return noop(state, 'duplicate', `gate ${gate.id} is already open.`);
+  const override = own(state.overrides, gate.id);
+  if (override) {
+    const message = `${gate.id} still firing (${gate.summary}); the gate stays overridden by <@${override.by}> until it resolves.`;
+    return recorded(state, 'alarm_recorded', message, {
+      gateId: gate.id,
+      summary: gate.summary,
+      overriddenBy: override.by,
+    });
+  }
   const next = draft(state);
   next.gates[gate.id] = gate;
   return applied(
@@ -84,8 +133,11 @@ function openGate(state: RolloutState, gate: OpenGate): Decision {
 }
 
 function closeGate(state: RolloutState, gateId: string, message: string): Decision {
-  if (!state.gates[gateId]) return noop(state, 'duplicate', `gate ${gateId} is not open.`);
+  const open = own(state.gates, gateId) !== undefined;
+  const overridden = own(state.overrides, gateId) !== undefined;
+  if (!open && !overridden) return noop(state, 'duplicate', `gate ${gateId} is not open.`);
   const next = draft(state);
   delete next.gates[gateId];
+  delete next.overrides[gateId];
   return applied(next, 'gate_closed', `${message}. Gate closed.`, [], { gateId });
 }

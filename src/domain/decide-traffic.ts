@@ -1,10 +1,10 @@
-import { applied, type Decision, draft, noop, refused } from './decision.js';
+import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
 import { describeInstant } from './describe-instant.js';
 import type { Effect } from './effect.js';
 import { isPermitted } from './policy.js';
 import { evaluateRampGates, firstHold, nextRampWeight } from './ramp-gates.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
-import type { RolloutState } from './rollout-state.js';
+import { nextAttemptId, type RolloutState } from './rollout-state.js';
 
 type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
 
@@ -13,34 +13,26 @@ export function ramp(state: RolloutState, event: Event<'ramp'>, now: Date): Deci
   const { actor, weightPct } = event;
   const held = firstHold(evaluateRampGates(state, event, now));
   if (held) {
-    return {
-      ...refused(
-        state,
-        held.reason,
-        `Ramp to ${weightPct}% refused by the ${held.gate} gate: ${held.message}`,
-      ),
-      gate: held.gate,
-    };
+    const message = `Ramp to ${weightPct}% refused by the ${held.gate} gate: ${held.message}`;
+    return { ...refused(state, held.reason, message), gate: held.gate };
   }
   const next = draft(state);
-  next.pendingRamp = { weightPct, requestedBy: actor, requestedAt: now.toISOString() };
+  const rampId = nextAttemptId(next);
+  next.pendingRamp = { rampId, weightPct, requestedBy: actor, requestedAt: now.toISOString() };
   return applied(
     next,
     'ramp_accepted',
     `Ramp to ${weightPct}% accepted; moving traffic.`,
-    [{ kind: 'set_traffic', weightPct }],
-    {
-      fromPct: state.trafficPct,
-      toPct: weightPct,
-    },
+    [{ kind: 'set_traffic', weightPct, rampId }],
+    { fromPct: state.trafficPct, toPct: weightPct, rampId },
   );
 }
 
 /** The traffic controller confirmed the new weight: the soak that follows the step starts now. */
 export function trafficApplied(state: RolloutState, event: Event<'traffic_applied'>, now: Date): Decision {
-  const { weightPct } = event;
-  if (state.pendingRamp?.weightPct !== weightPct) {
-    return noop(state, 'duplicate', `no ramp to ${weightPct}% is pending.`);
+  const { weightPct, rampId } = event;
+  if (state.pendingRamp?.rampId !== rampId || state.pendingRamp.weightPct !== weightPct) {
+    return noop(state, 'duplicate', `ramp ${rampId} to ${weightPct}% is not the one pending.`);
   }
   const { steps } = state.policy;
   const rampIndex = steps.findIndex((step, index) => index >= state.cursor && step.kind === 'ramp');
@@ -52,20 +44,19 @@ export function trafficApplied(state: RolloutState, event: Event<'traffic_applie
   const following = steps[next.cursor];
   if (following?.kind === 'soak') {
     const endsAt = new Date(now.getTime() + following.soakMs).toISOString();
+    const soakId = nextAttemptId(next);
     next.soak = {
+      soakId,
       stepIndex: next.cursor,
       weightPct,
       startedAt: now.toISOString(),
       endsAt,
       status: 'running',
     };
-    return applied(
-      next,
-      'traffic_applied',
-      `Traffic at ${weightPct}%; soak ends ${describeInstant(new Date(endsAt), now)}.`,
-      [{ kind: 'end_soak_at', stepIndex: next.cursor, endsAt }],
-      { trafficPct: weightPct },
-    );
+    const message = `Traffic at ${weightPct}%; soak ends ${describeInstant(new Date(endsAt), now)}.`;
+    return applied(next, 'traffic_applied', message, [{ kind: 'end_soak_at', soakId, endsAt }], {
+      trafficPct: weightPct,
+    });
   }
   return advance(next, now, `Traffic at ${weightPct}%.`, 'traffic_applied');
 }
@@ -73,9 +64,10 @@ export function trafficApplied(state: RolloutState, event: Event<'traffic_applie
 /** The soak of a step ended. A clean soak advances the plan; a breached one holds it. */
 export function soakFinished(state: RolloutState, event: Event<'soak_finished'>, now: Date): Decision {
   const { soak } = state;
-  if (soak?.status !== 'running' || soak.stepIndex !== event.stepIndex) {
-    return noop(state, 'duplicate', `no soak is running at step ${event.stepIndex}.`);
+  if (soak?.status !== 'running' || soak.soakId !== event.soakId) {
+    return noop(state, 'duplicate', `soak ${event.soakId} is not the one running.`);
   }
+  // Early (a worker's clock behind): not taken; the reporter schedules the end again.
   if (now.getTime() < Date.parse(soak.endsAt)) {
     return noop(
       state,
@@ -86,15 +78,8 @@ export function soakFinished(state: RolloutState, event: Event<'soak_finished'>,
   const next = draft(state);
   if (event.breached) {
     next.soak = { ...soak, status: 'breached' };
-    return applied(
-      next,
-      'soak_breached_recorded',
-      `${soak.weightPct}% soak breached: ${event.summary}.`,
-      [],
-      {
-        summary: event.summary,
-      },
-    );
+    const message = `${soak.weightPct}% soak breached: ${event.summary}.`;
+    return applied(next, 'soak_breached_recorded', message, [], { summary: event.summary });
   }
   next.soak = { ...soak, status: 'passed' };
   next.cursor = soak.stepIndex + 1;
@@ -147,25 +132,47 @@ export function resume(state: RolloutState, event: Event<'resume'>): Decision {
   return applied(next, 'resumed', 'Rollout resumed.', autoAdvanceEffects(next));
 }
 
+/** Traffic that a rollback would move back to shadow: the weight served, or the one being moved to. */
+export function trafficAtRisk(state: RolloutState): number {
+  return Math.max(state.trafficPct, state.pendingRamp?.weightPct ?? 0);
+}
+
 /**
- * Starts the one rollback: from a person or from a BLOCKER alarm. While one is under way, every further
- * request is a duplicate, so traffic returns to shadow exactly once.
+ * Starts the one rollback, from a person or a BLOCKER alarm. While it is under way, no request starts a
+ * second one: traffic returns to shadow exactly once. A person asking again (`reissue`) is recorded and
+ * the same rollback, with the same id so a queue can tell it is not new, is asked for again in case its
+ * job was lost.
  */
-export function rollbackRequested(state: RolloutState, actor: string, reason: string, now: Date): Decision {
-  if (state.rollback) return noop(state, 'rollback_in_progress', 'a rollback is already under way.');
-  const fromPct = Math.max(state.trafficPct, state.pendingRamp?.weightPct ?? 0);
+export function rollbackRequested(
+  state: RolloutState,
+  actor: string,
+  reason: string,
+  now: Date,
+  reissue = false,
+): Decision {
+  const inFlight = state.rollback;
+  if (inFlight) {
+    if (!reissue) return noop(state, 'rollback_in_progress', 'a rollback is already under way.');
+    const { fromPct, rollbackId } = inFlight;
+    const message = `a rollback from ${fromPct}% is already under way; asked for it again.`;
+    return {
+      ...recorded(state, 'rollback_in_progress', message, { rollbackId }),
+      effects: [{ kind: 'roll_back', fromPct, reason: inFlight.reason, rollbackId }],
+    };
+  }
+  const fromPct = trafficAtRisk(state);
   if (fromPct === 0) return refused(state, 'nothing_to_roll_back', 'traffic is already at shadow (0%).');
   const next = draft(state);
+  const rollbackId = nextAttemptId(next);
   delete next.pendingRamp;
   delete next.soak;
-  next.rollback = { requestedBy: actor, requestedAt: now.toISOString(), reason, fromPct };
-  return applied(
-    next,
-    'rollback_accepted',
-    `Rolling back from ${fromPct}% to shadow: ${reason}.`,
-    [{ kind: 'roll_back', fromPct, reason }],
-    { fromPct, reason },
-  );
+  next.rollback = { rollbackId, requestedBy: actor, requestedAt: now.toISOString(), reason, fromPct };
+  const effects: Effect[] = [{ kind: 'roll_back', fromPct, reason, rollbackId }];
+  return applied(next, 'rollback_accepted', `Rolling back from ${fromPct}% to shadow: ${reason}.`, effects, {
+    fromPct,
+    reason,
+    rollbackId,
+  });
 }
 
 export function rollbackRequestedByUser(
@@ -177,7 +184,7 @@ export function rollbackRequestedByUser(
   if (!isPermitted(state.policy, actor, 'rollback')) {
     return refused(state, 'not_permitted', `<@${actor}> holds no role that may roll back.`);
   }
-  return rollbackRequested(state, actor, reason.trim() || 'requested in Slack', now);
+  return rollbackRequested(state, actor, reason.trim() || 'requested in Slack', now, true);
 }
 
 /** Traffic is back at shadow and the registry restored: void the approvals and lock further ramps. */
@@ -187,7 +194,9 @@ export function rollbackFinished(
   now: Date,
 ): Decision {
   const { rollback } = state;
-  if (!rollback) return noop(state, 'duplicate', 'no rollback is under way.');
+  if (rollback?.rollbackId !== event.rollbackId) {
+    return noop(state, 'duplicate', `rollback ${event.rollbackId} is not the one under way.`);
+  }
   const next = draft(state);
   const voided = Object.values(next.approvals).map(({ roleId, digest }) => ({ roleId, digest }));
   next.trafficPct = 0;
@@ -202,7 +211,7 @@ export function rollbackFinished(
     'rollback_finished',
     `Rolled back from ${rollback.fromPct}% to shadow: ${event.summary}. Ramps are locked until every role approves again.`,
     [],
-    { fromPct: rollback.fromPct, reason: rollback.reason, voided },
+    { fromPct: rollback.fromPct, reason: rollback.reason, rollbackId: rollback.rollbackId, voided },
   );
 }
 
@@ -213,7 +222,7 @@ export function abort(state: RolloutState, event: Event<'abort'>, now: Date): De
   }
   const reason = event.reason.trim();
   if (reason === '') return refused(state, 'reason_required', 'an abort needs a reason.');
-  if (state.trafficPct > 0 || state.pendingRamp || state.rollback) {
+  if (trafficAtRisk(state) > 0 || state.rollback) {
     return refused(
       state,
       'abort_needs_rollback',

@@ -1,6 +1,6 @@
 import { approve, reject } from './decide-approvals.js';
 import { checkFinished, goNoGo, runCheck, start } from './decide-checks.js';
-import { alarm, gateOpened, gateResolved, overrideGate } from './decide-gates.js';
+import { decideGateEvent, isGateEvent } from './decide-gates.js';
 import {
   abort,
   pause,
@@ -22,6 +22,7 @@ import type { RolloutState } from './rollout-state.js';
  */
 export function decide(state: RolloutState | null, event: RolloutEvent, now: Date): Decision {
   if (event.type === 'start') return start(state, event, now);
+  if (state && isGateEvent(event)) return decideGateEvent(state, event, now);
   if (state?.status !== 'active') return whenInactive(state, event);
   switch (event.type) {
     case 'run_check':
@@ -50,17 +51,15 @@ export function decide(state: RolloutState | null, event: RolloutEvent, now: Dat
       return rollbackFinished(state, event, now);
     case 'abort':
       return abort(state, event, now);
-    case 'alarm':
-      return alarm(state, event, now);
-    case 'gate_opened':
-      return gateOpened(state, event, now);
-    case 'gate_resolved':
-      return gateResolved(state, event);
-    case 'override_gate':
-      return overrideGate(state, event);
+    default:
+      return whenInactive(state, event);
   }
 }
 
+/**
+ * No rollout, or one that is over. Alarms are still recorded. Before the first rollout of a phase there
+ * is no record to hold a gate, so the caller re-checks integrity when a rollout starts.
+ */
 function whenInactive(state: RolloutState | null, event: Exclude<RolloutEvent, { type: 'start' }>): Decision {
   if (event.type === 'alarm') {
     return recorded(
@@ -76,7 +75,7 @@ function whenInactive(state: RolloutState | null, event: Exclude<RolloutEvent, {
     );
   }
   const what = state ? `the ${state.phase} rollout is ${state.status}` : 'no rollout has been started';
-  if (!('actor' in event))
-    return noop(state, state ? 'rollout_not_active' : 'no_rollout', `${what}; ignored.`);
-  return refused(state, state ? 'rollout_not_active' : 'no_rollout', `${what}. Start one with /mec start.`);
+  const reason = state ? 'rollout_not_active' : 'no_rollout';
+  if (!('actor' in event)) return noop(state, reason, `${what}; ignored.`);
+  return refused(state, reason, `${what}. Start one with /mec start.`);
 }

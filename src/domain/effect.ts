@@ -6,10 +6,10 @@ import type { CheckName } from './rollout-state.js';
  * which is not listed here.
  */
 export type Effect =
-  | { kind: 'run_check'; check: CheckName }
-  | { kind: 'set_traffic'; weightPct: number }
-  | { kind: 'end_soak_at'; stepIndex: number; endsAt: string }
-  | { kind: 'roll_back'; fromPct: number; reason: string }
+  | { kind: 'run_check'; check: CheckName; runId: string }
+  | { kind: 'set_traffic'; weightPct: number; rampId: string }
+  | { kind: 'end_soak_at'; soakId: string; endsAt: string }
+  | { kind: 'roll_back'; fromPct: number; reason: string; rollbackId: string }
   | { kind: 'request_ramp'; weightPct: number }
   | { kind: 'post_card'; card: 'go_no_go' | 'approvals' }
   | { kind: 'certify' };

@@ -1,6 +1,7 @@
 import { approvalsHold, type Hold } from './approvals.js';
 import { describeInstant } from './describe-instant.js';
 import { SYSTEM_ACTOR } from './ledger-entry.js';
+import { own } from './own.js';
 import { isPermitted, roleName } from './policy.js';
 import { CHECKS, goRecorded, type RolloutState } from './rollout-state.js';
 
@@ -109,7 +110,7 @@ const GATE_CHECKS: Record<RampGate, GateCheck> = {
 
   go_no_go: (state) => {
     if (goRecorded(state)) return undefined;
-    const waiting = state.policy.goNoGoRoleIds.filter((roleId) => state.goNoGo[roleId]?.go !== true);
+    const waiting = state.policy.goNoGoRoleIds.filter((roleId) => own(state.goNoGo, roleId)?.go !== true);
     return {
       reason: 'go_not_recorded',
       message: `no joint "go" yet: waiting for ${waiting.map((id) => roleName(state.policy, id)).join(', ')}.`,

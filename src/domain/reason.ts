@@ -25,12 +25,14 @@ export const REASONS = [
   'gate_opened',
   'gate_closed',
   'gate_overridden',
+  'locked_by_blocker',
   'alarm_recorded',
   // nothing to do
   'duplicate',
   // refused
   'no_rollout',
   'rollout_active',
+  'phase_complete',
   'rollout_not_active',
   'not_permitted',
   'not_role_member',
@@ -53,6 +55,7 @@ export const REASONS = [
   'plan_complete',
   'ramp_in_progress',
   'soak_running',
+  'smoke_running',
   'soak_breached',
   'critical_gate_open',
   'rollback_lock',

@@ -19,12 +19,22 @@ export type UserEvent =
   | { type: 'abort'; actor: string; reason: string }
   | { type: 'override_gate'; actor: string; gateId: string; reason: string };
 
-/** Something the bot observed or finished: job results, alarms, integrity checks. */
+/**
+ * Something the bot observed or finished: job results, alarms, integrity checks. A job's report echoes
+ * the attempt id of the effect that asked for it, so a late report of an earlier attempt is ignored.
+ */
 export type SystemEvent =
-  | { type: 'check_finished'; check: CheckName; passed: boolean; summary: string; ref?: string }
-  | { type: 'traffic_applied'; weightPct: number }
-  | { type: 'soak_finished'; stepIndex: number; breached: boolean; summary: string }
-  | { type: 'rollback_finished'; summary: string }
+  | {
+      type: 'check_finished';
+      check: CheckName;
+      runId: string;
+      passed: boolean;
+      summary: string;
+      ref?: string;
+    }
+  | { type: 'traffic_applied'; rampId: string; weightPct: number }
+  | { type: 'soak_finished'; soakId: string; breached: boolean; summary: string }
+  | { type: 'rollback_finished'; rollbackId: string; summary: string }
   | { type: 'alarm'; alarm: string; severity: Severity; firing: boolean; summary: string }
   | { type: 'gate_opened'; gateId: string; source: OpenGate['source']; summary: string }
   | { type: 'gate_resolved'; gateId: string; summary: string };

@@ -1,3 +1,4 @@
+import { own } from './own.js';
 import type { RolloutPolicy } from './policy.js';
 
 /** The validation checks that run before any traffic moves, in the order they run. */
@@ -6,6 +7,8 @@ export type CheckName = (typeof CHECKS)[number];
 
 export interface CheckState {
   status: 'pending' | 'running' | 'passed' | 'failed';
+  /** Identifies this run of the check; its result must echo it. */
+  runId?: string;
   /** ISO-8601 UTC. */
   startedAt?: string;
   finishedAt?: string;
@@ -42,6 +45,8 @@ export interface OpenGate {
 }
 
 export interface Soak {
+  /** Identifies this soak; the report that ends it must echo it. */
+  soakId: string;
   /** Index of the soak step in the plan. */
   stepIndex: number;
   weightPct: number;
@@ -68,16 +73,32 @@ export interface RolloutState {
   trafficPct: number;
   /** Index of the next plan step to run. */
   cursor: number;
-  /** A ramp that was accepted and is being applied. */
-  pendingRamp?: { weightPct: number; requestedBy: string; requestedAt: string };
+  /** A ramp that was accepted and is being applied; the controller's report must echo `rampId`. */
+  pendingRamp?: { rampId: string; weightPct: number; requestedBy: string; requestedAt: string };
   soak?: Soak;
   gates: Record<string, OpenGate>;
+  /** Gates a person overrode while their alarm still fires; repeats of that alarm do not reopen them. */
+  overrides: Record<string, { by: string; at: string; reason: string }>;
   paused?: { by: string; at: string; reason?: string };
-  /** A rollback that was accepted and is being applied. */
-  rollback?: { requestedBy: string; requestedAt: string; reason: string; fromPct: number };
+  /** A rollback that was accepted and is being applied; its report must echo `rollbackId`. */
+  rollback?: {
+    rollbackId: string;
+    requestedBy: string;
+    requestedAt: string;
+    reason: string;
+    fromPct: number;
+  };
   /** Set by a finished rollback; lifted when every approval has been given again. */
   lock?: { since: string; reason: string };
   rollbackCount: number;
+  /** The last attempt id handed out, so every check run, ramp, soak and rollback gets its own. */
+  lastAttemptId: number;
+}
+
+/** Hands out the next attempt id of a rollout (on a draft state). */
+export function nextAttemptId(state: RolloutState): string {
+  state.lastAttemptId += 1;
+  return `${state.rolloutId}.${state.lastAttemptId}`;
 }
 
 /** Where a rollout stands, for people and for the ledger. Derived, never stored. */
@@ -103,7 +124,7 @@ export function stageOf(state: RolloutState): Stage {
 }
 
 export function goRecorded(state: RolloutState): boolean {
-  return state.policy.goNoGoRoleIds.every((roleId) => state.goNoGo[roleId]?.go === true);
+  return state.policy.goNoGoRoleIds.every((roleId) => own(state.goNoGo, roleId)?.go === true);
 }
 
 /** The few values the ledger records before and after every transition. */

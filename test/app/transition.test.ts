@@ -24,11 +24,13 @@ import { useTestRedis } from '../support/redis.js';
 const testRedis = useTestRedis();
 
 const toReady: RolloutEvent[] = [
-  { type: 'start', actor: U_RM, rolloutId: 'R1', policy: POLICY },
-  { type: 'check_finished', check: 'preflight', passed: true, summary: 'ok' },
-  { type: 'check_finished', check: 'backup', passed: true, summary: 'ok' },
-  { type: 'check_finished', check: 'rehearsal', passed: true, summary: 'ok' },
-  { type: 'check_finished', check: 'smoke', passed: true, summary: 'ok' },
+  // A zero-length smoke, so the whole run can happen at one instant.
+  { type: 'start', actor: U_RM, rolloutId: 'R1', policy: { ...POLICY, smokeMs: 0 } },
+  // Attempt ids are handed out in order: R1.1 is the pre-flight run, R1.4 the smoke.
+  { type: 'check_finished', check: 'preflight', runId: 'R1.1', passed: true, summary: 'ok' },
+  { type: 'check_finished', check: 'backup', runId: 'R1.2', passed: true, summary: 'ok' },
+  { type: 'check_finished', check: 'rehearsal', runId: 'R1.3', passed: true, summary: 'ok' },
+  { type: 'check_finished', check: 'smoke', runId: 'R1.4', passed: true, summary: 'ok' },
   { type: 'go_no_go', actor: U_GOV, roleId: 'governance_lead', go: true },
   { type: 'go_no_go', actor: U_SRE, roleId: 'sre_oncall', go: true },
   { type: 'approve', actor: U_GOV, roleId: 'governance_lead', artifactRoot: ROOT_A },

@@ -5,15 +5,22 @@ import { type RolloutState, stageOf } from '../../src/domain/rollout-state.js';
 import {
   applyAll,
   approvals,
+  checkDone,
+  decideStep,
   expectRefused,
   minutes,
   POLICY,
   ROOT_A,
   rampEvent,
   readyState,
+  resolveStep,
+  rollbackDone,
+  type Step,
   smokedState,
+  soakDone,
   startEvent,
   T0,
+  trafficDone,
   U_GOV,
   U_RM,
   U_SRE,
@@ -23,16 +30,11 @@ import {
 function stepThrough(state: RolloutState, weightPct: number, rampAt: Date): RolloutState {
   const applied = applyAll(state, [
     [rampEvent(weightPct), rampAt],
-    [{ type: 'traffic_applied', weightPct }, rampAt],
+    [trafficDone(weightPct), rampAt],
   ]);
   const soak = applied.soak;
   if (!soak) return applied;
-  return applyAll(applied, [
-    [
-      { type: 'soak_finished', stepIndex: soak.stepIndex, breached: false, summary: 'clean' },
-      new Date(soak.endsAt),
-    ],
-  ]);
+  return applyAll(applied, [[soakDone(false, 'clean'), new Date(soak.endsAt)]]);
 }
 
 describe('decide: the lifecycle of one phase', () => {
@@ -50,20 +52,13 @@ describe('decide: the lifecycle of one phase', () => {
       ['rehearsal', 'smoke'],
     ] as const) {
       expect(stageOf(state)).toBe(check);
-      const decision = decide(
-        state,
-        { type: 'check_finished', check, passed: true, summary: 'ok' },
-        minutes(1),
-      );
-      expect(decision.effects).toEqual([{ kind: 'run_check', check: following }]);
+      const decision = decideStep(state, checkDone(check, true, 'ok'), minutes(1));
+      const runId = (decision.state as RolloutState).checks[following].runId;
+      expect(decision.effects).toEqual([{ kind: 'run_check', check: following, runId }]);
       state = decision.state as RolloutState;
     }
     expect(state.checks.smoke).toMatchObject({ status: 'running', endsAt: minutes(31).toISOString() });
-    const smoked = decide(
-      state,
-      { type: 'check_finished', check: 'smoke', passed: true, summary: 'ok' },
-      minutes(31),
-    );
+    const smoked = decideStep(state, checkDone('smoke', true, 'ok'), minutes(31));
     expect(smoked.effects).toEqual([{ kind: 'post_card', card: 'go_no_go' }]);
     expect(stageOf(smoked.state as RolloutState)).toBe('go_no_go');
   });
@@ -75,11 +70,7 @@ describe('decide: the lifecycle of one phase', () => {
 
   it('stays in pre-flight when a check fails, and a re-run starts it again', () => {
     const started = decide(null, startEvent(), T0).state as RolloutState;
-    const failed = decide(
-      started,
-      { type: 'check_finished', check: 'preflight', passed: false, summary: 'checksum mismatch' },
-      minutes(1),
-    );
+    const failed = decideStep(started, checkDone('preflight', false, 'checksum mismatch'), minutes(1));
     expect(failed).toMatchObject({ outcome: 'applied', reason: 'check_failed', effects: [] });
     expect(stageOf(failed.state as RolloutState)).toBe('preflight');
     const rerun = decide(failed.state, { type: 'run_check', actor: U_RM, check: 'preflight' }, minutes(2));
@@ -130,14 +121,11 @@ describe('decide: the lifecycle of one phase', () => {
       reason: 'ramp_accepted',
       effects: [{ kind: 'set_traffic', weightPct: 100 }],
     });
-    const moved = decide(accepted.state, { type: 'traffic_applied', weightPct: 100 }, at);
+    const moved = decideStep(accepted.state, trafficDone(100), at);
     const soak = (moved.state as RolloutState).soak;
-    expect(moved.effects).toEqual([{ kind: 'end_soak_at', stepIndex: 7, endsAt: soak?.endsAt }]);
-    const done = decide(
-      moved.state,
-      { type: 'soak_finished', stepIndex: 7, breached: false, summary: 'clean' },
-      new Date(soak?.endsAt ?? 0),
-    );
+    expect(moved.effects).toEqual([{ kind: 'end_soak_at', soakId: soak?.soakId, endsAt: soak?.endsAt }]);
+    expect(soak?.stepIndex).toBe(7);
+    const done = decideStep(moved.state, soakDone(false, 'clean'), new Date(soak?.endsAt ?? 0));
     expect(done).toMatchObject({
       outcome: 'applied',
       reason: 'rollout_complete',
@@ -150,47 +138,34 @@ describe('decide: the lifecycle of one phase', () => {
     const accepted = decide(readyState(), rampEvent(5), minutes(40)).state as RolloutState;
     expect(accepted).toMatchObject({ trafficPct: 0, pendingRamp: { weightPct: 5 } });
     expect(accepted.soak).toBeUndefined();
-    const moved = decide(accepted, { type: 'traffic_applied', weightPct: 5 }, minutes(41))
-      .state as RolloutState;
+    const moved = decideStep(accepted, trafficDone(5), minutes(41)).state as RolloutState;
     expect(moved.soak).toMatchObject({ weightPct: 5, status: 'running', endsAt: minutes(56).toISOString() });
   });
 
   it('ramps on by itself after each clean soak when the plan says autoAdvance', () => {
     const soaking = applyAll(readyState({ ...POLICY, autoAdvance: true }), [
       [rampEvent(5), minutes(40)],
-      [{ type: 'traffic_applied', weightPct: 5 }, minutes(40)],
+      [trafficDone(5), minutes(40)],
     ]);
-    const soaked = decide(
-      soaking,
-      { type: 'soak_finished', stepIndex: 1, breached: false, summary: 'clean' },
-      minutes(55),
-    );
+    const soaked = decideStep(soaking, soakDone(false, 'clean'), minutes(55));
     expect(soaked.effects).toEqual([{ kind: 'request_ramp', weightPct: 25 }]);
   });
 
   it('waits for a person after each soak when autoAdvance is off', () => {
     const soaking = applyAll(readyState(), [
       [rampEvent(5), minutes(40)],
-      [{ type: 'traffic_applied', weightPct: 5 }, minutes(40)],
+      [trafficDone(5), minutes(40)],
     ]);
-    const soaked = decide(
-      soaking,
-      { type: 'soak_finished', stepIndex: 1, breached: false, summary: 'clean' },
-      minutes(55),
-    );
+    const soaked = decideStep(soaking, soakDone(false, 'clean'), minutes(55));
     expect(soaked).toMatchObject({ outcome: 'applied', reason: 'soak_passed', effects: [] });
   });
 
   it('holds the plan after a breached soak until a rollback', () => {
     const soaking = applyAll(readyState(), [
       [rampEvent(5), minutes(40)],
-      [{ type: 'traffic_applied', weightPct: 5 }, minutes(40)],
+      [trafficDone(5), minutes(40)],
     ]);
-    const breached = decide(
-      soaking,
-      { type: 'soak_finished', stepIndex: 1, breached: true, summary: 'error rate 4%' },
-      minutes(55),
-    );
+    const breached = decideStep(soaking, soakDone(true, 'error rate 4%'), minutes(55));
     expect(breached.reason).toBe('soak_breached_recorded');
     expectRefused(decide(breached.state, rampEvent(25), minutes(56)), 'soak_breached');
   });
@@ -210,14 +185,10 @@ describe('decide: pause, resume and abort', () => {
     const policy = { ...POLICY, autoAdvance: true };
     const soaking = applyAll(readyState(policy), [
       [rampEvent(5), minutes(40)],
-      [{ type: 'traffic_applied', weightPct: 5 }, minutes(40)],
+      [trafficDone(5), minutes(40)],
       [{ type: 'pause', actor: U_SRE }, minutes(41)],
     ]);
-    const soaked = decide(
-      soaking,
-      { type: 'soak_finished', stepIndex: 1, breached: false, summary: 'clean' },
-      minutes(55),
-    );
+    const soaked = decideStep(soaking, soakDone(false, 'clean'), minutes(55));
     expect(soaked.effects).toEqual([]);
     const resumed = decide(soaked.state, { type: 'resume', actor: U_SRE }, minutes(56));
     expect(resumed.effects).toEqual([{ kind: 'request_ramp', weightPct: 25 }]);
@@ -228,7 +199,7 @@ describe('decide: pause, resume and abort', () => {
     expect(aborted.state).toMatchObject({ status: 'stopped', ended: { reason: 'aborted: wrong build' } });
     const live = applyAll(readyState(), [
       [rampEvent(5), minutes(40)],
-      [{ type: 'traffic_applied', weightPct: 5 }, minutes(40)],
+      [trafficDone(5), minutes(40)],
     ]);
     expectRefused(
       decide(live, { type: 'abort', actor: U_RM, reason: 'wrong build' }, minutes(41)),
@@ -350,10 +321,10 @@ describe('decide: BLOCKER rollback, the lock, and the retry', () => {
   const live = () =>
     applyAll(readyState(), [
       [rampEvent(5), minutes(40)],
-      [{ type: 'traffic_applied', weightPct: 5 }, minutes(40)],
-      [{ type: 'soak_finished', stepIndex: 1, breached: false, summary: 'clean' }, minutes(55)],
+      [trafficDone(5), minutes(40)],
+      [soakDone(false, 'clean'), minutes(55)],
       [rampEvent(25), minutes(56)],
-      [{ type: 'traffic_applied', weightPct: 25 }, minutes(56)],
+      [trafficDone(25), minutes(56)],
     ]);
 
   it('rolls back from the current weight, skipping the soak', () => {
@@ -368,35 +339,42 @@ describe('decide: BLOCKER rollback, the lock, and the retry', () => {
 
   it('rolls back exactly once when alarms, a person and a retry all ask at the same moment', () => {
     const first = decide(live(), blocker, minutes(60));
-    const others: RolloutEvent[] = [
-      blocker,
-      { ...blocker, alarm: 'error_budget' } as RolloutEvent,
-      { type: 'rollback', actor: U_SRE, reason: 'paged' },
-    ];
+    const rollbackId = first.state?.rollback?.rollbackId;
+    const others: RolloutEvent[] = [blocker, { ...blocker, alarm: 'error_budget' } as RolloutEvent];
     for (const event of others) {
-      expect(decide(first.state, event, minutes(60)).effects).toEqual([]);
+      expect(decide(first.state, event, minutes(60))).toMatchObject({ state: first.state, effects: [] });
     }
+    // A person asking again is recorded, and the same rollback (same id) is asked for again.
+    const again = decide(first.state, { type: 'rollback', actor: U_SRE, reason: 'paged' }, minutes(60));
+    expect(again).toMatchObject({ outcome: 'recorded', state: first.state });
+    expect(again.effects).toEqual([
+      { kind: 'roll_back', fromPct: 25, reason: expect.any(String), rollbackId },
+    ]);
+  });
+
+  it('ignores a rollback report for another rollback id', () => {
+    const rolling = decide(live(), blocker, minutes(60)).state as RolloutState;
+    const stale = decide(
+      rolling,
+      { type: 'rollback_finished', rollbackId: 'R1.999', summary: 'old' },
+      minutes(61),
+    );
+    expect(stale).toMatchObject({ outcome: 'noop', state: rolling });
   });
 
   it('returns to shadow, voids the approvals and locks ramps when the rollback finishes', () => {
     const rolling = decide(live(), blocker, minutes(60)).state;
-    const finished = decide(
-      rolling,
-      { type: 'rollback_finished', summary: 'registry restored' },
-      minutes(61),
-    );
+    const finished = decideStep(rolling, rollbackDone('registry restored'), minutes(61));
     expect(finished.state).toMatchObject({ trafficPct: 0, cursor: 0, approvals: {}, rollbackCount: 1 });
     expect(stageOf(finished.state as RolloutState)).toBe('locked');
     expectRefused(decide(finished.state, rampEvent(5), minutes(62)), 'rollback_lock');
-    expect(decide(finished.state, { type: 'rollback_finished', summary: 'again' }, minutes(62)).outcome).toBe(
-      'noop',
-    );
+    expect(decideStep(finished.state, rollbackDone('again'), minutes(62)).outcome).toBe('noop');
   });
 
   it('lifts the lock once every role approves again, and the plan restarts at its first step', () => {
     const locked = applyAll(live(), [
       [blocker, minutes(60)],
-      [{ type: 'rollback_finished', summary: 'registry restored' }, minutes(61)],
+      [rollbackDone('registry restored'), minutes(61)],
     ]);
     const renewed = applyAll(locked, approvals(ROOT_A, minutes(90)));
     expect(renewed.lock).toBeUndefined();
@@ -404,8 +382,18 @@ describe('decide: BLOCKER rollback, the lock, and the retry', () => {
     expect(decide(renewed, rampEvent(5), minutes(91)).outcome).toBe('applied');
   });
 
-  it('notes a BLOCKER that fires while traffic is at shadow, with nothing to roll back', () => {
-    expect(decide(readyState(), blocker, minutes(40))).toMatchObject({ outcome: 'recorded', effects: [] });
+  it('locks ramps when a BLOCKER fires while traffic is at shadow, until every role approves again', () => {
+    const decision = decide(readyState(), blocker, minutes(40));
+    expect(decision).toMatchObject({
+      outcome: 'applied',
+      reason: 'locked_by_blocker',
+      effects: [],
+      state: { approvals: {} },
+    });
+    expectRefused(decide(decision.state, rampEvent(5), minutes(41)), 'rollback_lock');
+    expect(decide(decision.state, blocker, minutes(42)).outcome).toBe('recorded');
+    const renewed = applyAll(decision.state, approvals(ROOT_A, minutes(50)));
+    expect(decide(renewed, rampEvent(5), minutes(51)).outcome).toBe('applied');
   });
 
   it('refuses a rollback from someone without the permission', () => {
@@ -417,12 +405,12 @@ describe('decide: BLOCKER rollback, the lock, and the retry', () => {
 });
 
 describe('decide: re-running an input changes nothing', () => {
-  const reports: Array<[string, () => readonly [RolloutState, RolloutEvent, Date]]> = [
+  const reports: Array<[string, () => readonly [RolloutState, Step, Date]]> = [
     [
       'a check result',
       () => [
         decide(null, startEvent(), T0).state as RolloutState,
-        { type: 'check_finished', check: 'preflight', passed: true, summary: 'ok' },
+        checkDone('preflight', true, 'ok'),
         minutes(1),
       ],
     ],
@@ -436,11 +424,7 @@ describe('decide: re-running an input changes nothing', () => {
     ],
     [
       'a traffic confirmation',
-      () => [
-        applyAll(readyState(), [[rampEvent(5), minutes(40)]]),
-        { type: 'traffic_applied', weightPct: 5 },
-        minutes(40),
-      ],
+      () => [applyAll(readyState(), [[rampEvent(5), minutes(40)]]), trafficDone(5), minutes(40)],
     ],
     [
       'a go',
@@ -453,7 +437,9 @@ describe('decide: re-running an input changes nothing', () => {
   ];
 
   it.each(reports)('treats %s delivered twice as a duplicate', (_what, make) => {
-    const [state, event, now] = make();
+    const [state, step, now] = make();
+    // The same report, delivered twice.
+    const event = resolveStep(state, step);
     const once = decide(state, event, now);
     expect(once.outcome).toBe('applied');
     const twice = decide(once.state, event, now);

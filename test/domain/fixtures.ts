@@ -3,7 +3,7 @@ import { decide } from '../../src/domain/decide.js';
 import type { Decision } from '../../src/domain/decision.js';
 import type { RolloutPolicy } from '../../src/domain/policy.js';
 import type { RolloutEvent } from '../../src/domain/rollout-event.js';
-import type { RolloutState } from '../../src/domain/rollout-state.js';
+import type { CheckName, RolloutState } from '../../src/domain/rollout-state.js';
 
 export const U_GOV = 'U_GOV';
 export const U_SRE = 'U_SRE';
@@ -58,13 +58,44 @@ export const POLICY: RolloutPolicy = {
 
 export const minutes = (count: number) => new Date(T0.getTime() + count * MINUTE);
 
-/** Applies events in order, each at its own instant, and insists that every one is applied. */
+/** An event, or a job report built from the state it reports on (it must echo the attempt id). */
+export type Step = RolloutEvent | ((state: RolloutState) => RolloutEvent);
+
+export function resolveStep(state: RolloutState | null, step: Step): RolloutEvent {
+  if (typeof step !== 'function') return step;
+  if (!state) throw new Error('a job report needs a rollout to report on');
+  return step(state);
+}
+
+/** decide() for a step that may be a job report built from the state. */
+export function decideStep(state: RolloutState | null, step: Step, now: Date): Decision {
+  return decide(state, resolveStep(state, step), now);
+}
+
+export const checkDone =
+  (check: CheckName, passed = true, summary = 'ok'): Step =>
+  (state) => ({ type: 'check_finished', check, runId: state.checks[check].runId ?? 'none', passed, summary });
+
+export const trafficDone =
+  (weightPct: number): Step =>
+  (state) => ({ type: 'traffic_applied', weightPct, rampId: state.pendingRamp?.rampId ?? 'none' });
+
+export const soakDone =
+  (breached = false, summary = 'clean'): Step =>
+  (state) => ({ type: 'soak_finished', soakId: state.soak?.soakId ?? 'none', breached, summary });
+
+export const rollbackDone =
+  (summary = 'registry restored'): Step =>
+  (state) => ({ type: 'rollback_finished', rollbackId: state.rollback?.rollbackId ?? 'none', summary });
+
+/** Applies steps in order, each at its own instant, and insists that every one is applied. */
 export function applyAll(
   state: RolloutState | null,
-  steps: ReadonlyArray<readonly [RolloutEvent, Date]>,
+  steps: ReadonlyArray<readonly [Step, Date]>,
 ): RolloutState {
   let current = state;
-  for (const [event, now] of steps) {
+  for (const [step, now] of steps) {
+    const event = resolveStep(current, step);
     const decision = decide(current, event, now);
     expect(decision, `${event.type} at ${now.toISOString()}: ${decision.message}`).toMatchObject({
       outcome: 'applied',
@@ -91,16 +122,10 @@ export const startEvent = (policy: RolloutPolicy = POLICY): RolloutEvent => ({
 export function smokedState(policy: RolloutPolicy = POLICY): RolloutState {
   return applyAll(null, [
     [startEvent(policy), T0],
-    [
-      { type: 'check_finished', check: 'preflight', passed: true, summary: 'all checks passed' },
-      minutes(0.5),
-    ],
-    [{ type: 'check_finished', check: 'backup', passed: true, summary: 'snapshot taken' }, minutes(0.6)],
-    [
-      { type: 'check_finished', check: 'rehearsal', passed: true, summary: 'restore would work' },
-      minutes(0.7),
-    ],
-    [{ type: 'check_finished', check: 'smoke', passed: true, summary: 'no alarm' }, minutes(31)],
+    [checkDone('preflight', true, 'all checks passed'), minutes(0.5)],
+    [checkDone('backup', true, 'snapshot taken'), minutes(0.6)],
+    [checkDone('rehearsal', true, 'restore would work'), minutes(0.7)],
+    [checkDone('smoke', true, 'no alarm'), minutes(31)],
   ]);
 }
 
@@ -113,7 +138,7 @@ export function readyState(policy: RolloutPolicy = POLICY): RolloutState {
   ]);
 }
 
-export function approvals(artifactRoot: string, at: Date): Array<readonly [RolloutEvent, Date]> {
+export function approvals(artifactRoot: string, at: Date): Array<readonly [Step, Date]> {
   return [
     [{ type: 'approve', actor: U_GOV, roleId: 'governance_lead', artifactRoot }, at],
     [{ type: 'approve', actor: U_SRE, roleId: 'sre_oncall', artifactRoot }, at],

@@ -14,6 +14,8 @@ import {
   rampEvent,
   readyState,
   smokedState,
+  soakDone,
+  trafficDone,
   U_GOV,
   U_OUT,
   U_PO,
@@ -26,13 +28,10 @@ import {
 const atFive = () =>
   applyAll(readyState(), [
     [rampEvent(5), minutes(40)],
-    [{ type: 'traffic_applied', weightPct: 5 }, minutes(40)],
+    [trafficDone(5), minutes(40)],
   ]);
 
-const soakedAtFive = () =>
-  applyAll(atFive(), [
-    [{ type: 'soak_finished', stepIndex: 1, breached: false, summary: 'clean' }, minutes(55)],
-  ]);
+const soakedAtFive = () => applyAll(atFive(), [[soakDone(false, 'clean'), minutes(55)]]);
 
 type Case = [
   name: string,
