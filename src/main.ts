@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { FileFlagRegistry } from './adapters/files/file-flag-registry.js';
 import { redisAdapters } from './adapters/redis/redis-adapters.js';
-import { checkRegistry } from './app/registry-guard.js';
+import { guardRegistry } from './app/registry-guard.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
 import { startHealthServer } from './http/health-server.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
 import { createLogger } from './infra/logger.js';
+import { redactUrl } from './infra/redact-url.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
 const result = await loadSettings(process.env);
@@ -40,14 +41,17 @@ const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
 const adapters = redisAdapters(redis, env.MEC_REDIS_PREFIX);
 
 const registry = new FileFlagRegistry(workspace, config.registry.path);
-const registryCheck = await checkRegistry({ registry, ...adapters, now: () => new Date() }, config.phase);
+const registryCheck = await guardRegistry({ registry, ...adapters, now: () => new Date() }, config.phase);
 if (registryCheck.status === 'tampered') {
   logger.warn(
     registryCheck,
-    'the feature registry differs from the root the bot last recorded: edited by hand',
+    'the feature registry was edited by hand: the CRITICAL gate registry_tampered is open',
   );
 } else {
-  logger.info({ status: registryCheck.status, root: registryCheck.root }, 'feature registry checked');
+  logger.info(
+    { status: registryCheck.status, ...('root' in registryCheck ? { root: registryCheck.root } : {}) },
+    'feature registry checked',
+  );
 }
 
 const server: Server = await startHealthServer(env.PORT, {
@@ -57,7 +61,14 @@ const server: Server = await startHealthServer(env.PORT, {
   },
 });
 logger.info(
-  { port: env.PORT, phase: config.phase, config: configPath, workspace, role: env.MEC_ROLE, redisUrl },
+  {
+    port: env.PORT,
+    phase: config.phase,
+    config: configPath,
+    workspace,
+    role: env.MEC_ROLE,
+    redisUrl: redactUrl(redisUrl),
+  },
   `mec-bot is up: http://localhost:${env.PORT}/healthz`,
 );
 

@@ -1,92 +1,122 @@
+import { randomUUID } from 'node:crypto';
 import type { FileFlagRegistry, Flags } from '../adapters/files/file-flag-registry.js';
 import type { JsonValue } from '../domain/canonical-json.js';
 import { type LedgerBody, SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import { registryMerkleRoot } from '../domain/merkle.js';
-import type { Ledger, RegistryRootRecord } from './ports.js';
+import type { RegistryRootRecord, RolloutStore } from './ports.js';
+import { transition } from './transition.js';
 
 export interface RegistryDeps {
   registry: Pick<FileFlagRegistry, 'read' | 'write'>;
   rootRecord: RegistryRootRecord;
-  ledger: Ledger;
   now: () => Date;
 }
 
 export type RegistryCheck =
-  | { status: 'intact' | 'adopted' | 'recovered'; root: string; flags: Flags }
-  | { status: 'tampered'; fileRoot: string; recordedRoot: string };
-
-/**
- * Compares the registry file's Merkle root with the one the bot last recorded. A different root means
- * someone edited the file by hand. The first check of a workspace adopts the root it finds; a root
- * the bot was about to confirm when it crashed is confirmed now.
- */
-export async function checkRegistry(deps: RegistryDeps, phase: string): Promise<RegistryCheck> {
-  const { root, flags } = await deps.registry.read();
-  const recorded = await deps.rootRecord.get();
-  if (root === recorded.root) return { status: 'intact', root, flags };
-  if (root === recorded.pendingRoot) {
-    await deps.rootRecord.confirm(root);
-    return { status: 'recovered', root, flags };
-  }
-  if (recorded.root === null) {
-    if (!(await deps.rootRecord.begin(null, root))) return checkRegistry(deps, phase);
-    await deps.rootRecord.confirm(root);
-    await deps.ledger.append(registryBody(phase, deps.now(), 'registry_adopted', null, { root }, null));
-    return { status: 'adopted', root, flags };
-  }
-  return { status: 'tampered', fileRoot: root, recordedRoot: recorded.root };
-}
-
-export type FlagWrite =
-  | { status: 'written'; root: string; snapshot: string; unchanged: boolean }
+  | { status: 'intact' | 'adopted' | 'recovered' | 'writing'; root: string; flags: Flags }
   | { status: 'tampered'; fileRoot: string; recordedRoot: string }
   | { status: 'busy' };
 
+const ATTEMPTS = 20;
+
+/**
+ * Compares the registry file's Merkle root with the one the bot last recorded. A different root means
+ * someone edited the file by hand. The first check of a workspace adopts the root it finds. A root the
+ * bot was about to confirm when it crashed is confirmed now, with its ledger entry; while a writer
+ * still holds the lease, its pending root is simply a write in progress.
+ */
+export async function checkRegistry(deps: RegistryDeps, phase: string): Promise<RegistryCheck> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const { root, flags } = await deps.registry.read();
+    const recorded = await deps.rootRecord.get();
+    if (root === recorded.root) return { status: 'intact', root, flags };
+    if (root === recorded.pendingRoot) {
+      if (recorded.leased) return { status: 'writing', root, flags };
+      const entry = registryBody(
+        phase,
+        deps.now(),
+        'registry_recovered',
+        { root: recorded.root },
+        { root },
+        null,
+      );
+      if (await deps.rootRecord.recover(root, entry)) return { status: 'recovered', root, flags };
+      continue;
+    }
+    if (recorded.root === null) {
+      const token = randomUUID();
+      if (!(await deps.rootRecord.begin(null, root, token))) {
+        await pause(attempt);
+        continue;
+      }
+      const entry = registryBody(phase, deps.now(), 'registry_adopted', null, { root }, null);
+      if (await deps.rootRecord.confirm(root, token, entry)) return { status: 'adopted', root, flags };
+      continue;
+    }
+    return { status: 'tampered', fileRoot: root, recordedRoot: recorded.root };
+  }
+  return { status: 'busy' };
+}
+
+export type FlagWrite =
+  | { status: 'written'; root: string; snapshot: string }
+  | { status: 'tampered'; fileRoot: string; recordedRoot: string }
+  | { status: 'busy' | 'lease_lost' };
+
 /**
  * Sets one flag, as the registry's only writer: refuses to write over a hand-edited file, writes
- * atomically with a snapshot, and records the values before and after in the ledger.
+ * atomically with a snapshot, and records the values before and after in the ledger in the same step
+ * that records the new root.
  */
 export async function writeFlag(
   deps: RegistryDeps,
   write: { phase: string; rolloutId: string | null; actor: string; key: string; value: JsonValue },
-  attempts = 20,
 ): Promise<FlagWrite> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const check = await checkRegistry(deps, write.phase);
-    if (check.status === 'tampered') return check;
+    if (check.status === 'tampered' || check.status === 'busy') return check;
+    if (check.status === 'writing') {
+      await pause(attempt);
+      continue;
+    }
     const { flags, root } = check;
     const next: Flags = { ...flags, [write.key]: write.value };
-    const nextRoot = registryMerkleRoot(next);
-    if (!(await deps.rootRecord.begin(root, nextRoot))) {
-      await new Promise((resolve) => setTimeout(resolve, 10 + attempt * 10));
+    const token = randomUUID();
+    if (!(await deps.rootRecord.begin(root, registryMerkleRoot(next), token))) {
+      await pause(attempt);
       continue;
     }
     let written: { root: string; snapshot: string };
     try {
       written = await deps.registry.write(next, deps.now());
     } catch (error) {
-      await deps.rootRecord.release();
+      await deps.rootRecord.release(token);
       throw error;
     }
-    await deps.rootRecord.confirm(written.root);
     const before = { root, [write.key]: (flags[write.key] ?? null) as JsonValue };
     const after = { root: written.root, [write.key]: write.value };
-    await deps.ledger.append({
+    const entry = {
       ...registryBody(write.phase, deps.now(), 'registry_write', before, after, {
         snapshot: written.snapshot,
       }),
       rolloutId: write.rolloutId,
       actor: write.actor,
-    });
-    return { status: 'written', ...written, unchanged: written.root === root };
+    };
+    // A lease that expired under a slow write is reported, not papered over: the next check decides.
+    if (!(await deps.rootRecord.confirm(written.root, token, entry))) return { status: 'lease_lost' };
+    return { status: 'written', ...written };
   }
   return { status: 'busy' };
+}
+
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5 + attempt * 10));
 }
 
 function registryBody(
   phase: string,
   now: Date,
-  reason: 'registry_adopted' | 'registry_write',
+  reason: 'registry_adopted' | 'registry_write' | 'registry_recovered',
   before: JsonValue,
   after: JsonValue,
   detail: JsonValue,
@@ -104,4 +134,28 @@ function registryBody(
     after,
     detail,
   };
+}
+
+/** The id of the CRITICAL gate a hand-edited registry opens. */
+export const REGISTRY_GATE = 'registry_tampered';
+
+/**
+ * Checks the registry and, when it was edited by hand, opens the CRITICAL gate `registry_tampered` on
+ * the phase's rollout record. Run at start-up and whenever a rollout starts.
+ */
+export async function guardRegistry(
+  deps: RegistryDeps & { store: RolloutStore },
+  phase: string,
+): Promise<RegistryCheck> {
+  const check = await checkRegistry(deps, phase);
+  if (check.status === 'tampered') {
+    const summary = `the registry root ${check.fileRoot.slice(0, 12)}… is not the ${check.recordedRoot.slice(0, 12)}… the bot last wrote`;
+    await transition({ store: deps.store, now: deps.now }, phase, {
+      type: 'gate_opened',
+      gateId: REGISTRY_GATE,
+      source: 'registry',
+      summary,
+    });
+  }
+  return check;
 }

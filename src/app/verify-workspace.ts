@@ -10,12 +10,14 @@ import type { Approval } from '../domain/rollout-state.js';
 import { verifyLedger } from '../domain/verify-ledger.js';
 import type { Ledger, RegistryRootRecord, RolloutStore } from './ports.js';
 
+const REGISTRY_REASONS = new Set(['registry_write', 'registry_adopted', 'registry_recovered']);
+
 export interface VerifyDeps {
   workspace: string;
   phase: string;
   artifactFiles: readonly string[];
   registryPath: string;
-  ledger: Pick<Ledger, 'read'>;
+  ledger: Pick<Ledger, 'read' | 'head'>;
   store: Pick<RolloutStore, 'load'>;
   rootRecord: Pick<RegistryRootRecord, 'get'>;
 }
@@ -42,7 +44,7 @@ export async function verifyWorkspace(deps: VerifyDeps): Promise<{ ok: boolean; 
   const { state } = await deps.store.load(deps.phase);
   const approvals = Object.values(state?.approvals ?? {});
   const checks: VerifyCheck[] = [
-    checkChain(entries),
+    checkChain(entries, await deps.ledger.head()),
     ...(await checkRegistry(deps, entries)),
     await checkArtifacts(deps, approvals),
     checkApprovals(deps.phase, entries, approvals),
@@ -51,20 +53,26 @@ export async function verifyWorkspace(deps: VerifyDeps): Promise<{ ok: boolean; 
   return { ok: checks.every((check) => check.ok), checks };
 }
 
-function checkChain(entries: LedgerEntry[]): VerifyCheck {
+function checkChain(entries: LedgerEntry[], head: { seq: number; hash: string }): VerifyCheck {
   const verdict = verifyLedger(entries);
-  return verdict.ok
-    ? { name: 'ledger chain', ok: true, detail: `${verdict.entries} entries, head ${verdict.headHash}` }
-    : { name: 'ledger chain', ok: false, detail: `${verdict.message} (${verdict.problem})` };
+  if (!verdict.ok)
+    return { name: 'ledger chain', ok: false, detail: `${verdict.message} (${verdict.problem})` };
+  // The chain can be whole and still be short: entries cut from the end leave a valid prefix.
+  if (verdict.entries !== head.seq || verdict.headHash !== head.hash) {
+    return {
+      name: 'ledger chain',
+      ok: false,
+      detail: `the chain ends at entry #${verdict.entries}, but the ledger head says #${head.seq}: entries are missing from the end`,
+    };
+  }
+  return { name: 'ledger chain', ok: true, detail: `${verdict.entries} entries, head ${verdict.headHash}` };
 }
 
 async function checkRegistry(deps: VerifyDeps, entries: LedgerEntry[]): Promise<VerifyCheck[]> {
   const flags = JSON.parse(await readFile(join(deps.workspace, deps.registryPath), 'utf8')) as Flags;
   const fileRoot = registryMerkleRoot(flags);
   const { root: recordedRoot } = await deps.rootRecord.get();
-  const lastRecorded = entries.findLast(
-    (entry) => entry.body.reason === 'registry_write' || entry.body.reason === 'registry_adopted',
-  );
+  const lastRecorded = entries.findLast((entry) => REGISTRY_REASONS.has(entry.body.reason));
   const ledgerRoot = (lastRecorded?.body.after as { root?: string } | null)?.root ?? null;
   const rootCheck: VerifyCheck =
     recordedRoot !== null && fileRoot !== recordedRoot
@@ -84,36 +92,44 @@ async function checkRegistry(deps: VerifyDeps, entries: LedgerEntry[]): Promise<
             ok: true,
             detail: `${fileRoot}${recordedRoot === null ? ' (no write recorded yet)' : ''}`,
           };
-  return [rootCheck, await checkSnapshot(deps, fileRoot)];
+  return [rootCheck, await checkSnapshot(deps, ledgerRoot, lastRecorded?.body.reason)];
 }
 
-/** The newest snapshot must hold the flags its name's root commits to, and match the live file. */
-async function checkSnapshot(deps: VerifyDeps, fileRoot: string): Promise<VerifyCheck> {
-  const names = (await readdir(join(deps.workspace, SNAPSHOT_DIR)).catch(() => [] as string[]))
-    .filter((name) => /^meta_flags_.+_[0-9a-f]{64}\.json$/.test(name))
-    .sort();
-  const newest = names.at(-1);
-  if (!newest) return { name: 'registry snapshot', ok: true, detail: 'no snapshot taken yet' };
-  const namedRoot = newest.slice(-69, -5);
-  const content = JSON.parse(await readFile(join(deps.workspace, SNAPSHOT_DIR, newest), 'utf8')) as {
-    flags: Flags;
-  };
-  const contentRoot = registryMerkleRoot(content.flags);
-  if (contentRoot !== namedRoot) {
+/**
+ * The snapshot of the root the ledger last recorded must exist and hold flags with that root. Names
+ * carry the time only to the second, so the snapshot is found by its root, not by sorting names.
+ */
+async function checkSnapshot(
+  deps: VerifyDeps,
+  ledgerRoot: string | null,
+  lastReason: string | undefined,
+): Promise<VerifyCheck> {
+  if (ledgerRoot === null || lastReason === 'registry_adopted') {
+    return { name: 'registry snapshot', ok: true, detail: 'the bot has not written the registry yet' };
+  }
+  const names = (await readdir(join(deps.workspace, SNAPSHOT_DIR)).catch(() => [] as string[])).filter(
+    (name) => name.endsWith(`_${ledgerRoot}.json`),
+  );
+  if (names.length === 0) {
     return {
       name: 'registry snapshot',
       ok: false,
-      detail: `${SNAPSHOT_DIR}/${newest} holds flags with root ${contentRoot}, not the root in its name`,
+      detail: `no snapshot in ${SNAPSHOT_DIR}/ for the recorded root ${ledgerRoot}`,
     };
   }
-  if (namedRoot !== fileRoot) {
-    return {
-      name: 'registry snapshot',
-      ok: false,
-      detail: `the newest snapshot ${newest} does not match ${deps.registryPath} (root ${fileRoot})`,
+  for (const name of names) {
+    const content = JSON.parse(await readFile(join(deps.workspace, SNAPSHOT_DIR, name), 'utf8')) as {
+      flags: Flags;
     };
+    if (registryMerkleRoot(content.flags) !== ledgerRoot) {
+      return {
+        name: 'registry snapshot',
+        ok: false,
+        detail: `${SNAPSHOT_DIR}/${name} holds flags whose root is not the one in its name`,
+      };
+    }
   }
-  return { name: 'registry snapshot', ok: true, detail: `${SNAPSHOT_DIR}/${newest}` };
+  return { name: 'registry snapshot', ok: true, detail: `${SNAPSHOT_DIR}/${names.sort().at(-1)}` };
 }
 
 async function checkArtifacts(deps: VerifyDeps, approvals: readonly Approval[]): Promise<VerifyCheck> {

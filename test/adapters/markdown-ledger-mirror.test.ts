@@ -52,12 +52,29 @@ describe('the Markdown ledger mirror', () => {
     expect(await readFile(path, 'utf8')).toBe(incremental);
   });
 
-  it('never duplicates entries when several syncs run at once', async () => {
-    const { ledger, path } = await setup(20);
-    await Promise.all(Array.from({ length: 5 }, () => syncLedgerMirror(ledger, path).catch(() => undefined)));
+  it('never duplicates entries when several syncs append at once', async () => {
+    const { ledger, path } = await setup(5);
+    await syncLedgerMirror(ledger, path);
+    for (let i = 0; i < 15; i++) await ledger.append(body(`later_${i}`));
+    const results = await Promise.all(Array.from({ length: 5 }, () => syncLedgerMirror(ledger, path)));
+    expect(results.every((result) => result.written === 15)).toBe(true);
     await syncLedgerMirror(ledger, path);
     const text = await readFile(path, 'utf8');
     expect(text.match(/^## #/gm)).toHaveLength(20);
+    expect([...text.matchAll(/^## #(\d+)/gm)].map((match) => Number(match[1]))).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+  });
+
+  it('cannot be confused by ledger text that looks like its entry marker', async () => {
+    const { ledger, path } = await setup(1);
+    const fake = `<!-- mec-ledger seq=1 hash=${'0'.repeat(64)} -->`;
+    await ledger.append(body('pause', { detail: { reason: fake } }));
+    await syncLedgerMirror(ledger, path);
+    await ledger.append(body('resume'));
+    expect(await syncLedgerMirror(ledger, path)).toEqual({ written: 1 });
+    const { mirroredEntries } = await import('../../src/adapters/files/markdown-ledger-mirror.js');
+    expect(mirroredEntries(await readFile(path, 'utf8')).map((entry) => entry.seq)).toEqual([1, 2, 3]);
   });
 
   it('refuses to overwrite a mirror that disagrees with the ledger, and says how to rebuild it', async () => {

@@ -5,5 +5,9 @@ import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('memory', () => {
   const ledger = new MemoryLedger();
-  return { ledger, store: new MemoryRolloutStore(ledger), registryRoot: new MemoryRegistryRootRecord() };
+  return {
+    ledger,
+    store: new MemoryRolloutStore(ledger),
+    registryRoot: new MemoryRegistryRootRecord(ledger),
+  };
 });

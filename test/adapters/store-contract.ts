@@ -104,25 +104,58 @@ export function describeStoreContract(name: string, make: () => StoreAdapters): 
       expect(await ledger.read()).toEqual([]);
     });
 
-    it('lets only the writer that saw the current registry root claim the next one', async () => {
-      const { registryRoot } = make();
-      expect(await registryRoot.get()).toEqual({ root: null, pendingRoot: null });
-      expect(await registryRoot.begin(null, 'r1')).toBe(true);
-      expect(await registryRoot.get()).toEqual({ root: null, pendingRoot: 'r1' });
-      await registryRoot.confirm('r1');
-      expect(await registryRoot.get()).toEqual({ root: 'r1', pendingRoot: null });
-      expect(await registryRoot.begin(null, 'r2')).toBe(false);
-      expect(await registryRoot.begin('r1', 'r2')).toBe(true);
+    it('lets only the writer that saw the current registry root, and holds the lease, record the next one', async () => {
+      const { registryRoot, ledger } = make();
+      expect(await registryRoot.get()).toEqual({ root: null, pendingRoot: null, leased: false });
+      expect(await registryRoot.begin(null, 'r1', 'A')).toBe(true);
+      expect(await registryRoot.get()).toEqual({ root: null, pendingRoot: 'r1', leased: true });
+      expect(await registryRoot.begin(null, 'r1-other', 'B')).toBe(false);
+      expect(await registryRoot.confirm('r1', 'B', body('registry_write'))).toBe(false);
+      expect(await registryRoot.confirm('r1', 'A', body('registry_write'))).toBe(true);
+      expect(await registryRoot.get()).toEqual({ root: 'r1', pendingRoot: null, leased: false });
+      expect(await registryRoot.begin(null, 'r2', 'C')).toBe(false);
+      expect(await registryRoot.begin('r1', 'r2', 'C')).toBe(true);
+      expect((await ledger.read()).map((entry) => entry.body.action)).toEqual(['registry_write']);
     });
 
-    it('lets one registry writer at a time hold the lease, until it confirms or releases', async () => {
+    it('records a confirmed root and its ledger entry together', async () => {
+      const { registryRoot, ledger } = make();
+      await registryRoot.begin(null, 'r1', 'A');
+      await registryRoot.confirm('r1', 'A', body('registry_write', { after: { root: 'r1' } }));
+      expect((await ledger.read()).at(-1)?.body.after).toEqual({ root: 'r1' });
+      expect(verifyLedger(await ledger.read()).ok).toBe(true);
+    });
+
+    it('lets a released lease be taken by another writer, and only its holder release it', async () => {
       const { registryRoot } = make();
-      expect(await registryRoot.begin(null, 'r1')).toBe(true);
-      expect(await registryRoot.begin(null, 'r1-other')).toBe(false);
-      await registryRoot.release();
-      expect(await registryRoot.begin(null, 'r1-other')).toBe(true);
-      await registryRoot.confirm('r1-other');
-      expect(await registryRoot.begin('r1-other', 'r2')).toBe(true);
+      await registryRoot.begin(null, 'r1', 'A');
+      await registryRoot.release('B');
+      expect((await registryRoot.get()).leased).toBe(true);
+      await registryRoot.release('A');
+      expect(await registryRoot.begin(null, 'r1', 'B')).toBe(true);
+    });
+
+    it('recovers a pending root only when no writer holds the lease', async () => {
+      const { registryRoot, ledger } = make();
+      await registryRoot.begin(null, 'r1', 'A');
+      expect(await registryRoot.recover('r1', body('registry_recovered'))).toBe(false);
+      await registryRoot.release('A');
+      expect(await registryRoot.recover('r2', body('registry_recovered'))).toBe(false);
+      expect(await registryRoot.recover('r1', body('registry_recovered'))).toBe(true);
+      expect(await registryRoot.get()).toEqual({ root: 'r1', pendingRoot: null, leased: false });
+      expect((await ledger.read()).map((entry) => entry.body.action)).toEqual(['registry_recovered']);
+    });
+
+    it('does not let a writer whose lease was taken over overwrite the record when it confirms late', async () => {
+      const { registryRoot } = make();
+      await registryRoot.begin(null, 'rA', 'A');
+      // A crashes before confirming; its lease is given up (it expires, in Redis) and a check recovers rA.
+      await registryRoot.release('A');
+      await registryRoot.recover('rA', body('registry_recovered'));
+      await registryRoot.begin('rA', 'rC', 'C');
+      await registryRoot.confirm('rC', 'C', body('registry_write'));
+      expect(await registryRoot.confirm('rA', 'A', body('registry_write'))).toBe(false);
+      expect((await registryRoot.get()).root).toBe('rC');
     });
   });
 }

@@ -3,8 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileFlagRegistry } from '../../src/adapters/files/file-flag-registry.js';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
-import { checkRegistry, type RegistryDeps, writeFlag } from '../../src/app/registry-guard.js';
+import {
+  checkRegistry,
+  guardRegistry,
+  REGISTRY_GATE,
+  type RegistryDeps,
+  writeFlag,
+} from '../../src/app/registry-guard.js';
 import { transition } from '../../src/app/transition.js';
+import { registryMerkleRoot } from '../../src/domain/merkle.js';
 import { evaluateRampGates } from '../../src/domain/ramp-gates.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { verifyLedger } from '../../src/domain/verify-ledger.js';
@@ -21,7 +28,6 @@ async function setup() {
   const deps: RegistryDeps = {
     registry: new FileFlagRegistry(workspace, 'meta/meta_flags.json'),
     rootRecord: adapters.rootRecord,
-    ledger: adapters.ledger,
     now: () => T0,
   };
   return { workspace, deps, adapters, connect, prefix };
@@ -35,11 +41,17 @@ const setProd = (weightPct: number) => ({
   value: { mode: weightPct === 0 ? 'shadow' : 'ramp', weightPct },
 });
 
+async function handEdit(workspace: string, weightPct: number): Promise<void> {
+  const path = join(workspace, 'meta/meta_flags.json');
+  const flags = JSON.parse(await readFile(path, 'utf8'));
+  flags.meta_prod.weightPct = weightPct;
+  await writeFile(path, JSON.stringify(flags));
+}
+
 describe('the feature-registry guard', () => {
-  it('adopts the root it first finds, then reports the file intact', async () => {
+  it('adopts the root it first finds, recording it in the ledger, then reports the file intact', async () => {
     const { deps, adapters } = await setup();
-    const first = await checkRegistry(deps, 'M6');
-    expect(first.status).toBe('adopted');
+    expect((await checkRegistry(deps, 'M6')).status).toBe('adopted');
     expect(await checkRegistry(deps, 'M6')).toMatchObject({ status: 'intact' });
     expect((await adapters.ledger.read()).map((entry) => entry.body.reason)).toEqual(['registry_adopted']);
   });
@@ -64,64 +76,60 @@ describe('the feature-registry guard', () => {
   it('detects a hand edit as a root that differs from the last one recorded, and refuses to write over it', async () => {
     const { workspace, deps } = await setup();
     await writeFlag(deps, setProd(5));
-    const path = join(workspace, 'meta/meta_flags.json');
-    const edited = JSON.parse(await readFile(path, 'utf8'));
-    edited.meta_prod.weightPct = 100;
-    await writeFile(path, JSON.stringify(edited));
-    const check = await checkRegistry(deps, 'M6');
-    expect(check).toMatchObject({ status: 'tampered' });
+    await handEdit(workspace, 100);
+    expect(await checkRegistry(deps, 'M6')).toMatchObject({ status: 'tampered' });
     expect(await writeFlag(deps, setProd(25))).toMatchObject({ status: 'tampered' });
-    expect(JSON.parse(await readFile(path, 'utf8')).meta_prod.weightPct).toBe(100);
+    expect(
+      JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8')).meta_prod.weightPct,
+    ).toBe(100);
   });
 
-  it('opens a CRITICAL gate when the registry was edited by hand', async () => {
+  it('opens the registry_tampered CRITICAL gate, which holds ramps, when the file was edited by hand', async () => {
     const { workspace, deps, adapters } = await setup();
     await writeFlag(deps, setProd(0));
-    await writeFile(join(workspace, 'meta/meta_flags.json'), '{"meta_prod":{"mode":"ramp","weightPct":60}}');
-    const check = await checkRegistry(deps, 'M6');
-    const store = { store: adapters.store, now: () => T0 };
-    await transition(store, 'M6', { type: 'start', actor: U_RM, rolloutId: 'R1', policy: POLICY });
-    if (check.status !== 'tampered') throw new Error('expected tampering');
-    const opened = await transition(store, 'M6', {
-      type: 'gate_opened',
-      gateId: 'registry_tampered',
-      source: 'registry',
-      summary: `root ${check.fileRoot.slice(0, 12)}… is not the recorded ${check.recordedRoot.slice(0, 12)}…`,
+    await transition({ store: adapters.store, now: () => T0 }, 'M6', {
+      type: 'start',
+      actor: U_RM,
+      rolloutId: 'R1',
+      policy: POLICY,
     });
-    expect(opened).toMatchObject({ outcome: 'applied', reason: 'gate_opened' });
+    await handEdit(workspace, 60);
+    expect(await guardRegistry({ ...deps, store: adapters.store }, 'M6')).toMatchObject({
+      status: 'tampered',
+    });
     const { state } = await adapters.store.load('M6');
-    expect(state?.gates.registry_tampered).toMatchObject({ source: 'registry' });
-    expect(
-      evaluateRampGates(state as RolloutState, { actor: U_RM, weightPct: 5, artifactRoot: 'x' }, T0),
-    ).toContainEqual(
-      expect.objectContaining({
-        gate: 'critical',
-        hold: expect.objectContaining({ reason: 'critical_gate_open' }),
-      }),
+    expect(state?.gates[REGISTRY_GATE]).toMatchObject({ source: 'registry' });
+    const gates = evaluateRampGates(
+      state as RolloutState,
+      { actor: U_RM, weightPct: 5, artifactRoot: 'x' },
+      T0,
     );
+    expect(gates.find((gate) => gate.gate === 'critical')?.hold?.reason).toBe('critical_gate_open');
   });
 
-  it('recognises a write that crashed before it was confirmed, instead of calling it tampering', async () => {
+  it('recognises a write that crashed before it was confirmed, and records it in the ledger', async () => {
     const { deps, adapters } = await setup();
     const adopted = await checkRegistry(deps, 'M6');
     const next = { meta_prod: { mode: 'ramp', weightPct: 5 } };
-    const { registryMerkleRoot } = await import('../../src/domain/merkle.js');
-    expect(
-      await adapters.rootRecord.begin(
-        adopted.status === 'adopted' ? adopted.root : null,
-        registryMerkleRoot(next),
-      ),
-    ).toBe(true);
+    const root = adopted.status === 'adopted' ? adopted.root : null;
+    expect(await adapters.rootRecord.begin(root, registryMerkleRoot(next), 'crashed-writer')).toBe(true);
     await deps.registry.write(next, T0);
-    // The process dies here, before confirm().
+    // The writer dies here, before confirm(); while its lease lasts, the pending root is a write in progress.
+    expect(await checkRegistry(deps, 'M6')).toMatchObject({ status: 'writing' });
+    await adapters.rootRecord.release('crashed-writer');
     expect(await checkRegistry(deps, 'M6')).toMatchObject({ status: 'recovered' });
     expect(await checkRegistry(deps, 'M6')).toMatchObject({ status: 'intact' });
+    const last = (await adapters.ledger.read()).at(-1);
+    expect(last?.body).toMatchObject({
+      reason: 'registry_recovered',
+      after: { root: registryMerkleRoot(next) },
+    });
   });
 
   it('loses no update when two processes write different flags at once', async () => {
     const { deps, connect, prefix } = await setup();
     const other = redisAdapters(connect(), prefix);
-    const deps2: RegistryDeps = { ...deps, rootRecord: other.rootRecord, ledger: other.ledger };
+    const deps2: RegistryDeps = { ...deps, rootRecord: other.rootRecord };
     await checkRegistry(deps, 'M6');
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -134,7 +142,7 @@ describe('the feature-registry guard', () => {
         }),
       ),
     );
-    expect(results.every((result) => result.status === 'written')).toBe(true);
+    expect(results.map((result) => result.status)).toEqual(Array(10).fill('written'));
     const { flags } = await deps.registry.read();
     for (let i = 0; i < 10; i++) expect(flags[`flag_${i}`]).toBe(i);
     expect(await checkRegistry(deps, 'M6')).toMatchObject({ status: 'intact' });

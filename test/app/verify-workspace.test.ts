@@ -101,3 +101,52 @@ describe('verifyWorkspace', () => {
     expect(first).toMatchObject({ name: 'ledger mirror', detail: expect.stringContaining('entry #1') });
   });
 });
+
+describe('verifyWorkspace after crashes and quick writes', () => {
+  it('passes after a registry write that crashed before it was confirmed and was then recovered', async () => {
+    const { run, adapters, workspace } = await setup();
+    const { FileFlagRegistry } = await import('../../src/adapters/files/file-flag-registry.js');
+    const { checkRegistry } = await import('../../src/app/registry-guard.js');
+    const { registryMerkleRoot } = await import('../../src/domain/merkle.js');
+    const registry = new FileFlagRegistry(workspace, 'meta/meta_flags.json');
+    const { flags, root } = await registry.read();
+    const next = { ...flags, meta_prod: { mode: 'ramp', weightPct: 5 } };
+    await adapters.rootRecord.begin(root, registryMerkleRoot(next), 'crashed');
+    await registry.write(next, new Date());
+    await adapters.rootRecord.release('crashed');
+    await checkRegistry({ registry, rootRecord: adapters.rootRecord, now: () => new Date() }, 'M6');
+    expect(failures(await run())).toEqual([]);
+  });
+
+  it('passes after several registry writes within the same second', async () => {
+    const { run, adapters, workspace } = await setup();
+    const { FileFlagRegistry } = await import('../../src/adapters/files/file-flag-registry.js');
+    const { writeFlag } = await import('../../src/app/registry-guard.js');
+    const at = new Date('2025-10-21T20:18:05.000Z');
+    const deps = {
+      registry: new FileFlagRegistry(workspace, 'meta/meta_flags.json'),
+      rootRecord: adapters.rootRecord,
+      now: () => at,
+    };
+    for (let weightPct = 1; weightPct <= 8; weightPct++) {
+      await writeFlag(deps, {
+        phase: 'M6',
+        rolloutId: 'R1',
+        actor: 'mec-bot',
+        key: 'meta_prod',
+        value: { mode: 'ramp', weightPct },
+      });
+    }
+    expect(failures(await run())).toEqual([]);
+  });
+
+  it('catches entries cut from the end of the ledger', async () => {
+    const { run, redis, prefix } = await setup();
+    await redis.rpop(redisKeys(prefix).ledgerEntries);
+    const [first] = failures(await run());
+    expect(first).toMatchObject({
+      name: 'ledger chain',
+      detail: expect.stringContaining('entries are missing from the end'),
+    });
+  });
+});

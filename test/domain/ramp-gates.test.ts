@@ -74,7 +74,7 @@ describe('a ramp to N% is refused, naming the gate that held', () => {
       'permission',
     ],
     [
-      'the smoke has not passed',
+      'no joint go has been recorded',
       () => applyAll(smokedState(), []),
       rampEvent(5),
       minutes(40),

@@ -39,7 +39,7 @@ export async function approvedWorkspace(redis: Redis, prefix: string) {
   }
   const registry = new FileFlagRegistry(workspace, config.registry.path);
   await writeFlag(
-    { registry, rootRecord: adapters.rootRecord, ledger: adapters.ledger, now },
+    { registry, rootRecord: adapters.rootRecord, now },
     {
       phase: 'M6',
       rolloutId: 'R1',

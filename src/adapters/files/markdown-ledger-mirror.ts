@@ -12,8 +12,9 @@ A readable mirror of the mec-bot ledger. The hash-chained record of truth is in 
 rebuilt from it (\`npm run verify\` checks the chain). Do not edit it by hand.
 `;
 
-// Each entry ends with this marker, which lets a sync find where the file stops without parsing prose.
-const MARKER = /<!-- mec-ledger seq=(\d+) hash=([0-9a-f]{64}) -->/g;
+// Each entry ends with this marker on a line of its own, which lets a sync find where the file stops
+// without parsing prose. Text from Slack can never start a line, and its '<' is escaped anyway.
+const MARKER = /^<!-- mec-ledger seq=(\d+) hash=([0-9a-f]{64}) -->$/gm;
 
 /**
  * Brings the Markdown mirror up to date with the ledger. Idempotent: it appends only the entries after
@@ -63,15 +64,20 @@ function renderEntry({ seq, prevHash, hash, body }: LedgerEntry): string {
     `- actor: ${body.actor === 'mec-bot' ? 'mec-bot' : `<@${body.actor}>`}`,
     `- reason: \`${body.reason}\``,
     `- rollout: ${body.rolloutId ?? '(none)'}`,
-    `- before: \`${JSON.stringify(body.before)}\``,
-    `- after: \`${JSON.stringify(body.after)}\``,
-    `- detail: \`${JSON.stringify(body.detail).replaceAll('`', "'")}\``,
+    `- before: \`${inlineJson(body.before)}\``,
+    `- after: \`${inlineJson(body.after)}\``,
+    `- detail: \`${inlineJson(body.detail)}\``,
     `- prevHash: \`${prevHash}\``,
     `- hash: \`${hash}\``,
     `<!-- mec-ledger seq=${seq} hash=${hash} -->`,
     '',
   ];
   return lines.join('\n');
+}
+
+/** JSON for an inline code span: no backquote to end it early, no '<' to start markup. */
+function inlineJson(value: unknown): string {
+  return JSON.stringify(value).replaceAll('`', '\\u0060').replaceAll('<', '\\u003c');
 }
 
 function lastMarker(text: string): { seq: number; hash: string } | undefined {

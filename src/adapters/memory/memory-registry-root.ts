@@ -1,28 +1,49 @@
 import type { RegistryRootRecord } from '../../app/ports.js';
+import type { LedgerBody } from '../../domain/ledger-entry.js';
+import type { MemoryLedger } from './memory-ledger.js';
 
+/** The registry record in memory, the reference for the contract suite. Leases do not expire here. */
 export class MemoryRegistryRootRecord implements RegistryRootRecord {
+  readonly #ledger: MemoryLedger;
   #root: string | null = null;
   #pendingRoot: string | null = null;
-  #leased = false;
+  #leaseToken: string | null = null;
 
-  async get(): Promise<{ root: string | null; pendingRoot: string | null }> {
-    return { root: this.#root, pendingRoot: this.#pendingRoot };
+  constructor(ledger: MemoryLedger) {
+    this.#ledger = ledger;
   }
 
-  async begin(expectedRoot: string | null, nextRoot: string): Promise<boolean> {
-    if (this.#root !== expectedRoot || this.#leased) return false;
-    this.#leased = true;
+  async get() {
+    return { root: this.#root, pendingRoot: this.#pendingRoot, leased: this.#leaseToken !== null };
+  }
+
+  async begin(expectedRoot: string | null, nextRoot: string, token: string): Promise<boolean> {
+    if (this.#root !== expectedRoot || this.#leaseToken !== null) return false;
+    this.#leaseToken = token;
     this.#pendingRoot = nextRoot;
     return true;
   }
 
-  async confirm(root: string): Promise<void> {
-    this.#root = root;
-    if (this.#pendingRoot === root) this.#pendingRoot = null;
-    this.#leased = false;
+  async confirm(root: string, token: string, entry: LedgerBody): Promise<boolean> {
+    if (this.#leaseToken !== token) return false;
+    this.#record(root, entry);
+    this.#leaseToken = null;
+    return true;
   }
 
-  async release(): Promise<void> {
-    this.#leased = false;
+  async recover(root: string, entry: LedgerBody): Promise<boolean> {
+    if (this.#leaseToken !== null || this.#pendingRoot !== root) return false;
+    this.#record(root, entry);
+    return true;
+  }
+
+  async release(token: string): Promise<void> {
+    if (this.#leaseToken === token) this.#leaseToken = null;
+  }
+
+  #record(root: string, entry: LedgerBody): void {
+    this.#root = root;
+    this.#pendingRoot = null;
+    this.#ledger.appendNow(entry);
   }
 }

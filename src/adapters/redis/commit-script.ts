@@ -3,15 +3,34 @@ import { GENESIS_HASH } from '../../domain/ledger-entry.js';
 import { SHA256_LUA } from './sha256-lua.js';
 
 /**
- * One atomic step: check the rollout's version, store its new state, and append a ledger entry whose
- * seq, prevHash and hash are assigned here, inside Redis, so concurrent writers cannot fork the chain.
+ * Lua that appends a ledger entry, assigning seq, prevHash and the SHA-256 hash inside Redis, so
+ * concurrent writers cannot fork the chain. Every script that records something includes it.
+ * Defines `append_ledger(entriesKey, headKey, bodyJson) -> seq, prevHash, hash`.
+ */
+export const APPEND_LEDGER_LUA = `${SHA256_LUA}
+local function append_ledger(entriesKey, headKey, body)
+  local head = redis.call('HMGET', headKey, 'seq', 'hash')
+  local seq = tonumber(head[1] or '0') + 1
+  local prevHash = head[2] or '${GENESIS_HASH}'
+  local hash = sha256hex('mec-ledger/v1\\n' .. seq .. '\\n' .. prevHash .. '\\n' .. body)
+  redis.call('RPUSH', entriesKey, '{"seq":' .. seq .. ',"prevHash":"' .. prevHash .. '","hash":"' .. hash .. '","body":' .. body .. '}')
+  redis.call('HSET', headKey, 'seq', seq, 'hash', hash)
+  return seq, prevHash, hash
+end
+`;
+
+/**
+ * One atomic step: check the rollout's version, store its new state, and append its ledger entry.
  *
  * KEYS: rollout hash, ledger entry list, ledger head hash.
  * ARGV: expected version ('' = no check), new state JSON ('' = leave it), ledger body (canonical JSON).
  * Returns {'conflict', currentVersion} or {'committed', version, seq, prevHash, hash}.
  */
-const COMMIT_LUA = `${SHA256_LUA}
-local version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+const COMMIT_LUA = `${APPEND_LEDGER_LUA}
+local version = 0
+if ARGV[1] ~= '' or ARGV[2] ~= '' then
+  version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+end
 if ARGV[1] ~= '' and version ~= tonumber(ARGV[1]) then
   return {'conflict', version}
 end
@@ -19,12 +38,7 @@ if ARGV[2] ~= '' then
   version = redis.call('HINCRBY', KEYS[1], 'v', 1)
   redis.call('HSET', KEYS[1], 'state', ARGV[2])
 end
-local head = redis.call('HMGET', KEYS[3], 'seq', 'hash')
-local seq = tonumber(head[1] or '0') + 1
-local prevHash = head[2] or '${GENESIS_HASH}'
-local hash = sha256hex('mec-ledger/v1\\n' .. seq .. '\\n' .. prevHash .. '\\n' .. ARGV[3])
-redis.call('RPUSH', KEYS[2], '{"seq":' .. seq .. ',"prevHash":"' .. prevHash .. '","hash":"' .. hash .. '","body":' .. ARGV[3] .. '}')
-redis.call('HSET', KEYS[3], 'seq', seq, 'hash', hash)
+local seq, prevHash, hash = append_ledger(KEYS[2], KEYS[3], ARGV[3])
 return {'committed', version, seq, prevHash, hash}
 `;
 

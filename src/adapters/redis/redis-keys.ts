@@ -9,5 +9,6 @@ export function redisKeys(prefix: string) {
     ledgerEntries: `${base}ledger:entries`,
     ledgerHead: `${base}ledger:head`,
     registryRoot: `${base}registry:root`,
+    slack: (kind: string, id: string) => `${base}slack:${kind}:${id}`,
   };
 }

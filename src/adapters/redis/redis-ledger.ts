@@ -18,8 +18,9 @@ export class RedisLedger implements Ledger {
   }
 
   async append(body: LedgerBody): Promise<LedgerEntry> {
+    // Only the ledger keys are touched; the head key stands in for the unused rollout key, in the same slot.
     const reply = await this.#redis.mecCommit(
-      '',
+      this.#keys.ledgerHead,
       this.#keys.ledgerEntries,
       this.#keys.ledgerHead,
       '',
