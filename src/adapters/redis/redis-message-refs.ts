@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+import { redisKeys } from './redis-keys.js';
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+const RELEASE_IF_OWNER_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/**
+ * Where each rollout's parent message is, and the coordination around drawing it: a claim so that one
+ * process posts it, and a lock with a "dirty" mark so concurrent redraws collapse into one that reads
+ * the latest state last.
+ */
+export class RedisMessageRefs {
+  readonly #redis: Redis;
+  readonly #keys: ReturnType<typeof redisKeys>;
+
+  constructor(redis: Redis, prefix: string) {
+    this.#redis = redis;
+    this.#keys = redisKeys(prefix);
+  }
+
+  async get(rolloutId: string): Promise<MessageRef | undefined> {
+    const [channel, ts] = await this.#redis.hmget(this.#key('parent', rolloutId), 'channel', 'ts');
+    return channel && ts ? { channel, ts } : undefined;
+  }
+
+  /** True for exactly one caller per rollout: that caller posts the parent message. */
+  async claimParent(rolloutId: string): Promise<boolean> {
+    return (await this.#redis.hsetnx(this.#key('parent', rolloutId), 'claimed', '1')) === 1;
+  }
+
+  async setParent(rolloutId: string, ref: MessageRef): Promise<void> {
+    await this.#redis.hset(this.#key('parent', rolloutId), ref);
+  }
+
+  /**
+   * Runs `draw` under the rollout's draw lock. A caller that finds the lock taken marks the drawing
+   * dirty and returns; the holder draws again until no mark is left, so the last drawing is current.
+   */
+  async drawExclusively(rolloutId: string, token: string, draw: () => Promise<void>): Promise<void> {
+    const lock = this.#key('draw-lock', rolloutId);
+    const dirty = this.#key('draw-dirty', rolloutId);
+    await this.#redis.set(dirty, '1', 'PX', 60_000);
+    while ((await this.#redis.set(lock, token, 'PX', 15_000, 'NX')) === 'OK') {
+      try {
+        while ((await this.#redis.getdel(dirty)) !== null) await draw();
+      } finally {
+        await this.#redis.eval(RELEASE_IF_OWNER_LUA, 1, lock, token);
+      }
+      // A mark set between the last check and the release would otherwise be left for nobody.
+      if ((await this.#redis.exists(dirty)) === 0) return;
+    }
+  }
+
+  /** Users who opened App Home recently, to refresh their view after transitions. */
+  async homeViewers(sinceMs: number): Promise<string[]> {
+    return this.#redis.zrangebyscore(this.#key('home-viewers', 'all'), sinceMs, '+inf');
+  }
+
+  async sawHome(userId: string, atMs: number): Promise<void> {
+    await this.#redis.zadd(this.#key('home-viewers', 'all'), atMs, userId);
+  }
+
+  #key(kind: string, id: string): string {
+    return this.#keys.slack(kind, id);
+  }
+}

@@ -1,0 +1,118 @@
+import { holdsRole } from '../domain/policy.js';
+import type { RolloutEvent } from '../domain/rollout-event.js';
+import type { CheckName, RolloutState } from '../domain/rollout-state.js';
+import { apply, type RolloutContext } from './rollout-context.js';
+import type { TransitionResult } from './transition.js';
+
+export type ClickOutcome =
+  | { kind: 'transition'; result: TransitionResult }
+  | { kind: 'stale'; state: RolloutState | null }
+  | { kind: 'refused'; message: string };
+
+/** A click on a button of the rollout message or the go/no-go card, drawn at `version`. */
+export type RolloutClick =
+  | { action: 'ramp'; weightPct: number }
+  | { action: 'pause' | 'resume' | 'rollback' }
+  | { action: 'retry_check'; check: CheckName }
+  | { action: 'go_no_go'; go: boolean };
+
+/**
+ * Acts on a rollout-message button only if the message was drawn from the current state; a click on
+ * an older drawing changes nothing and is answered with the current state.
+ */
+export async function clickRolloutButton(
+  ctx: RolloutContext,
+  actor: string,
+  drawn: { rolloutId: string; version: number },
+  click: RolloutClick,
+): Promise<ClickOutcome> {
+  const { state, version } = await ctx.store.load(ctx.phase);
+  if (!state || state.rolloutId !== drawn.rolloutId || version !== drawn.version) {
+    await ctx.publisher.redraw(ctx.phase);
+    return { kind: 'stale', state };
+  }
+  const event = await eventFor(ctx, actor, click);
+  if ('refused' in event) return { kind: 'refused', message: event.refused };
+  return { kind: 'transition', result: await apply(ctx, event) };
+}
+
+async function eventFor(
+  ctx: RolloutContext,
+  actor: string,
+  click: RolloutClick,
+): Promise<RolloutEvent | { refused: string }> {
+  switch (click.action) {
+    case 'ramp':
+      return { type: 'ramp', actor, weightPct: click.weightPct, artifactRoot: await ctx.artifactRoot() };
+    case 'pause':
+    case 'resume':
+      return { type: click.action, actor };
+    case 'rollback':
+      return { type: 'rollback', actor, reason: 'requested from the rollout message' };
+    case 'retry_check':
+      return { type: 'run_check', actor, check: click.check };
+    case 'go_no_go': {
+      const roles = ctx.policy.goNoGoRoleIds.filter((roleId) => holdsRole(ctx.policy, actor, roleId));
+      if (roles.length > 1)
+        return {
+          refused: `<@${actor}> holds more than one go/no-go role; ask the other role holder to decide for one of them.`,
+        };
+      // Someone outside the roles still reaches decide(), so the denial is recorded.
+      return { type: 'go_no_go', actor, roleId: roles[0] ?? ctx.policy.goNoGoRoleIds[0] ?? '', go: click.go };
+    }
+  }
+}
+
+/**
+ * An approval click. The card is bound to an artifact root: when the files have changed since it was
+ * drawn, the click approves nothing and the card is drawn again for the new root.
+ */
+export async function clickApprove(
+  ctx: RolloutContext,
+  actor: string,
+  drawn: { rolloutId: string; artifactRoot: string; roleId: string },
+): Promise<ClickOutcome> {
+  const { state } = await ctx.store.load(ctx.phase);
+  const artifactRoot = await ctx.artifactRoot();
+  if (!state || state.rolloutId !== drawn.rolloutId || artifactRoot !== drawn.artifactRoot) {
+    if (state?.status === 'active') await ctx.publisher.postApprovalCard(ctx.phase);
+    return { kind: 'stale', state };
+  }
+  return {
+    kind: 'transition',
+    result: await apply(ctx, { type: 'approve', actor, roleId: drawn.roleId, artifactRoot }),
+  };
+}
+
+/** The reason given in the reject modal. */
+export async function submitRejection(
+  ctx: RolloutContext,
+  actor: string,
+  drawn: { rolloutId: string; roleId: string },
+  reason: string,
+): Promise<ClickOutcome> {
+  const { state } = await ctx.store.load(ctx.phase);
+  if (!state || state.rolloutId !== drawn.rolloutId) return { kind: 'stale', state };
+  return {
+    kind: 'transition',
+    result: await apply(ctx, { type: 'reject', actor, roleId: drawn.roleId, reason }),
+  };
+}
+
+/**
+ * A click on Reject: a member of the role gets the modal that asks for the reason. Anyone else is
+ * refused, and the attempt is recorded: decide() refuses a non-member before it looks at the reason.
+ */
+export async function clickReject(
+  ctx: RolloutContext,
+  actor: string,
+  drawn: { rolloutId: string; roleId: string },
+): Promise<ClickOutcome | { kind: 'ask_reason'; state: RolloutState }> {
+  const { state } = await ctx.store.load(ctx.phase);
+  if (!state || state.rolloutId !== drawn.rolloutId) return { kind: 'stale', state };
+  if (holdsRole(ctx.policy, actor, drawn.roleId)) return { kind: 'ask_reason', state };
+  return {
+    kind: 'transition',
+    result: await apply(ctx, { type: 'reject', actor, roleId: drawn.roleId, reason: 'clicked Reject' }),
+  };
+}

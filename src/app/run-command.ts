@@ -1,0 +1,138 @@
+import type { LedgerEntry } from '../domain/ledger-entry.js';
+import { holdsRole, roleName } from '../domain/policy.js';
+import { evaluateRampGates, type GateResult } from '../domain/ramp-gates.js';
+import type { RolloutState } from '../domain/rollout-state.js';
+import type { Command } from '../slack/parse-command.js';
+import { apply, type RolloutContext } from './rollout-context.js';
+import type { TransitionResult } from './transition.js';
+import type { VerifyCheck } from './verify-workspace.js';
+
+export type CommandOutcome =
+  | { kind: 'help' }
+  | { kind: 'status' }
+  | { kind: 'transition'; result: TransitionResult }
+  | { kind: 'dry_run'; weightPct: number; results: GateResult[] }
+  | { kind: 'rollback_dry_run'; state: RolloutState | null }
+  | { kind: 'ledger'; entries: LedgerEntry[]; total: number }
+  | { kind: 'verify'; ok: boolean; checks: VerifyCheck[] }
+  | { kind: 'card_posted' }
+  | { kind: 'refused'; message: string };
+
+const LEDGER_TAIL = 10;
+
+/** Carries out one parsed `/mec` command for `actor`. */
+export async function runCommand(
+  ctx: RolloutContext,
+  command: Command,
+  actor: string,
+): Promise<CommandOutcome> {
+  switch (command.verb) {
+    case 'help':
+      return { kind: 'help' };
+    case 'status':
+      return { kind: 'status' };
+    case 'start': {
+      const outcome = await applied(ctx, {
+        type: 'start',
+        actor,
+        rolloutId: ctx.newRolloutId(),
+        policy: ctx.policy,
+      });
+      // A hand edit found before this rollout existed had no record to open a gate on; look again now.
+      if (outcome.kind === 'transition' && outcome.result.outcome === 'applied') await ctx.guardIntegrity();
+      return outcome;
+    }
+    case 'preflight':
+    case 'smoke':
+      return applied(ctx, { type: 'run_check', actor, check: command.verb });
+    case 'go':
+    case 'nogo':
+      return goNoGo(ctx, actor, command.verb === 'go', 'reason' in command ? command.reason : undefined);
+    case 'approvals': {
+      const { state } = await ctx.store.load(ctx.phase);
+      if (state?.status !== 'active')
+        return {
+          kind: 'refused',
+          message: 'There is no active rollout to approve. Start one with `/mec start`.',
+        };
+      await ctx.publisher.postApprovalCard(ctx.phase);
+      return { kind: 'card_posted' };
+    }
+    case 'ramp': {
+      const artifactRoot = await ctx.artifactRoot();
+      if (command.dryRun) {
+        const { state } = await ctx.store.load(ctx.phase);
+        if (!state)
+          return { kind: 'refused', message: 'No rollout has been started. Start one with `/mec start`.' };
+        return {
+          kind: 'dry_run',
+          weightPct: command.weightPct,
+          results: evaluateRampGates(state, { actor, weightPct: command.weightPct, artifactRoot }, ctx.now()),
+        };
+      }
+      return applied(ctx, { type: 'ramp', actor, weightPct: command.weightPct, artifactRoot });
+    }
+    case 'pause':
+      return applied(
+        ctx,
+        command.reason ? { type: 'pause', actor, reason: command.reason } : { type: 'pause', actor },
+      );
+    case 'resume':
+      return applied(ctx, { type: 'resume', actor });
+    case 'rollback':
+      if (command.dryRun) return { kind: 'rollback_dry_run', state: (await ctx.store.load(ctx.phase)).state };
+      return applied(ctx, { type: 'rollback', actor, reason: command.reason ?? '' });
+    case 'abort':
+      return applied(ctx, { type: 'abort', actor, reason: command.reason });
+    case 'ledger': {
+      const head = await ctx.ledger.head();
+      return {
+        kind: 'ledger',
+        entries: await ctx.ledger.read(Math.max(1, head.seq - LEDGER_TAIL + 1)),
+        total: head.seq,
+      };
+    }
+    case 'verify':
+      return { kind: 'verify', ...(await ctx.verify()) };
+  }
+}
+
+async function applied(ctx: RolloutContext, event: Parameters<typeof apply>[1]): Promise<CommandOutcome> {
+  return { kind: 'transition', result: await apply(ctx, event) };
+}
+
+/** `/mec go` speaks for the go/no-go role the person holds; with none or several, it says so. */
+async function goNoGo(
+  ctx: RolloutContext,
+  actor: string,
+  go: boolean,
+  reason: string | undefined,
+): Promise<CommandOutcome> {
+  const roles = ctx.policy.goNoGoRoleIds.filter((roleId) => holdsRole(ctx.policy, actor, roleId));
+  if (roles.length !== 1) {
+    const names = ctx.policy.goNoGoRoleIds.map((roleId) => roleName(ctx.policy, roleId)).join(' and ');
+    if (roles.length > 1) {
+      return {
+        kind: 'refused',
+        message: `<@${actor}> holds more than one go/no-go role; use the buttons on the go/no-go card.`,
+      };
+    }
+    // Recorded as a denied attempt: the decision refuses someone outside the roles.
+    const denied = await apply(ctx, {
+      type: 'go_no_go',
+      actor,
+      roleId: ctx.policy.goNoGoRoleIds[0] ?? '',
+      go,
+    });
+    return {
+      kind: 'refused',
+      message:
+        `The go/no-go is recorded by ${names}, and <@${actor}> holds neither role. ${denied.outcome === 'refused' ? '' : denied.message}`.trim(),
+    };
+  }
+  const roleId = roles[0] as string;
+  return applied(
+    ctx,
+    reason ? { type: 'go_no_go', actor, roleId, go, reason } : { type: 'go_no_go', actor, roleId, go },
+  );
+}

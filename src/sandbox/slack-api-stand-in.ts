@@ -1,0 +1,209 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/** One Web API call, or one post to a response_url, as it reached the stand-in. */
+export interface RecordedCall {
+  /** The Web API method (`chat.postMessage`), or `response_url` for posts to a response URL. */
+  method: string;
+  args: Record<string, unknown>;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  text: string;
+  blocks: unknown[];
+}
+
+type Reply = Record<string, unknown>;
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+
+/**
+ * A local stand-in for Slack's Web API: it answers the methods the bot calls the way Slack does,
+ * records every call for tests to assert on, keeps the messages of each channel (with their updates)
+ * for the sandbox to show, and receives posts to response_url. It never reaches Slack.
+ */
+export class SlackApiStandIn {
+  readonly calls: RecordedCall[] = [];
+  readonly messages = new Map<string, StoredMessage>();
+  #server: Server | undefined;
+  #url = '';
+  #counter = 0;
+  readonly #holds = new Map<string, Promise<void>>();
+  readonly #waiters: Array<{
+    predicate: (call: RecordedCall) => boolean;
+    resolve: (call: RecordedCall) => void;
+  }> = [];
+  /** Where apps.connections.open sends a Socket Mode client. */
+  socketModeUrl = '';
+
+  /** Base URL of the Web API, for SLACK_API_URL (ends in `/api/`). */
+  get apiUrl(): string {
+    return `${this.#url}/api/`;
+  }
+
+  /** A response_url that posts back to this stand-in. */
+  responseUrl(id: string): string {
+    return `${this.#url}/response/${encodeURIComponent(id)}`;
+  }
+
+  async start(): Promise<void> {
+    this.#server = createServer((request, response) => {
+      this.#handle(request, response).catch((error: Error) => {
+        response.writeHead(500).end(error.message);
+      });
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    const address = this.#server.address();
+    if (!address || typeof address === 'string') throw new Error('stand-in has no port');
+    this.#url = `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Holds every call of `method` until the returned function is called. */
+  hold(method: string): () => void {
+    let release = () => undefined as void;
+    this.#holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.#holds.delete(method);
+      release();
+    };
+  }
+
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Resolves with the first call, past or future, that matches. */
+  waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs = 5_000): Promise<RecordedCall> {
+    const seen = this.calls.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching Slack call within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      this.#waiters.push({
+        predicate,
+        resolve: (call) => {
+          clearTimeout(timer);
+          resolve(call);
+        },
+      });
+    });
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const raw = await readBody(request);
+    const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
+    const args = parseArgs(raw, request.headers['content-type'] ?? '');
+    if (path.startsWith('/response/')) {
+      this.#record({
+        method: 'response_url',
+        args: { ...args, id: decodeURIComponent(path.slice('/response/'.length)) },
+      });
+      return send(response, { ok: true });
+    }
+    const method = path.replace(/^\/api\//, '');
+    await this.#holds.get(method);
+    this.#record({ method, args });
+    send(response, this.#reply(method, args));
+  }
+
+  #record(call: RecordedCall): void {
+    this.calls.push(call);
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.predicate(call)) {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        waiter.resolve(call);
+      }
+    }
+  }
+
+  #reply(method: string, args: Record<string, unknown>): Reply {
+    const channel = String(args.channel ?? '');
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://stand-in.slack.local/',
+          team: 'Stand-in',
+          user: 'mec-bot',
+          team_id: 'T0STANDIN',
+          user_id: 'U0MECBOT',
+          bot_id: 'B0MECBOT',
+        };
+      case 'chat.postMessage': {
+        const ts = `${1_700_000_000 + this.#counter}.${String(++this.#counter).padStart(6, '0')}`;
+        const message: StoredMessage = {
+          channel,
+          ts,
+          text: String(args.text ?? ''),
+          blocks: (args.blocks as unknown[]) ?? [],
+        };
+        if (typeof args.thread_ts === 'string') message.threadTs = args.thread_ts;
+        this.messages.set(ts, message);
+        return { ok: true, channel, ts, message: { text: message.text, ts } };
+      }
+      case 'chat.update': {
+        const existing = this.messages.get(String(args.ts));
+        if (!existing) return { ok: false, error: 'message_not_found' };
+        existing.text = String(args.text ?? '');
+        existing.blocks = (args.blocks as unknown[]) ?? [];
+        return { ok: true, channel, ts: existing.ts, text: existing.text };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${1_700_000_000}.${String(++this.#counter).padStart(6, '0')}` };
+      case 'views.publish':
+      case 'views.open':
+        return { ok: true, view: { id: `V${++this.#counter}` } };
+      case 'apps.connections.open':
+        return this.socketModeUrl
+          ? { ok: true, url: this.socketModeUrl }
+          : { ok: false, error: 'socket_mode_not_enabled' };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/** Slack's clients send form-encoded arguments with JSON in some fields, or JSON bodies. */
+function parseArgs(raw: string, contentType: string): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    args[key] = JSON_FIELDS.has(key) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function send(response: ServerResponse, body: Reply): void {
+  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}

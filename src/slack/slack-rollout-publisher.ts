@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
+import type { Ledger, RolloutStore } from '../app/ports.js';
+import type { RolloutPublisher } from '../app/rollout-context.js';
+import type { TransitionResult } from '../app/transition.js';
+import type { RolloutEvent } from '../domain/rollout-event.js';
+import type { Logger } from '../infra/logger.js';
+import type { SlackMessenger } from './slack-messenger.js';
+import { approvalCard, goNoGoCard } from './views/cards.js';
+import { homeView } from './views/home-view.js';
+import { textReply } from './views/replies.js';
+import { type DashboardInput, rolloutMessage } from './views/rollout-dashboard.js';
+
+export interface SlackPublisherDeps {
+  messenger: SlackMessenger;
+  refs: RedisMessageRefs;
+  store: Pick<RolloutStore, 'load'>;
+  ledger: Pick<Ledger, 'head'>;
+  artifactRoot: () => Promise<string>;
+  alarms: DashboardInput['alarms'];
+  releaseChannel: string;
+  now: () => Date;
+  logger: Logger;
+}
+
+/** How long after opening App Home a person's view is still kept up to date. */
+const HOME_FRESH_MS = 24 * 3_600_000;
+
+/**
+ * Keeps Slack in step with the rollout: one parent message per rollout in the release channel, redrawn
+ * from the stored state after every transition (whichever process made it), details in its thread,
+ * the cards the lifecycle asks for, and App Home.
+ */
+export class SlackRolloutPublisher implements RolloutPublisher {
+  readonly #deps: SlackPublisherDeps;
+  readonly #token = randomUUID();
+
+  constructor(deps: SlackPublisherDeps) {
+    this.#deps = deps;
+  }
+
+  async published(phase: string, result: TransitionResult, event: RolloutEvent): Promise<void> {
+    if (result.outcome === 'conflict' || !result.state) return;
+    const { rolloutId } = result.state;
+    const parent = await this.#ensureParent(phase, rolloutId);
+    await this.redraw(phase);
+    if (parent) {
+      const seq = 'entry' in result && result.entry ? ` · ledger #${result.entry.seq}` : '';
+      await this.#deps.messenger.post(parent.channel, textReply(`${this.#describe(result, event)}${seq}`), {
+        ts: parent.ts,
+      });
+    }
+    for (const effect of result.effects) {
+      if (effect.kind !== 'post_card') continue;
+      if (effect.card === 'approvals') await this.postApprovalCard(phase);
+      else if (parent)
+        await this.#deps.messenger.post(parent.channel, goNoGoCard(result.state, result.version), {
+          ts: parent.ts,
+          broadcast: true,
+        });
+    }
+    await this.#refreshHomes(phase);
+  }
+
+  async postApprovalCard(phase: string): Promise<void> {
+    const { state } = await this.#deps.store.load(phase);
+    if (!state) return;
+    const parent = await this.#ensureParent(phase, state.rolloutId);
+    const card = approvalCard(state, await this.#deps.artifactRoot(), this.#deps.now());
+    await this.#deps.messenger.post(
+      this.#deps.releaseChannel,
+      card,
+      parent ? { ts: parent.ts, broadcast: true } : undefined,
+    );
+  }
+
+  async redraw(phase: string): Promise<void> {
+    const first = await this.#deps.store.load(phase);
+    if (!first.state) return;
+    const parent = await this.#deps.refs.get(first.state.rolloutId);
+    if (!parent) return;
+    await this.#deps.refs.drawExclusively(first.state.rolloutId, this.#token, async () => {
+      const input = await this.dashboard(phase);
+      if (input && input.state.rolloutId === first.state?.rolloutId) {
+        await this.#deps.messenger.update(parent.channel, parent.ts, rolloutMessage(input));
+      }
+    });
+  }
+
+  /** Draws App Home for one person, now. */
+  async publishHome(phase: string, userId: string): Promise<void> {
+    await this.#deps.refs.sawHome(userId, this.#deps.now().getTime());
+    await this.#deps.messenger.publishHome(userId, homeView(await this.dashboard(phase)));
+  }
+
+  /** What the dashboard shows, read fresh from Redis and the workspace. */
+  async dashboard(phase: string): Promise<DashboardInput | undefined> {
+    const { state, version } = await this.#deps.store.load(phase);
+    if (!state) return undefined;
+    const [artifactRoot, ledgerHead] = await Promise.all([
+      this.#deps.artifactRoot().catch(() => undefined),
+      this.#deps.ledger.head(),
+    ]);
+    return {
+      state,
+      version,
+      now: this.#deps.now(),
+      alarms: this.#deps.alarms,
+      ledgerHead,
+      ...(artifactRoot ? { artifactRoot } : {}),
+    };
+  }
+
+  async #ensureParent(phase: string, rolloutId: string) {
+    const existing = await this.#deps.refs.get(rolloutId);
+    if (existing) return existing;
+    if (!(await this.#deps.refs.claimParent(rolloutId))) return undefined;
+    const input = await this.dashboard(phase);
+    if (!input) return undefined;
+    const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, rolloutMessage(input));
+    const ref = { channel: this.#deps.releaseChannel, ts };
+    await this.#deps.refs.setParent(rolloutId, ref);
+    return ref;
+  }
+
+  #describe(result: TransitionResult, event: RolloutEvent): string {
+    const who = 'actor' in event ? `<@${event.actor}>` : 'mec-bot';
+    const facts = 'detail' in result ? (result.detail as Record<string, unknown> | undefined) : undefined;
+    const digest = typeof facts?.digest === 'string' ? `\nCommitment digest: \`${facts.digest}\`` : '';
+    return `${who}: ${event.type.replaceAll('_', ' ')} → ${result.message}${digest}`;
+  }
+
+  async #refreshHomes(phase: string): Promise<void> {
+    const viewers = await this.#deps.refs.homeViewers(this.#deps.now().getTime() - HOME_FRESH_MS);
+    if (viewers.length === 0) return;
+    const view = homeView(await this.dashboard(phase));
+    for (const userId of viewers) {
+      await this.#deps.messenger
+        .publishHome(userId, view)
+        .catch((error: Error) =>
+          this.#deps.logger.warn({ userId, err: error.message }, 'App Home refresh failed'),
+        );
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { approvalStatus } from '../../domain/approvals.js';
+import { roleName } from '../../domain/policy.js';
+import type { RolloutState } from '../../domain/rollout-state.js';
+import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
+import {
+  abbreviate,
+  actions,
+  type Block,
+  button,
+  context,
+  header,
+  message,
+  type SlackMessage,
+  section,
+} from './blocks.js';
+
+/**
+ * The approval card: one row per required role with an Approve and a Reject button, bound to the artifact
+ * root the approvals commit to. It shows abbreviated digests; the thread and the ledger hold the full ones.
+ */
+export function approvalCard(state: RolloutState, artifactRoot: string, now: Date): SlackMessage {
+  const { policy } = state;
+  const rows: Block[] = policy.approverRoleIds.flatMap((roleId) => {
+    const approval = state.approvals[roleId];
+    const status = approvalStatus(state, roleId, artifactRoot, now);
+    const name = roleName(policy, roleId);
+    if (approval && status === 'valid') {
+      return [
+        section(
+          `✅ *${name}*: <@${approval.userId}> · ${approval.signedAt} · \`${abbreviate(approval.digest)}\``,
+        ),
+      ];
+    }
+    const note = status === 'missing' ? 'waiting' : `${status.replace('_', ' ')}: approve again`;
+    const value = { r: state.rolloutId, root: artifactRoot, role: roleId };
+    return [
+      section(`⬜ *${name}*: ${note}`),
+      actions(`mec_approval_${roleId}`, [
+        button(ACTION.approve, `Approve as ${name}`, value, { style: 'primary' }),
+        button(ACTION.reject, 'Reject…', value, { style: 'danger' }),
+      ]),
+    ];
+  });
+  return message(`Approvals for MEC ${state.phase}: artifact root ${abbreviate(artifactRoot)}`, [
+    header(`Approvals · MEC ${state.phase}`),
+    section(
+      `Each approval commits to the artifact Merkle root \`${artifactRoot}\` as \`sha256("${state.phase}:<role>:<signed_at>:<root>")\`. If the artifacts change, every approval is void.`,
+    ),
+    ...rows,
+    context(
+      `Rollout ${state.rolloutId} · one distinct person per role${state.policy.allowSelfApproval ? '' : ', not the person who started the rollout'}`,
+    ),
+  ]);
+}
+
+/** Asks the go/no-go roles for their joint decision once the shadow smoke has passed. */
+export function goNoGoCard(state: RolloutState, version: number): SlackMessage {
+  const names = state.policy.goNoGoRoleIds.map((roleId) => roleName(state.policy, roleId)).join(' and ');
+  const value = { r: state.rolloutId, v: version };
+  return message(`The ${state.phase} shadow smoke passed: ${names}, record the go/no-go`, [
+    section(
+      `✅ The shadow smoke passed. *${names}*: record the joint go/no-go. Both must say go; one no-go stops the rollout.`,
+    ),
+    actions('mec_go_no_go', [
+      button(ACTION.goNoGo, 'Go', { ...value, go: true }, { style: 'primary' }),
+      button(
+        ACTION.goNoGo,
+        'No-go',
+        { ...value, go: false },
+        {
+          style: 'danger',
+          confirm: { title: 'Record a no-go?', text: 'A no-go stops this rollout.', confirm: 'No-go' },
+        },
+      ),
+    ]),
+  ]);
+}
+
+export interface RejectModalContext {
+  rolloutId: string;
+  roleId: string;
+  artifactRoot: string;
+  channelId: string | undefined;
+}
+
+/** The modal that asks for a rejection's reason; what it is about travels in private_metadata. */
+export function rejectModal(state: RolloutState, meta: RejectModalContext) {
+  return {
+    type: 'modal' as const,
+    callback_id: VIEW.rejectReason,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text' as const, text: 'Reject the release' },
+    submit: { type: 'plain_text' as const, text: 'Reject' },
+    close: { type: 'plain_text' as const, text: 'Cancel' },
+    blocks: [
+      section(
+        `Rejecting as *${roleName(state.policy, meta.roleId)}* voids every approval of ${state.phase} and holds ramps until all roles approve again.`,
+      ),
+      {
+        type: 'input' as const,
+        block_id: REJECT_INPUT.block,
+        label: { type: 'plain_text' as const, text: 'Reason' },
+        element: {
+          type: 'plain_text_input' as const,
+          action_id: REJECT_INPUT.action,
+          multiline: true,
+          max_length: 500,
+        },
+      },
+    ],
+  };
+}
