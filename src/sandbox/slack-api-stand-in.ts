@@ -5,6 +5,8 @@ export interface RecordedCall {
   /** The Web API method (`chat.postMessage`), or `response_url` for posts to a response URL. */
   method: string;
   args: Record<string, unknown>;
+  /** What the stand-in answered, e.g. the `ts` of a posted message. */
+  reply: Record<string, unknown>;
 }
 
 export interface StoredMessage {
@@ -107,16 +109,16 @@ export class SlackApiStandIn {
     const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
     const args = parseArgs(raw, request.headers['content-type'] ?? '');
     if (path.startsWith('/response/')) {
-      this.#record({
-        method: 'response_url',
-        args: { ...args, id: decodeURIComponent(path.slice('/response/'.length)) },
-      });
-      return send(response, { ok: true });
+      const reply = { ok: true };
+      const id = decodeURIComponent(path.slice('/response/'.length));
+      this.#record({ method: 'response_url', args: { ...args, id }, reply });
+      return send(response, reply);
     }
     const method = path.replace(/^\/api\//, '');
     await this.#holds.get(method);
-    this.#record({ method, args });
-    send(response, this.#reply(method, args));
+    const reply = this.#reply(method, args);
+    this.#record({ method, args, reply });
+    send(response, reply);
   }
 
   #record(call: RecordedCall): void {

@@ -1,27 +1,26 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from '../infra/logger.js';
 
-const TO_PINO: Record<LogLevel, string> = {
-  [LogLevel.DEBUG]: 'debug',
-  [LogLevel.INFO]: 'info',
-  [LogLevel.WARN]: 'warn',
-  [LogLevel.ERROR]: 'error',
-};
+const RANK: Record<LogLevel, number> = { [LogLevel.DEBUG]: 0, [LogLevel.INFO]: 1, [LogLevel.WARN]: 2, [LogLevel.ERROR]: 3 };
 
-/** Bolt's logger interface on top of the process's pino logger. */
+/**
+ * Bolt's logger interface on the process's pino logger. Bolt's own level filters first, then pino's, so
+ * a quieter process logger (as in tests) is never made louder.
+ */
 export function boltLogger(logger: Logger, level: LogLevel = LogLevel.WARN): BoltLogger {
   let current = level;
-  const child = logger.child({ component: 'bolt' }, { level: TO_PINO[level] });
-  const text = (parts: unknown[]) =>
-    parts.map((part) => (part instanceof Error ? part.message : String(part))).join(' ');
+  const child = logger.child({ component: 'bolt' });
+  const text = (parts: unknown[]) => parts.map((part) => (part instanceof Error ? part.message : String(part))).join(' ');
+  const at = (wanted: LogLevel, write: (message: string) => void) => (...parts: unknown[]) => {
+    if (RANK[wanted] >= RANK[current]) write(text(parts));
+  };
   return {
-    debug: (...parts) => child.debug(text(parts)),
-    info: (...parts) => child.info(text(parts)),
-    warn: (...parts) => child.warn(text(parts)),
-    error: (...parts) => child.error(text(parts)),
+    debug: at(LogLevel.DEBUG, (message) => child.debug(message)),
+    info: at(LogLevel.INFO, (message) => child.info(message)),
+    warn: at(LogLevel.WARN, (message) => child.warn(message)),
+    error: at(LogLevel.ERROR, (message) => child.error(message)),
     setLevel: (next) => {
       current = next;
-      child.level = TO_PINO[next];
     },
     getLevel: () => current,
     setName: () => undefined,

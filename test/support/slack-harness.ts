@@ -57,6 +57,13 @@ export interface SlackHarness {
     value: string,
     message: { channel: string; ts: string },
   ): Promise<{ status: number; responseId: string }>;
+  /** A click, and the ephemeral answer it gets once the work after the ack is done. */
+  clickAndWait(
+    userId: string,
+    actionId: string,
+    value: string,
+    message: { channel: string; ts: string },
+  ): Promise<RecordedCall>;
   submitView(
     userId: string,
     callbackId: string,
@@ -102,6 +109,8 @@ export async function startSlackHarness(
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${EVENTS_PATH}`;
   const nextResponseId = () => `r${++requests}`;
+  const responses = (responseId: string) =>
+    standIn.waitFor((call) => call.method === 'response_url' && call.args.id === responseId);
   return {
     url,
     bot,
@@ -121,6 +130,11 @@ export async function startSlackHarness(
         buttonClick(userId, actionId, value, message, standIn.responseUrl(responseId)),
       );
       return { status: reply.status, responseId };
+    },
+    async clickAndWait(userId, actionId, value, message) {
+      const responseId = nextResponseId();
+      await postForm(url, buttonClick(userId, actionId, value, message, standIn.responseUrl(responseId)));
+      return responses(responseId);
     },
     submitView: (userId, callbackId, privateMetadata, values) =>
       postForm(url, viewSubmission(userId, callbackId, privateMetadata, values)),
