@@ -80,9 +80,9 @@ export class SlackApiStandIn {
     return this.calls.filter((call) => call.method === method);
   }
 
-  /** Resolves with the first call, past or future, that matches. */
-  waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs = 5_000): Promise<RecordedCall> {
-    const seen = this.calls.find(predicate);
+  /** Resolves with the first call, past or future, that matches; with `since`, only calls from that index on. */
+  waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs = 5_000, since = 0): Promise<RecordedCall> {
+    const seen = this.calls.slice(since).find(predicate);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(

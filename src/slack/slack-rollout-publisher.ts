@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
+import type { MessageRef, RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
 import type { Ledger, RolloutStore } from '../app/ports.js';
 import type { RolloutPublisher } from '../app/rollout-context.js';
 import type { TransitionResult } from '../app/transition.js';
@@ -25,6 +25,9 @@ export interface SlackPublisherDeps {
 
 /** How long after opening App Home a person's view is still kept up to date. */
 const HOME_FRESH_MS = 24 * 3_600_000;
+
+/** How long to wait for another process to post the rollout message it claimed. */
+const PARENT_WAIT_MS = 10_000;
 
 /**
  * Keeps Slack in step with the rollout: one parent message per rollout in the release channel, redrawn
@@ -111,16 +114,27 @@ export class SlackRolloutPublisher implements RolloutPublisher {
     };
   }
 
-  async #ensureParent(phase: string, rolloutId: string) {
-    const existing = await this.#deps.refs.get(rolloutId);
-    if (existing) return existing;
-    if (!(await this.#deps.refs.claimParent(rolloutId))) return undefined;
-    const input = await this.dashboard(phase);
-    if (!input) return undefined;
-    const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, rolloutMessage(input));
-    const ref = { channel: this.#deps.releaseChannel, ts };
-    await this.#deps.refs.setParent(rolloutId, ref);
-    return ref;
+  /**
+   * The rollout's parent message, posted by whichever process claims it first. Another process that
+   * finds the claim taken waits for the post, so its thread reply or card is not lost.
+   */
+  async #ensureParent(phase: string, rolloutId: string): Promise<MessageRef | undefined> {
+    const deadline = Date.now() + PARENT_WAIT_MS;
+    while (Date.now() < deadline) {
+      const existing = await this.#deps.refs.get(rolloutId);
+      if (existing) return existing;
+      if (await this.#deps.refs.claimParent(rolloutId)) {
+        const input = await this.dashboard(phase);
+        if (!input) return undefined;
+        const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, rolloutMessage(input));
+        const ref = { channel: this.#deps.releaseChannel, ts };
+        await this.#deps.refs.setParent(rolloutId, ref);
+        return ref;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    this.#deps.logger.warn({ rolloutId }, 'the rollout message was claimed but not posted in time');
+    return undefined;
   }
 
   #describe(result: TransitionResult, event: RolloutEvent): string {

@@ -44,9 +44,9 @@ const APPROVERS = [
 ] as const;
 
 async function startedWithCard() {
-  await harness.command(PEOPLE.releaseManager, 'start');
+  await harness.commandAndWait(PEOPLE.releaseManager, 'start');
   const parent = await parentPost(standIn);
-  await harness.command(PEOPLE.releaseManager, 'approvals');
+  await harness.commandAndWait(PEOPLE.releaseManager, 'approvals');
   const card = await approvalCardPost(standIn);
   return { parent, card };
 }
@@ -78,9 +78,10 @@ describe('the approval card', () => {
       const entry = (await harness.adapters.ledger.read()).findLast(
         (candidate) => candidate.body.reason === 'approval_recorded',
       );
-      const facts = (entry?.body.detail as { facts: { signedAt: string; digest: string } }).facts;
+      if (!entry) throw new Error('no approval in the ledger');
+      const facts = (entry.body.detail as { facts: { signedAt: string; digest: string } }).facts;
       const byHand = createHash('sha256').update(`M6:${roleId}:${facts.signedAt}:${root}`).digest('hex');
-      expect(entry?.body.actor).toBe(userId);
+      expect(entry.body.actor).toBe(userId);
       expect(facts.digest).toBe(byHand);
       const updatedCard = latestUpdate(standIn, String(card.reply.ts));
       expect(textOf(updatedCard ?? card)).toContain(`${byHand.slice(0, 12)}…`);
@@ -190,10 +191,10 @@ describe('the approval card', () => {
 
 describe('the rollout message', () => {
   it('answers a click on a stale drawing with the current state, and changes nothing', async () => {
-    await harness.command(PEOPLE.releaseManager, 'start');
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
     const parent = await parentPost(standIn);
     const pause = button(parent, ACTION.pause);
-    await harness.command(PEOPLE.releaseManager, 'approvals');
+    await harness.commandAndWait(PEOPLE.releaseManager, 'approvals');
     const card = await approvalCardPost(standIn);
     await harness.clickAndWait(
       PEOPLE.governance,
@@ -211,7 +212,7 @@ describe('the rollout message', () => {
   });
 
   it('acts on a click on the current drawing', async () => {
-    await harness.command(PEOPLE.releaseManager, 'start');
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
     const parent = await parentPost(standIn);
     const current = latestUpdate(standIn, String(parent.reply.ts)) ?? parent;
     const { responseId } = await harness.click(
@@ -232,7 +233,7 @@ describe('the rollout message', () => {
   });
 
   it('refuses what config does not grant, and records who asked', async () => {
-    await harness.command(PEOPLE.releaseManager, 'start');
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
     const { responseId } = await harness.command(PEOPLE.outsider, 'pause');
     expect(String((await harness.responses(responseId)).args.text)).toContain('not_permitted');
     const { responseId: startId } = await harness.command(PEOPLE.governance, 'abort testing');

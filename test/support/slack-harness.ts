@@ -51,6 +51,8 @@ export interface SlackHarness {
   workspace: string;
   adapters: ReturnType<typeof redisAdapters>;
   command(userId: string, text: string): Promise<{ status: number; body: string; responseId: string }>;
+  /** A command, and the ephemeral answer it gets once the work after the ack is done. */
+  commandAndWait(userId: string, text: string): Promise<RecordedCall>;
   click(
     userId: string,
     actionId: string,
@@ -130,6 +132,11 @@ export async function startSlackHarness(
         buttonClick(userId, actionId, value, message, standIn.responseUrl(responseId)),
       );
       return { status: reply.status, responseId };
+    },
+    async commandAndWait(userId, text) {
+      const responseId = nextResponseId();
+      await postForm(url, commandFields(text, userId, standIn.responseUrl(responseId)));
+      return responses(responseId);
     },
     async clickAndWait(userId, actionId, value, message) {
       const responseId = nextResponseId();

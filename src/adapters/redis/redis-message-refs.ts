@@ -30,9 +30,12 @@ export class RedisMessageRefs {
     return channel && ts ? { channel, ts } : undefined;
   }
 
-  /** True for exactly one caller per rollout: that caller posts the parent message. */
-  async claimParent(rolloutId: string): Promise<boolean> {
-    return (await this.#redis.hsetnx(this.#key('parent', rolloutId), 'claimed', '1')) === 1;
+  /**
+   * True for one caller at a time per rollout: that caller posts the parent message and sets it. The
+   * claim expires, so a process that dies between claiming and posting does not block the post.
+   */
+  async claimParent(rolloutId: string, ttlMs = 15_000): Promise<boolean> {
+    return (await this.#redis.set(this.#key('parent-claim', rolloutId), '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
 
   async setParent(rolloutId: string, ref: MessageRef): Promise<void> {

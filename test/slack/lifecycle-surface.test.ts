@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apply } from '../../src/app/rollout-context.js';
+import type { MecConfig } from '../../src/config/config-schema.js';
+import { CHECKS } from '../../src/domain/rollout-state.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { ACTION } from '../../src/slack/ids.js';
+import { type TestRedis, useTestRedis } from '../support/redis.js';
+import { approvalCardPost, button, parentPost, textOf, where } from '../support/slack-find.js';
+import {
+  expectWithinSlackLimits,
+  PEOPLE,
+  type SlackHarness,
+  startSlackHarness,
+} from '../support/slack-harness.js';
+
+const testRedis = useTestRedis();
+let standIn: SlackApiStandIn;
+let harness: SlackHarness;
+let redis: TestRedis;
+// A zero-length smoke: the tests play the check workers themselves.
+const configure = (config: MecConfig) => ({ ...config, smoke: { duration: 0 } });
+
+beforeEach(async () => {
+  standIn = new SlackApiStandIn();
+  await standIn.start();
+  redis = testRedis();
+  harness = await startSlackHarness(standIn, redis, { configure });
+});
+
+afterEach(async () => {
+  expectWithinSlackLimits(standIn.calls);
+  await harness.close();
+  await standIn.stop();
+});
+
+/** Reports each check as passed, as the check jobs would, echoing each run id. */
+async function passChecks(target: SlackHarness = harness) {
+  for (const check of CHECKS) {
+    const { state } = await target.adapters.store.load('M6');
+    const runId = state?.checks[check].runId ?? '';
+    const result = await apply(target.bot.ctx, {
+      type: 'check_finished',
+      check,
+      runId,
+      passed: true,
+      summary: `${check} ok`,
+    });
+    expect(result.outcome).toBe('applied');
+  }
+}
+
+const goNoGoCard = () =>
+  standIn.waitFor(
+    (call) => call.method === 'chat.postMessage' && textOf(call).includes('record the joint go/no-go'),
+  );
+
+describe('the go/no-go card', () => {
+  it('is posted in the thread once the smoke passes, for the Governance Lead and SRE On-Call', async () => {
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    const parent = await parentPost(standIn);
+    await passChecks();
+    const card = await goNoGoCard();
+    expect(card.args).toMatchObject({ thread_ts: parent.reply.ts, reply_broadcast: 'true' });
+    expect(textOf(card)).toContain('Governance Lead and SRE On-Call');
+    expect(button(card, ACTION.goNoGo, 'No-go')).toBeTruthy();
+  });
+
+  it('records the joint go from both roles and then posts the approval card', async () => {
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    await passChecks();
+    const card = await goNoGoCard();
+    await harness.clickAndWait(
+      PEOPLE.governance,
+      ACTION.goNoGo,
+      button(card, ACTION.goNoGo, 'Go'),
+      where(card),
+    );
+    // The first go changed the version, so the second person clicks the redrawn rollout message's Go.
+    const { responseId } = await harness.command(PEOPLE.sre, 'go');
+    expect(String((await harness.responses(responseId)).args.text)).toContain('Joint go recorded');
+    await approvalCardPost(standIn);
+  });
+
+  it('stops the rollout on a no-go', async () => {
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    await passChecks();
+    const card = await goNoGoCard();
+    const reply = await harness.clickAndWait(
+      PEOPLE.sre,
+      ACTION.goNoGo,
+      button(card, ACTION.goNoGo, 'No-go'),
+      where(card),
+    );
+    expect(String(reply.args.text)).toContain('the rollout is stopped');
+    expect((await harness.adapters.store.load('M6')).state?.status).toBe('stopped');
+  });
+
+  it('refuses a go from someone outside both roles, and records it', async () => {
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    await passChecks();
+    const card = await goNoGoCard();
+    const reply = await harness.clickAndWait(
+      PEOPLE.product,
+      ACTION.goNoGo,
+      button(card, ACTION.goNoGo, 'Go'),
+      where(card),
+    );
+    expect(String(reply.args.text)).toContain('not_role_member');
+    const last = (await harness.adapters.ledger.read()).at(-1);
+    expect(last?.body).toMatchObject({ actor: PEOPLE.product, outcome: 'refused' });
+  });
+});
+
+describe('App Home', () => {
+  it('publishes the dashboard when someone opens it, and again after each transition', async () => {
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    await parentPost(standIn);
+    await harness.event({
+      type: 'app_home_opened',
+      user: PEOPLE.governance,
+      channel: 'D0HOME',
+      tab: 'home',
+      event_ts: '1',
+    });
+    const first = await standIn.waitFor(
+      (call) => call.method === 'views.publish' && call.args.user_id === PEOPLE.governance,
+    );
+    expect(textOf(first)).toContain('1. Pre-Flight Validation');
+    const since = standIn.calls.length;
+    const { responseId } = await harness.command(PEOPLE.releaseManager, 'pause');
+    await harness.responses(responseId);
+    await standIn.waitFor(
+      (call) => call.method === 'views.publish' && textOf(call).includes('paused'),
+      5_000,
+      since,
+    );
+  });
+
+  it('ignores the messages tab', async () => {
+    await harness.event({
+      type: 'app_home_opened',
+      user: PEOPLE.governance,
+      channel: 'D0HOME',
+      tab: 'messages',
+      event_ts: '1',
+    });
+    await harness.event({
+      type: 'app_home_opened',
+      user: PEOPLE.sre,
+      channel: 'D0HOME',
+      tab: 'home',
+      event_ts: '2',
+    });
+    await standIn.waitFor((call) => call.method === 'views.publish' && call.args.user_id === PEOPLE.sre);
+    expect(standIn.callsOf('views.publish').map((call) => call.args.user_id)).toEqual([PEOPLE.sre]);
+  });
+});
+
+describe('one parent message, whichever process made the transition', () => {
+  it('is redrawn by a second process that handled the click', async () => {
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    const parent = await parentPost(standIn);
+    // Another process: its own Bolt app, HTTP server and Redis connection, on the same Redis and workspace.
+    const second = await startSlackHarness(standIn, redis, { configure, workspace: harness.workspace });
+    try {
+      const since = standIn.calls.length;
+      const { responseId } = await second.command(PEOPLE.sre, 'pause');
+      expect(String((await second.responses(responseId)).args.text)).toContain('Rollout paused');
+      const redraw = await standIn.waitFor(
+        (call) => call.method === 'chat.update' && call.args.ts === parent.reply.ts,
+        5_000,
+        since,
+      );
+      expect(textOf(redraw)).toContain('paused');
+      expect(
+        standIn.callsOf('chat.postMessage').filter((call) => call.args.thread_ts === undefined),
+      ).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+});
