@@ -4,12 +4,16 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { FileFlagRegistry } from './adapters/files/file-flag-registry.js';
 import { redisAdapters } from './adapters/redis/redis-adapters.js';
+import { LoggedEffects } from './app/logged-effects.js';
 import { guardRegistry } from './app/registry-guard.js';
+import { type Bot, createBot } from './bot.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
-import { startHealthServer } from './http/health-server.js';
+import { healthRoutes } from './http/health-routes.js';
+import { type Routes, startHttpServer } from './http/http-server.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
 import { createLogger } from './infra/logger.js';
 import { redactUrl } from './infra/redact-url.js';
+import { EVENTS_PATH } from './slack/slack-app.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
 const result = await loadSettings(process.env);
@@ -54,12 +58,37 @@ if (registryCheck.status === 'tampered') {
   );
 }
 
-const server: Server = await startHealthServer(env.PORT, {
+const routes: Routes = healthRoutes({
   ready: async () => {
     const pong = await redis.ping().catch((error: Error) => error.message);
     return { ok: pong === 'PONG', detail: { redis: pong === 'PONG' ? 'ok' : pong } };
   },
 });
+
+let bot: Bot | undefined;
+if (env.SLACK_BOT_TOKEN) {
+  bot = createBot({
+    config,
+    workspace,
+    redis,
+    prefix: env.MEC_REDIS_PREFIX,
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+      ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+    },
+    logger,
+    effects: new LoggedEffects(logger),
+  });
+  const listener = bot.slack.requestListener;
+  if (listener) routes[`POST ${EVENTS_PATH}`] = listener;
+} else {
+  logger.info('no Slack credentials: the Slack surface is off');
+}
+
+const server: Server = await startHttpServer(env.PORT, routes);
+await bot?.slack.start();
 logger.info(
   {
     port: env.PORT,
@@ -67,6 +96,7 @@ logger.info(
     config: configPath,
     workspace,
     role: env.MEC_ROLE,
+    slack: bot ? (env.SLACK_APP_TOKEN ? 'socket mode' : `HTTP ${EVENTS_PATH}`) : 'off',
     redisUrl: redactUrl(redisUrl),
   },
   `mec-bot is up: http://localhost:${env.PORT}/healthz`,
@@ -77,6 +107,8 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
+  // Bolt first, so no new request starts; then the HTTP server, then Redis.
+  await bot?.slack.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await redis.quit().catch(() => redis.disconnect());
   await localRedis?.stop();

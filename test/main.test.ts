@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { freePort } from '../src/infra/free-port.js';
+import { SlackApiStandIn } from '../src/sandbox/slack-api-stand-in.js';
+import { commandFields, postForm, SIGNING_SECRET } from './support/slack-requests.js';
 import { copyExampleWorkspace } from './support/workspace.js';
 
 const MAIN = resolve('src/main.ts');
@@ -102,5 +104,43 @@ describe('main', () => {
     probe.on('error', () => undefined);
     await expect(probe.connect()).rejects.toThrow();
     probe.disconnect();
+  });
+
+  it('serves Slack on POST /slack/events with the HTTP receiver when credentials are given', async () => {
+    const standIn = new SlackApiStandIn();
+    await standIn.start();
+    const port = await freePort();
+    const started = startMain(
+      {
+        PORT: String(port),
+        MEC_CONFIG: CONFIG,
+        MEC_WORKSPACE: await copyExampleWorkspace(),
+        REDIS_URL: inject('redisUrl'),
+        MEC_REDIS_PREFIX: `test:main-slack:${port}:`,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: standIn.apiUrl,
+      },
+      process.cwd(),
+    );
+    try {
+      await waitFor(`http://127.0.0.1:${port}/healthz`, started);
+      const url = `http://127.0.0.1:${port}/slack/events`;
+      const forged = await postForm(url, commandFields('help', 'U0RELEASEMGR', standIn.responseUrl('m0')), {
+        secret: 'wrong',
+      });
+      expect(forged.status).toBe(401);
+      const help = await postForm(url, commandFields('help', 'U0RELEASEMGR', standIn.responseUrl('m1')));
+      expect(help.status).toBe(200);
+      const reply = await standIn.waitFor((call) => call.method === 'response_url' && call.args.id === 'm1');
+      expect(String(reply.args.text)).toContain('mec-bot commands');
+      expect(started.output()).toContain('"slack":"HTTP /slack/events"');
+      expect(started.output()).not.toContain(SIGNING_SECRET);
+      expect(started.output()).not.toContain('xoxb-test-token');
+    } finally {
+      started.child.kill('SIGTERM');
+      expect(await started.exited).toBe(0);
+      await standIn.stop();
+    }
   });
 });

@@ -125,6 +125,15 @@ describe('the approval card', () => {
     expect((await ledgerReasons()).filter((reason) => reason.endsWith(':approval_recorded'))).toHaveLength(1);
   });
 
+  it('records a retried request once', async () => {
+    const { card } = await startedWithCard();
+    const value = button(card, ACTION.approve, 'SRE On-Call');
+    await harness.clickAndWait(PEOPLE.sre, ACTION.approve, value, where(card));
+    const retry = await harness.clickAndWait(PEOPLE.sre, ACTION.approve, value, where(card));
+    expect(String(retry.args.text)).toContain('already approved');
+    expect((await ledgerReasons()).filter((reason) => reason.endsWith(':approval_recorded'))).toHaveLength(1);
+  });
+
   it('opens a modal for a rejection reason, and refuses an empty reason', async () => {
     const { card } = await startedWithCard();
     await harness.click(

@@ -78,12 +78,15 @@ function checklistBlocks({ state, now, artifactRoot, ledgerHead, alarms }: Dashb
     const decision = state.goNoGo[roleId];
     return `${decision ? (decision.go ? '✅ go' : '❌ no-go') : '⬜'} ${roleName(policy, roleId)}`;
   });
+  // The sequence (shadow, smoke, go/no-go, ramp) is done only when the plan is; a passed smoke is a start.
   const deployment =
     state.status === 'complete'
       ? 'passed'
-      : state.trafficPct > 0 || state.pendingRamp
+      : state.trafficPct > 0 || state.pendingRamp || checks.smoke.status === 'running'
         ? 'running'
-        : checks.smoke.status;
+        : checks.smoke.status === 'failed'
+          ? 'failed'
+          : 'pending';
   const backup =
     checks.rehearsal.status === 'passed'
       ? 'passed'
