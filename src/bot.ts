@@ -2,18 +2,29 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { FileFlagRegistry } from './adapters/files/file-flag-registry.js';
 import { artifactRootOf } from './adapters/files/workspace-artifacts.js';
+import type { MetricsSource } from './adapters/metrics/metrics-source.js';
+import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics.js';
+import { RedisSampleMetrics } from './adapters/metrics/redis-sample-metrics.js';
 import { redisAdapters } from './adapters/redis/redis-adapters.js';
 import { RedisMessageRefs } from './adapters/redis/redis-message-refs.js';
-import { guardRegistry } from './app/registry-guard.js';
-import type { EffectRunner, RolloutContext } from './app/rollout-context.js';
+import { FileTrafficController } from './adapters/traffic/file-traffic-controller.js';
+import { HttpTrafficController } from './adapters/traffic/http-traffic-controller.js';
+import type { TrafficController } from './adapters/traffic/traffic-controller.js';
+import { guardRegistry, type RegistryDeps } from './app/registry-guard.js';
+import type { EffectRunner, RolloutContext, RolloutPublisher } from './app/rollout-context.js';
 import { verifyWorkspace } from './app/verify-workspace.js';
 import type { MecConfig } from './config/config-schema.js';
 import { toPolicy } from './config/to-policy.js';
 import type { Logger } from './infra/logger.js';
+import { BullEffects } from './jobs/bullmq-effects.js';
+import { crashpointFor, type JobDeps } from './jobs/job-deps.js';
+import { QueuedPublisher } from './jobs/queued-publisher.js';
+import type { Queues } from './jobs/queues.js';
 import { registerActions } from './slack/listeners/action-listeners.js';
 import { registerCommand } from './slack/listeners/command-listener.js';
 import { registerViews } from './slack/listeners/view-listeners.js';
 import { createSlackApp, type SlackApp, type SlackCredentials } from './slack/slack-app.js';
+import { webApiDirectory } from './slack/slack-directory.js';
 import { webApiMessenger } from './slack/slack-messenger.js';
 import { SlackRolloutPublisher } from './slack/slack-rollout-publisher.js';
 
@@ -23,40 +34,54 @@ export interface BotOptions {
   redis: Redis;
   /** Prefix of every Redis key. */
   prefix: string;
-  slack: SlackCredentials;
+  /** Without credentials there is no Slack side: transitions are only logged. */
+  slack?: SlackCredentials;
   logger: Logger;
-  /** Carries out checks, traffic moves, soaks and rollbacks. */
-  effects: EffectRunner;
+  /**
+   * With queues, effects become BullMQ jobs and Slack work goes through the notify queue. Without,
+   * `effects` carries effects out and Slack is told directly (the Slack surface's own tests).
+   */
+  queues?: Queues;
+  effects?: EffectRunner;
   now?: () => Date;
 }
 
 export interface Bot {
-  slack: SlackApp;
   ctx: RolloutContext;
-  publisher: SlackRolloutPublisher;
+  slack: SlackApp | undefined;
+  /** The publisher that talks to Slack; the notify jobs run it. */
+  slackPublisher: SlackRolloutPublisher | undefined;
+  registry: FileFlagRegistry;
+  registryDeps: RegistryDeps;
 }
 
-/** Builds the Slack-facing bot on the governance core: one function, for main.ts and the tests alike. */
+/** Builds the bot on the governance core: one function for main.ts and the tests alike. */
 export function createBot(options: BotOptions): Bot {
   const { config, workspace, redis, prefix, logger } = options;
   const now = options.now ?? (() => new Date());
   const { store, ledger, rootRecord } = redisAdapters(redis, prefix);
   const artifactRoot = async () => (await artifactRootOf(workspace, config.artifacts.files)).root;
   const alarms = config.alarms.map(({ name, severity }) => ({ name, severity }));
-  const slack = createSlackApp(options.slack, logger);
-  const messenger = webApiMessenger(slack.app.client);
-  const publisher = new SlackRolloutPublisher({
-    messenger,
-    refs: new RedisMessageRefs(redis, prefix),
-    store,
-    ledger,
-    artifactRoot,
-    alarms,
-    releaseChannel: config.channels.release,
-    now,
-    logger,
-  });
+  const refs = new RedisMessageRefs(redis, prefix);
   const registry = new FileFlagRegistry(workspace, config.registry.path);
+  const registryDeps: RegistryDeps = { registry, rootRecord, now };
+
+  const slack = options.slack ? createSlackApp(options.slack, logger) : undefined;
+  const messenger = slack ? webApiMessenger(slack.app.client) : undefined;
+  const slackPublisher = messenger
+    ? new SlackRolloutPublisher({
+        messenger,
+        refs,
+        store,
+        ledger,
+        artifactRoot,
+        alarms,
+        releaseChannel: config.channels.release,
+        now,
+        logger,
+      })
+    : undefined;
+
   const ctx: RolloutContext = {
     phase: config.phase,
     policy: toPolicy(config),
@@ -77,17 +102,79 @@ export function createBot(options: BotOptions): Bot {
         store,
         rootRecord,
       }),
-    guardIntegrity: async () =>
-      void (await guardRegistry({ registry, rootRecord, store, now }, config.phase)),
-    publisher,
-    effects: options.effects,
+    guardIntegrity: async () => void (await guardRegistry({ ...registryDeps, store }, config.phase)),
+    publisher: publisherFor(options.queues, slackPublisher, refs, logger),
+    // Replaced just below when queues are given: the job effects need the context itself.
+    effects: options.effects ?? { run: async () => undefined },
   };
-  const deps = { ctx, publisher, messenger, logger };
-  registerCommand(slack.app, deps);
-  registerActions(slack.app, deps);
-  registerViews(slack.app, deps);
-  slack.app.error(async (error) => {
-    logger.error({ err: error }, 'unhandled error in a Slack listener');
-  });
-  return { slack, ctx, publisher };
+  if (options.queues)
+    ctx.effects = new BullEffects(options.queues, () => ctx, config.metrics.evaluationInterval);
+
+  if (slack && slackPublisher && messenger) {
+    const deps = { ctx, publisher: slackPublisher, messenger, logger };
+    registerCommand(slack.app, deps);
+    registerActions(slack.app, deps);
+    registerViews(slack.app, deps);
+    slack.app.error(async (error) => {
+      logger.error({ err: error }, 'unhandled error in a Slack listener');
+    });
+  }
+  return { ctx, slack, slackPublisher, registry, registryDeps };
+}
+
+function publisherFor(
+  queues: Queues | undefined,
+  slack: SlackRolloutPublisher | undefined,
+  refs: RedisMessageRefs,
+  logger: Logger,
+): RolloutPublisher {
+  if (slack && queues) return new QueuedPublisher(queues, (key) => refs.markDirty(key));
+  if (slack) return slack;
+  return {
+    published: async (phase, result) =>
+      logger.info(
+        { phase, outcome: result.outcome, reason: result.reason },
+        'transition (no Slack connection)',
+      ),
+    postApprovalCard: async () => undefined,
+    redraw: async () => undefined,
+  };
+}
+
+/** What the workers need, around a bot built with queues. */
+export function jobDeps(
+  bot: Bot,
+  options: BotOptions & { queues: Queues; metrics?: MetricsSource; crashpoint?: string },
+): JobDeps {
+  const { config, workspace, redis, prefix, logger } = options;
+  const fileTraffic = new FileTrafficController(bot.registryDeps, config.registry.flag);
+  const traffic: TrafficController =
+    config.traffic.controller === 'http' && config.traffic.url
+      ? new HttpTrafficController(
+          fileTraffic,
+          config.traffic.url,
+          config.registry.flag,
+          config.traffic.timeout,
+        )
+      : fileTraffic;
+  const metrics =
+    options.metrics ??
+    (config.metrics.source === 'prometheus' && config.metrics.prometheusUrl
+      ? new PrometheusMetrics(config.metrics.prometheusUrl, config.metrics.queryTimeout)
+      : new RedisSampleMetrics(redis, prefix));
+  return {
+    config,
+    workspace,
+    ctx: bot.ctx,
+    redis,
+    prefix,
+    queues: options.queues,
+    registry: bot.registry,
+    registryDeps: bot.registryDeps,
+    traffic,
+    metrics,
+    directory: bot.slack ? webApiDirectory(bot.slack.app.client) : undefined,
+    logger,
+    crashpoint: crashpointFor(options.crashpoint, logger),
+  };
 }

@@ -1,18 +1,15 @@
 import { cp, stat } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { FileFlagRegistry } from './adapters/files/file-flag-registry.js';
-import { redisAdapters } from './adapters/redis/redis-adapters.js';
-import { LoggedEffects } from './app/logged-effects.js';
-import { guardRegistry } from './app/registry-guard.js';
-import { type Bot, createBot } from './bot.js';
+import { type Bot, createBot, jobDeps } from './bot.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
 import { healthRoutes } from './http/health-routes.js';
 import { type Routes, startHttpServer } from './http/http-server.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
 import { createLogger } from './infra/logger.js';
 import { redactUrl } from './infra/redact-url.js';
+import { closeQueues, createQueues } from './jobs/queues.js';
+import { startWorkers, type Workers } from './jobs/workers.js';
 import { EVENTS_PATH } from './slack/slack-app.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
@@ -27,6 +24,8 @@ if (!result.ok) {
 }
 const { env, config, workspace, configPath, sandboxWorkspace } = result.settings;
 const logger = createLogger(env.LOG_LEVEL);
+const web = env.MEC_ROLE !== 'worker';
+const worker = env.MEC_ROLE !== 'web';
 
 if (sandboxWorkspace && !(await stat(workspace).catch(() => undefined))) {
   // The sandbox works on its own copy, so the committed example is never changed by a demo.
@@ -42,53 +41,57 @@ if (!env.REDIS_URL) {
 }
 const redisUrl = env.REDIS_URL ?? (localRedis as LocalRedis).url;
 const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-const adapters = redisAdapters(redis, env.MEC_REDIS_PREFIX);
+// BullMQ's workers block on their connection, which must retry forever rather than fail a command.
+const jobsRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+const queues = createQueues(jobsRedis, env.MEC_REDIS_PREFIX);
 
-const registry = new FileFlagRegistry(workspace, config.registry.path);
-const registryCheck = await guardRegistry({ registry, ...adapters, now: () => new Date() }, config.phase);
-if (registryCheck.status === 'tampered') {
-  logger.warn(
-    registryCheck,
-    'the feature registry was edited by hand: the CRITICAL gate registry_tampered is open',
-  );
-} else {
-  logger.info(
-    { status: registryCheck.status, ...('root' in registryCheck ? { root: registryCheck.root } : {}) },
-    'feature registry checked',
+const slack = env.SLACK_BOT_TOKEN
+  ? {
+      botToken: env.SLACK_BOT_TOKEN,
+      ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+      ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+    }
+  : undefined;
+const botOptions = {
+  config,
+  workspace,
+  redis,
+  prefix: env.MEC_REDIS_PREFIX,
+  logger,
+  queues,
+  ...(slack ? { slack } : {}),
+};
+const bot: Bot = createBot(botOptions);
+
+const check = await bot.ctx.guardIntegrity().then(
+  () => 'checked',
+  (error: Error) => error.message,
+);
+logger.info({ registry: check }, 'feature registry checked; a hand edit opens the registry_tampered gate');
+
+let workers: Workers | undefined;
+if (worker) {
+  workers = startWorkers(
+    jobDeps(bot, { ...botOptions, ...(env.MEC_CRASHPOINT ? { crashpoint: env.MEC_CRASHPOINT } : {}) }),
+    jobsRedis,
+    bot.slackPublisher,
   );
 }
 
 const routes: Routes = healthRoutes({
   ready: async () => {
     const pong = await redis.ping().catch((error: Error) => error.message);
-    return { ok: pong === 'PONG', detail: { redis: pong === 'PONG' ? 'ok' : pong } };
+    const detail: Record<string, string> = { redis: pong === 'PONG' ? 'ok' : pong };
+    if (workers) detail.workers = workers.running() ? 'running' : 'not running';
+    return { ok: pong === 'PONG' && (workers?.running() ?? true), detail };
   },
 });
+const listener = web ? bot.slack?.requestListener : undefined;
+if (listener) routes[`POST ${EVENTS_PATH}`] = listener;
 
-let bot: Bot | undefined;
-if (env.SLACK_BOT_TOKEN) {
-  bot = createBot({
-    config,
-    workspace,
-    redis,
-    prefix: env.MEC_REDIS_PREFIX,
-    slack: {
-      botToken: env.SLACK_BOT_TOKEN,
-      ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
-      ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
-      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
-    },
-    logger,
-    effects: new LoggedEffects(logger),
-  });
-  const listener = bot.slack.requestListener;
-  if (listener) routes[`POST ${EVENTS_PATH}`] = listener;
-} else {
-  logger.info('no Slack credentials: the Slack surface is off');
-}
-
-const server: Server = await startHttpServer(env.PORT, routes);
-await bot?.slack.start();
+const server = await startHttpServer(env.PORT, routes);
+if (web) await bot.slack?.start();
 logger.info(
   {
     port: env.PORT,
@@ -96,7 +99,8 @@ logger.info(
     config: configPath,
     workspace,
     role: env.MEC_ROLE,
-    slack: bot ? (env.SLACK_APP_TOKEN ? 'socket mode' : `HTTP ${EVENTS_PATH}`) : 'off',
+    slack: !web || !bot.slack ? 'off' : env.SLACK_APP_TOKEN ? 'socket mode' : `HTTP ${EVENTS_PATH}`,
+    workers: workers ? 'running' : 'off',
     redisUrl: redactUrl(redisUrl),
   },
   `mec-bot is up: http://localhost:${env.PORT}/healthz`,
@@ -107,10 +111,15 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
-  // Bolt first, so no new request starts; then the HTTP server, then Redis.
-  await bot?.slack.stop();
+  // Bolt first, so no new request starts; then the HTTP server; then the workers, which finish the
+  // jobs in flight; then the queues and Redis.
+  if (web) await bot.slack?.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await redis.quit().catch(() => redis.disconnect());
+  await workers?.close();
+  await closeQueues(queues);
+  await Promise.all(
+    [redis, jobsRedis].map((connection) => connection.quit().catch(() => connection.disconnect())),
+  );
   await localRedis?.stop();
   logger.info('stopped');
 }

@@ -76,7 +76,7 @@ describe('main', () => {
     expect((await waitFor(`http://127.0.0.1:${port}/healthz`, started)).status).toBe(200);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ok: true, detail: { redis: 'ok' } });
+    expect(await ready.json()).toEqual({ ok: true, detail: { redis: 'ok', workers: 'running' } });
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
     expect(started.output()).toContain('"msg":"stopped"');

@@ -60,29 +60,78 @@ export async function checkRegistry(deps: RegistryDeps, phase: string): Promise<
 
 export type FlagWrite =
   | { status: 'written'; root: string; snapshot: string }
+  | { status: 'unchanged'; root: string }
   | { status: 'tampered'; fileRoot: string; recordedRoot: string }
   | { status: 'busy' | 'lease_lost' };
+
+/** Who writes, and why, for the ledger entry of a registry write. */
+export interface RegistryWriteContext {
+  phase: string;
+  rolloutId: string | null;
+  actor: string;
+}
 
 /**
  * Sets one flag, as the registry's only writer: refuses to write over a hand-edited file, writes
  * atomically with a snapshot, and records the values before and after in the ledger in the same step
  * that records the new root.
  */
-export async function writeFlag(
+export function writeFlag(
   deps: RegistryDeps,
-  write: { phase: string; rolloutId: string | null; actor: string; key: string; value: JsonValue },
+  write: RegistryWriteContext & { key: string; value: JsonValue },
+): Promise<FlagWrite> {
+  return writeRegistry(deps, write, (flags) => ({
+    next: { ...flags, [write.key]: write.value },
+    before: { [write.key]: (flags[write.key] ?? null) as JsonValue },
+    after: { [write.key]: write.value },
+  }));
+}
+
+/**
+ * Puts back a whole registry (a rollback's restore from backup), recording every flag that changes. A
+ * rollback must reach shadow even over a hand edit, so it overwrites one, and the ledger says so.
+ */
+export function restoreRegistry(
+  deps: RegistryDeps,
+  write: RegistryWriteContext & { flags: Flags; source: string },
+): Promise<FlagWrite> {
+  return writeRegistry(deps, { ...write, overwriteHandEdit: true }, (flags) => {
+    const keys = [...new Set([...Object.keys(flags), ...Object.keys(write.flags)])].filter(
+      (key) => JSON.stringify(flags[key]) !== JSON.stringify(write.flags[key]),
+    );
+    const pick = (from: Flags) =>
+      Object.fromEntries(keys.map((key) => [key, (from[key] ?? null) as JsonValue]));
+    return {
+      next: write.flags,
+      before: pick(flags),
+      after: { ...pick(write.flags), restoredFrom: write.source },
+    };
+  });
+}
+
+async function writeRegistry(
+  deps: RegistryDeps,
+  write: RegistryWriteContext & { overwriteHandEdit?: boolean },
+  change: (flags: Flags) => {
+    next: Flags;
+    before: Record<string, JsonValue>;
+    after: Record<string, JsonValue>;
+  },
 ): Promise<FlagWrite> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const check = await checkRegistry(deps, write.phase);
-    if (check.status === 'tampered' || check.status === 'busy') return check;
+    if (check.status === 'busy' || (check.status === 'tampered' && !write.overwriteHandEdit)) return check;
     if (check.status === 'writing') {
       await pause(attempt);
       continue;
     }
-    const { flags, root } = check;
-    const next: Flags = { ...flags, [write.key]: write.value };
+    // Over a hand edit, the write starts from the file as it is, claimed against the recorded root.
+    const { flags, root } = check.status === 'tampered' ? await deps.registry.read() : check;
+    const claimedRoot = check.status === 'tampered' ? check.recordedRoot : root;
+    const { next, before, after } = change(flags);
+    if (registryMerkleRoot(next) === root) return { status: 'unchanged', root };
     const token = randomUUID();
-    if (!(await deps.rootRecord.begin(root, registryMerkleRoot(next), token))) {
+    if (!(await deps.rootRecord.begin(claimedRoot, registryMerkleRoot(next), token))) {
       await pause(attempt);
       continue;
     }
@@ -93,12 +142,16 @@ export async function writeFlag(
       await deps.rootRecord.release(token);
       throw error;
     }
-    const before = { root, [write.key]: (flags[write.key] ?? null) as JsonValue };
-    const after = { root: written.root, [write.key]: write.value };
+    const overwrote = check.status === 'tampered' ? { overwroteHandEditedRoot: root } : {};
     const entry = {
-      ...registryBody(write.phase, deps.now(), 'registry_write', before, after, {
-        snapshot: written.snapshot,
-      }),
+      ...registryBody(
+        write.phase,
+        deps.now(),
+        'registry_write',
+        { root, ...before },
+        { root: written.root, ...after },
+        { snapshot: written.snapshot, ...overwrote },
+      ),
       rolloutId: write.rolloutId,
       actor: write.actor,
     };

@@ -58,6 +58,62 @@ const alarm = z.strictObject({
   summary: z.string().trim().min(1).optional(),
 });
 
+/** An external command: an argv list, never a shell line. */
+const preflightCommand = z.strictObject({
+  name: z.string().regex(ID, 'must be snake_case, like compliance_validator'),
+  argv: z.array(z.string().min(1)).min(1),
+  timeout: duration.default(30_000),
+});
+
+const preflight = z.strictObject({
+  commands: z.array(preflightCommand).default([]),
+  checksums: z
+    .array(
+      z.strictObject({
+        path: workspacePath,
+        sha256Prefix: z.string().regex(/^[0-9a-f]{6,64}$/, 'must be 6 to 64 lowercase hex digits'),
+      }),
+    )
+    .default([]),
+  /** The determinism manifest and the previous phase's baseline it is diffed against. */
+  determinism: z
+    .strictObject({
+      manifest: workspacePath,
+      baseline: workspacePath,
+      /** Components allowed to differ from the baseline; any other difference fails the check. */
+      allowedChanges: z.array(z.string()).default([]),
+    })
+    .optional(),
+  /** Roles whose members must be real, active Slack users. */
+  contacts: z.array(roleId).default([]),
+});
+
+const metrics = z.strictObject({
+  source: z.enum(['prometheus', 'sample']).default('sample'),
+  prometheusUrl: z.url({ protocol: /^https?$/ }).optional(),
+  evaluationInterval: duration.default(30_000),
+  /** Consecutive breaching evaluations that trip a BLOCKER. */
+  breachesToTrip: z.number().int().min(1).default(2),
+  /** Consecutive metrics-source errors that open a CRITICAL gate. */
+  errorsToGate: z.number().int().min(1).default(3),
+  /** How long one query may take before it counts as an error. */
+  queryTimeout: duration.default(5_000),
+});
+
+const traffic = z.strictObject({
+  /** `file` writes meta_prod in the registry; `http` does that and POSTs the weight to `url`. */
+  controller: z.enum(['file', 'http']).default('file'),
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  timeout: duration.default(5_000),
+});
+
+const jobs = z.strictObject({
+  /** Slack messages per channel: at most one per this interval. */
+  notifyInterval: duration.default(1_000),
+  /** How long a job's lock lasts; a worker that dies is noticed after about this long. */
+  lockDuration: duration.default(30_000),
+});
+
 export const configSchema = z.strictObject({
   /** Goes into file paths and digests, so it is kept to letters, digits, dot, dash and underscore. */
   phase: z
@@ -86,6 +142,18 @@ export const configSchema = z.strictObject({
     flag: z.string().min(1).default('meta_prod'),
   }),
   alarms: z.array(alarm),
+  preflight: preflight.default({ commands: [], checksums: [], contacts: [] }),
+  /** Files snapshotted before the rollout, and restored by a rollback. The registry is always among them. */
+  backup: z.strictObject({ files: z.array(workspacePath).default([]) }).default({ files: [] }),
+  metrics: metrics.default({
+    source: 'sample',
+    evaluationInterval: 30_000,
+    breachesToTrip: 2,
+    errorsToGate: 3,
+    queryTimeout: 5_000,
+  }),
+  traffic: traffic.default({ controller: 'file', timeout: 5_000 }),
+  jobs: jobs.default({ notifyInterval: 1_000, lockDuration: 30_000 }),
   channels: z.strictObject({
     release: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel id, like C024BE91L'),
     incident: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel id, like C024BE91L'),
@@ -143,6 +211,14 @@ export function crossCheckConfig(raw: unknown): ConfigIssue[] {
   });
   if (steps.length > 0 && lastWeight !== 100)
     issue(['plan', 'steps'], `the last ramp must reach 100%, not ${lastWeight}%`);
+
+  checkRefs(['preflight', 'contacts'], field(doc.preflight, 'contacts'));
+  if (field(doc.metrics, 'source') === 'prometheus' && !field(doc.metrics, 'prometheusUrl')) {
+    issue(['metrics', 'prometheusUrl'], 'is required when metrics.source is prometheus');
+  }
+  if (field(doc.traffic, 'controller') === 'http' && !field(doc.traffic, 'url')) {
+    issue(['traffic', 'url'], 'is required when traffic.controller is http');
+  }
 
   const alarmNames = list(doc.alarms).map((a) => field(a, 'name'));
   alarmNames.forEach((name, index) => {

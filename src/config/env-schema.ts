@@ -23,6 +23,8 @@ export const envSchema = z.object({
     'mec:',
   ),
   MEC_ROLE: withDefault(z.enum(['all', 'web', 'worker']), 'all'),
+  /** For crash tests only: a worker that reaches the named point stops there until it is killed. */
+  MEC_CRASHPOINT: optional(z.string().regex(/^[a-z_]+:[a-z_]+$/)),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
 });
 

@@ -39,6 +39,12 @@ export class SlackApiStandIn {
   }> = [];
   /** Where apps.connections.open sends a Socket Mode client. */
   socketModeUrl = '';
+  /** users.info answers: users listed here are deactivated; unknown ids are not found unless `anyUserExists`. */
+  readonly deactivatedUsers = new Set<string>();
+  readonly knownUsers = new Set<string>();
+  anyUserExists = true;
+  /** Answers the next calls of a method with 429 and this Retry-After, in seconds. */
+  readonly rateLimits = new Map<string, { times: number; retryAfterSec: number }>();
 
   /** Base URL of the Web API, for SLACK_API_URL (ends in `/api/`). */
   get apiUrl(): string {
@@ -68,7 +74,7 @@ export class SlackApiStandIn {
 
   /** Holds every call of `method` until the returned function is called. */
   hold(method: string): () => void {
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     this.#holds.set(method, new Promise<void>((resolve) => (release = resolve)));
     return () => {
       this.#holds.delete(method);
@@ -116,6 +122,17 @@ export class SlackApiStandIn {
     }
     const method = path.replace(/^\/api\//, '');
     await this.#holds.get(method);
+    const limit = this.rateLimits.get(method);
+    if (limit && limit.times > 0) {
+      limit.times -= 1;
+      this.#record({ method: `${method} (429)`, args, reply: { ok: false, error: 'ratelimited' } });
+      response.writeHead(429, {
+        'content-type': 'application/json',
+        'retry-after': String(limit.retryAfterSec),
+      });
+      response.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
     const reply = this.#reply(method, args);
     this.#record({ method, args, reply });
     send(response, reply);
@@ -168,6 +185,14 @@ export class SlackApiStandIn {
       case 'views.publish':
       case 'views.open':
         return { ok: true, view: { id: `V${++this.#counter}` } };
+      case 'users.info': {
+        const user = String(args.user ?? '');
+        if (!this.anyUserExists && !this.knownUsers.has(user)) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: { id: user, name: user.toLowerCase(), deleted: this.deactivatedUsers.has(user) },
+        };
+      }
       case 'apps.connections.open':
         return this.socketModeUrl
           ? { ok: true, url: this.socketModeUrl }

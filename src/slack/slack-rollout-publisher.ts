@@ -29,10 +29,24 @@ const HOME_FRESH_MS = 24 * 3_600_000;
 /** How long to wait for another process to post the rollout message it claimed. */
 const PARENT_WAIT_MS = 10_000;
 
+/** The key under which a phase's rollout message is marked for redrawing. */
+export const messageKey = (phase: string) => `message-${phase}`;
+export const homesKey = (phase: string) => `homes-${phase}`;
+
+/** The thread reply for a transition: who did what, the outcome, and a full approval digest. */
+export function describeTransition(result: TransitionResult, event: RolloutEvent): string {
+  const who = 'actor' in event ? `<@${event.actor}>` : 'mec-bot';
+  const facts = 'detail' in result ? (result.detail as Record<string, unknown> | undefined) : undefined;
+  const digest = typeof facts?.digest === 'string' ? `\nCommitment digest: \`${facts.digest}\`` : '';
+  const seq = 'entry' in result && result.entry ? ` · ledger #${result.entry.seq}` : '';
+  return `${who}: ${event.type.replaceAll('_', ' ')} → ${result.message}${digest}${seq}`;
+}
+
 /**
  * Keeps Slack in step with the rollout: one parent message per rollout in the release channel, redrawn
- * from the stored state after every transition (whichever process made it), details in its thread,
- * the cards the lifecycle asks for, and App Home.
+ * from the stored state after every transition (whichever process made it), details in its thread, the
+ * cards the lifecycle asks for, and App Home. Its methods are what the notify jobs run; `published`
+ * runs them all at once where no queue is used.
  */
 export class SlackRolloutPublisher implements RolloutPublisher {
   readonly #deps: SlackPublisherDeps;
@@ -44,56 +58,67 @@ export class SlackRolloutPublisher implements RolloutPublisher {
 
   async published(phase: string, result: TransitionResult, event: RolloutEvent): Promise<void> {
     if (result.outcome === 'conflict' || !result.state) return;
-    const { rolloutId } = result.state;
-    const parent = await this.#ensureParent(phase, rolloutId);
     await this.redraw(phase);
-    if (parent) {
-      const seq = 'entry' in result && result.entry ? ` · ledger #${result.entry.seq}` : '';
-      await this.#deps.messenger.post(parent.channel, textReply(`${this.#describe(result, event)}${seq}`), {
-        ts: parent.ts,
-      });
-    }
+    await this.postThread(phase, result.state.rolloutId, describeTransition(result, event));
     for (const effect of result.effects) {
-      if (effect.kind !== 'post_card') continue;
-      if (effect.card === 'approvals') await this.postApprovalCard(phase);
-      else if (parent)
-        await this.#deps.messenger.post(parent.channel, goNoGoCard(result.state, result.version), {
-          ts: parent.ts,
-          broadcast: true,
-        });
+      if (effect.kind === 'post_card') await this.postCard(phase, effect.card);
     }
-    await this.#refreshHomes(phase);
+    await this.#deps.refs.markDirty(homesKey(phase));
+    await this.refreshHomes(phase);
   }
 
   async postApprovalCard(phase: string): Promise<void> {
-    const { state } = await this.#deps.store.load(phase);
-    if (!state) return;
-    const parent = await this.#ensureParent(phase, state.rolloutId);
-    const card = approvalCard(state, await this.#deps.artifactRoot(), this.#deps.now());
-    await this.#deps.messenger.post(
-      this.#deps.releaseChannel,
-      card,
-      parent ? { ts: parent.ts, broadcast: true } : undefined,
-    );
+    await this.postCard(phase, 'approvals');
   }
 
+  /** Draws the rollout message from the latest state, posting it first if it does not exist yet. */
   async redraw(phase: string): Promise<void> {
-    const first = await this.#deps.store.load(phase);
-    if (!first.state) return;
-    const parent = await this.#deps.refs.get(first.state.rolloutId);
-    if (!parent) return;
-    await this.#deps.refs.drawExclusively(first.state.rolloutId, this.#token, async () => {
+    await this.#deps.refs.markDirty(messageKey(phase));
+    await this.#deps.refs.drawWhileDirty(messageKey(phase), this.#token, async () => {
       const input = await this.dashboard(phase);
-      if (input && input.state.rolloutId === first.state?.rolloutId) {
-        await this.#deps.messenger.update(parent.channel, parent.ts, rolloutMessage(input));
-      }
+      if (!input) return;
+      const parent = await this.#ensureParent(phase, input.state.rolloutId);
+      if (parent) await this.#deps.messenger.update(parent.channel, parent.ts, rolloutMessage(input));
     });
+  }
+
+  async postThread(phase: string, rolloutId: string, text: string): Promise<void> {
+    const parent = await this.#ensureParent(phase, rolloutId);
+    if (parent) await this.#deps.messenger.post(parent.channel, textReply(text), { ts: parent.ts });
+  }
+
+  async postCard(phase: string, card: 'go_no_go' | 'approvals'): Promise<void> {
+    const { state, version } = await this.#deps.store.load(phase);
+    if (!state) return;
+    const parent = await this.#ensureParent(phase, state.rolloutId);
+    const thread = parent ? { ts: parent.ts, broadcast: true } : undefined;
+    const message =
+      card === 'approvals'
+        ? approvalCard(state, await this.#deps.artifactRoot(), this.#deps.now())
+        : goNoGoCard(state, version);
+    await this.#deps.messenger.post(this.#deps.releaseChannel, message, thread);
   }
 
   /** Draws App Home for one person, now. */
   async publishHome(phase: string, userId: string): Promise<void> {
     await this.#deps.refs.sawHome(userId, this.#deps.now().getTime());
     await this.#deps.messenger.publishHome(userId, homeView(await this.dashboard(phase)));
+  }
+
+  /** Redraws App Home for everyone who opened it recently. */
+  async refreshHomes(phase: string): Promise<void> {
+    await this.#deps.refs.drawWhileDirty(homesKey(phase), this.#token, async () => {
+      const viewers = await this.#deps.refs.homeViewers(this.#deps.now().getTime() - HOME_FRESH_MS);
+      if (viewers.length === 0) return;
+      const view = homeView(await this.dashboard(phase));
+      for (const userId of viewers) {
+        await this.#deps.messenger
+          .publishHome(userId, view)
+          .catch((error: Error) =>
+            this.#deps.logger.warn({ userId, err: error.message }, 'App Home refresh failed'),
+          );
+      }
+    });
   }
 
   /** What the dashboard shows, read fresh from Redis and the workspace. */
@@ -135,25 +160,5 @@ export class SlackRolloutPublisher implements RolloutPublisher {
     }
     this.#deps.logger.warn({ rolloutId }, 'the rollout message was claimed but not posted in time');
     return undefined;
-  }
-
-  #describe(result: TransitionResult, event: RolloutEvent): string {
-    const who = 'actor' in event ? `<@${event.actor}>` : 'mec-bot';
-    const facts = 'detail' in result ? (result.detail as Record<string, unknown> | undefined) : undefined;
-    const digest = typeof facts?.digest === 'string' ? `\nCommitment digest: \`${facts.digest}\`` : '';
-    return `${who}: ${event.type.replaceAll('_', ' ')} → ${result.message}${digest}`;
-  }
-
-  async #refreshHomes(phase: string): Promise<void> {
-    const viewers = await this.#deps.refs.homeViewers(this.#deps.now().getTime() - HOME_FRESH_MS);
-    if (viewers.length === 0) return;
-    const view = homeView(await this.dashboard(phase));
-    for (const userId of viewers) {
-      await this.#deps.messenger
-        .publishHome(userId, view)
-        .catch((error: Error) =>
-          this.#deps.logger.warn({ userId, err: error.message }, 'App Home refresh failed'),
-        );
-    }
   }
 }

@@ -9,6 +9,7 @@ export const WEB_API_SCOPES: Readonly<Record<string, string | null>> = {
   'chat.postEphemeral': 'chat:write',
   'views.publish': null,
   'views.open': null,
+  'users.info': 'users:read',
 };
 
 /** Scopes that come with features rather than methods: slash commands need `commands`. */

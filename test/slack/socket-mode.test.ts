@@ -73,9 +73,11 @@ describe('Socket Mode', () => {
       logger: pino({ level: 'silent' }),
       effects: new RecordingEffects(),
     });
-    expect(bot.slack.requestListener).toBeUndefined();
-    await bot.slack.start();
-    cleanups.push(() => bot.slack.stop());
+    const slack = bot.slack;
+    if (!slack) throw new Error('expected a Slack side');
+    expect(slack.requestListener).toBeUndefined();
+    await slack.start();
+    cleanups.push(() => slack.stop());
     const socket = await ws.connected;
     expect(standIn.callsOf('apps.connections.open')).toHaveLength(1);
 

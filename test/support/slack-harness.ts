@@ -105,7 +105,7 @@ export async function startSlackHarness(
     effects,
     ...(options.now ? { now: options.now } : {}),
   });
-  const listener = bot.slack.requestListener;
+  const listener = bot.slack?.requestListener;
   if (!listener) throw new Error('expected the HTTP receiver');
   const server: Server = await startHttpServer(0, { [`POST ${EVENTS_PATH}`]: listener }, '127.0.0.1');
   const address = server.address();

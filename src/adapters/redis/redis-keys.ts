@@ -10,5 +10,7 @@ export function redisKeys(prefix: string) {
     ledgerHead: `${base}ledger:head`,
     registryRoot: `${base}registry:root`,
     slack: (kind: string, id: string) => `${base}slack:${kind}:${id}`,
+    samples: `${base}samples`,
+    lock: (name: string) => `${base}lock:${name}`,
   };
 }

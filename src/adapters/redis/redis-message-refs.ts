@@ -42,14 +42,19 @@ export class RedisMessageRefs {
     await this.#redis.hset(this.#key('parent', rolloutId), ref);
   }
 
+  /** Notes that `key` (a rollout message, App Home) needs drawing again. */
+  async markDirty(key: string): Promise<void> {
+    await this.#redis.set(this.#key('draw-dirty', key), '1', 'PX', 60_000);
+  }
+
   /**
-   * Runs `draw` under the rollout's draw lock. A caller that finds the lock taken marks the drawing
-   * dirty and returns; the holder draws again until no mark is left, so the last drawing is current.
+   * Draws `key` while it is marked dirty, under its draw lock. A caller that finds the lock taken
+   * returns: the holder sees the mark and draws again, so the last drawing reads the latest state, and
+   * concurrent requests collapse into as few drawings as it takes.
    */
-  async drawExclusively(rolloutId: string, token: string, draw: () => Promise<void>): Promise<void> {
-    const lock = this.#key('draw-lock', rolloutId);
-    const dirty = this.#key('draw-dirty', rolloutId);
-    await this.#redis.set(dirty, '1', 'PX', 60_000);
+  async drawWhileDirty(key: string, token: string, draw: () => Promise<void>): Promise<void> {
+    const lock = this.#key('draw-lock', key);
+    const dirty = this.#key('draw-dirty', key);
     while ((await this.#redis.set(lock, token, 'PX', 15_000, 'NX')) === 'OK') {
       try {
         while ((await this.#redis.getdel(dirty)) !== null) await draw();

@@ -1,0 +1,76 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { sha256Hex } from '../../domain/sha256.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+export const backupManifestSchema = z.object({
+  phase: z.string(),
+  takenAt: z.string(),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      bytes: z.number().int().nonnegative(),
+    }),
+  ),
+});
+export type BackupManifest = z.infer<typeof backupManifestSchema>;
+
+const MANIFEST = 'manifest.json';
+
+/** `artifacts/mec/<phase>/backups/<timestamp>/`, the timestamp in ISO form with ':' made '-'. */
+export function backupDir(phase: string, takenAt: Date): string {
+  return `artifacts/mec/${phase}/backups/${takenAt.toISOString().replaceAll(':', '-')}`;
+}
+
+/**
+ * Copies the critical files into a backup directory with a manifest of their SHA-256 digests. The
+ * directory is named by `takenAt`, so taking the same backup again (a retried job) rewrites the same
+ * files rather than making a second backup.
+ */
+export async function takeBackup(
+  workspace: string,
+  phase: string,
+  files: readonly string[],
+  takenAt: Date,
+): Promise<{ dir: string; manifest: BackupManifest }> {
+  const dir = backupDir(phase, takenAt);
+  const entries: BackupManifest['files'] = [];
+  for (const path of [...new Set(files)].sort()) {
+    const content = await readFile(join(workspace, path));
+    await mkdir(dirname(join(workspace, dir, path)), { recursive: true });
+    await writeFileAtomic(join(workspace, dir, path), content);
+    entries.push({ path, sha256: sha256Hex(content), bytes: content.length });
+  }
+  const manifest: BackupManifest = { phase, takenAt: takenAt.toISOString(), files: entries };
+  await writeFileAtomic(join(workspace, dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { dir, manifest };
+}
+
+/** Recomputes every backed-up file's digest against the manifest; lists what does not match. */
+export async function verifyBackup(
+  workspace: string,
+  dir: string,
+): Promise<{ ok: boolean; problems: string[]; manifest?: BackupManifest }> {
+  let manifest: BackupManifest;
+  try {
+    manifest = backupManifestSchema.parse(JSON.parse(await readFile(join(workspace, dir, MANIFEST), 'utf8')));
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [`${dir}/${MANIFEST} cannot be read (${(error as Error).message.split('\n')[0]})`],
+    };
+  }
+  const problems: string[] = [];
+  for (const file of manifest.files) {
+    const content = await readFile(join(workspace, dir, file.path)).catch(() => undefined);
+    if (!content) problems.push(`${file.path} is missing from the backup`);
+    else if (sha256Hex(content) !== file.sha256) problems.push(`${file.path} does not match its checksum`);
+  }
+  return { ok: problems.length === 0, problems, manifest };
+}
+
+export async function readBackupFile(workspace: string, dir: string, path: string): Promise<string> {
+  return readFile(join(workspace, dir, path), 'utf8');
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { redisKeys } from './redis-keys.js';
+
+const RELEASE_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/**
+ * A Redis mutex for work that must not interleave across processes, such as moving traffic: a ramp
+ * and a rollback of the same rollout never write the registry at the same time. The lease expires, so
+ * a process that dies holding it does not block the others for long.
+ */
+export async function withRedisLock<T>(
+  redis: Redis,
+  prefix: string,
+  name: string,
+  work: () => Promise<T>,
+  options: { leaseMs?: number; waitMs?: number } = {},
+): Promise<T> {
+  const key = redisKeys(prefix).lock(name);
+  const token = randomUUID();
+  const leaseMs = options.leaseMs ?? 30_000;
+  const deadline = Date.now() + (options.waitMs ?? 60_000);
+  while ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the ${name} lock`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  try {
+    return await work();
+  } finally {
+    await redis.eval(RELEASE_LUA, 1, key, token);
+  }
+}

@@ -1,0 +1,71 @@
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { SlackRolloutPublisher } from '../slack/slack-rollout-publisher.js';
+import { runCheckJob } from './check-jobs.js';
+import type { JobDeps } from './job-deps.js';
+import { runNotifyJob } from './notify-jobs.js';
+import { bullPrefix, QUEUE_NAMES } from './queues.js';
+import { runCertifyJob, runRampJob, runRollbackJob } from './traffic-jobs.js';
+import { runSmokeTick, runSoakTick } from './watch-jobs.js';
+
+export interface Workers {
+  /** Whether every worker is connected and running, for /readyz. */
+  running(): boolean;
+  /** Stops taking jobs and waits for the ones in flight. */
+  close(): Promise<void>;
+}
+
+/**
+ * One worker per queue. A worker that dies mid-job loses its lock after `lockDuration`; another worker
+ * then takes the job up again, and the handlers are written so that a second run changes nothing twice.
+ */
+export function startWorkers(
+  deps: JobDeps,
+  connection: Redis,
+  publisher: SlackRolloutPublisher | undefined,
+): Workers {
+  const common = {
+    connection,
+    prefix: bullPrefix(deps.prefix),
+    lockDuration: deps.config.jobs.lockDuration,
+    stalledInterval: Math.max(500, Math.floor(deps.config.jobs.lockDuration / 2)),
+  };
+  const onFailure = (name: string) => (job: Job | undefined, error: Error) =>
+    deps.logger.warn(
+      { queue: name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+      'job failed; it will be retried',
+    );
+  const workers: Worker[] = [];
+  const add = (
+    name: string,
+    processor: (job: Job) => Promise<string>,
+    options: { concurrency?: number; limiter?: { max: number; duration: number } } = {},
+  ) => {
+    const worker = new Worker(name, processor, { ...common, ...options });
+    worker.on('failed', onFailure(name));
+    worker.on('error', (error) => deps.logger.warn({ queue: name, err: error.message }, 'worker error'));
+    workers.push(worker);
+    return worker;
+  };
+  add(QUEUE_NAMES.preflight, (job) => runCheckJob(deps, job));
+  add(QUEUE_NAMES.backup, (job) => runCheckJob(deps, job));
+  add(QUEUE_NAMES.smoke, (job) => runSmokeTick(deps, job), { concurrency: 4 });
+  add(QUEUE_NAMES.soak, (job) => runSoakTick(deps, job), { concurrency: 4 });
+  add(QUEUE_NAMES.ramp, (job) => (job.name === 'certify' ? runCertifyJob(deps, job) : runRampJob(deps, job)));
+  add(QUEUE_NAMES.rollback, (job) => runRollbackJob(deps, job), { concurrency: 4 });
+  if (publisher) {
+    // About one message a second to the channel, as Slack asks.
+    const interval = deps.config.jobs.notifyInterval;
+    const notify: Worker = add(
+      QUEUE_NAMES.notify,
+      (job) => runNotifyJob(publisher, () => notify, job),
+      interval > 0 ? { limiter: { max: 1, duration: interval } } : {},
+    );
+  }
+  return {
+    running: () => workers.every((worker) => worker.isRunning()),
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
+}
