@@ -106,6 +106,8 @@ export function createBot(options: BotOptions): Bot {
     publisher: publisherFor(options.queues, slackPublisher, refs, logger),
     // Replaced just below when queues are given: the job effects need the context itself.
     effects: options.effects ?? { run: async () => undefined },
+    onPublishError: (error) =>
+      logger.error({ err: error }, 'telling Slack about a committed transition failed'),
   };
   if (options.queues)
     ctx.effects = new BullEffects(options.queues, () => ctx, config.metrics.evaluationInterval);

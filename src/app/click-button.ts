@@ -27,13 +27,25 @@ export async function clickRolloutButton(
   click: RolloutClick,
 ): Promise<ClickOutcome> {
   const { state, version } = await ctx.store.load(ctx.phase);
-  if (!state || state.rolloutId !== drawn.rolloutId || version !== drawn.version) {
-    await ctx.publisher.redraw(ctx.phase);
-    return { kind: 'stale', state };
-  }
+  // The go/no-go is bound to the rollout and its stage, which decide() checks; other buttons to the drawing.
+  const current =
+    state?.rolloutId === drawn.rolloutId && (click.action === 'go_no_go' || version === drawn.version);
+  if (!state || !current) return stale(ctx, state);
   const event = await eventFor(ctx, actor, click);
   if ('refused' in event) return { kind: 'refused', message: event.refused };
-  return { kind: 'transition', result: await apply(ctx, event) };
+  const result = await apply(
+    ctx,
+    event,
+    click.action === 'go_no_go' ? {} : { expectedVersion: drawn.version },
+  );
+  // Another transition landed between the look and the commit: the drawing was stale after all.
+  if (result.outcome === 'conflict') return stale(ctx, (await ctx.store.load(ctx.phase)).state);
+  return { kind: 'transition', result };
+}
+
+async function stale(ctx: RolloutContext, state: RolloutState | null): Promise<ClickOutcome> {
+  await ctx.publisher.redraw(ctx.phase);
+  return { kind: 'stale', state };
 }
 
 async function eventFor(
@@ -74,10 +86,9 @@ export async function clickApprove(
 ): Promise<ClickOutcome> {
   const { state } = await ctx.store.load(ctx.phase);
   const artifactRoot = await ctx.artifactRoot();
-  if (!state || state.rolloutId !== drawn.rolloutId || artifactRoot !== drawn.artifactRoot) {
-    if (state?.status === 'active') await ctx.publisher.postApprovalCard(ctx.phase);
-    return { kind: 'stale', state };
-  }
+  // A card drawn for other artifacts approves nothing; it is redrawn in place for the current root.
+  if (!state || state.rolloutId !== drawn.rolloutId || artifactRoot !== drawn.artifactRoot)
+    return stale(ctx, state);
   return {
     kind: 'transition',
     result: await apply(ctx, { type: 'approve', actor, roleId: drawn.roleId, artifactRoot }),

@@ -3,7 +3,7 @@ import type { RolloutPolicy } from '../domain/policy.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import type { RolloutState } from '../domain/rollout-state.js';
 import type { Ledger, RolloutStore } from './ports.js';
-import { type TransitionResult, transition } from './transition.js';
+import { type TransitionOptions, type TransitionResult, transition } from './transition.js';
 import type { VerifyCheck } from './verify-workspace.js';
 
 /** Tells people what changed: redraws the rollout message and App Home, and posts details in the thread. */
@@ -34,14 +34,20 @@ export interface RolloutContext {
   guardIntegrity: () => Promise<void>;
   publisher: RolloutPublisher;
   effects: EffectRunner;
+  /** Told when telling people about a committed transition failed; it is logged, not undone. */
+  onPublishError: (error: Error) => void;
 }
 
 /**
  * Applies an event: decides and commits it, then hands the effects to their runner and tells people.
  * Slack-facing effects (cards) are the publisher's; the rest go to the effect runner.
  */
-export async function apply(ctx: RolloutContext, event: RolloutEvent): Promise<TransitionResult> {
-  const result = await transition({ store: ctx.store, now: ctx.now }, ctx.phase, event);
+export async function apply(
+  ctx: RolloutContext,
+  event: RolloutEvent,
+  options: TransitionOptions = {},
+): Promise<TransitionResult> {
+  const result = await transition({ store: ctx.store, now: ctx.now }, ctx.phase, event, options);
   // A recorded decision can carry effects too: a rollback asked for again re-issues its job.
   if ((result.outcome === 'applied' || result.outcome === 'recorded') && result.state) {
     await ctx.effects.run(
@@ -50,7 +56,11 @@ export async function apply(ctx: RolloutContext, event: RolloutEvent): Promise<T
       result.effects.filter((effect) => effect.kind !== 'post_card'),
     );
   }
-  if (result.outcome === 'applied' || result.outcome === 'recorded')
-    await ctx.publisher.published(ctx.phase, result, event);
+  // The transition is committed: a Slack failure now must not make it look undone to the caller.
+  if (result.outcome === 'applied' || result.outcome === 'recorded') {
+    await ctx.publisher
+      .published(ctx.phase, result, event)
+      .catch((error: Error) => ctx.onPublishError(error));
+  }
   return result;
 }

@@ -21,6 +21,11 @@ export interface TransitionOptions {
    * Default 5.
    */
   attempts?: number;
+  /**
+   * Decide only if the rollout is still at this version, and commit only at it: for a click on a message
+   * drawn at that version. Anything else comes back as a conflict, without deciding again.
+   */
+  expectedVersion?: number;
 }
 
 /**
@@ -33,11 +38,12 @@ export async function transition(
   event: RolloutEvent,
   options: TransitionOptions = {},
 ): Promise<TransitionResult> {
-  const attempts = options.attempts ?? 5;
+  const attempts = options.expectedVersion === undefined ? (options.attempts ?? 5) : 1;
   let version = 0;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const loaded = await deps.store.load(phase);
     version = loaded.version;
+    if (options.expectedVersion !== undefined && loaded.version !== options.expectedVersion) break;
     const now = deps.now();
     const decision = decide(loaded.state, event, now);
     if (decision.outcome === 'noop') return { ...decision, version };

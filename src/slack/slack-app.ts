@@ -28,14 +28,27 @@ export const EVENTS_PATH = '/slack/events';
  */
 export function createSlackApp(credentials: SlackCredentials, logger: Logger): SlackApp {
   const log = boltLogger(logger, LogLevel.WARN);
-  const clientOptions = credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : {};
+  // Calls are bounded and a 429 comes back to the caller, whose queue waits out the Retry-After,
+  // instead of the client sleeping through it while holding a draw lock.
+  const clientOptions = {
+    timeout: 10_000,
+    retryConfig: { retries: 2 },
+    rejectRateLimitedCalls: true,
+    ...(credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : {}),
+  };
   if (credentials.appToken) {
     const receiver = new SocketModeReceiver({
       appToken: credentials.appToken,
       logger: log,
       installerOptions: { clientOptions },
     });
-    const app = new App({ token: credentials.botToken, receiver, logger: log, clientOptions });
+    const app = new App({
+      token: credentials.botToken,
+      receiver,
+      logger: log,
+      logLevel: LogLevel.WARN,
+      clientOptions,
+    });
     return {
       app,
       start: async () => {
@@ -54,7 +67,13 @@ export function createSlackApp(credentials: SlackCredentials, logger: Logger): S
     // Ack first: the HTTP response goes back as soon as a listener acknowledges, and work goes on after.
     processBeforeResponse: false,
   });
-  const app = new App({ token: credentials.botToken, receiver, logger: log, clientOptions });
+  const app = new App({
+    token: credentials.botToken,
+    receiver,
+    logger: log,
+    logLevel: LogLevel.WARN,
+    clientOptions,
+  });
   return {
     app,
     requestListener: receiver.requestListener,

@@ -71,14 +71,31 @@ export class SlackRolloutPublisher implements RolloutPublisher {
     await this.postCard(phase, 'approvals');
   }
 
-  /** Draws the rollout message from the latest state, posting it first if it does not exist yet. */
+  /**
+   * Draws the rollout message, and every card posted for the rollout, from the latest state, posting the
+   * message first if it does not exist yet.
+   */
   async redraw(phase: string): Promise<void> {
     await this.#deps.refs.markDirty(messageKey(phase));
     await this.#deps.refs.drawWhileDirty(messageKey(phase), this.#token, async () => {
       const input = await this.dashboard(phase);
       if (!input) return;
-      const parent = await this.#ensureParent(phase, input.state.rolloutId);
+      const { state, version } = input;
+      const parent = await this.#ensureParent(phase, state.rolloutId);
       if (parent) await this.#deps.messenger.update(parent.channel, parent.ts, rolloutMessage(input));
+      const root = input.artifactRoot;
+      if (root) {
+        for (const card of await this.#deps.refs.cards(state.rolloutId, 'approvals')) {
+          await this.#deps.messenger.update(
+            card.channel,
+            card.ts,
+            approvalCard(state, root, this.#deps.now()),
+          );
+        }
+      }
+      for (const card of await this.#deps.refs.cards(state.rolloutId, 'go_no_go')) {
+        await this.#deps.messenger.update(card.channel, card.ts, goNoGoCard(state, version));
+      }
     });
   }
 
@@ -96,7 +113,8 @@ export class SlackRolloutPublisher implements RolloutPublisher {
       card === 'approvals'
         ? approvalCard(state, await this.#deps.artifactRoot(), this.#deps.now())
         : goNoGoCard(state, version);
-    await this.#deps.messenger.post(this.#deps.releaseChannel, message, thread);
+    const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, message, thread);
+    await this.#deps.refs.addCard(state.rolloutId, card, { channel: this.#deps.releaseChannel, ts });
   }
 
   /** Draws App Home for one person, now. */

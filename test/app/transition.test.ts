@@ -94,6 +94,45 @@ describe('transition', () => {
     expect(ledger.entries).toHaveLength(count);
   });
 
+  it('with an expected version, answers a conflict instead of deciding again on newer state', async () => {
+    const ledger = new MemoryLedger();
+    const store = new MemoryRolloutStore(ledger);
+    const deps = { store, now: () => minutes(40) };
+    for (const event of toReady) await transition(deps, 'M6', event);
+    const drawnAt = (await store.load('M6')).version;
+    // Another transition lands between the drawing and the click.
+    await transition(deps, 'M6', { type: 'pause', actor: U_RM });
+    await transition(deps, 'M6', { type: 'resume', actor: U_RM });
+    const count = ledger.entries.length;
+    const click = await transition(deps, 'M6', { type: 'pause', actor: U_RM }, { expectedVersion: drawnAt });
+    expect(click.outcome).toBe('conflict');
+    expect(ledger.entries).toHaveLength(count);
+    expect((await store.load('M6')).state?.paused).toBeUndefined();
+  });
+
+  it('with an expected version, does not commit when another write lands between the look and the commit', async () => {
+    const ledger = new MemoryLedger();
+    const inner = new MemoryRolloutStore(ledger);
+    const deps = { store: inner, now: () => minutes(40) };
+    for (const event of toReady) await transition(deps, 'M6', event);
+    const drawnAt = (await inner.load('M6')).version;
+    const racing = {
+      load: inner.load.bind(inner),
+      commit: async (...args: Parameters<typeof inner.commit>) => {
+        await transition(deps, 'M6', { type: 'pause', actor: U_SRE });
+        return inner.commit(...args);
+      },
+    };
+    const click = await transition(
+      { store: racing, now: deps.now },
+      'M6',
+      { type: 'rollback', actor: U_RM, reason: 'x' },
+      { expectedVersion: drawnAt },
+    );
+    expect(click.outcome).toBe('conflict');
+    expect((await inner.load('M6')).state?.paused?.by).toBe(U_SRE);
+  });
+
   describe('two processes ramping at once on Redis', () => {
     async function readyOnRedis() {
       const { prefix, connect } = testRedis();

@@ -125,6 +125,55 @@ describe('the approval card', () => {
     expect((await ledgerReasons()).filter((reason) => reason.endsWith(':approval_recorded'))).toHaveLength(1);
   });
 
+  it('shows every approval on the card when several people click at the same moment', async () => {
+    const { card } = await startedWithCard();
+    const replies = await Promise.all(
+      APPROVERS.map(([, name, userId]) =>
+        harness.clickAndWait(userId, ACTION.approve, button(card, ACTION.approve, name), where(card)),
+      ),
+    );
+    expect(replies.every((reply) => String(reply.args.text).includes('approved'))).toBe(true);
+    const last = latestUpdate(standIn, String(card.reply.ts));
+    for (const [roleId] of APPROVERS) {
+      const digest = (await harness.adapters.store.load('M6')).state?.approvals[roleId]?.digest ?? '';
+      expect(textOf(last ?? card)).toContain(`${digest.slice(0, 12)}…`);
+    }
+    expect(textOf(last ?? card)).not.toContain(ACTION.approve);
+  });
+
+  it('redraws the card after a rejection, and lets a role that approved reject', async () => {
+    const { card } = await startedWithCard();
+    await harness.clickAndWait(
+      PEOPLE.governance,
+      ACTION.approve,
+      button(card, ACTION.approve, 'Governance Lead'),
+      where(card),
+    );
+    const approved = latestUpdate(standIn, String(card.reply.ts));
+    await harness.click(
+      PEOPLE.governance,
+      ACTION.reject,
+      buttonForRole(approved ?? card, ACTION.reject, 'governance_lead'),
+      where(card),
+    );
+    const modal = await standIn.waitFor((call) => call.method === 'views.open');
+    const view = modal.args.view as { private_metadata: string };
+    await harness.submitView(PEOPLE.governance, VIEW.rejectReason, view.private_metadata, {
+      [REJECT_INPUT.block]: {
+        [REJECT_INPUT.action]: { value: 'second thoughts <!channel> <https://evil.example|cve>' },
+      },
+    });
+    await standIn.waitFor((call) => call.method === 'chat.postEphemeral');
+    const state = (await harness.adapters.store.load('M6')).state;
+    expect(state?.rejection?.reason).toBe(
+      'second thoughts &lt;!channel&gt; &lt;https://evil.example|cve&gt;',
+    );
+    const redrawn = latestUpdate(standIn, String(card.reply.ts));
+    expect(textOf(redrawn ?? card)).toContain('Approve as Governance Lead');
+    const posted = standIn.calls.filter((call) => call.method.startsWith('chat.'));
+    expect(posted.some((call) => JSON.stringify(call.args).includes('<!channel>'))).toBe(false);
+  });
+
   it('records a retried request once', async () => {
     const { card } = await startedWithCard();
     const value = button(card, ACTION.approve, 'SRE On-Call');

@@ -65,7 +65,7 @@ describe('the go/no-go card', () => {
     expect(button(card, ACTION.goNoGo, 'No-go')).toBeTruthy();
   });
 
-  it('records the joint go from both roles and then posts the approval card', async () => {
+  it('takes the joint go from both roles on the same card, then drops its buttons and posts the approval card', async () => {
     await harness.commandAndWait(PEOPLE.releaseManager, 'start');
     await passChecks();
     const card = await goNoGoCard();
@@ -75,10 +75,20 @@ describe('the go/no-go card', () => {
       button(card, ACTION.goNoGo, 'Go'),
       where(card),
     );
-    // The first go changed the version, so the second person clicks the redrawn rollout message's Go.
-    const { responseId } = await harness.command(PEOPLE.sre, 'go');
-    expect(String((await harness.responses(responseId)).args.text)).toContain('Joint go recorded');
+    const second = await harness.clickAndWait(
+      PEOPLE.sre,
+      ACTION.goNoGo,
+      button(card, ACTION.goNoGo, 'Go'),
+      where(card),
+    );
+    expect(String(second.args.text)).toContain('Joint go recorded');
     await approvalCardPost(standIn);
+    const redrawn = standIn
+      .callsOf('chat.update')
+      .filter((call) => call.args.ts === card.reply.ts)
+      .at(-1);
+    expect(textOf(redrawn ?? card)).toContain('✅ go: SRE On-Call');
+    expect(textOf(redrawn ?? card)).not.toContain(ACTION.goNoGo);
   });
 
   it('stops the rollout on a no-go', async () => {

@@ -70,12 +70,43 @@ describe('the rollout message', () => {
       expect(text).toContain(section);
     }
     expect(text).toContain('█░░░░░░░░░░░░░░░░░░░');
-    expect(text).toContain('5% soak ends 13:55 UTC, in 7 minutes');
+    // Slack shows the end in each reader's time zone; the fallback is what other clients show.
+    expect(text).toMatch(
+      /5% soak ends <!date\^\d+\^\{date_short_pretty\} \{time\}\|13:55 UTC, in 7 minutes>/,
+    );
   });
 
   it.each([
     ['waiting for the go/no-go', () => smokedState(), minutes(40), ['Go', 'No-go', 'Pause']],
     ['ready for the first step', () => readyState(), minutes(40), ['Ramp to 5%', 'Pause']],
+    [
+      'waiting for approvals after the go',
+      () =>
+        applyAll(smokedState(), [
+          [{ type: 'go_no_go', actor: U_GOV, roleId: 'governance_lead', go: true }, minutes(32)],
+          [{ type: 'go_no_go', actor: U_SRE, roleId: 'sre_oncall', go: true }, minutes(32)],
+        ]),
+      minutes(40),
+      ['Pause'],
+    ],
+    [
+      'held by an open CRITICAL gate',
+      () =>
+        applyAll(readyState(), [
+          [
+            {
+              type: 'alarm',
+              alarm: 'determinism_variance',
+              severity: 'CRITICAL',
+              firing: true,
+              summary: 'x',
+            },
+            minutes(39),
+          ],
+        ]),
+      minutes(40),
+      ['Pause'],
+    ],
     [
       'soaking at 5%',
       () =>
@@ -146,7 +177,7 @@ describe('the rollout message', () => {
 });
 
 describe('the approval card', () => {
-  it('offers Approve and Reject for each role still waiting, and shows the approved ones with an abbreviated digest', () => {
+  it('offers Approve for each role still waiting, Reject for every role, and an abbreviated digest for the approved', () => {
     const partly = applyAll(smokedState(), [
       [{ type: 'approve', actor: U_GOV, roleId: 'governance_lead', artifactRoot: ROOT_A }, minutes(33)],
     ]);
@@ -155,7 +186,8 @@ describe('the approval card', () => {
       'elements' in block ? (block.elements as Array<{ action_id?: string }>) : [],
     );
     expect(buttons.filter((button) => button.action_id === ACTION.approve)).toHaveLength(3);
-    expect(buttons.filter((button) => button.action_id === ACTION.reject)).toHaveLength(3);
+    // An approved role keeps its Reject button: a rejection voids every approval.
+    expect(buttons.filter((button) => button.action_id === ACTION.reject)).toHaveLength(4);
     const digest = partly.approvals.governance_lead?.digest ?? '';
     const text = JSON.stringify(card.blocks);
     expect(text).toContain(`${digest.slice(0, 12)}…`);

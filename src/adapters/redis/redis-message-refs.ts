@@ -42,6 +42,16 @@ export class RedisMessageRefs {
     await this.#redis.hset(this.#key('parent', rolloutId), ref);
   }
 
+  /** Remembers a card (approvals, go/no-go) posted for a rollout, so redraws keep it current. */
+  async addCard(rolloutId: string, card: string, ref: MessageRef): Promise<void> {
+    await this.#redis.hset(this.#key(`cards-${card}`, rolloutId), ref.ts, ref.channel);
+  }
+
+  async cards(rolloutId: string, card: string): Promise<MessageRef[]> {
+    const all = await this.#redis.hgetall(this.#key(`cards-${card}`, rolloutId));
+    return Object.entries(all).map(([ts, channel]) => ({ channel, ts }));
+  }
+
   /** Notes that `key` (a rollout message, App Home) needs drawing again. */
   async markDirty(key: string): Promise<void> {
     await this.#redis.set(this.#key('draw-dirty', key), '1', 'PX', 60_000);

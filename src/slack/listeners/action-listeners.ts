@@ -3,7 +3,7 @@ import { clickApprove, clickReject, clickRolloutButton, type RolloutClick } from
 import { ACTION } from '../ids.js';
 import { renderOutcome } from '../render-outcome.js';
 import { approvalButtonValue, parseButtonValue, rolloutButtonValue } from '../views/button-values.js';
-import { approvalCard, rejectModal } from '../views/cards.js';
+import { rejectModal } from '../views/cards.js';
 import { errorReply } from '../views/replies.js';
 import { answer, ephemeral, type ListenerDeps } from './listener-deps.js';
 
@@ -67,26 +67,12 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const value = parseButtonValue(approvalButtonValue, action.value);
     const reply = await answer(deps, async () => {
       if (!value) return NOT_OURS;
+      // The card is redrawn with every other message of the rollout, from the latest state.
       const outcome = await clickApprove(deps.ctx, body.user.id, {
         rolloutId: value.r,
         artifactRoot: value.root,
         roleId: value.role,
       });
-      const card = body.container;
-      if (
-        outcome.kind === 'transition' &&
-        outcome.result.outcome === 'applied' &&
-        outcome.result.state &&
-        card.channel_id &&
-        card.message_ts
-      ) {
-        // The card redraws in place, with the new digest abbreviated; the thread carries it in full.
-        await deps.messenger.update(
-          card.channel_id,
-          card.message_ts,
-          approvalCard(outcome.result.state, value.root, deps.ctx.now()),
-        );
-      }
       return renderOutcome(outcome);
     });
     await respond(ephemeral(reply));

@@ -1,6 +1,7 @@
 import { approvalStatus } from '../../domain/approvals.js';
+import { own } from '../../domain/own.js';
 import { roleName } from '../../domain/policy.js';
-import type { RolloutState } from '../../domain/rollout-state.js';
+import { goRecorded, type RolloutState } from '../../domain/rollout-state.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
 import {
   abbreviate,
@@ -25,10 +26,13 @@ export function approvalCard(state: RolloutState, artifactRoot: string, now: Dat
     const status = approvalStatus(state, roleId, artifactRoot, now);
     const name = roleName(policy, roleId);
     if (approval && status === 'valid') {
+      // An approved role can still reject, which voids every approval.
+      const value = { r: state.rolloutId, root: artifactRoot, role: roleId };
       return [
         section(
           `✅ *${name}*: <@${approval.userId}> · ${approval.signedAt} · \`${abbreviate(approval.digest)}\``,
         ),
+        actions(`mec_approval_${roleId}`, [button(ACTION.reject, 'Reject…', value, { style: 'danger' })]),
       ];
     }
     const note = status === 'missing' ? 'waiting' : `${status.replace('_', ' ')}: approve again`;
@@ -54,26 +58,43 @@ export function approvalCard(state: RolloutState, artifactRoot: string, now: Dat
 }
 
 /** Asks the go/no-go roles for their joint decision once the shadow smoke has passed. */
+/**
+ * Asks the go/no-go roles for their joint decision once the shadow smoke has passed. Its buttons are
+ * bound to the rollout, not to a drawing: decide() refuses a decision at the wrong stage. Once decided,
+ * the card shows the decisions and no buttons.
+ */
 export function goNoGoCard(state: RolloutState, version: number): SlackMessage {
-  const names = state.policy.goNoGoRoleIds.map((roleId) => roleName(state.policy, roleId)).join(' and ');
+  const { policy } = state;
+  const names = policy.goNoGoRoleIds.map((roleId) => roleName(policy, roleId)).join(' and ');
+  const decisions = policy.goNoGoRoleIds.map((roleId) => {
+    const decision = own(state.goNoGo, roleId);
+    return `${decision ? (decision.go ? '✅ go' : '❌ no-go') : '⬜ waiting'}: ${roleName(policy, roleId)}${decision ? ` (<@${decision.userId}>)` : ''}`;
+  });
+  const open =
+    state.status === 'active' && !goRecorded(state) && state.trafficPct === 0 && state.cursor === 0;
   const value = { r: state.rolloutId, v: version };
-  return message(`The ${state.phase} shadow smoke passed: ${names}, record the go/no-go`, [
+  const blocks = [
     section(
-      `✅ The shadow smoke passed. *${names}*: record the joint go/no-go. Both must say go; one no-go stops the rollout.`,
+      `✅ The shadow smoke passed. *${names}*: record the joint go/no-go. Both must say go; one no-go stops the rollout.\n${decisions.join('\n')}`,
     ),
-    actions('mec_go_no_go', [
-      button(ACTION.goNoGo, 'Go', { ...value, go: true }, { style: 'primary' }),
-      button(
-        ACTION.goNoGo,
-        'No-go',
-        { ...value, go: false },
-        {
-          style: 'danger',
-          confirm: { title: 'Record a no-go?', text: 'A no-go stops this rollout.', confirm: 'No-go' },
-        },
-      ),
-    ]),
-  ]);
+  ];
+  if (open) {
+    blocks.push(
+      actions('mec_go_no_go', [
+        button(ACTION.goNoGo, 'Go', { ...value, go: true }, { style: 'primary' }),
+        button(
+          ACTION.goNoGo,
+          'No-go',
+          { ...value, go: false },
+          {
+            style: 'danger',
+            confirm: { title: 'Record a no-go?', text: 'A no-go stops this rollout.', confirm: 'No-go' },
+          },
+        ),
+      ]),
+    );
+  }
+  return message(`The ${state.phase} shadow smoke passed: ${names}, record the go/no-go`, blocks);
 }
 
 export interface RejectModalContext {

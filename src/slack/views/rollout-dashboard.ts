@@ -1,7 +1,8 @@
 import { approvalStatus } from '../../domain/approvals.js';
 import { describeInstant } from '../../domain/describe-instant.js';
+import { SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
 import { roleName } from '../../domain/policy.js';
-import { nextRampWeight } from '../../domain/ramp-gates.js';
+import { evaluateRampGates, firstHold, nextRampWeight } from '../../domain/ramp-gates.js';
 import { type RolloutState, stageOf } from '../../domain/rollout-state.js';
 import { ACTION } from '../ids.js';
 import type { SlackMessage } from './blocks.js';
@@ -32,6 +33,14 @@ export interface DashboardInput {
 
 const BAR_CELLS = 20;
 
+/**
+ * An instant as Slack shows it in each reader's own time zone, so it stays right between redraws; the
+ * fallback, for clients that cannot, is the UTC time and how far off it was when drawn.
+ */
+export function slackTime(at: Date, now: Date): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${describeInstant(at, now)}>`;
+}
+
 export function progressBar(trafficPct: number): string {
   const filled = Math.round((trafficPct / 100) * BAR_CELLS);
   return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_CELLS - filled)}\` *${trafficPct}%*`;
@@ -46,7 +55,7 @@ export function dashboardBlocks(input: DashboardInput): Block[] {
     .join(' → ');
   const soak =
     state.soak?.status === 'running'
-      ? `\n⏳ ${state.soak.weightPct}% soak ends ${describeInstant(new Date(state.soak.endsAt), now)}`
+      ? `\n⏳ ${state.soak.weightPct}% soak ends ${slackTime(new Date(state.soak.endsAt), now)}`
       : '';
   const pending = state.pendingRamp ? `\n↗ moving to ${state.pendingRamp.weightPct}%…` : '';
   return [
@@ -103,7 +112,7 @@ function checklistBlocks({ state, now, artifactRoot, ledgerHead, alarms }: Dashb
       `${gates.length ? '❌' : '✅'} *2. Observability & SLO Guardrails*\n${alarms.map((alarm) => `${alarm.severity} ${alarm.name}`).join(' · ') || 'no alarms configured'}${gates.length ? `\nCRITICAL gate open: ${gates.map((gate) => `${gate.id} (${gate.summary})`).join('; ')}` : ''}`,
     ),
     section(
-      `${statusIcon(deployment)} *3. Deployment Sequencing*\nShadow smoke: ${statusIcon(checks.smoke.status)} ${checks.smoke.status}${checks.smoke.status === 'running' && checks.smoke.endsAt ? `, ends ${describeInstant(new Date(checks.smoke.endsAt), now)}` : ''} · Go/no-go: ${go.join(', ')}`,
+      `${statusIcon(deployment)} *3. Deployment Sequencing*\nShadow smoke: ${statusIcon(checks.smoke.status)} ${checks.smoke.status}${checks.smoke.status === 'running' && checks.smoke.endsAt ? `, ends ${slackTime(new Date(checks.smoke.endsAt), now)}` : ''} · Go/no-go: ${go.join(', ')}`,
     ),
     section(
       `${statusIcon(backup)} *4. Backup & Rollback Preparedness*\nSnapshot: ${statusIcon(checks.backup.status)} ${checks.backup.ref ?? checks.backup.status} · Rehearsal: ${statusIcon(checks.rehearsal.status)} ${checks.rehearsal.status}`,
@@ -132,7 +141,8 @@ export function rolloutMessage(input: DashboardInput): SlackMessage {
 }
 
 /** The buttons that can do something in this state; anything else would only be refused. */
-export function availableButtons({ state, version }: DashboardInput): Button[] {
+export function availableButtons(input: DashboardInput): Button[] {
+  const { state, version } = input;
   if (state.status !== 'active') return [];
   const value = { r: state.rolloutId, v: version };
   const stage = stageOf(state);
@@ -153,14 +163,14 @@ export function availableButtons({ state, version }: DashboardInput): Button[] {
       ),
     );
   }
+  // Ramp is offered only when every gate but the clicker's own permission would let it through.
   const next = nextRampWeight(state);
-  const rampable =
-    (stage === 'ready' || stage === 'ramping') &&
-    !state.pendingRamp &&
-    state.soak?.status !== 'running' &&
-    state.soak?.status !== 'breached';
-  if (rampable && next !== undefined && !state.paused)
-    out.push(button(ACTION.ramp, `Ramp to ${next}%`, { ...value, w: next }, { style: 'primary' }));
+  if (next !== undefined && input.artifactRoot) {
+    const request = { actor: SYSTEM_ACTOR, weightPct: next, artifactRoot: input.artifactRoot };
+    if (!firstHold(evaluateRampGates(state, request, input.now))) {
+      out.push(button(ACTION.ramp, `Ramp to ${next}%`, { ...value, w: next }, { style: 'primary' }));
+    }
+  }
   out.push(state.paused ? button(ACTION.resume, 'Resume', value) : button(ACTION.pause, 'Pause', value));
   if ((state.trafficPct > 0 || state.pendingRamp) && !state.rollback) {
     out.push(
