@@ -17,6 +17,7 @@ import type { MecConfig } from './config/config-schema.js';
 import { toPolicy } from './config/to-policy.js';
 import type { Logger } from './infra/logger.js';
 import { BullEffects } from './jobs/bullmq-effects.js';
+import { planRestore } from './jobs/check-jobs.js';
 import { crashpointFor, type JobDeps } from './jobs/job-deps.js';
 import { QueuedPublisher } from './jobs/queued-publisher.js';
 import type { Queues } from './jobs/queues.js';
@@ -102,6 +103,13 @@ export function createBot(options: BotOptions): Bot {
         store,
         rootRecord,
       }),
+    planRollback: async (dir) => {
+      if (!dir) return { ok: false, detail: 'there is no backup yet: the backup step has not run' };
+      const plan = await planRestore({ workspace, config, registry }, dir);
+      return plan.ok
+        ? { ok: true, detail: `the checksums of ${dir} hold; ${plan.change}` }
+        : { ok: false, detail: plan.problems.join('; ') };
+    },
     guardIntegrity: async () => void (await guardRegistry({ ...registryDeps, store }, config.phase)),
     publisher: publisherFor(options.queues, slackPublisher, refs, logger),
     // Replaced just below when queues are given: the job effects need the context itself.

@@ -30,6 +30,8 @@ export interface RolloutContext {
   /** The artifact Merkle root as the workspace files are now. */
   artifactRoot: () => Promise<string>;
   verify: () => Promise<{ ok: boolean; checks: VerifyCheck[] }>;
+  /** Checks the rollout's backup and says what restoring it would change, changing nothing. */
+  planRollback: (backupDir: string | undefined) => Promise<{ ok: boolean; detail: string }>;
   /** Re-checks the workspace's integrity (the registry) and opens CRITICAL gates for what it finds. */
   guardIntegrity: () => Promise<void>;
   publisher: RolloutPublisher;

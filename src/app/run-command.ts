@@ -12,7 +12,7 @@ export type CommandOutcome =
   | { kind: 'status' }
   | { kind: 'transition'; result: TransitionResult }
   | { kind: 'dry_run'; weightPct: number; results: GateResult[] }
-  | { kind: 'rollback_dry_run'; state: RolloutState | null }
+  | { kind: 'rollback_dry_run'; state: RolloutState | null; backup: { ok: boolean; detail: string } }
   | { kind: 'ledger'; entries: LedgerEntry[]; total: number }
   | { kind: 'verify'; ok: boolean; checks: VerifyCheck[] }
   | { kind: 'card_posted' }
@@ -80,7 +80,10 @@ export async function runCommand(
     case 'resume':
       return applied(ctx, { type: 'resume', actor });
     case 'rollback':
-      if (command.dryRun) return { kind: 'rollback_dry_run', state: (await ctx.store.load(ctx.phase)).state };
+      if (command.dryRun) {
+        const { state } = await ctx.store.load(ctx.phase);
+        return { kind: 'rollback_dry_run', state, backup: await ctx.planRollback(state?.checks.backup.ref) };
+      }
       return applied(ctx, { type: 'rollback', actor, reason: command.reason ?? '' });
     case 'abort':
       return applied(ctx, { type: 'abort', actor, reason: command.reason });

@@ -24,13 +24,15 @@ export function renderOutcome(
     case 'dry_run':
       return dryRunReply(outcome.weightPct, outcome.results);
     case 'rollback_dry_run': {
-      const state = outcome.state;
-      const fromPct = Math.max(state?.trafficPct ?? 0, state?.pendingRamp?.weightPct ?? 0);
-      return textReply(
+      const fromPct = Math.max(outcome.state?.trafficPct ?? 0, outcome.state?.pendingRamp?.weightPct ?? 0);
+      const traffic =
         fromPct === 0
-          ? '*Dry run, nothing changed.* Traffic is at shadow (0%): there is nothing to roll back.'
-          : `*Dry run, nothing changed.* A rollback would move traffic from ${fromPct}% to shadow (0%), restore the registry from the backup, void every approval and lock ramps until all roles approve again.`,
-      );
+          ? 'Traffic is at shadow (0%): there is no traffic to move.'
+          : `Traffic would go from ${fromPct}% to shadow (0%), and ramps would lock until every role approves again.`;
+      const backup = outcome.backup.ok
+        ? `Backup: ${outcome.backup.detail}.`
+        : `Backup problem: ${outcome.backup.detail}. A rollback would still set shadow.`;
+      return textReply(`*Dry run, nothing changed.* ${traffic}\n${backup}`);
     }
     case 'ledger':
       return ledgerReply(outcome.entries, outcome.total);

@@ -6,7 +6,7 @@ export interface TestRedis {
   /** A key prefix that no other test uses, ending in ':'. */
   prefix: string;
   /** Opens a new, independent connection; it is closed after the test. */
-  connect(): Redis;
+  connect(options?: { maxRetriesPerRequest?: number | null }): Redis;
 }
 
 /**
@@ -40,8 +40,9 @@ export function useTestRedis(): () => TestRedis {
     current = state;
     return {
       prefix: state.prefix,
-      connect: () => {
-        const client = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 3 });
+      connect: (options = {}) => {
+        const retries = options.maxRetriesPerRequest === undefined ? 3 : options.maxRetriesPerRequest;
+        const client = new Redis(inject('redisUrl'), { maxRetriesPerRequest: retries });
         state.clients.push(client);
         return client;
       },

@@ -1,0 +1,146 @@
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { RedisSampleMetrics } from '../../src/adapters/metrics/redis-sample-metrics.js';
+import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
+import { type Bot, createBot, jobDeps } from '../../src/bot.js';
+import type { MecConfig } from '../../src/config/config-schema.js';
+import { readConfig } from '../../src/config/load-settings.js';
+import type { RolloutState } from '../../src/domain/rollout-state.js';
+import { startHttpServer } from '../../src/http/http-server.js';
+import { closeQueues, createQueues, type Queues } from '../../src/jobs/queues.js';
+import { startWorkers, type Workers } from '../../src/jobs/workers.js';
+import type { RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { EVENTS_PATH } from '../../src/slack/slack-app.js';
+import type { TestRedis } from './redis.js';
+import { buttonClick, commandFields, postForm, SIGNING_SECRET } from './slack-requests.js';
+import { copyExampleWorkspace } from './workspace.js';
+
+/** The example config with every duration in milliseconds, so a whole rollout runs in seconds. */
+export function compressed(config: MecConfig, overrides: Partial<MecConfig> = {}): MecConfig {
+  return {
+    ...config,
+    smoke: { duration: 400 },
+    plan: {
+      autoAdvance: true,
+      steps: config.plan.steps.map((step) => ('soak' in step ? { soak: 300 } : step)),
+    },
+    metrics: { ...config.metrics, evaluationInterval: 100, breachesToTrip: 2, errorsToGate: 3 },
+    jobs: { notifyInterval: 0, lockDuration: 2_000 },
+    ...overrides,
+  };
+}
+
+export interface JobsHarness {
+  bot: Bot;
+  config: MecConfig;
+  workspace: string;
+  queues: Queues;
+  workers: Workers | undefined;
+  samples: RedisSampleMetrics;
+  adapters: ReturnType<typeof redisAdapters>;
+  command(userId: string, text: string): Promise<RecordedCall>;
+  click(
+    userId: string,
+    actionId: string,
+    value: string,
+    message: { channel: string; ts: string },
+  ): Promise<RecordedCall>;
+  state(): Promise<RolloutState | null>;
+  /** Polls the stored rollout until `predicate` holds. */
+  waitForState(predicate: (state: RolloutState) => boolean, timeoutMs?: number): Promise<RolloutState>;
+  reasons(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+let responses = 0;
+
+/**
+ * The bot as main.ts builds it with queues, and (unless `workers: false`) workers in the same process,
+ * with Slack played by the stand-in and every duration compressed.
+ */
+export async function startJobsHarness(
+  standIn: SlackApiStandIn,
+  redis: TestRedis,
+  options: {
+    configure?: (config: MecConfig) => MecConfig;
+    workers?: boolean;
+    workspace?: string;
+    redisUrl?: string;
+  } = {},
+): Promise<JobsHarness> {
+  const loaded = await readConfig('examples/m6/mec.config.yml');
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  const config = (options.configure ?? compressed)(loaded.config);
+  const workspace = options.workspace ?? (await copyExampleWorkspace());
+  const command = options.redisUrl
+    ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 })
+    : redis.connect();
+  const jobs = options.redisUrl
+    ? new Redis(options.redisUrl, { maxRetriesPerRequest: null })
+    : redis.connect({ maxRetriesPerRequest: null });
+  const queues = createQueues(jobs, redis.prefix);
+  const botOptions = {
+    config,
+    workspace,
+    redis: command,
+    prefix: redis.prefix,
+    logger: pino({ level: 'silent' }),
+    queues,
+    slack: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: standIn.apiUrl },
+  };
+  const bot = createBot(botOptions);
+  const workers =
+    options.workers === false ? undefined : startWorkers(jobDeps(bot, botOptions), jobs, bot.slackPublisher);
+  const listener = bot.slack?.requestListener;
+  if (!listener) throw new Error('expected the HTTP receiver');
+  const server: Server = await startHttpServer(0, { [`POST ${EVENTS_PATH}`]: listener }, '127.0.0.1');
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${EVENTS_PATH}`;
+  const adapters = redisAdapters(command, redis.prefix);
+  const answer = (id: string) =>
+    standIn.waitFor((call) => call.method === 'response_url' && call.args.id === id, 15_000);
+  const harness: JobsHarness = {
+    bot,
+    config,
+    workspace,
+    queues,
+    workers,
+    samples: new RedisSampleMetrics(command, redis.prefix),
+    adapters,
+    async command(userId, text) {
+      const id = `job-r${++responses}`;
+      await postForm(url, commandFields(text, userId, standIn.responseUrl(id)));
+      return answer(id);
+    },
+    async click(userId, actionId, value, message) {
+      const id = `job-r${++responses}`;
+      await postForm(url, buttonClick(userId, actionId, value, message, standIn.responseUrl(id)));
+      return answer(id);
+    },
+    state: async () => (await adapters.store.load(config.phase)).state,
+    async waitForState(predicate, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const state = await harness.state();
+        if (state && predicate(state)) return state;
+        if (Date.now() > deadline)
+          throw new Error(
+            `state never matched; last: ${JSON.stringify(state && { stage: state.checks, traffic: state.trafficPct, status: state.status, soak: state.soak, gates: state.gates, rollback: state.rollback })}`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    reasons: async () => (await adapters.ledger.read()).map((entry) => entry.body.reason),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await workers?.close();
+      await closeQueues(queues);
+      if (options.redisUrl) {
+        command.disconnect();
+        jobs.disconnect();
+      }
+    },
+  };
+  return harness;
+}
