@@ -7,6 +7,8 @@ export interface RecordedCall {
   args: Record<string, unknown>;
   /** What the stand-in answered, e.g. the `ts` of a posted message. */
   reply: Record<string, unknown>;
+  /** When the call arrived, in epoch milliseconds. */
+  at?: number;
 }
 
 export interface StoredMessage {
@@ -139,6 +141,7 @@ export class SlackApiStandIn {
   }
 
   #record(call: RecordedCall): void {
+    call.at = Date.now();
     this.calls.push(call);
     for (const waiter of [...this.#waiters]) {
       if (waiter.predicate(call)) {

@@ -2,10 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { ACTION } from '../../src/slack/ids.js';
-import { type JobsHarness, startJobsHarness } from '../support/jobs-harness.js';
+import { type JobsHarness, startJobsHarness, toReady } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
-import { approvalCardPost, button, parentPost, textOf, where } from '../support/slack-find.js';
+import { parentPost, textOf } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
@@ -22,26 +21,6 @@ afterEach(async () => {
   await harness.close();
   await standIn.stop();
 });
-
-/** Start, let the check jobs run, record the joint go and all four approvals. */
-export async function toReady(target: JobsHarness, slack: SlackApiStandIn) {
-  expect(String((await target.command(PEOPLE.releaseManager, 'start')).args.text)).toContain(
-    'rollout started',
-  );
-  await target.waitForState((state) => state.checks.smoke.status === 'passed');
-  await target.command(PEOPLE.governance, 'go');
-  await target.command(PEOPLE.sre, 'go');
-  const card = await approvalCardPost(slack);
-  for (const [name, user] of [
-    ['Governance Lead', PEOPLE.governance],
-    ['SRE On-Call', PEOPLE.sre],
-    ['Security Officer', PEOPLE.security],
-    ['Product Owner', PEOPLE.product],
-  ] as const) {
-    await target.click(user, ACTION.approve, button(card, ACTION.approve, name), where(card));
-  }
-  return target.waitForState((state) => Object.keys(state.approvals).length === 4);
-}
 
 describe('a whole rollout as jobs, with durations in milliseconds', () => {
   it('runs pre-flight, backup, rehearsal and smoke, then 5 → 25 → 60 → 100 with a soak at each step, and certifies', async () => {

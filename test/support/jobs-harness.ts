@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { RedisSampleMetrics } from '../../src/adapters/metrics/redis-sample-metrics.js';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
 import { type Bot, createBot, jobDeps } from '../../src/bot.js';
@@ -11,8 +12,11 @@ import { startHttpServer } from '../../src/http/http-server.js';
 import { closeQueues, createQueues, type Queues } from '../../src/jobs/queues.js';
 import { startWorkers, type Workers } from '../../src/jobs/workers.js';
 import type { RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { ACTION } from '../../src/slack/ids.js';
 import { EVENTS_PATH } from '../../src/slack/slack-app.js';
 import type { TestRedis } from './redis.js';
+import { approvalCardPost, button, where } from './slack-find.js';
+import { PEOPLE } from './slack-harness.js';
 import { buttonClick, commandFields, postForm, SIGNING_SECRET } from './slack-requests.js';
 import { copyExampleWorkspace } from './workspace.js';
 
@@ -143,4 +147,24 @@ export async function startJobsHarness(
     },
   };
   return harness;
+}
+
+/** Start, let the check jobs run, record the joint go and all four approvals. */
+export async function toReady(target: JobsHarness, slack: SlackApiStandIn) {
+  expect(String((await target.command(PEOPLE.releaseManager, 'start')).args.text)).toContain(
+    'rollout started',
+  );
+  await target.waitForState((state) => state.checks.smoke.status === 'passed');
+  await target.command(PEOPLE.governance, 'go');
+  await target.command(PEOPLE.sre, 'go');
+  const card = await approvalCardPost(slack);
+  for (const [name, user] of [
+    ['Governance Lead', PEOPLE.governance],
+    ['SRE On-Call', PEOPLE.sre],
+    ['Security Officer', PEOPLE.security],
+    ['Product Owner', PEOPLE.product],
+  ] as const) {
+    await target.click(user, ACTION.approve, button(card, ACTION.approve, name), where(card));
+  }
+  return target.waitForState((state) => Object.keys(state.approvals).length === 4);
 }
