@@ -43,6 +43,9 @@ export function startWorkers(
   ) => {
     const worker = new Worker(name, processor, { ...common, ...options });
     worker.on('failed', onFailure(name));
+    worker.on('completed', (job, result) =>
+      deps.logger.info({ queue: name, jobId: job.id, result }, 'job done'),
+    );
     worker.on('error', (error) => deps.logger.warn({ queue: name, err: error.message }, 'worker error'));
     workers.push(worker);
     return worker;

@@ -150,7 +150,10 @@ export async function startJobsHarness(
 }
 
 /** Start, let the check jobs run, record the joint go and all four approvals. */
-export async function toReady(target: JobsHarness, slack: SlackApiStandIn) {
+/** What driving a rollout through Slack needs: the in-process harness, or a bot process over HTTP. */
+export type Driver = Pick<JobsHarness, 'command' | 'click' | 'waitForState'>;
+
+export async function toReady(target: Driver, slack: SlackApiStandIn) {
   expect(String((await target.command(PEOPLE.releaseManager, 'start')).args.text)).toContain(
     'rollout started',
   );
@@ -167,4 +170,53 @@ export async function toReady(target: JobsHarness, slack: SlackApiStandIn) {
     await target.click(user, ACTION.approve, button(card, ACTION.approve, name), where(card));
   }
   return target.waitForState((state) => Object.keys(state.approvals).length === 4);
+}
+
+/** Polls the stored rollout until `predicate` holds. */
+export async function waitForState(
+  adapters: ReturnType<typeof redisAdapters>,
+  phase: string,
+  predicate: (state: RolloutState) => boolean,
+  timeoutMs = 20_000,
+): Promise<RolloutState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { state } = await adapters.store.load(phase);
+    if (state && predicate(state)) return state;
+    if (Date.now() > deadline) {
+      const seen = state && {
+        checks: state.checks,
+        traffic: state.trafficPct,
+        status: state.status,
+        soak: state.soak,
+        gates: state.gates,
+        rollback: state.rollback,
+      };
+      throw new Error(`the rollout never reached the expected state; last: ${JSON.stringify(seen)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Drives a bot process through its /slack/events with signed requests, reading state from Redis. */
+export function processDriver(
+  eventsUrl: string,
+  standIn: SlackApiStandIn,
+  adapters: ReturnType<typeof redisAdapters>,
+): Driver {
+  const answer = (id: string) =>
+    standIn.waitFor((call) => call.method === 'response_url' && call.args.id === id, 15_000);
+  return {
+    async command(userId, text) {
+      const id = `proc-r${++responses}`;
+      await postForm(eventsUrl, commandFields(text, userId, standIn.responseUrl(id)));
+      return answer(id);
+    },
+    async click(userId, actionId, value, message) {
+      const id = `proc-r${++responses}`;
+      await postForm(eventsUrl, buttonClick(userId, actionId, value, message, standIn.responseUrl(id)));
+      return answer(id);
+    },
+    waitForState: (predicate, timeoutMs) => waitForState(adapters, 'M6', predicate, timeoutMs),
+  };
 }

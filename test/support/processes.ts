@@ -1,0 +1,83 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseDocument } from 'yaml';
+import { freePort } from '../../src/infra/free-port.js';
+
+const MAIN = resolve('src/main.ts');
+const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
+
+/**
+ * The example config written to a file with every duration in milliseconds, for processes that read
+ * MEC_CONFIG. `edit` changes the YAML document further.
+ */
+export async function compressedConfigFile(
+  edit: (doc: ReturnType<typeof parseDocument>) => void = () => undefined,
+): Promise<string> {
+  const doc = parseDocument(await readFile('examples/m6/mec.config.yml', 'utf8'));
+  doc.setIn(['smoke', 'duration'], '400ms');
+  const steps = doc.getIn(['plan', 'steps']) as {
+    items: Array<{ has(key: string): boolean; set(key: string, value: string): void }>;
+  };
+  for (const step of steps.items) if (step.has('soak')) step.set('soak', '300ms');
+  doc.setIn(['plan', 'autoAdvance'], false);
+  doc.setIn(['metrics', 'evaluationInterval'], '100ms');
+  doc.setIn(['jobs', 'notifyInterval'], '0ms');
+  doc.setIn(['jobs', 'lockDuration'], '1500ms');
+  edit(doc);
+  const dir = await mkdtemp(join(tmpdir(), 'mec-config-'));
+  const path = join(dir, 'mec.config.yml');
+  await writeFile(path, doc.toString());
+  return path;
+}
+
+export interface BotProcess {
+  child: ChildProcess;
+  port: number;
+  url: string;
+  output(): string;
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs src/main.ts as its own OS process and waits until it answers /healthz. */
+export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
+  const port = await freePort();
+  const child = spawn('node', ['--import', TSX, MAIN], {
+    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${url}/healthz`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      break;
+    if (child.exitCode !== null || i > 300) throw new Error(`the bot process did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    child,
+    port,
+    url,
+    output: () => output,
+    exited,
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
