@@ -83,6 +83,8 @@ export async function startJobsHarness(
   const jobs = options.redisUrl
     ? new Redis(options.redisUrl, { maxRetriesPerRequest: null })
     : redis.connect({ maxRetriesPerRequest: null });
+  // A Redis that goes away (the restart test) is reported by ioredis as error events; they are expected.
+  for (const connection of [command, jobs]) connection.on('error', () => undefined);
   const queues = createQueues(jobs, redis.prefix);
   const botOptions = {
     config,
@@ -123,18 +125,7 @@ export async function startJobsHarness(
       return answer(id);
     },
     state: async () => (await adapters.store.load(config.phase)).state,
-    async waitForState(predicate, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const state = await harness.state();
-        if (state && predicate(state)) return state;
-        if (Date.now() > deadline)
-          throw new Error(
-            `state never matched; last: ${JSON.stringify(state && { stage: state.checks, traffic: state.trafficPct, status: state.status, soak: state.soak, gates: state.gates, rollback: state.rollback })}`,
-          );
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    },
+    waitForState: (predicate, timeoutMs) => waitForState(adapters, config.phase, predicate, timeoutMs),
     reasons: async () => (await adapters.ledger.read()).map((entry) => entry.body.reason),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
