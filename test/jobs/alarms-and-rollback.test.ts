@@ -77,6 +77,31 @@ describe('alarms during a soak', () => {
   });
 });
 
+describe('the shadow smoke', () => {
+  it('fails against the alarm thresholds, keeping its samples in reports/run_M6_smoke.json', async () => {
+    await harness.samples.inject('latency_slo_drop', 0.05);
+    await harness.command(PEOPLE.releaseManager, 'start');
+    const failed = await harness.waitForState((state) => state.checks.smoke.status === 'failed');
+    expect(failed.checks.smoke.summary).toContain('BLOCKER latency_slo_drop at 0.05');
+    const report = JSON.parse(await readFile(join(harness.workspace, 'reports/run_M6_smoke.json'), 'utf8'));
+    expect(report).toMatchObject({ passed: false });
+    expect(report.samples.at(-1).values.latency_slo_drop).toBe(0.05);
+    expect(failed.trafficPct).toBe(0);
+  });
+});
+
+describe('job ids', () => {
+  it('are derived from the attempt, so the same effect asked for twice is one job', async () => {
+    const state = await toReady(harness, standIn);
+    const effect = { kind: 'set_traffic' as const, weightPct: 5, rampId: `${state.rolloutId}.999` };
+    await harness.queues.ramp.pause();
+    await harness.bot.ctx.effects.run('M6', state, [effect]);
+    await harness.bot.ctx.effects.run('M6', state, [effect]);
+    const jobs = await harness.queues.ramp.getJobs(['waiting', 'paused', 'prioritized']);
+    expect(jobs.map((job) => job.id)).toEqual([`ramp-${state.rolloutId}.999`]);
+  });
+});
+
 describe('rollback', () => {
   it('happens exactly once when alarms, a person and a retry all ask at the same moment', async () => {
     const soaking = await soakingAt5();
