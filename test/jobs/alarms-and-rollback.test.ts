@@ -97,7 +97,7 @@ describe('job ids', () => {
     await harness.queues.ramp.pause();
     await harness.bot.ctx.effects.run('M6', state, [effect]);
     await harness.bot.ctx.effects.run('M6', state, [effect]);
-    const jobs = await harness.queues.ramp.getJobs(['waiting', 'paused', 'prioritized']);
+    const jobs = await harness.queues.ramp.getJobs(['waiting', 'prioritized', 'delayed']);
     expect(jobs.map((job) => job.id)).toEqual([`ramp-${state.rolloutId}.999`]);
   });
 });
