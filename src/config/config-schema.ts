@@ -56,6 +56,8 @@ const alarm = z.strictObject({
   query: z.string().trim().min(1),
   window: duration,
   summary: z.string().trim().min(1).optional(),
+  /** What a responder should do; defaults to what the bot does for the severity. */
+  runbook: z.string().trim().min(1).optional(),
 });
 
 /** An external command: an argv list, never a shell line. */
