@@ -6,26 +6,31 @@ import type { MetricsSource } from './adapters/metrics/metrics-source.js';
 import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics.js';
 import { RedisSampleMetrics } from './adapters/metrics/redis-sample-metrics.js';
 import { redisAdapters } from './adapters/redis/redis-adapters.js';
+import { RedisIncidents } from './adapters/redis/redis-incidents.js';
 import { RedisMessageRefs } from './adapters/redis/redis-message-refs.js';
 import { FileTrafficController } from './adapters/traffic/file-traffic-controller.js';
 import { HttpTrafficController } from './adapters/traffic/http-traffic-controller.js';
 import type { TrafficController } from './adapters/traffic/traffic-controller.js';
+import { type IncidentNotifier, type ReceiveSummary, receiveAlerts } from './app/receive-alerts.js';
 import { guardRegistry, type RegistryDeps } from './app/registry-guard.js';
 import type { EffectRunner, RolloutContext, RolloutPublisher } from './app/rollout-context.js';
 import { verifyWorkspace } from './app/verify-workspace.js';
 import type { MecConfig } from './config/config-schema.js';
 import { toPolicy } from './config/to-policy.js';
+import type { AlertmanagerPayload } from './http/alertmanager-webhook.js';
 import type { Logger } from './infra/logger.js';
 import { BullEffects } from './jobs/bullmq-effects.js';
 import { planRestore } from './jobs/check-jobs.js';
 import { crashpointFor, type JobDeps } from './jobs/job-deps.js';
-import { QueuedPublisher } from './jobs/queued-publisher.js';
+import { QueuedIncidentNotifier, QueuedPublisher } from './jobs/queued-publisher.js';
 import type { Queues } from './jobs/queues.js';
 import { registerActions } from './slack/listeners/action-listeners.js';
 import { registerCommand } from './slack/listeners/command-listener.js';
+import { registerIncidentActions } from './slack/listeners/incident-listeners.js';
 import { registerViews } from './slack/listeners/view-listeners.js';
 import { createSlackApp, type SlackApp, type SlackCredentials } from './slack/slack-app.js';
 import { webApiDirectory } from './slack/slack-directory.js';
+import { SlackIncidentPublisher } from './slack/slack-incident-publisher.js';
 import { webApiMessenger } from './slack/slack-messenger.js';
 import { SlackRolloutPublisher } from './slack/slack-rollout-publisher.js';
 
@@ -49,6 +54,13 @@ export interface BotOptions {
 
 export interface Bot {
   ctx: RolloutContext;
+  incidents: RedisIncidents;
+  /** Pages the incident channel (through the incident queue when there is one). */
+  notifier: IncidentNotifier;
+  /** The incident publisher the incident jobs run. */
+  incidentPublisher: SlackIncidentPublisher | undefined;
+  /** Takes a validated Alertmanager payload (for POST /alerts/alertmanager). */
+  receiveAlerts: (payload: AlertmanagerPayload) => Promise<ReceiveSummary>;
   slack: SlackApp | undefined;
   /** The publisher that talks to Slack; the notify jobs run it. */
   slackPublisher: SlackRolloutPublisher | undefined;
@@ -120,16 +132,49 @@ export function createBot(options: BotOptions): Bot {
   if (options.queues)
     ctx.effects = new BullEffects(options.queues, () => ctx, config.metrics.evaluationInterval);
 
+  const incidents = new RedisIncidents(redis, prefix);
+  const incidentPublisher = messenger
+    ? new SlackIncidentPublisher({
+        messenger,
+        incidents,
+        refs,
+        channel: config.channels.incident,
+        oncallGroup: config.channels.oncallGroup,
+      })
+    : undefined;
+  const notifier: IncidentNotifier =
+    incidentPublisher && options.queues
+      ? new QueuedIncidentNotifier(options.queues, (key) => refs.markDirty(key))
+      : (incidentPublisher ?? {
+          page: async () => undefined,
+          redraw: async () => undefined,
+          followUp: async () => undefined,
+        });
+  const metrics = metricsSource(options);
+  const receive = (payload: AlertmanagerPayload) =>
+    receiveAlerts({ ctx, alarms: config.alarms, incidents, metrics, notifier }, payload);
+
   if (slack && slackPublisher && messenger) {
-    const deps = { ctx, publisher: slackPublisher, messenger, logger };
+    const deps = { ctx, publisher: slackPublisher, messenger, logger, incidents, notifier };
     registerCommand(slack.app, deps);
     registerActions(slack.app, deps);
     registerViews(slack.app, deps);
+    registerIncidentActions(slack.app, deps);
     slack.app.error(async (error) => {
       logger.error({ err: error }, 'unhandled error in a Slack listener');
     });
   }
-  return { ctx, slack, slackPublisher, registry, registryDeps };
+  return {
+    ctx,
+    slack,
+    slackPublisher,
+    registry,
+    registryDeps,
+    incidents,
+    notifier,
+    incidentPublisher,
+    receiveAlerts: receive,
+  };
 }
 
 function publisherFor(
@@ -167,11 +212,7 @@ export function jobDeps(
           config.traffic.timeout,
         )
       : fileTraffic;
-  const metrics =
-    options.metrics ??
-    (config.metrics.source === 'prometheus' && config.metrics.prometheusUrl
-      ? new PrometheusMetrics(config.metrics.prometheusUrl, config.metrics.queryTimeout)
-      : new RedisSampleMetrics(redis, prefix));
+  const metrics = metricsSource(options);
   return {
     config,
     workspace,
@@ -184,7 +225,20 @@ export function jobDeps(
     traffic,
     metrics,
     directory: bot.slack ? webApiDirectory(bot.slack.app.client) : undefined,
+    incidents: bot.incidents,
+    notifier: bot.notifier,
     logger,
     crashpoint: crashpointFor(options.crashpoint, logger),
   };
+}
+
+/** The configured metrics source: Prometheus's HTTP API, or sample values kept in Redis. */
+function metricsSource(
+  options: Pick<BotOptions, 'config' | 'redis' | 'prefix'> & { metrics?: MetricsSource },
+): MetricsSource {
+  const { config } = options;
+  if (options.metrics) return options.metrics;
+  return config.metrics.source === 'prometheus' && config.metrics.prometheusUrl
+    ? new PrometheusMetrics(config.metrics.prometheusUrl, config.metrics.queryTimeout)
+    : new RedisSampleMetrics(options.redis, options.prefix);
 }

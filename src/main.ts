@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { type Bot, createBot, jobDeps } from './bot.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
+import { ALERTMANAGER_PATH, alertmanagerWebhook } from './http/alertmanager-webhook.js';
 import { healthRoutes } from './http/health-routes.js';
 import { type Routes, startHttpServer } from './http/http-server.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
@@ -76,6 +77,7 @@ if (worker) {
     jobDeps(bot, { ...botOptions, ...(env.MEC_CRASHPOINT ? { crashpoint: env.MEC_CRASHPOINT } : {}) }),
     jobsRedis,
     bot.slackPublisher,
+    bot.incidentPublisher,
   );
 }
 
@@ -89,6 +91,7 @@ const routes: Routes = healthRoutes({
 });
 const listener = web ? bot.slack?.requestListener : undefined;
 if (listener) routes[`POST ${EVENTS_PATH}`] = listener;
+if (web) routes[`POST ${ALERTMANAGER_PATH}`] = alertmanagerWebhook(env.MEC_ALERT_TOKEN, bot.receiveAlerts);
 
 const server = await startHttpServer(env.PORT, routes);
 if (web) await bot.slack?.start();

@@ -159,6 +159,11 @@ export const configSchema = z.strictObject({
   channels: z.strictObject({
     release: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel id, like C024BE91L'),
     incident: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel id, like C024BE91L'),
+    /** The on-call user group that incident notices mention. */
+    oncallGroup: z
+      .string()
+      .regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id, like S0614TZR7')
+      .optional(),
   }),
 });
 

@@ -22,6 +22,7 @@ export const GOVERNED_ACTIONS = [
   'rollback',
   'abort',
   'override',
+  'acknowledge',
 ] as const;
 export type GovernedAction = (typeof GOVERNED_ACTIONS)[number];
 

@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { FileFlagRegistry } from '../adapters/files/file-flag-registry.js';
 import type { MetricsSource } from '../adapters/metrics/metrics-source.js';
+import type { RedisIncidents } from '../adapters/redis/redis-incidents.js';
 import type { TrafficController } from '../adapters/traffic/traffic-controller.js';
 import type { SlackDirectory } from '../app/preflight.js';
+import type { IncidentNotifier } from '../app/receive-alerts.js';
 import type { RegistryDeps } from '../app/registry-guard.js';
 import type { RolloutContext } from '../app/rollout-context.js';
 import type { MecConfig } from '../config/config-schema.js';
@@ -22,6 +24,8 @@ export interface JobDeps {
   traffic: TrafficController;
   metrics: MetricsSource;
   directory: SlackDirectory | undefined;
+  incidents: RedisIncidents;
+  notifier: IncidentNotifier;
   logger: Logger;
   /**
    * A named point where a test may have this process stop dead (it hangs there until killed), to show

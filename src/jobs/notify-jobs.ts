@@ -1,6 +1,7 @@
 import { type Job, RateLimitError, type Worker } from 'bullmq';
+import type { SlackIncidentPublisher } from '../slack/slack-incident-publisher.js';
 import type { SlackRolloutPublisher } from '../slack/slack-rollout-publisher.js';
-import type { NotifyJob } from './queues.js';
+import type { IncidentJob, NotifyJob } from './queues.js';
 
 interface RateLimited {
   code?: string;
@@ -16,7 +17,7 @@ export async function runNotifyJob(
   worker: () => Worker,
   job: Job<NotifyJob>,
 ): Promise<string> {
-  try {
+  return honourRateLimits(worker, async () => {
     const { data } = job;
     switch (data.kind) {
       case 'redraw':
@@ -33,6 +34,27 @@ export async function runNotifyJob(
         break;
     }
     return data.kind;
+  });
+}
+
+/** One incident-channel delivery: the page, a redraw, or a follow-up in the notice's thread. */
+export async function runIncidentJob(
+  publisher: SlackIncidentPublisher,
+  worker: () => Worker,
+  job: Job<IncidentJob>,
+): Promise<string> {
+  return honourRateLimits(worker, async () => {
+    const { data } = job;
+    if (data.kind === 'page') await publisher.page(data.id);
+    else if (data.kind === 'redraw') await publisher.redraw(data.id);
+    else await publisher.followUp(data.id, data.text);
+    return data.kind;
+  });
+}
+
+async function honourRateLimits(worker: () => Worker, work: () => Promise<string>): Promise<string> {
+  try {
+    return await work();
   } catch (error) {
     const limited = error as RateLimited;
     if (limited.code === 'slack_webapi_rate_limited_error') {

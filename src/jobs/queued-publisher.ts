@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import type { IncidentNotifier } from '../app/receive-alerts.js';
 import type { RolloutPublisher } from '../app/rollout-context.js';
 import type { TransitionResult } from '../app/transition.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
+import { incidentKey } from '../slack/slack-incident-publisher.js';
 import { describeTransition, homesKey, messageKey } from '../slack/slack-rollout-publisher.js';
 import { JOB_DEFAULTS, type NotifyJob, type Queues } from './queues.js';
 
@@ -64,5 +67,34 @@ export class QueuedPublisher implements RolloutPublisher {
       { kind: 'redraw', phase },
       { ...COALESCING, jobId: `redraw-${phase}` },
     );
+  }
+}
+
+/**
+ * Incident notices through their own queue, so a page never waits behind the release channel. The page
+ * job's id is the incident's, so an incident is paged once.
+ */
+export class QueuedIncidentNotifier implements IncidentNotifier {
+  constructor(
+    private readonly queues: Queues,
+    private readonly markDirty: (key: string) => Promise<void>,
+  ) {}
+
+  async page(id: string): Promise<void> {
+    await this.queues.incident.add('page', { kind: 'page', id }, { ...JOB_DEFAULTS, jobId: `page-${id}` });
+  }
+
+  async redraw(id: string): Promise<void> {
+    await this.markDirty(incidentKey(id));
+    await this.queues.incident.add(
+      'redraw',
+      { kind: 'redraw', id },
+      { ...COALESCING, jobId: `redraw-${id}` },
+    );
+  }
+
+  async followUp(id: string, text: string): Promise<void> {
+    const jobId = `follow-up-${id}-${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+    await this.queues.incident.add('follow_up', { kind: 'follow_up', id, text }, { ...JOB_DEFAULTS, jobId });
   }
 }

@@ -12,6 +12,7 @@ export const QUEUE_NAMES = {
   soak: 'mec-soak',
   rollback: 'mec-rollback',
   notify: 'mec-notify',
+  incident: 'mec-notify-incident',
 } as const;
 export type QueueKind = keyof typeof QUEUE_NAMES;
 
@@ -48,6 +49,11 @@ export interface CertifyJob {
   phase: string;
   rolloutId: string;
 }
+export type IncidentJob =
+  | { kind: 'page'; id: string }
+  | { kind: 'redraw'; id: string }
+  | { kind: 'follow_up'; id: string; text: string };
+
 export type NotifyJob =
   | { kind: 'redraw'; phase: string }
   | { kind: 'thread'; phase: string; rolloutId: string; text: string }

@@ -66,7 +66,9 @@ export async function runRollbackJob(deps: JobDeps, job: Job<RollbackJob>): Prom
     // Tells an external flag system too; for the registry alone it is already done, and records nothing.
     await deps.traffic.setWeight({ phase, rolloutId, actor: SYSTEM_ACTOR, weightPct: 0 });
     await deps.crashpoint('rollback:after_restore');
-    return (await apply(deps.ctx, { type: 'rollback_finished', rollbackId, summary })).outcome;
+    const result = await apply(deps.ctx, { type: 'rollback_finished', rollbackId, summary });
+    if (result.outcome === 'applied') await stampShadow(deps, rollbackId);
+    return result.outcome;
   });
 }
 
@@ -92,4 +94,13 @@ export async function runCertifyJob(deps: JobDeps, job: Job<CertifyJob>): Promis
     detail: { message: `${job.data.phase} certified` },
   });
   return 'certified';
+}
+
+/** Notes on the incident that caused the rollback when traffic reached shadow, and redraws its notice. */
+async function stampShadow(deps: JobDeps, rollbackId: string): Promise<void> {
+  const id = await deps.incidents.ofRollback(rollbackId);
+  if (!id) return;
+  const shadowAt = deps.ctx.now().toISOString();
+  await deps.incidents.update(id, (incident) => (incident.shadowAt ? undefined : { ...incident, shadowAt }));
+  await deps.notifier.redraw(id);
 }

@@ -1,9 +1,10 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { SlackIncidentPublisher } from '../slack/slack-incident-publisher.js';
 import type { SlackRolloutPublisher } from '../slack/slack-rollout-publisher.js';
 import { runCheckJob } from './check-jobs.js';
 import type { JobDeps } from './job-deps.js';
-import { runNotifyJob } from './notify-jobs.js';
+import { runIncidentJob, runNotifyJob } from './notify-jobs.js';
 import { bullPrefix, QUEUE_NAMES } from './queues.js';
 import { runCertifyJob, runRampJob, runRollbackJob } from './traffic-jobs.js';
 import { runSmokeTick, runSoakTick } from './watch-jobs.js';
@@ -23,6 +24,7 @@ export function startWorkers(
   deps: JobDeps,
   connection: Redis,
   publisher: SlackRolloutPublisher | undefined,
+  incidentPublisher?: SlackIncidentPublisher,
 ): Workers {
   const common = {
     connection,
@@ -56,6 +58,14 @@ export function startWorkers(
   add(QUEUE_NAMES.soak, (job) => runSoakTick(deps, job), { concurrency: 4 });
   add(QUEUE_NAMES.ramp, (job) => (job.name === 'certify' ? runCertifyJob(deps, job) : runRampJob(deps, job)));
   add(QUEUE_NAMES.rollback, (job) => runRollbackJob(deps, job), { concurrency: 4 });
+  if (incidentPublisher) {
+    const interval = deps.config.jobs.notifyInterval;
+    const incident: Worker = add(
+      QUEUE_NAMES.incident,
+      (job) => runIncidentJob(incidentPublisher, () => incident, job),
+      interval > 0 ? { limiter: { max: 1, duration: interval } } : {},
+    );
+  }
   if (publisher) {
     // About one message a second to the channel, as Slack asks.
     const interval = deps.config.jobs.notifyInterval;

@@ -10,15 +10,18 @@ export const ACTION = {
   resume: 'mec_resume',
   rollback: 'mec_rollback',
   retryCheck: 'mec_retry_check',
+  acknowledge: 'mec_acknowledge',
+  override: 'mec_override',
 } as const;
 
 export const VIEW = {
   rejectReason: 'mec_reject_reason',
+  overrideReason: 'mec_override_reason',
 } as const;
 
 export const EVENT = {
   appHomeOpened: 'app_home_opened',
 } as const;
 
-/** Block and input ids inside the reject modal. */
+/** Block and input ids of the reason asked for by the reject and override modals. */
 export const REJECT_INPUT = { block: 'reason_block', action: 'reason_input' } as const;

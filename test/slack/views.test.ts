@@ -105,7 +105,7 @@ describe('the rollout message', () => {
           ],
         ]),
       minutes(40),
-      ['Pause'],
+      ['Override determinism_variance…', 'Pause'],
     ],
     [
       'soaking at 5%',

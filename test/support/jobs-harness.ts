@@ -8,6 +8,7 @@ import { type Bot, createBot, jobDeps } from '../../src/bot.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
+import { ALERTMANAGER_PATH, alertmanagerWebhook } from '../../src/http/alertmanager-webhook.js';
 import { startHttpServer } from '../../src/http/http-server.js';
 import { closeQueues, createQueues, type Queues } from '../../src/jobs/queues.js';
 import { startWorkers, type Workers } from '../../src/jobs/workers.js';
@@ -35,7 +36,11 @@ export function compressed(config: MecConfig, overrides: Partial<MecConfig> = {}
   };
 }
 
+export const ALERT_TOKEN = 'test-alert-token-0123456789';
+
 export interface JobsHarness {
+  /** POST /alerts/alertmanager on this bot, expecting ALERT_TOKEN. */
+  webhookUrl: string;
   bot: Bot;
   config: MecConfig;
   workspace: string;
@@ -97,16 +102,27 @@ export async function startJobsHarness(
   };
   const bot = createBot(botOptions);
   const workers =
-    options.workers === false ? undefined : startWorkers(jobDeps(bot, botOptions), jobs, bot.slackPublisher);
+    options.workers === false
+      ? undefined
+      : startWorkers(jobDeps(bot, botOptions), jobs, bot.slackPublisher, bot.incidentPublisher);
   const listener = bot.slack?.requestListener;
   if (!listener) throw new Error('expected the HTTP receiver');
-  const server: Server = await startHttpServer(0, { [`POST ${EVENTS_PATH}`]: listener }, '127.0.0.1');
+  const server: Server = await startHttpServer(
+    0,
+    {
+      [`POST ${EVENTS_PATH}`]: listener,
+      [`POST ${ALERTMANAGER_PATH}`]: alertmanagerWebhook(ALERT_TOKEN, bot.receiveAlerts),
+    },
+    '127.0.0.1',
+  );
   const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${EVENTS_PATH}`;
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const url = `${base}${EVENTS_PATH}`;
   const adapters = redisAdapters(command, redis.prefix);
   const answer = (id: string) =>
     standIn.waitFor((call) => call.method === 'response_url' && call.args.id === id, 15_000);
   const harness: JobsHarness = {
+    webhookUrl: `${base}${ALERTMANAGER_PATH}`,
     bot,
     config,
     workspace,

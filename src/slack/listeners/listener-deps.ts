@@ -1,3 +1,5 @@
+import type { RedisIncidents } from '../../adapters/redis/redis-incidents.js';
+import type { IncidentNotifier } from '../../app/receive-alerts.js';
 import type { RolloutContext } from '../../app/rollout-context.js';
 import type { Logger } from '../../infra/logger.js';
 import type { SlackMessenger } from '../slack-messenger.js';
@@ -7,6 +9,8 @@ import { errorReply } from '../views/replies.js';
 
 export interface ListenerDeps {
   ctx: RolloutContext;
+  incidents: RedisIncidents;
+  notifier: IncidentNotifier;
   publisher: SlackRolloutPublisher;
   messenger: SlackMessenger;
   logger: Logger;

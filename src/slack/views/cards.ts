@@ -131,3 +131,31 @@ export function rejectModal(state: RolloutState, meta: RejectModalContext) {
     ],
   };
 }
+
+/** The modal that asks why a CRITICAL gate is being overridden. */
+export function overrideModal(gate: string, channelId: string | undefined) {
+  return {
+    type: 'modal' as const,
+    callback_id: VIEW.overrideReason,
+    private_metadata: JSON.stringify({ gate, channelId }),
+    title: { type: 'plain_text' as const, text: 'Override a gate' },
+    submit: { type: 'plain_text' as const, text: 'Override' },
+    close: { type: 'plain_text' as const, text: 'Cancel' },
+    blocks: [
+      section(
+        `Overriding *${gate}* lets ramps through while its alarm still fires. The reason goes into the ledger.`,
+      ),
+      {
+        type: 'input' as const,
+        block_id: REJECT_INPUT.block,
+        label: { type: 'plain_text' as const, text: 'Reason' },
+        element: {
+          type: 'plain_text_input' as const,
+          action_id: REJECT_INPUT.action,
+          multiline: true,
+          max_length: 500,
+        },
+      },
+    ],
+  };
+}

@@ -171,6 +171,8 @@ export function availableButtons(input: DashboardInput): Button[] {
       out.push(button(ACTION.ramp, `Ramp to ${next}%`, { ...value, w: next }, { style: 'primary' }));
     }
   }
+  for (const gate of Object.keys(state.gates))
+    out.push(button(ACTION.override, `Override ${gate}…`, { gate }));
   out.push(state.paused ? button(ACTION.resume, 'Resume', value) : button(ACTION.pause, 'Pause', value));
   if ((state.trafficPct > 0 || state.pendingRamp) && !state.rollback) {
     out.push(

@@ -1,0 +1,85 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { type RouteHandler, sendJson } from './http-server.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+
+const labels = z.record(z.string(), z.string());
+
+/** Alertmanager's webhook payload, version 4. */
+export const alertmanagerPayload = z.object({
+  version: z.literal('4'),
+  groupKey: z.string().min(1),
+  truncatedAlerts: z.number().int().nonnegative().optional(),
+  status: z.enum(['firing', 'resolved']),
+  receiver: z.string(),
+  groupLabels: labels,
+  commonLabels: labels,
+  commonAnnotations: labels,
+  externalURL: z.string(),
+  alerts: z
+    .array(
+      z.object({
+        status: z.enum(['firing', 'resolved']),
+        labels,
+        annotations: labels,
+        startsAt: z.iso.datetime({ offset: true }),
+        endsAt: z.string(),
+        generatorURL: z.string(),
+        fingerprint: z.string().min(1),
+      }),
+    )
+    .min(1),
+});
+export type AlertmanagerPayload = z.infer<typeof alertmanagerPayload>;
+
+export const ALERTMANAGER_PATH = '/alerts/alertmanager';
+
+/** The largest webhook body taken: Alertmanager groups rarely come near it. */
+export const MAX_WEBHOOK_BYTES = 256 * 1024;
+
+// Both sides hashed first, so the comparison is over equal lengths and takes the same time either way.
+function sameToken(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * `POST /alerts/alertmanager`: authenticated with a bearer token, its payload validated, then handed to
+ * `receive`. A wrong or missing token is 401, a malformed body 400 with what is wrong, an oversized one 413.
+ */
+export function alertmanagerWebhook(
+  token: string | undefined,
+  receive: (payload: AlertmanagerPayload) => Promise<unknown>,
+): RouteHandler {
+  return async (request, response) => {
+    if (!token) return sendJson(response, 503, { error: 'the webhook is off: set MEC_ALERT_TOKEN' });
+    const header = request.headers.authorization ?? '';
+    if (!header.startsWith('Bearer ') || !sameToken(header.slice('Bearer '.length), token)) {
+      response.setHeader('www-authenticate', 'Bearer');
+      return sendJson(response, 401, {
+        error: 'send the MEC_ALERT_TOKEN as "Authorization: Bearer <token>"',
+      });
+    }
+    let text: string;
+    try {
+      text = await readBody(request, MAX_WEBHOOK_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return sendJson(response, 413, { error: error.message });
+      throw error;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      return sendJson(response, 400, { error: `malformed JSON: ${(error as Error).message}` });
+    }
+    const parsed = alertmanagerPayload.safeParse(json);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+      );
+      return sendJson(response, 400, { error: 'not an Alertmanager v4 webhook payload', problems });
+    }
+    sendJson(response, 200, await receive(parsed.data));
+  };
+}
