@@ -24,6 +24,7 @@ import { planRestore } from './jobs/check-jobs.js';
 import { crashpointFor, type JobDeps } from './jobs/job-deps.js';
 import { QueuedIncidentNotifier, QueuedPublisher } from './jobs/queued-publisher.js';
 import type { Queues } from './jobs/queues.js';
+import { BotMetrics } from './observability/bot-metrics.js';
 import { registerActions } from './slack/listeners/action-listeners.js';
 import { registerCommand } from './slack/listeners/command-listener.js';
 import { registerIncidentActions } from './slack/listeners/incident-listeners.js';
@@ -54,6 +55,8 @@ export interface BotOptions {
 
 export interface Bot {
   ctx: RolloutContext;
+  /** The bot's own Prometheus metrics, for /metrics. */
+  stats: BotMetrics;
   incidents: RedisIncidents;
   /** Pages the incident channel (through the incident queue when there is one). */
   notifier: IncidentNotifier;
@@ -132,6 +135,7 @@ export function createBot(options: BotOptions): Bot {
   if (options.queues)
     ctx.effects = new BullEffects(options.queues, () => ctx, config.metrics.evaluationInterval);
 
+  const stats = new BotMetrics(store, config.phase, artifactRoot, now);
   const incidents = new RedisIncidents(redis, prefix);
   const incidentPublisher = messenger
     ? new SlackIncidentPublisher({
@@ -151,8 +155,11 @@ export function createBot(options: BotOptions): Bot {
           followUp: async () => undefined,
         });
   const metrics = metricsSource(options);
-  const receive = (payload: AlertmanagerPayload) =>
-    receiveAlerts({ ctx, alarms: config.alarms, incidents, metrics, notifier }, payload);
+  const receive = (payload: AlertmanagerPayload) => {
+    for (const alert of payload.alerts)
+      stats.alarms.inc({ severity: alert.labels.severity ?? 'unknown', status: alert.status });
+    return receiveAlerts({ ctx, alarms: config.alarms, incidents, metrics, notifier }, payload);
+  };
 
   if (slack && slackPublisher && messenger) {
     const deps = { ctx, publisher: slackPublisher, messenger, logger, incidents, notifier };
@@ -166,6 +173,7 @@ export function createBot(options: BotOptions): Bot {
   }
   return {
     ctx,
+    stats,
     slack,
     slackPublisher,
     registry,
@@ -227,6 +235,7 @@ export function jobDeps(
     directory: bot.slack ? webApiDirectory(bot.slack.app.client) : undefined,
     incidents: bot.incidents,
     notifier: bot.notifier,
+    stats: bot.stats,
     logger,
     crashpoint: crashpointFor(options.crashpoint, logger),
   };

@@ -92,6 +92,11 @@ const routes: Routes = healthRoutes({
 const listener = web ? bot.slack?.requestListener : undefined;
 if (listener) routes[`POST ${EVENTS_PATH}`] = listener;
 if (web) routes[`POST ${ALERTMANAGER_PATH}`] = alertmanagerWebhook(env.MEC_ALERT_TOKEN, bot.receiveAlerts);
+routes['GET /metrics'] = async (_request, response) => {
+  response
+    .writeHead(200, { 'content-type': bot.stats.registry.contentType })
+    .end(await bot.stats.registry.metrics());
+};
 
 const server = await startHttpServer(env.PORT, routes);
 if (web) await bot.slack?.start();

@@ -9,6 +9,7 @@ import type { RegistryDeps } from '../app/registry-guard.js';
 import type { RolloutContext } from '../app/rollout-context.js';
 import type { MecConfig } from '../config/config-schema.js';
 import type { Logger } from '../infra/logger.js';
+import type { BotMetrics } from '../observability/bot-metrics.js';
 import type { Queues } from './queues.js';
 
 /** What the job handlers need. Built once per worker process. */
@@ -26,6 +27,7 @@ export interface JobDeps {
   directory: SlackDirectory | undefined;
   incidents: RedisIncidents;
   notifier: IncidentNotifier;
+  stats: BotMetrics;
   logger: Logger;
   /**
    * A named point where a test may have this process stop dead (it hangs there until killed), to show

@@ -67,7 +67,12 @@ export async function runRollbackJob(deps: JobDeps, job: Job<RollbackJob>): Prom
     await deps.traffic.setWeight({ phase, rolloutId, actor: SYSTEM_ACTOR, weightPct: 0 });
     await deps.crashpoint('rollback:after_restore');
     const result = await apply(deps.ctx, { type: 'rollback_finished', rollbackId, summary });
-    if (result.outcome === 'applied') await stampShadow(deps, rollbackId);
+    if (result.outcome === 'applied') {
+      deps.stats.rollbacks.inc({
+        reason: state.rollback.reason.startsWith('BLOCKER') ? 'blocker_alarm' : 'person',
+      });
+      await stampShadow(deps, rollbackId);
+    }
     return result.outcome;
   });
 }
@@ -101,6 +106,10 @@ async function stampShadow(deps: JobDeps, rollbackId: string): Promise<void> {
   const id = await deps.incidents.ofRollback(rollbackId);
   if (!id) return;
   const shadowAt = deps.ctx.now().toISOString();
-  await deps.incidents.update(id, (incident) => (incident.shadowAt ? undefined : { ...incident, shadowAt }));
+  const incident = await deps.incidents.update(id, (current) =>
+    current.shadowAt ? undefined : { ...current, shadowAt },
+  );
+  if (incident?.shadowAt === shadowAt)
+    deps.stats.alarmToShadow.observe((Date.parse(shadowAt) - Date.parse(incident.receivedAt)) / 1_000);
   await deps.notifier.redraw(id);
 }

@@ -45,9 +45,11 @@ export function startWorkers(
   ) => {
     const worker = new Worker(name, processor, { ...common, ...options });
     worker.on('failed', onFailure(name));
-    worker.on('completed', (job, result) =>
-      deps.logger.info({ queue: name, jobId: job.id, result }, 'job done'),
-    );
+    worker.on('completed', (job, result) => {
+      if (job.processedOn && job.finishedOn)
+        deps.stats.jobDuration.observe({ queue: name }, (job.finishedOn - job.processedOn) / 1_000);
+      deps.logger.info({ queue: name, jobId: job.id, result }, 'job done');
+    });
     worker.on('error', (error) => deps.logger.warn({ queue: name, err: error.message }, 'worker error'));
     workers.push(worker);
     return worker;

@@ -41,6 +41,7 @@ export const ALERT_TOKEN = 'test-alert-token-0123456789';
 export interface JobsHarness {
   /** POST /alerts/alertmanager on this bot, expecting ALERT_TOKEN. */
   webhookUrl: string;
+  metricsUrl: string;
   bot: Bot;
   config: MecConfig;
   workspace: string;
@@ -112,6 +113,11 @@ export async function startJobsHarness(
     {
       [`POST ${EVENTS_PATH}`]: listener,
       [`POST ${ALERTMANAGER_PATH}`]: alertmanagerWebhook(ALERT_TOKEN, bot.receiveAlerts),
+      'GET /metrics': async (_request, response) => {
+        response
+          .writeHead(200, { 'content-type': bot.stats.registry.contentType })
+          .end(await bot.stats.registry.metrics());
+      },
     },
     '127.0.0.1',
   );
@@ -123,6 +129,7 @@ export async function startJobsHarness(
     standIn.waitFor((call) => call.method === 'response_url' && call.args.id === id, 15_000);
   const harness: JobsHarness = {
     webhookUrl: `${base}${ALERTMANAGER_PATH}`,
+    metricsUrl: `${base}/metrics`,
     bot,
     config,
     workspace,
