@@ -25,6 +25,7 @@ import { crashpointFor, type JobDeps } from './jobs/job-deps.js';
 import { QueuedIncidentNotifier, QueuedPublisher } from './jobs/queued-publisher.js';
 import type { Queues } from './jobs/queues.js';
 import { BotMetrics } from './observability/bot-metrics.js';
+import type { DashboardData } from './observability/dashboard-page.js';
 import { registerActions } from './slack/listeners/action-listeners.js';
 import { registerCommand } from './slack/listeners/command-listener.js';
 import { registerIncidentActions } from './slack/listeners/incident-listeners.js';
@@ -62,6 +63,8 @@ export interface Bot {
   notifier: IncidentNotifier;
   /** The incident publisher the incident jobs run. */
   incidentPublisher: SlackIncidentPublisher | undefined;
+  /** What the governance dashboard shows, read fresh. */
+  dashboard: () => Promise<DashboardData>;
   /** Takes a validated Alertmanager payload (for POST /alerts/alertmanager). */
   receiveAlerts: (payload: AlertmanagerPayload) => Promise<ReceiveSummary>;
   slack: SlackApp | undefined;
@@ -161,6 +164,22 @@ export function createBot(options: BotOptions): Bot {
     return receiveAlerts({ ctx, alarms: config.alarms, incidents, metrics, notifier }, payload);
   };
 
+  const DASHBOARD_LEDGER_TAIL = 20;
+  const dashboard = async (): Promise<DashboardData> => {
+    const [{ state, version }, ledgerHead] = await Promise.all([store.load(config.phase), ledger.head()]);
+    return {
+      phase: config.phase,
+      state,
+      version,
+      artifactRoot: await artifactRoot().catch(() => undefined),
+      ledgerTail: await ledger.read(Math.max(1, ledgerHead.seq - DASHBOARD_LEDGER_TAIL + 1)),
+      ledgerHead,
+      alarms: config.alarms,
+      incidents: await incidents.recent(10),
+      generatedAt: now(),
+    };
+  };
+
   if (slack && slackPublisher && messenger) {
     const deps = { ctx, publisher: slackPublisher, messenger, logger, incidents, notifier };
     registerCommand(slack.app, deps);
@@ -182,6 +201,7 @@ export function createBot(options: BotOptions): Bot {
     notifier,
     incidentPublisher,
     receiveAlerts: receive,
+    dashboard,
   };
 }
 

@@ -11,6 +11,7 @@ import { createLogger } from './infra/logger.js';
 import { redactUrl } from './infra/redact-url.js';
 import { closeQueues, createQueues } from './jobs/queues.js';
 import { startWorkers, type Workers } from './jobs/workers.js';
+import { dashboardHtml } from './observability/dashboard-page.js';
 import { EVENTS_PATH } from './slack/slack-app.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
@@ -92,6 +93,11 @@ const routes: Routes = healthRoutes({
 const listener = web ? bot.slack?.requestListener : undefined;
 if (listener) routes[`POST ${EVENTS_PATH}`] = listener;
 if (web) routes[`POST ${ALERTMANAGER_PATH}`] = alertmanagerWebhook(env.MEC_ALERT_TOKEN, bot.receiveAlerts);
+routes['GET /dashboard'] = async (_request, response) => {
+  response
+    .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    .end(dashboardHtml(await bot.dashboard()));
+};
 routes['GET /metrics'] = async (_request, response) => {
   response
     .writeHead(200, { 'content-type': bot.stats.registry.contentType })

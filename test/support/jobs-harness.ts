@@ -12,6 +12,7 @@ import { ALERTMANAGER_PATH, alertmanagerWebhook } from '../../src/http/alertmana
 import { startHttpServer } from '../../src/http/http-server.js';
 import { closeQueues, createQueues, type Queues } from '../../src/jobs/queues.js';
 import { startWorkers, type Workers } from '../../src/jobs/workers.js';
+import { dashboardHtml } from '../../src/observability/dashboard-page.js';
 import type { RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { EVENTS_PATH } from '../../src/slack/slack-app.js';
@@ -42,6 +43,7 @@ export interface JobsHarness {
   /** POST /alerts/alertmanager on this bot, expecting ALERT_TOKEN. */
   webhookUrl: string;
   metricsUrl: string;
+  dashboardUrl: string;
   bot: Bot;
   config: MecConfig;
   workspace: string;
@@ -113,6 +115,11 @@ export async function startJobsHarness(
     {
       [`POST ${EVENTS_PATH}`]: listener,
       [`POST ${ALERTMANAGER_PATH}`]: alertmanagerWebhook(ALERT_TOKEN, bot.receiveAlerts),
+      'GET /dashboard': async (_request, response) => {
+        response
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(dashboardHtml(await bot.dashboard()));
+      },
       'GET /metrics': async (_request, response) => {
         response
           .writeHead(200, { 'content-type': bot.stats.registry.contentType })
@@ -130,6 +137,7 @@ export async function startJobsHarness(
   const harness: JobsHarness = {
     webhookUrl: `${base}${ALERTMANAGER_PATH}`,
     metricsUrl: `${base}/metrics`,
+    dashboardUrl: `${base}/dashboard`,
     bot,
     config,
     workspace,
