@@ -15,8 +15,10 @@ import { type IncidentNotifier, type ReceiveSummary, receiveAlerts } from './app
 import { guardRegistry, type RegistryDeps } from './app/registry-guard.js';
 import type { EffectRunner, RolloutContext, RolloutPublisher } from './app/rollout-context.js';
 import { verifyWorkspace } from './app/verify-workspace.js';
+import { weeklyReview } from './app/weekly-review.js';
 import type { MecConfig } from './config/config-schema.js';
 import { toPolicy } from './config/to-policy.js';
+import { SYSTEM_ACTOR } from './domain/ledger-entry.js';
 import type { AlertmanagerPayload } from './http/alertmanager-webhook.js';
 import type { Logger } from './infra/logger.js';
 import { BullEffects } from './jobs/bullmq-effects.js';
@@ -35,6 +37,9 @@ import { webApiDirectory } from './slack/slack-directory.js';
 import { SlackIncidentPublisher } from './slack/slack-incident-publisher.js';
 import { webApiMessenger } from './slack/slack-messenger.js';
 import { SlackRolloutPublisher } from './slack/slack-rollout-publisher.js';
+import { reviewDigest } from './slack/views/review-digest.js';
+
+const WEEK_MS = 7 * 86_400_000;
 
 export interface BotOptions {
   config: MecConfig;
@@ -127,6 +132,29 @@ export function createBot(options: BotOptions): Bot {
       return plan.ok
         ? { ok: true, detail: `the checksums of ${dir} hold; ${plan.change}` }
         : { ok: false, detail: plan.problems.join('; ') };
+    },
+    postReview: async () => {
+      const to = now();
+      const review = weeklyReview(await ledger.read(), new Date(to.getTime() - WEEK_MS), to);
+      await slackPublisher?.postToReleaseChannel(reviewDigest(config.phase, review));
+      await ledger.append({
+        v: 1,
+        at: to.toISOString(),
+        phase: config.phase,
+        rolloutId: null,
+        actor: SYSTEM_ACTOR,
+        action: 'review',
+        outcome: 'recorded',
+        reason: 'review_posted',
+        before: null,
+        after: null,
+        detail: {
+          warnings: review.warnings.length,
+          rollbacks: review.rollbacks.length,
+          preventedIncidents: review.preventedIncidents,
+        },
+      });
+      return review;
     },
     guardIntegrity: async () => void (await guardRegistry({ ...registryDeps, store }, config.phase)),
     publisher: publisherFor(options.queues, slackPublisher, refs, logger),

@@ -9,7 +9,7 @@ import { type Routes, startHttpServer } from './http/http-server.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
 import { createLogger } from './infra/logger.js';
 import { redactUrl } from './infra/redact-url.js';
-import { closeQueues, createQueues } from './jobs/queues.js';
+import { closeQueues, createQueues, scheduleWeeklyReview } from './jobs/queues.js';
 import { startWorkers, type Workers } from './jobs/workers.js';
 import { dashboardHtml } from './observability/dashboard-page.js';
 import { EVENTS_PATH } from './slack/slack-app.js';
@@ -46,6 +46,7 @@ const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
 // BullMQ's workers block on their connection, which must retry forever rather than fail a command.
 const jobsRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
 const queues = createQueues(jobsRedis, env.MEC_REDIS_PREFIX);
+await scheduleWeeklyReview(queues, config.phase, config.review.cron, config.review.timezone);
 
 const slack = env.SLACK_BOT_TOKEN
   ? {

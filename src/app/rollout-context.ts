@@ -5,6 +5,7 @@ import type { RolloutState } from '../domain/rollout-state.js';
 import type { Ledger, RolloutStore } from './ports.js';
 import { type TransitionOptions, type TransitionResult, transition } from './transition.js';
 import type { VerifyCheck } from './verify-workspace.js';
+import type { WeeklyReview } from './weekly-review.js';
 
 /** Tells people what changed: redraws the rollout message and App Home, and posts details in the thread. */
 export interface RolloutPublisher {
@@ -32,6 +33,8 @@ export interface RolloutContext {
   verify: () => Promise<{ ok: boolean; checks: VerifyCheck[] }>;
   /** Checks the rollout's backup and says what restoring it would change, changing nothing. */
   planRollback: (backupDir: string | undefined) => Promise<{ ok: boolean; detail: string }>;
+  /** Counts the last seven days of the ledger into the governance review, posts it, and records that. */
+  postReview: () => Promise<WeeklyReview>;
   /** Re-checks the workspace's integrity (the registry) and opens CRITICAL gates for what it finds. */
   guardIntegrity: () => Promise<void>;
   publisher: RolloutPublisher;

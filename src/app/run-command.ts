@@ -6,6 +6,7 @@ import type { Command } from '../slack/parse-command.js';
 import { apply, type RolloutContext } from './rollout-context.js';
 import type { TransitionResult } from './transition.js';
 import type { VerifyCheck } from './verify-workspace.js';
+import type { WeeklyReview } from './weekly-review.js';
 
 export type CommandOutcome =
   | { kind: 'help' }
@@ -16,6 +17,7 @@ export type CommandOutcome =
   | { kind: 'ledger'; entries: LedgerEntry[]; total: number }
   | { kind: 'verify'; ok: boolean; checks: VerifyCheck[] }
   | { kind: 'card_posted' }
+  | { kind: 'review_posted'; review: WeeklyReview }
   | { kind: 'refused'; message: string };
 
 const LEDGER_TAIL = 10;
@@ -97,6 +99,8 @@ export async function runCommand(
     }
     case 'verify':
       return { kind: 'verify', ...(await ctx.verify()) };
+    case 'review':
+      return { kind: 'review_posted', review: await ctx.postReview() };
   }
 }
 

@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { parseDurationMs } from '../domain/duration.js';
 import { GOVERNED_ACTIONS } from '../domain/policy.js';
@@ -109,6 +110,24 @@ const traffic = z.strictObject({
   timeout: duration.default(5_000),
 });
 
+/** When the weekly governance review is posted: a cron expression in a time zone. */
+const review = z
+  .strictObject({
+    cron: z.string().default('0 9 * * 1'),
+    timezone: z.string().default('UTC'),
+  })
+  .superRefine((value, ctx) => {
+    try {
+      CronExpressionParser.parse(value.cron, { tz: value.timezone });
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cron'],
+        message: `"${value.cron}" in ${value.timezone} is not a usable cron schedule (${(error as Error).message})`,
+      });
+    }
+  });
+
 const jobs = z.strictObject({
   /** Slack messages per channel: at most one per this interval. */
   notifyInterval: duration.default(1_000),
@@ -156,6 +175,7 @@ export const configSchema = z.strictObject({
   }),
   traffic: traffic.default({ controller: 'file', timeout: 5_000 }),
   jobs: jobs.default({ notifyInterval: 1_000, lockDuration: 30_000 }),
+  review: review.default({ cron: '0 9 * * 1', timezone: 'UTC' }),
   channels: z.strictObject({
     release: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel id, like C024BE91L'),
     incident: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel id, like C024BE91L'),

@@ -13,6 +13,7 @@ export const QUEUE_NAMES = {
   rollback: 'mec-rollback',
   notify: 'mec-notify',
   incident: 'mec-notify-incident',
+  review: 'mec-review',
 } as const;
 export type QueueKind = keyof typeof QUEUE_NAMES;
 
@@ -87,3 +88,17 @@ export const JOB_DEFAULTS: JobsOptions = {
   removeOnComplete: { age: 86_400 },
   removeOnFail: { age: 7 * 86_400 },
 };
+
+/** Registers (or moves) the weekly review on its cron schedule; every process may call it at start. */
+export async function scheduleWeeklyReview(
+  queues: Queues,
+  phase: string,
+  cron: string,
+  timezone: string,
+): Promise<void> {
+  await queues.review.upsertJobScheduler(
+    'weekly-review',
+    { pattern: cron, tz: timezone },
+    { name: 'review', data: { phase } },
+  );
+}

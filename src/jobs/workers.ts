@@ -59,6 +59,10 @@ export function startWorkers(
   add(QUEUE_NAMES.smoke, (job) => runSmokeTick(deps, job), { concurrency: 4 });
   add(QUEUE_NAMES.soak, (job) => runSoakTick(deps, job), { concurrency: 4 });
   add(QUEUE_NAMES.ramp, (job) => (job.name === 'certify' ? runCertifyJob(deps, job) : runRampJob(deps, job)));
+  add(QUEUE_NAMES.review, async () => {
+    const review = await deps.ctx.postReview();
+    return `${review.warnings.length} warnings, ${review.rollbacks.length} rollbacks`;
+  });
   add(QUEUE_NAMES.rollback, (job) => runRollbackJob(deps, job), { concurrency: 4 });
   if (incidentPublisher) {
     const interval = deps.config.jobs.notifyInterval;

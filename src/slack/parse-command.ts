@@ -11,7 +11,8 @@ export type Command =
         | 'approvals'
         | 'resume'
         | 'ledger'
-        | 'verify';
+        | 'verify'
+        | 'review';
     }
   | { verb: 'nogo' | 'pause'; reason?: string }
   | { verb: 'ramp'; weightPct: number; dryRun: boolean }
@@ -73,6 +74,7 @@ export const VERBS: Record<Verb, VerbSpec> = {
     example: '/mec verify',
     summary: 'recompute the ledger chain, Merkle roots and approval digests',
   },
+  review: { usage: 'review', example: '/mec review', summary: 'post the weekly governance review now' },
 };
 
 /** Longer text is refused before any parsing: no real command comes near it. */

@@ -38,6 +38,10 @@ export function renderOutcome(
       return ledgerReply(outcome.entries, outcome.total);
     case 'verify':
       return verifyReply(outcome.ok, outcome.checks);
+    case 'review_posted':
+      return textReply(
+        `The weekly governance review is posted in the release channel: ${outcome.review.warnings.length} warnings, ${outcome.review.rollbacks.length} rollbacks, ${outcome.review.preventedIncidents} incidents prevented.`,
+      );
     case 'card_posted':
       return textReply('The approval card is posted in the release channel.');
     case 'refused':

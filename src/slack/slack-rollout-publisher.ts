@@ -6,6 +6,7 @@ import type { TransitionResult } from '../app/transition.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import type { Logger } from '../infra/logger.js';
 import type { SlackMessenger } from './slack-messenger.js';
+import type { SlackMessage } from './views/blocks.js';
 import { approvalCard, goNoGoCard } from './views/cards.js';
 import { homeView } from './views/home-view.js';
 import { textReply } from './views/replies.js';
@@ -115,6 +116,11 @@ export class SlackRolloutPublisher implements RolloutPublisher {
         : goNoGoCard(state, version);
     const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, message, thread);
     await this.#deps.refs.addCard(state.rolloutId, card, { channel: this.#deps.releaseChannel, ts });
+  }
+
+  /** Posts a message to the release channel, outside any rollout's thread (the weekly review). */
+  async postToReleaseChannel(message: SlackMessage): Promise<void> {
+    await this.#deps.messenger.post(this.#deps.releaseChannel, message);
   }
 
   /** Draws App Home for one person, now. */
