@@ -1,44 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../../src/slack/ids.js';
 import { alertPayload, postAlert } from '../support/alertmanager.js';
-import {
-  ALERT_TOKEN,
-  compressed,
-  type JobsHarness,
-  startJobsHarness,
-  toReady,
-} from '../support/jobs-harness.js';
+import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
 import { button, textOf, where } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
 import { buttonClick, postForm, viewSubmission } from '../support/slack-requests.js';
 
 const testRedis = useTestRedis();
-let standIn: SlackApiStandIn;
+
+const current = useJobsHarness(testRedis);
 let harness: JobsHarness;
-
-/** A long soak at each step, so an alert lands while traffic holds. */
-const holding = (config: Parameters<typeof compressed>[0]) => {
-  const fast = compressed(config);
-  return {
-    ...fast,
-    plan: {
-      autoAdvance: false,
-      steps: fast.plan.steps.map((step) => ('soak' in step ? { soak: 60_000 } : step)),
-    },
-  };
-};
-
-beforeEach(async () => {
-  standIn = new SlackApiStandIn();
-  await standIn.start();
-  harness = await startJobsHarness(standIn, testRedis(), { configure: holding });
-});
-
-afterEach(async () => {
-  await harness.close();
-  await standIn.stop();
+let standIn: SlackApiStandIn;
+beforeEach(() => {
+  ({ harness, standIn } = current());
 });
 
 const incidentPosts = () =>

@@ -1,38 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { apply } from '../../src/app/rollout-context.js';
-import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { compressed, type JobsHarness, startJobsHarness, toReady } from '../support/jobs-harness.js';
+import type { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { type JobsHarness, toReady, useJobsHarness } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
 import { textOf } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
-let standIn: SlackApiStandIn;
+
+const current = useJobsHarness(testRedis);
 let harness: JobsHarness;
-
-/** Long soaks and no autoAdvance, so a test can act while traffic sits at one step. */
-const holding = (config: Parameters<typeof compressed>[0]) => {
-  const fast = compressed(config);
-  return {
-    ...fast,
-    plan: {
-      autoAdvance: false,
-      steps: fast.plan.steps.map((step) => ('soak' in step ? { soak: 60_000 } : step)),
-    },
-  };
-};
-
-beforeEach(async () => {
-  standIn = new SlackApiStandIn();
-  await standIn.start();
-  harness = await startJobsHarness(standIn, testRedis(), { configure: holding });
-});
-
-afterEach(async () => {
-  await harness.close();
-  await standIn.stop();
+let standIn: SlackApiStandIn;
+beforeEach(() => {
+  ({ harness, standIn } = current());
 });
 
 async function soakingAt5() {

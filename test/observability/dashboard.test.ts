@@ -4,42 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { apply } from '../../src/app/rollout-context.js';
 import { dashboardHtml } from '../../src/observability/dashboard-page.js';
-import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { compressed, type JobsHarness, startJobsHarness, toReady } from '../support/jobs-harness.js';
+import type { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { type JobsHarness, toReady, useJobsHarness } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
 import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 const run = promisify(execFile);
-let standIn: SlackApiStandIn;
+
+const current = useJobsHarness(testRedis);
 let harness: JobsHarness;
+let standIn: SlackApiStandIn;
 let prefix: string;
-
-beforeEach(async () => {
-  standIn = new SlackApiStandIn();
-  await standIn.start();
-  const redis = testRedis();
-  prefix = redis.prefix;
-  harness = await startJobsHarness(standIn, redis, {
-    configure: (config) => {
-      const fast = compressed(config);
-      return {
-        ...fast,
-        plan: {
-          autoAdvance: false,
-          steps: fast.plan.steps.map((step) => ('soak' in step ? { soak: 60_000 } : step)),
-        },
-      };
-    },
-  });
-});
-
-afterEach(async () => {
-  await harness.close();
-  await standIn.stop();
+beforeEach(() => {
+  ({ harness, standIn, prefix } = current());
 });
 
 describe('the governance dashboard', () => {

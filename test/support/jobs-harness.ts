@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { RedisSampleMetrics } from '../../src/adapters/metrics/redis-sample-metrics.js';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
 import { type Bot, createBot, jobDeps } from '../../src/bot.js';
@@ -13,7 +13,7 @@ import { startHttpServer } from '../../src/http/http-server.js';
 import { closeQueues, createQueues, type Queues } from '../../src/jobs/queues.js';
 import { startWorkers, type Workers } from '../../src/jobs/workers.js';
 import { dashboardHtml } from '../../src/observability/dashboard-page.js';
-import type { RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { type RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { EVENTS_PATH } from '../../src/slack/slack-app.js';
 import type { TestRedis } from './redis.js';
@@ -240,5 +240,47 @@ export function processDriver(
       return answer(id);
     },
     waitForState: (predicate, timeoutMs) => waitForState(adapters, 'M6', predicate, timeoutMs),
+  };
+}
+
+/** Compressed, but each soak held for a minute and no autoAdvance: a test acts while traffic sits at one step. */
+export function holdingSoaks(config: MecConfig): MecConfig {
+  const fast = compressed(config);
+  return {
+    ...fast,
+    plan: {
+      autoAdvance: false,
+      steps: fast.plan.steps.map((step) => ('soak' in step ? { soak: 60_000 } : step)),
+    },
+  };
+}
+
+/**
+ * A jobs harness and a Slack stand-in for each test of a file, started before and stopped after it. The
+ * returned function gives the current test's pair.
+ */
+export function useJobsHarness(
+  testRedis: () => TestRedis,
+  configure: (config: MecConfig) => MecConfig = holdingSoaks,
+): () => { harness: JobsHarness; standIn: SlackApiStandIn; prefix: string } {
+  let current: { harness: JobsHarness; standIn: SlackApiStandIn; prefix: string } | undefined;
+  beforeEach(async () => {
+    const standIn = new SlackApiStandIn();
+    await standIn.start();
+    const redis = testRedis();
+    current = {
+      standIn,
+      prefix: redis.prefix,
+      harness: await startJobsHarness(standIn, redis, { configure }),
+    };
+  });
+  afterEach(async () => {
+    await current?.harness.close();
+    await current?.standIn.stop();
+    current = undefined;
+  });
+  return () => {
+    if (!current) throw new Error('useJobsHarness: no test is running');
+    return current;
   };
 }

@@ -106,45 +106,43 @@ export interface RejectModalContext {
 
 /** The modal that asks for a rejection's reason; what it is about travels in private_metadata. */
 export function rejectModal(state: RolloutState, meta: RejectModalContext) {
-  return {
-    type: 'modal' as const,
-    callback_id: VIEW.rejectReason,
-    private_metadata: JSON.stringify(meta),
-    title: { type: 'plain_text' as const, text: 'Reject the release' },
-    submit: { type: 'plain_text' as const, text: 'Reject' },
-    close: { type: 'plain_text' as const, text: 'Cancel' },
-    blocks: [
-      section(
-        `Rejecting as *${roleName(state.policy, meta.roleId)}* voids every approval of ${state.phase} and holds ramps until all roles approve again.`,
-      ),
-      {
-        type: 'input' as const,
-        block_id: REJECT_INPUT.block,
-        label: { type: 'plain_text' as const, text: 'Reason' },
-        element: {
-          type: 'plain_text_input' as const,
-          action_id: REJECT_INPUT.action,
-          multiline: true,
-          max_length: 500,
-        },
-      },
-    ],
-  };
+  return reasonModal({
+    callbackId: VIEW.rejectReason,
+    metadata: meta,
+    title: 'Reject the release',
+    submit: 'Reject',
+    intro: `Rejecting as *${roleName(state.policy, meta.roleId)}* voids every approval of ${state.phase} and holds ramps until all roles approve again.`,
+  });
 }
 
 /** The modal that asks why a CRITICAL gate is being overridden. */
 export function overrideModal(gate: string, channelId: string | undefined) {
+  return reasonModal({
+    callbackId: VIEW.overrideReason,
+    metadata: { gate, channelId },
+    title: 'Override a gate',
+    submit: 'Override',
+    intro: `Overriding *${gate}* lets ramps through while its alarm still fires. The reason goes into the ledger.`,
+  });
+}
+
+/** A modal that asks for a reason of at most 500 characters; what it is about travels in private_metadata. */
+function reasonModal(options: {
+  callbackId: string;
+  metadata: unknown;
+  title: string;
+  submit: string;
+  intro: string;
+}) {
   return {
     type: 'modal' as const,
-    callback_id: VIEW.overrideReason,
-    private_metadata: JSON.stringify({ gate, channelId }),
-    title: { type: 'plain_text' as const, text: 'Override a gate' },
-    submit: { type: 'plain_text' as const, text: 'Override' },
+    callback_id: options.callbackId,
+    private_metadata: JSON.stringify(options.metadata),
+    title: { type: 'plain_text' as const, text: options.title },
+    submit: { type: 'plain_text' as const, text: options.submit },
     close: { type: 'plain_text' as const, text: 'Cancel' },
     blocks: [
-      section(
-        `Overriding *${gate}* lets ramps through while its alarm still fires. The reason goes into the ledger.`,
-      ),
+      section(options.intro),
       {
         type: 'input' as const,
         block_id: REJECT_INPUT.block,
