@@ -12,6 +12,7 @@ import { redactUrl } from './infra/redact-url.js';
 import { closeQueues, createQueues, scheduleWeeklyReview } from './jobs/queues.js';
 import { startWorkers, type Workers } from './jobs/workers.js';
 import { dashboardHtml } from './observability/dashboard-page.js';
+import { Sandbox } from './sandbox/sandbox.js';
 import { EVENTS_PATH } from './slack/slack-app.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
@@ -48,6 +49,8 @@ const jobsRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
 const queues = createQueues(jobsRedis, env.MEC_REDIS_PREFIX);
 await scheduleWeeklyReview(queues, config.phase, config.review.cron, config.review.timezone);
 
+// With no Slack credentials, the web process runs the local sandbox: a Slack look-alike page.
+const sandbox = !env.SLACK_BOT_TOKEN && web ? new Sandbox(config) : undefined;
 const slack = env.SLACK_BOT_TOKEN
   ? {
       botToken: env.SLACK_BOT_TOKEN,
@@ -55,7 +58,7 @@ const slack = env.SLACK_BOT_TOKEN
       ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
       ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
     }
-  : undefined;
+  : await sandbox?.start();
 const botOptions = {
   config,
   workspace,
@@ -93,6 +96,7 @@ const routes: Routes = healthRoutes({
 });
 const listener = web ? bot.slack?.requestListener : undefined;
 if (listener) routes[`POST ${EVENTS_PATH}`] = listener;
+if (sandbox) Object.assign(routes, sandbox.routes(`http://127.0.0.1:${env.PORT}${EVENTS_PATH}`));
 if (web) routes[`POST ${ALERTMANAGER_PATH}`] = alertmanagerWebhook(env.MEC_ALERT_TOKEN, bot.receiveAlerts);
 routes['GET /dashboard'] = async (_request, response) => {
   response
@@ -114,11 +118,20 @@ logger.info(
     config: configPath,
     workspace,
     role: env.MEC_ROLE,
-    slack: !web || !bot.slack ? 'off' : env.SLACK_APP_TOKEN ? 'socket mode' : `HTTP ${EVENTS_PATH}`,
+    slack:
+      !web || !bot.slack
+        ? 'off'
+        : sandbox
+          ? 'sandbox'
+          : env.SLACK_APP_TOKEN
+            ? 'socket mode'
+            : `HTTP ${EVENTS_PATH}`,
     workers: workers ? 'running' : 'off',
     redisUrl: redactUrl(redisUrl),
   },
-  `mec-bot is up: http://localhost:${env.PORT}/healthz`,
+  sandbox
+    ? `mec-bot sandbox is up: open http://localhost:${env.PORT}/sandbox`
+    : `mec-bot is up: http://localhost:${env.PORT}/healthz`,
 );
 
 let stopping = false;
@@ -135,6 +148,7 @@ async function shutdown(signal: string): Promise<void> {
   await Promise.all(
     [redis, jobsRedis].map((connection) => connection.quit().catch(() => connection.disconnect())),
   );
+  await sandbox?.stop();
   await localRedis?.stop();
   logger.info('stopped');
 }

@@ -13,7 +13,8 @@ export const envSchema = z.object({
   SLACK_API_URL: optional(z.url({ protocol: /^https?$/ })),
   REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
   PORT: withDefault(z.coerce.number().int().min(1).max(65_535), '3000'),
-  MEC_CONFIG: withDefault(z.string(), 'examples/m6/mec.config.yml'),
+  /** The YAML config. Unset: the example M6 config, or its seconds-long demo twin for the sandbox. */
+  MEC_CONFIG: optional(z.string()),
   /** The release workspace. Unset: the sandbox's own copy of the example, under .mec-sandbox/. */
   MEC_WORKSPACE: optional(z.string()),
   MEC_ALERT_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),

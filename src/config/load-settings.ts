@@ -8,6 +8,9 @@ import { crossCheckEnv, envSchema, type MecEnv } from './env-schema.js';
 export const SANDBOX_DIR = '.mec-sandbox';
 export const SANDBOX_WORKSPACE = `${SANDBOX_DIR}/workspace`;
 export const EXAMPLE_WORKSPACE = 'examples/m6/workspace';
+export const EXAMPLE_CONFIG = 'examples/m6/mec.config.yml';
+/** The example's plan in seconds: the sandbox's default, so a newcomer sees a whole rollout in minutes. */
+export const DEMO_CONFIG = 'examples/m6/mec.demo.yml';
 
 export interface Settings {
   env: MecEnv;
@@ -37,7 +40,8 @@ export async function loadSettings(
   problems.push(...describeIssues(envCrossIssues, 'env '));
   const configPath = resolve(
     cwd,
-    env.success ? env.data.MEC_CONFIG : rawEnv.MEC_CONFIG || 'examples/m6/mec.config.yml',
+    (env.success ? env.data.MEC_CONFIG : rawEnv.MEC_CONFIG) ||
+      (rawEnv.SLACK_BOT_TOKEN ? EXAMPLE_CONFIG : DEMO_CONFIG),
   );
   const config = await readConfig(configPath);
   if (!config.ok) problems.push(...config.problems);

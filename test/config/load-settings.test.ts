@@ -26,7 +26,7 @@ async function exampleWith(replacements: Array<[string, string]>): Promise<strin
 
 describe('loadSettings', () => {
   it('loads the example config, which reproduces the seed M6 plan', async () => {
-    const result = await loadSettings({});
+    const result = await loadSettings({ MEC_CONFIG: EXAMPLE });
     if (!result.ok) throw new Error(result.problems.join('\n'));
     const policy = toPolicy(result.settings.config);
     expect(policy.phase).toBe('M6');
@@ -55,6 +55,14 @@ describe('loadSettings', () => {
       ['feature_drift', 'WARNING', 0],
     ]);
     expect(result.settings.env).toMatchObject({ PORT: 3000, MEC_ROLE: 'all' });
+  });
+
+  it('defaults to the seconds-long demo config for the sandbox, and to the example with Slack credentials', async () => {
+    const sandbox = await loadSettings({});
+    expect(sandbox.ok && sandbox.settings.configPath).toMatch(/examples\/m6\/mec\.demo\.yml$/);
+    expect(sandbox.ok && sandbox.settings.config.smoke.duration).toBe(20_000);
+    const slack = await loadSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123456' });
+    expect(slack.ok && slack.settings.configPath).toMatch(/examples\/m6\/mec\.config\.yml$/);
   });
 
   it('lists every problem in a bad config, each with its path', async () => {

@@ -43,11 +43,15 @@ export interface BotProcess {
 }
 
 /** Runs src/main.ts as its own OS process and waits until it answers /healthz. */
-export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
+export async function startBotProcess(
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<BotProcess> {
   const port = await freePort();
   const child = spawn('node', ['--import', TSX, MAIN], {
     env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
