@@ -3,8 +3,11 @@ import type { MetricsSource } from '../adapters/metrics/metrics-source.js';
 import type { Incident, RedisIncidents } from '../adapters/redis/redis-incidents.js';
 import type { AlarmConfig } from '../config/config-schema.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
+import type { RolloutState } from '../domain/rollout-state.js';
 import type { AlertmanagerPayload } from '../http/alertmanager-webhook.js';
+import { escapeSlackText } from '../slack/escape-text.js';
 import { apply, type RolloutContext } from './rollout-context.js';
+import type { TransitionResult } from './transition.js';
 
 /** Tells the incident channel: pages a new incident, redraws its notice, follows up in its thread. */
 export interface IncidentNotifier {
@@ -41,11 +44,8 @@ export async function receiveAlerts(
 ): Promise<ReceiveSummary> {
   const summary: ReceiveSummary = { received: payload.alerts.length, duplicates: 0, unknown: 0 };
   for (const alert of payload.alerts) {
-    if (
-      !(await deps.incidents.firstSight(
-        sha(payload.groupKey, alert.fingerprint, alert.startsAt, alert.status),
-      ))
-    ) {
+    const delivery = sha(payload.groupKey, alert.fingerprint, alert.startsAt, alert.status);
+    if (await deps.incidents.seen(delivery)) {
       summary.duplicates += 1;
       continue;
     }
@@ -53,12 +53,16 @@ export async function receiveAlerts(
     if (!alarm || alert.labels.mec_phase !== deps.ctx.phase) {
       summary.unknown += 1;
       await recordUnknown(deps.ctx, alert);
-      continue;
+    } else {
+      const id = sha(payload.groupKey, alert.fingerprint, alert.startsAt).slice(0, 16);
+      // Alert text is often templated from scraped labels: escaped before it reaches mrkdwn anywhere.
+      const text = escapeSlackText(alert.annotations.summary ?? alarm.summary ?? alarm.name);
+      if (alert.status === 'firing') await fire(deps, alarm, id, text);
+      else await resolve(deps, alarm, id, text);
     }
-    const id = sha(payload.groupKey, alert.fingerprint, alert.startsAt).slice(0, 16);
-    const text = alert.annotations.summary ?? alarm.summary ?? alarm.name;
-    if (alert.status === 'firing') await fire(deps, alarm, id, text);
-    else await resolve(deps, alarm, id, text);
+    // Marked seen only once acted on: a delivery that failed half-way is taken again when re-sent, and
+    // taking one twice is harmless (the rollback and the page carry ids of their own).
+    await deps.incidents.markSeen(delivery);
   }
   return summary;
 }
@@ -76,26 +80,60 @@ async function fire(deps: ReceiveDeps, alarm: AlarmConfig, id: string, text: str
   });
   if (alarm.severity === 'WARNING') return;
   const reading = deps.metrics ? await deps.metrics.read(alarm, receivedAt) : undefined;
+  await raiseIncident(deps, {
+    alarm,
+    id,
+    text,
+    receivedAt,
+    before,
+    result,
+    value: reading && 'value' in reading ? reading.value : null,
+  });
+}
+
+/**
+ * Records and pages an incident for a BLOCKER or CRITICAL alarm the bot has just applied, whether it
+ * came from Alertmanager or from the bot's own soak checks.
+ */
+export async function raiseIncident(
+  deps: Pick<ReceiveDeps, 'ctx' | 'incidents' | 'notifier'>,
+  raised: {
+    alarm: AlarmConfig;
+    id: string;
+    text: string;
+    receivedAt: Date;
+    before: RolloutState | null;
+    result: TransitionResult;
+    value: number | null;
+  },
+): Promise<void> {
+  const { ctx } = deps;
+  const { alarm, id, result } = raised;
   const rollbackId =
-    result.outcome === 'applied' && result.reason === 'rollback_accepted'
-      ? result.state?.rollback?.rollbackId
-      : undefined;
+    result.outcome !== 'conflict' &&
+    result.effects.flatMap((effect) => (effect.kind === 'roll_back' ? [effect.rollbackId] : []))[0];
   const incident: Incident = {
     id,
     alarm: alarm.name,
     severity: alarm.severity,
     phase: ctx.phase,
-    summary: text,
-    value: reading && 'value' in reading ? reading.value : null,
+    summary: raised.text,
+    value: raised.value,
     comparator: alarm.comparator,
     threshold: alarm.threshold,
     windowMs: alarm.window,
-    receivedAt: receivedAt.toISOString(),
-    fromPct: Math.max(before?.trafficPct ?? 0, before?.pendingRamp?.weightPct ?? 0),
+    receivedAt: raised.receivedAt.toISOString(),
+    fromPct: Math.max(raised.before?.trafficPct ?? 0, raised.before?.pendingRamp?.weightPct ?? 0),
     ...(rollbackId ? { rollbackId } : {}),
   };
   await deps.incidents.save(incident);
   await deps.incidents.remember(id);
+  // The rollback may have finished before the incident was saved: then its finish time is on the rollout.
+  const { state } = await ctx.store.load(ctx.phase);
+  const finished = state?.lastRollback;
+  if (rollbackId && finished?.rollbackId === rollbackId) {
+    await deps.incidents.update(id, (current) => ({ ...current, shadowAt: finished.finishedAt }));
+  }
   await deps.notifier.page(id);
 }
 

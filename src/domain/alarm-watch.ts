@@ -28,12 +28,20 @@ export interface WatchCounters {
   breaches: Record<string, number>;
   /** Consecutive evaluations in which the metrics source failed. */
   sourceErrors: number;
+  /** Evaluations, in all, in which the metrics source failed: a watch with any is not a clean pass. */
+  unreadEvaluations: number;
   /** Every alarm that breached at least once, with the worst value seen. */
   breached: Record<string, number>;
   evaluations: number;
 }
 
-export const NO_COUNTS: WatchCounters = { breaches: {}, sourceErrors: 0, breached: {}, evaluations: 0 };
+export const NO_COUNTS: WatchCounters = {
+  breaches: {},
+  sourceErrors: 0,
+  unreadEvaluations: 0,
+  breached: {},
+  evaluations: 0,
+};
 
 export interface WatchPolicy {
   breachesToTrip: number;
@@ -61,6 +69,7 @@ export function watch(
   const next: WatchCounters = {
     breaches: { ...counters.breaches },
     sourceErrors: counters.sourceErrors,
+    unreadEvaluations: counters.unreadEvaluations ?? 0,
     breached: { ...counters.breached },
     evaluations: counters.evaluations + 1,
   };
@@ -84,5 +93,7 @@ export function watch(
       tripped.push({ alarm, value: reading.value });
   }
   next.sourceErrors = failed ? counters.sourceErrors + 1 : 0;
-  return { counters: next, tripped, sourceDown: failed && next.sourceErrors === policy.errorsToGate };
+  if (failed) next.unreadEvaluations += 1;
+  // At or past the limit, every failing round reports the outage; opening a gate twice is a no-op.
+  return { counters: next, tripped, sourceDown: failed && next.sourceErrors >= policy.errorsToGate };
 }

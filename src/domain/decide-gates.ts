@@ -54,9 +54,14 @@ function alarm(state: RolloutState, event: Event<'alarm'>, now: Date): Decision 
   if (severity === 'BLOCKER' && firing && state.status === 'active') {
     const reason = `BLOCKER ${name}: ${summary}`;
     if (trafficAtRisk(state) === 0 && !state.rollback) return lockAtShadow(state, reason, now, detail);
-    const rollback = rollbackRequested(state, SYSTEM_ACTOR, reason, now);
+    // With a rollback already under way, the same rollback is asked for again (same id): if its job was
+    // lost between the commit and the queue, a later alarm still brings traffic back to shadow.
+    const rollback = rollbackRequested(state, SYSTEM_ACTOR, reason, now, true);
     if (rollback.outcome === 'applied') return { ...rollback, detail };
-    return recorded(state, 'alarm_recorded', `BLOCKER ${name} noted: ${rollback.message}`, detail);
+    return {
+      ...recorded(state, 'alarm_recorded', `BLOCKER ${name} noted: ${rollback.message}`, detail),
+      effects: rollback.effects,
+    };
   }
   return recorded(
     state,

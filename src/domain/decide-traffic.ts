@@ -203,6 +203,7 @@ export function rollbackFinished(
   next.cursor = 0;
   next.approvals = {};
   next.lock = { since: now.toISOString(), reason: rollback.reason };
+  next.lastRollback = { rollbackId: rollback.rollbackId, finishedAt: now.toISOString() };
   next.rollbackCount += 1;
   delete next.rollback;
   delete next.soak;

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { writeFileAtomic } from '../adapters/files/atomic-write.js';
 import { flagValueFor } from '../adapters/traffic/traffic-controller.js';
+import { raiseIncident } from '../app/receive-alerts.js';
 import { apply } from '../app/rollout-context.js';
 import { type Reading, watch } from '../domain/alarm-watch.js';
 import { canonicalJson } from '../domain/canonical-json.js';
+import { escapeSlackText } from '../slack/escape-text.js';
 import type { JobDeps } from './job-deps.js';
 import { JOB_DEFAULTS, type WatchJob } from './queues.js';
 
@@ -40,7 +43,7 @@ export async function runSmokeTick(deps: JobDeps, job: Job<WatchJob>): Promise<s
   const samples = [...job.data.samples, { at: now.toISOString(), values: valuesOf(readings) }];
   const { flags } = await deps.registry.read();
   const shadow = canonicalJson(flags[deps.config.registry.flag] ?? null) === canonicalJson(flagValueFor(0));
-  const failure = !shadow
+  const watchFailure = !shadow
     ? `${deps.config.registry.flag} left shadow during the smoke`
     : step.tripped.length > 0
       ? step.tripped
@@ -52,6 +55,14 @@ export async function runSmokeTick(deps: JobDeps, job: Job<WatchJob>): Promise<s
       : step.sourceDown
         ? `the metrics source failed ${step.counters.sourceErrors} times in a row`
         : undefined;
+  // At the end, a smoke that could not read every evaluation has not shown the phase healthy.
+  const unreadAtEnd =
+    watchFailure === undefined &&
+    step.counters.unreadEvaluations > 0 &&
+    now.getTime() >= Date.parse(run.endsAt ?? now.toISOString())
+      ? `the metrics source failed ${step.counters.unreadEvaluations} of ${step.counters.evaluations} evaluations`
+      : undefined;
+  const failure = watchFailure ?? unreadAtEnd;
   const endsAt = Date.parse(run.endsAt ?? now.toISOString());
   if (failure === undefined && now.getTime() < endsAt) {
     await scheduleNext(
@@ -107,8 +118,8 @@ export async function runSoakTick(deps: JobDeps, job: Job<WatchJob>): Promise<st
   const readings = await readAll(deps, now);
   const step = watch(job.data.counters, deps.config.alarms, readings, deps.config.metrics);
   for (const { alarm, value } of step.tripped) {
-    const window = `${step.counters.breaches[alarm.name]} evaluations`;
-    const summary = `${alarm.name} ${value} ${alarm.comparator} ${alarm.threshold} over ${window}`;
+    const summary = `${alarm.name} ${value} ${alarm.comparator} ${alarm.threshold} over ${step.counters.breaches[alarm.name]} evaluations`;
+    const before = state;
     const result = await apply(deps.ctx, {
       type: 'alarm',
       alarm: alarm.name,
@@ -116,11 +127,37 @@ export async function runSoakTick(deps: JobDeps, job: Job<WatchJob>): Promise<st
       firing: true,
       summary,
     });
+    // A trip counts once (on the breachesToTrip-th breach): if it did not land, the job runs again.
+    if (result.outcome === 'conflict')
+      throw new Error(`the ${alarm.name} trip did not land (${result.message}); retrying`);
+    const id = createHash('sha256').update(`${watchId}\n${alarm.name}`).digest('hex').slice(0, 16);
+    const configured = deps.config.alarms.find((candidate) => candidate.name === alarm.name);
+    if (configured)
+      await raiseIncident(deps, {
+        alarm: configured,
+        id,
+        text: escapeSlackText(summary),
+        receivedAt: now,
+        before,
+        result,
+        value,
+      });
     if (alarm.severity === 'BLOCKER' && result.outcome === 'applied') return 'rolled_back';
   }
+  const unread = readings.some((reading) => 'error' in reading);
   if (step.sourceDown) {
     const summary = `the metrics source failed ${step.counters.sourceErrors} evaluations in a row; it is never read as healthy`;
     await apply(deps.ctx, { type: 'gate_opened', gateId: METRICS_GATE, source: 'metrics_source', summary });
+  } else if (
+    !unread &&
+    (Object.hasOwn(state.gates, METRICS_GATE) || Object.hasOwn(state.overrides, METRICS_GATE))
+  ) {
+    // The source answers again: its gate closes, and an override of it ends with the outage.
+    await apply(deps.ctx, {
+      type: 'gate_resolved',
+      gateId: METRICS_GATE,
+      summary: 'the metrics source answers again',
+    });
   }
   const endsAt = Date.parse(soak.endsAt);
   const next = { ...job.data, tick: job.data.tick + 1, counters: step.counters, samples: [] };
@@ -128,11 +165,16 @@ export async function runSoakTick(deps: JobDeps, job: Job<WatchJob>): Promise<st
     await scheduleNext(deps, job, 'soak', next, endsAt - now.getTime());
     return 'watching';
   }
-  const criticalTripped = deps.config.alarms.some(
-    (alarm) => alarm.severity === 'CRITICAL' && Object.hasOwn(step.counters.breached, alarm.name),
-  );
+  // A soak that could not be watched throughout is not a clean soak: unread evaluations breach it too.
+  const criticalTripped =
+    step.counters.unreadEvaluations > 0 ||
+    deps.config.alarms.some(
+      (alarm) => alarm.severity === 'CRITICAL' && Object.hasOwn(step.counters.breached, alarm.name),
+    );
   const worst = Object.entries(step.counters.breached).map(([alarm, value]) => `${alarm} reached ${value}`);
-  const summary = `${step.counters.evaluations} evaluations${worst.length ? `; ${worst.join(', ')}` : ', no breach'}`;
+  const unreadNote =
+    step.counters.unreadEvaluations > 0 ? `; ${step.counters.unreadEvaluations} could not be read` : '';
+  const summary = `${step.counters.evaluations} evaluations${worst.length ? `; ${worst.join(', ')}` : ', no breach'}${unreadNote}`;
   const result = await apply(deps.ctx, {
     type: 'soak_finished',
     soakId: watchId,

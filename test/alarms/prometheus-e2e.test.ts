@@ -157,6 +157,19 @@ describe('alarms through real Prometheus and Alertmanager', () => {
       `http://127.0.0.1:${promPort}/-/ready`,
     );
 
+    // Until Prometheus has scraped twice, some alarm queries (an `increase` over a range) return no data,
+    // which the smoke rightly refuses to call healthy. Wait until every alarm's own query has an answer.
+    const unanswered = async (): Promise<string[]> => {
+      const missing: string[] = [];
+      for (const alarm of harness.config.alarms) {
+        const query = new URLSearchParams({ query: alarm.query });
+        const response = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?${query}`);
+        const body = (await response.json()) as { data?: { result?: unknown[] } };
+        if ((body.data?.result?.length ?? 0) === 0) missing.push(alarm.name);
+      }
+      return missing;
+    };
+    await expect.poll(unanswered, { timeout: 20_000 }).toEqual([]);
     await toReady(harness, standIn);
     await harness.command(PEOPLE.releaseManager, 'ramp 5');
     await harness.waitForState((state) => state.soak?.status === 'running');

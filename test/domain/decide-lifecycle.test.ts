@@ -342,7 +342,12 @@ describe('decide: BLOCKER rollback, the lock, and the retry', () => {
     const rollbackId = first.state?.rollback?.rollbackId;
     const others: RolloutEvent[] = [blocker, { ...blocker, alarm: 'error_budget' } as RolloutEvent];
     for (const event of others) {
-      expect(decide(first.state, event, minutes(60))).toMatchObject({ state: first.state, effects: [] });
+      // Further alarms change nothing, and ask for the same rollback again (same id) in case its job was lost.
+      const repeat = decide(first.state, event, minutes(60));
+      expect(repeat).toMatchObject({ outcome: 'recorded', state: first.state });
+      expect(repeat.effects).toEqual([
+        { kind: 'roll_back', fromPct: 25, reason: expect.any(String), rollbackId },
+      ]);
     }
     // A person asking again is recorded, and the same rollback (same id) is asked for again.
     const again = decide(first.state, { type: 'rollback', actor: U_SRE, reason: 'paged' }, minutes(60));

@@ -36,12 +36,13 @@ export class RedisIncidents {
     this.#keys = redisKeys(prefix);
   }
 
-  /** True the first time a delivery key is seen: Alertmanager re-sends are no-ops after that. */
-  async firstSight(deliveryKey: string): Promise<boolean> {
-    return (
-      (await this.#redis.set(this.#keys.slack('alert-seen', deliveryKey), '1', 'EX', DEDUP_SECONDS, 'NX')) ===
-      'OK'
-    );
+  /** Whether a delivery was already acted on: Alertmanager re-sends of it are no-ops. */
+  async seen(deliveryKey: string): Promise<boolean> {
+    return (await this.#redis.exists(this.#keys.slack('alert-seen', deliveryKey))) === 1;
+  }
+
+  async markSeen(deliveryKey: string): Promise<void> {
+    await this.#redis.set(this.#keys.slack('alert-seen', deliveryKey), '1', 'EX', DEDUP_SECONDS);
   }
 
   async save(incident: Incident): Promise<void> {
