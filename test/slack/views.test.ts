@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/adapters/redis/redis-incidents.js';
 import { decide } from '../../src/domain/decide.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { ACTION } from '../../src/slack/ids.js';
 import type { Block, SlackMessage } from '../../src/slack/views/blocks.js';
 import { approvalCard } from '../../src/slack/views/cards.js';
+import { incidentNotice } from '../../src/slack/views/incident-notice.js';
 import {
   availableButtons,
   type DashboardInput,
@@ -201,5 +203,33 @@ describe('the approval card', () => {
       'stale root: approve again',
     );
     expect(decide(state, rampEvent(5, 'f'.repeat(64)), minutes(40)).reason).toBe('approval_stale_root');
+  });
+});
+
+describe('the incident notice', () => {
+  const incident: Incident = {
+    id: 'inc-1',
+    alarm: 'latency_slo_drop',
+    severity: 'BLOCKER',
+    phase: 'M6',
+    summary: 'p95 attainment fell',
+    value: 0.09,
+    comparator: 'gt',
+    threshold: 0.05,
+    windowMs: 300_000,
+    receivedAt: '2026-11-24T04:00:00.000Z',
+    fromPct: 25,
+  };
+  const said = (value: Incident): string => JSON.stringify(incidentNotice(value, undefined).blocks);
+
+  it('says a rollback is under way only when one was accepted', () => {
+    expect(said({ ...incident, rollbackId: 'rb-1' })).toContain('Rolling back: traffic 25% → 0%');
+    expect(said(incident)).toContain('No rollback was started');
+    expect(said(incident)).not.toContain('Rolling back');
+  });
+
+  it('reports how long the rollback took once traffic is at shadow', () => {
+    const done = { ...incident, rollbackId: 'rb-1', shadowAt: '2026-11-24T04:00:02.500Z' };
+    expect(said(done)).toContain('Rolled back: traffic 25% → 0% (shadow), 2.5 s after the alert arrived');
   });
 });

@@ -15,6 +15,8 @@ function response(incident: Incident): string {
   }
   if (incident.fromPct === 0)
     return 'Traffic was already at shadow (0%). Ramps are locked until every role approves again.';
+  if (!incident.rollbackId && !incident.shadowAt)
+    return `No rollback was started: the rollout was not in a state to roll back from ${incident.fromPct}%. Check traffic by hand and see the ledger.`;
   if (!incident.shadowAt) return `Rolling back: traffic ${incident.fromPct}% → 0% (shadow)…`;
   const seconds = (Date.parse(incident.shadowAt) - Date.parse(incident.receivedAt)) / 1_000;
   return `Rolled back: traffic ${incident.fromPct}% → 0% (shadow), ${seconds.toFixed(1)} s after the alert arrived. Ramps are locked until every role approves again.`;
