@@ -51,14 +51,15 @@ export class Sandbox {
 
   /** The page and what it calls. `eventsUrl` is the bot's own /slack/events. */
   routes(eventsUrl: string): Routes {
-    const post = async (body: string) => {
+    // Signed the way Slack signs, so the bot's receiver checks the sandbox's requests like any other.
+    const post = async (body: string, contentType = 'application/x-www-form-urlencoded') => {
       const timestamp = Math.floor(Date.now() / 1000);
       const signature = createHmac('sha256', this.#secret).update(`v0:${timestamp}:${body}`).digest('hex');
       const response = await fetch(eventsUrl, {
         method: 'POST',
         body,
         headers: {
-          'content-type': 'application/x-www-form-urlencoded',
+          'content-type': contentType,
           'x-slack-request-timestamp': String(timestamp),
           'x-slack-signature': `v0=${signature}`,
         },
@@ -163,18 +164,8 @@ export class Sandbox {
             event_ts: '1',
           },
         });
-        const timestamp = Math.floor(Date.now() / 1000);
-        const signature = createHmac('sha256', this.#secret).update(`v0:${timestamp}:${body}`).digest('hex');
-        const response = await fetch(eventsUrl, {
-          method: 'POST',
-          body,
-          headers: {
-            'content-type': 'application/json',
-            'x-slack-request-timestamp': String(timestamp),
-            'x-slack-signature': `v0=${signature}`,
-          },
-        });
-        return { status: response.status };
+        const reply = await post(body, 'application/json');
+        return { status: reply.status };
       }),
     };
   }

@@ -63,6 +63,11 @@ describe('the local sandbox page', () => {
     await expect
       .poll(() => page.locator('#private').innerText(), { timeout: 15_000 })
       .toContain('33% is not a step of the plan');
+    // App Home goes through the same signed receiver, as an Events API callback.
+    await page.click('#home');
+    await expect
+      .poll(() => page.locator('#homeview').innerText(), { timeout: 15_000 })
+      .toContain('⏸ paused');
     await page.screenshot({ path: join(tmpdir(), 'mec-sandbox.png') });
     expect(errors).toEqual([]);
   }, 60_000);
