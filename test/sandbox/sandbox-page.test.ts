@@ -65,9 +65,7 @@ describe('the local sandbox page', () => {
       .toContain('33% is not a step of the plan');
     // App Home goes through the same signed receiver, as an Events API callback.
     await page.click('#home');
-    await expect
-      .poll(() => page.locator('#homeview').innerText(), { timeout: 15_000 })
-      .toContain('⏸ paused');
+    await expect.poll(() => page.locator('#homeview').innerText(), { timeout: 15_000 }).toContain('⏸ paused');
     await page.screenshot({ path: join(tmpdir(), 'mec-sandbox.png') });
     expect(errors).toEqual([]);
   }, 60_000);
