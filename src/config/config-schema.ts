@@ -93,7 +93,14 @@ const preflight = z.strictObject({
 
 const metrics = z.strictObject({
   source: z.enum(['prometheus', 'sample']).default('sample'),
-  prometheusUrl: z.url({ protocol: /^https?$/ }).optional(),
+  // Credentials in the URL would travel into reports and job data; a proxy or header carries them instead.
+  prometheusUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => {
+      const parsed = new URL(url);
+      return parsed.username === '' && parsed.password === '';
+    }, 'must not carry a user or password; put Prometheus behind an authenticating proxy on this host instead')
+    .optional(),
   evaluationInterval: duration.default(30_000),
   /** Consecutive breaching evaluations that trip a BLOCKER. */
   breachesToTrip: z.number().int().min(1).default(2),

@@ -129,6 +129,19 @@ describe('loadSettings', () => {
     },
   );
 
+  it('refuses a Prometheus URL with credentials in it, so they never reach a report', async () => {
+    const path = await exampleWith([
+      [
+        '  source: sample\n',
+        '  source: prometheus\n  prometheusUrl: https://ops:hunter2@prom.internal:9090\n',
+      ],
+    ]);
+    const result = await loadSettings({ MEC_CONFIG: path });
+    if (result.ok) throw new Error('expected the config to be refused');
+    expect(result.problems.join('\n')).toContain('metrics.prometheusUrl: must not carry a user or password');
+    expect(result.problems.join('\n')).not.toContain('hunter2');
+  });
+
   it('reports YAML syntax errors with where they are', async () => {
     const result = await loadSettings({ MEC_CONFIG: await configFile('phase: M6\nroles: [unclosed\n') });
     expect(result.ok ? '' : result.problems.join('\n')).toMatch(/YAML .*line 3/);
