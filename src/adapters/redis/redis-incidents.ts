@@ -25,6 +25,14 @@ export interface Incident {
 }
 
 const DEDUP_SECONDS = 7 * 86_400;
+const MAX_UPDATE_ATTEMPTS = 20;
+
+/** Sets KEYS[1] to ARGV[2] only while it still holds ARGV[1]. */
+const SWAP_IF_UNCHANGED_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+`;
 
 /** Incidents and the alert deliveries already seen, in Redis. */
 export class RedisIncidents {
@@ -56,15 +64,29 @@ export class RedisIncidents {
     return text ? (JSON.parse(text) as Incident) : undefined;
   }
 
-  /** Changes an incident in place; `change` may return undefined to leave it as it is. */
+  /**
+   * Changes an incident in place; `change` may return undefined to leave it as it is. The write lands
+   * only if nobody changed the incident since it was read, else `change` runs again on the newer copy,
+   * so concurrent updates (an acknowledgement and a notice ref, say) never overwrite each other.
+   */
   async update(
     id: string,
     change: (incident: Incident) => Incident | undefined,
   ): Promise<Incident | undefined> {
-    const incident = await this.get(id);
-    const next = incident && change(incident);
-    if (next) await this.save(next);
-    return next ?? incident;
+    const key = this.#keys.slack('incident', id);
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const text = await this.#redis.get(key);
+      if (text === null) return undefined;
+      const incident = JSON.parse(text) as Incident;
+      const next = change(incident);
+      if (!next) return incident;
+      if ((await this.#redis.eval(SWAP_IF_UNCHANGED_LUA, 1, key, text, JSON.stringify(next))) === 1) {
+        if (next.rollbackId)
+          await this.#redis.set(this.#keys.slack('incident-of-rollback', next.rollbackId), next.id);
+        return next;
+      }
+    }
+    throw new Error(`incident ${id} kept changing under ${MAX_UPDATE_ATTEMPTS} attempts to update it`);
   }
 
   async ofRollback(rollbackId: string): Promise<string | undefined> {

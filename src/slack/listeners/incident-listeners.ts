@@ -32,9 +32,9 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
       const at = deps.ctx.now().toISOString();
       let first = false;
       const incident = await deps.incidents.update(value.i, (current) => {
-        if (current.acknowledged) return undefined;
-        first = true;
-        return { ...current, acknowledged: { by: user, at } };
+        // May run again on a newer copy, so `first` is set from the copy that was written.
+        first = current.acknowledged === undefined;
+        return first ? { ...current, acknowledged: { by: user, at } } : undefined;
       });
       if (!incident) return errorReply('That incident is not known to mec-bot.');
       if (!first) return textReply(`Already acknowledged by <@${incident.acknowledged?.by}>.`);
