@@ -4,7 +4,7 @@ import { NO_COUNTS } from '../domain/alarm-watch.js';
 import type { Effect } from '../domain/effect.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import type { RolloutState } from '../domain/rollout-state.js';
-import { JOB_DEFAULTS, type Queues } from './queues.js';
+import { JOB_DEFAULTS, type Queues, REISSUABLE } from './queues.js';
 
 /** BullMQ priorities: lower runs first. A rollback goes before anything else waiting. */
 const ROLLBACK_PRIORITY = 1;
@@ -67,7 +67,7 @@ export class BullEffects implements EffectRunner {
           reason: effect.reason,
         };
         await this.#queues.rollback.add('rollback', data, {
-          ...JOB_DEFAULTS,
+          ...REISSUABLE,
           jobId: `rollback-${effect.rollbackId}`,
           priority: ROLLBACK_PRIORITY,
         });

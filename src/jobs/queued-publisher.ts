@@ -5,7 +5,7 @@ import type { TransitionResult } from '../app/transition.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import { incidentKey } from '../slack/slack-incident-publisher.js';
 import { describeTransition, homesKey, messageKey } from '../slack/slack-rollout-publisher.js';
-import { JOB_DEFAULTS, type NotifyJob, type Queues } from './queues.js';
+import { JOB_DEFAULTS, type NotifyJob, type Queues, REISSUABLE } from './queues.js';
 
 /** Redraws and home refreshes coalesce: while one is waiting, asking again adds nothing. */
 const COALESCING = { ...JOB_DEFAULTS, removeOnComplete: true };
@@ -81,7 +81,7 @@ export class QueuedIncidentNotifier implements IncidentNotifier {
   ) {}
 
   async page(id: string): Promise<void> {
-    await this.queues.incident.add('page', { kind: 'page', id }, { ...JOB_DEFAULTS, jobId: `page-${id}` });
+    await this.queues.incident.add('page', { kind: 'page', id }, { ...REISSUABLE, jobId: `page-${id}` });
   }
 
   async redraw(id: string): Promise<void> {
@@ -95,6 +95,6 @@ export class QueuedIncidentNotifier implements IncidentNotifier {
 
   async followUp(id: string, text: string): Promise<void> {
     const jobId = `follow-up-${id}-${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
-    await this.queues.incident.add('follow_up', { kind: 'follow_up', id, text }, { ...JOB_DEFAULTS, jobId });
+    await this.queues.incident.add('follow_up', { kind: 'follow_up', id, text }, { ...REISSUABLE, jobId });
   }
 }

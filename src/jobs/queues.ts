@@ -89,6 +89,13 @@ export const JOB_DEFAULTS: JobsOptions = {
   removeOnFail: { age: 7 * 86_400 },
 };
 
+/**
+ * For jobs that may rightly be asked for again after they finally failed: a rollback reissued by a
+ * later BLOCKER or a human, a page or follow-up sent again. A kept failed job would make that add a
+ * no-op; the failure is already in the worker's log.
+ */
+export const REISSUABLE: JobsOptions = { ...JOB_DEFAULTS, removeOnFail: true };
+
 /** Registers (or moves) the weekly review on its cron schedule; every process may call it at start. */
 export async function scheduleWeeklyReview(
   queues: Queues,
