@@ -1,3 +1,4 @@
+import { goNoGoRoleFor } from '../domain/decide-checks.js';
 import { holdsRole } from '../domain/policy.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import type { CheckName, RolloutState } from '../domain/rollout-state.js';
@@ -31,8 +32,7 @@ export async function clickRolloutButton(
   const current =
     state?.rolloutId === drawn.rolloutId && (click.action === 'go_no_go' || version === drawn.version);
   if (!state || !current) return stale(ctx, state);
-  const event = await eventFor(ctx, actor, click);
-  if ('refused' in event) return { kind: 'refused', message: event.refused };
+  const event = await eventFor(ctx, state, actor, click);
   const result = await apply(
     ctx,
     event,
@@ -50,9 +50,10 @@ async function stale(ctx: RolloutContext, state: RolloutState | null): Promise<C
 
 async function eventFor(
   ctx: RolloutContext,
+  state: RolloutState,
   actor: string,
   click: RolloutClick,
-): Promise<RolloutEvent | { refused: string }> {
+): Promise<RolloutEvent> {
   switch (click.action) {
     case 'ramp':
       return { type: 'ramp', actor, weightPct: click.weightPct, artifactRoot: await ctx.artifactRoot() };
@@ -63,15 +64,8 @@ async function eventFor(
       return { type: 'rollback', actor, reason: 'requested from the rollout message' };
     case 'retry_check':
       return { type: 'run_check', actor, check: click.check };
-    case 'go_no_go': {
-      const roles = ctx.policy.goNoGoRoleIds.filter((roleId) => holdsRole(ctx.policy, actor, roleId));
-      if (roles.length > 1)
-        return {
-          refused: `<@${actor}> holds more than one go/no-go role; ask the other role holder to decide for one of them.`,
-        };
-      // Someone outside the roles still reaches decide(), so the denial is recorded.
-      return { type: 'go_no_go', actor, roleId: roles[0] ?? ctx.policy.goNoGoRoleIds[0] ?? '', go: click.go };
-    }
+    case 'go_no_go':
+      return { type: 'go_no_go', actor, roleId: goNoGoRoleFor(state, ctx.policy, actor), go: click.go };
   }
 }
 

@@ -1,5 +1,5 @@
+import { goNoGoRoleFor } from '../domain/decide-checks.js';
 import type { LedgerEntry } from '../domain/ledger-entry.js';
-import { holdsRole, roleName } from '../domain/policy.js';
 import { evaluateRampGates, type GateResult } from '../domain/ramp-gates.js';
 import type { RolloutState } from '../domain/rollout-state.js';
 import type { Command } from '../slack/parse-command.js';
@@ -108,36 +108,18 @@ async function applied(ctx: RolloutContext, event: Parameters<typeof apply>[1]):
   return { kind: 'transition', result: await apply(ctx, event) };
 }
 
-/** `/mec go` speaks for the go/no-go role the person holds; with none or several, it says so. */
+/**
+ * `/mec go` speaks for the go/no-go role the person holds (for someone holding both, the one still
+ * open). Someone holding neither is refused by decide(), so the attempt is recorded.
+ */
 async function goNoGo(
   ctx: RolloutContext,
   actor: string,
   go: boolean,
   reason: string | undefined,
 ): Promise<CommandOutcome> {
-  const roles = ctx.policy.goNoGoRoleIds.filter((roleId) => holdsRole(ctx.policy, actor, roleId));
-  if (roles.length !== 1) {
-    const names = ctx.policy.goNoGoRoleIds.map((roleId) => roleName(ctx.policy, roleId)).join(' and ');
-    if (roles.length > 1) {
-      return {
-        kind: 'refused',
-        message: `<@${actor}> holds more than one go/no-go role; use the buttons on the go/no-go card.`,
-      };
-    }
-    // Recorded as a denied attempt: the decision refuses someone outside the roles.
-    const denied = await apply(ctx, {
-      type: 'go_no_go',
-      actor,
-      roleId: ctx.policy.goNoGoRoleIds[0] ?? '',
-      go,
-    });
-    return {
-      kind: 'refused',
-      message:
-        `The go/no-go is recorded by ${names}, and <@${actor}> holds neither role. ${denied.outcome === 'refused' ? '' : denied.message}`.trim(),
-    };
-  }
-  const roleId = roles[0] as string;
+  const { state } = await ctx.store.load(ctx.phase);
+  const roleId = goNoGoRoleFor(state, ctx.policy, actor);
   return applied(
     ctx,
     reason ? { type: 'go_no_go', actor, roleId, go, reason } : { type: 'go_no_go', actor, roleId, go },

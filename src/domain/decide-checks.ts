@@ -2,7 +2,7 @@ import { applied, type Decision, draft, noop, refused } from './decision.js';
 import { describeInstant } from './describe-instant.js';
 import type { Effect } from './effect.js';
 import { own } from './own.js';
-import { holdsRole, isPermitted, roleName } from './policy.js';
+import { holdsRole, isPermitted, type RolloutPolicy, roleName } from './policy.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import {
   CHECKS,
@@ -137,6 +137,17 @@ function startCheck(state: RolloutState, check: CheckName, now: Date): string {
         }
       : { status: 'running', runId, startedAt };
   return runId;
+}
+
+/**
+ * The go/no-go role a person speaks for: their one role, or, for someone who holds both, the first one
+ * nobody has decided for yet (decide() still keeps them from deciding for the other). Someone holding
+ * neither is sent as the first role, so their attempt is refused and recorded.
+ */
+export function goNoGoRoleFor(state: RolloutState | null, policy: RolloutPolicy, actor: string): string {
+  const held = policy.goNoGoRoleIds.filter((roleId) => holdsRole(policy, actor, roleId));
+  const open = held.find((roleId) => !state || own(state.goNoGo, roleId) === undefined);
+  return open ?? held[0] ?? policy.goNoGoRoleIds[0] ?? '';
 }
 
 /** The Governance Lead and SRE On-Call decide jointly: both "go" records the go, one "no-go" stops the rollout. */

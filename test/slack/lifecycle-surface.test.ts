@@ -121,6 +121,51 @@ describe('the go/no-go card', () => {
   });
 });
 
+describe('the go/no-go, for someone who holds both roles', () => {
+  // The SRE backup is made Governance Lead as well.
+  const bothRoles = (config: MecConfig) => ({
+    ...configure(config),
+    roles: config.roles.map((role) =>
+      role.id === 'governance_lead' ? { ...role, users: [...role.users, PEOPLE.sreBackup] } : role,
+    ),
+  });
+
+  it('decides for the role still open, is refused and recorded for the second, and a second person completes it', async () => {
+    const dual = await startSlackHarness(standIn, testRedis(), { configure: bothRoles });
+    try {
+      await dual.commandAndWait(PEOPLE.releaseManager, 'start');
+      await passChecks(dual);
+      const first = await dual.commandAndWait(PEOPLE.sreBackup, 'go');
+      expect(String(first.args.text)).toContain('Go from Governance Lead');
+
+      const second = await dual.commandAndWait(PEOPLE.sreBackup, 'go');
+      expect(String(second.args.text)).toContain('approver_not_distinct');
+      const refusal = (await dual.adapters.ledger.read()).at(-1);
+      expect(refusal?.body).toMatchObject({
+        actor: PEOPLE.sreBackup,
+        outcome: 'refused',
+        reason: 'approver_not_distinct',
+      });
+
+      const card = await goNoGoCard();
+      const joint = await dual.clickAndWait(
+        PEOPLE.sre,
+        ACTION.goNoGo,
+        button(card, ACTION.goNoGo, 'Go'),
+        where(card),
+      );
+      expect(String(joint.args.text)).toContain('Joint go recorded');
+      const { state } = await dual.adapters.store.load('M6');
+      expect(state?.goNoGo).toMatchObject({
+        governance_lead: { userId: PEOPLE.sreBackup, go: true },
+        sre_oncall: { userId: PEOPLE.sre, go: true },
+      });
+    } finally {
+      await dual.close();
+    }
+  });
+});
+
 describe('App Home', () => {
   it('publishes the dashboard when someone opens it, and again after each transition', async () => {
     await harness.commandAndWait(PEOPLE.releaseManager, 'start');
