@@ -68,6 +68,10 @@ export class RedisMessageRefs {
     while ((await this.#redis.set(lock, token, 'PX', 15_000, 'NX')) === 'OK') {
       try {
         while ((await this.#redis.getdel(dirty)) !== null) await draw();
+      } catch (error) {
+        // The mark was taken for a drawing that failed; put it back for whoever draws next.
+        await this.markDirty(key);
+        throw error;
       } finally {
         await this.#redis.eval(RELEASE_IF_OWNER_LUA, 1, lock, token);
       }
