@@ -7,8 +7,7 @@ import type { TransitionResult } from './transition.js';
 
 export type ClickOutcome =
   | { kind: 'transition'; result: TransitionResult }
-  | { kind: 'stale'; state: RolloutState | null }
-  | { kind: 'refused'; message: string };
+  | { kind: 'stale'; state: RolloutState | null };
 
 /** A click on a button of the rollout message or the go/no-go card, drawn at `version`. */
 export type RolloutClick =
