@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type Incident, RedisIncidents } from '../../src/adapters/redis/redis-incidents.js';
+import { RedisIncidents } from '../../src/adapters/redis/redis-incidents.js';
+import { INCIDENT } from '../support/incident.js';
 import { useTestRedis } from '../support/redis.js';
 
 const testRedis = useTestRedis();
-
-const INCIDENT: Incident = {
-  id: 'inc-race',
-  alarm: 'latency_slo_drop',
-  severity: 'BLOCKER',
-  phase: 'M6',
-  summary: 'p95 attainment fell',
-  value: 0.09,
-  comparator: 'gt',
-  threshold: 0.05,
-  windowMs: 300_000,
-  receivedAt: '2026-11-24T04:00:00.000Z',
-  fromPct: 25,
-  rollbackId: 'rb-1',
-};
 
 describe('redis incidents', () => {
   it('keeps every field when updates race, from one connection and from two', async () => {

@@ -4,7 +4,7 @@ import { ACTION, REJECT_INPUT, VIEW } from '../../src/slack/ids.js';
 import { alertPayload, postAlert } from '../support/alertmanager.js';
 import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
-import { button, textOf, where } from '../support/slack-find.js';
+import { button, latestDrawing, textOf, where } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
 import { buttonClick, postForm, viewSubmission } from '../support/slack-requests.js';
 
@@ -139,16 +139,7 @@ describe('a BLOCKER from Alertmanager', () => {
     ])
       expect(text).toContain(part);
     await expect
-      .poll(
-        () =>
-          textOf(
-            standIn
-              .callsOf('chat.update')
-              .filter((call) => call.args.ts === notice.reply.ts)
-              .at(-1) ?? notice,
-          ),
-        { timeout: 10_000 },
-      )
+      .poll(() => textOf(latestDrawing(standIn, notice)), { timeout: 10_000 })
       .toMatch(/traffic 5% → 0% \(shadow\), \d+\.\d s after the alert arrived/);
   });
 
@@ -187,16 +178,7 @@ describe('a BLOCKER from Alertmanager', () => {
         .map((entry) => `${entry.body.actor}:${entry.body.reason}`),
     ).toEqual([`${PEOPLE.product}:not_permitted`, `${PEOPLE.sre}:incident_acknowledged`]);
     await expect
-      .poll(
-        () =>
-          textOf(
-            standIn
-              .callsOf('chat.update')
-              .filter((call) => call.args.ts === notice.reply.ts)
-              .at(-1) ?? notice,
-          ),
-        { timeout: 10_000 },
-      )
+      .poll(() => textOf(latestDrawing(standIn, notice)), { timeout: 10_000 })
       .toContain(`Acknowledged by <@${PEOPLE.sre}>`);
   });
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { type JobsHarness, startJobsHarness, toReady } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
-import { parentPost, textOf } from '../support/slack-find.js';
+import { latestDrawing, parentPost, textOf } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
@@ -77,16 +77,7 @@ describe('a whole rollout as jobs, with durations in milliseconds', () => {
     expect(verified.checks.filter((check) => !check.ok)).toEqual([]);
     const parent = await parentPost(standIn);
     await expect
-      .poll(
-        () =>
-          textOf(
-            standIn
-              .callsOf('chat.update')
-              .filter((call) => call.args.ts === parent.reply.ts)
-              .at(-1) ?? parent,
-          ),
-        { timeout: 10_000 },
-      )
+      .poll(() => textOf(latestDrawing(standIn, parent)), { timeout: 10_000 })
       .toContain('Status:* complete');
   });
 

@@ -8,6 +8,7 @@ import {
   approvalCardPost,
   button,
   buttonForRole,
+  latestDrawing,
   latestUpdate,
   parentPost,
   textOf,
@@ -272,7 +273,7 @@ describe('the rollout message', () => {
   it('acts on a click on the current drawing', async () => {
     await harness.commandAndWait(PEOPLE.releaseManager, 'start');
     const parent = await parentPost(standIn);
-    const current = latestUpdate(standIn, String(parent.reply.ts)) ?? parent;
+    const current = latestDrawing(standIn, parent);
     const { responseId } = await harness.click(
       PEOPLE.releaseManager,
       ACTION.pause,

@@ -5,7 +5,7 @@ import { CHECKS } from '../../src/domain/rollout-state.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { type TestRedis, useTestRedis } from '../support/redis.js';
-import { approvalCardPost, button, parentPost, textOf, where } from '../support/slack-find.js';
+import { approvalCardPost, button, latestDrawing, parentPost, textOf, where } from '../support/slack-find.js';
 import {
   expectWithinSlackLimits,
   PEOPLE,
@@ -83,12 +83,9 @@ describe('the go/no-go card', () => {
     );
     expect(String(second.args.text)).toContain('Joint go recorded');
     await approvalCardPost(standIn);
-    const redrawn = standIn
-      .callsOf('chat.update')
-      .filter((call) => call.args.ts === card.reply.ts)
-      .at(-1);
-    expect(textOf(redrawn ?? card)).toContain('✅ go: SRE On-Call');
-    expect(textOf(redrawn ?? card)).not.toContain(ACTION.goNoGo);
+    const redrawn = latestDrawing(standIn, card);
+    expect(textOf(redrawn)).toContain('✅ go: SRE On-Call');
+    expect(textOf(redrawn)).not.toContain(ACTION.goNoGo);
   });
 
   it('stops the rollout on a no-go', async () => {

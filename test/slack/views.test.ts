@@ -23,6 +23,7 @@ import {
   U_GOV,
   U_SRE,
 } from '../domain/fixtures.js';
+import { INCIDENT } from '../support/incident.js';
 
 const ALARMS = [
   { name: 'latency_slo_drop', severity: 'BLOCKER' },
@@ -207,19 +208,7 @@ describe('the approval card', () => {
 });
 
 describe('the incident notice', () => {
-  const incident: Incident = {
-    id: 'inc-1',
-    alarm: 'latency_slo_drop',
-    severity: 'BLOCKER',
-    phase: 'M6',
-    summary: 'p95 attainment fell',
-    value: 0.09,
-    comparator: 'gt',
-    threshold: 0.05,
-    windowMs: 300_000,
-    receivedAt: '2026-11-24T04:00:00.000Z',
-    fromPct: 25,
-  };
+  const { rollbackId: _, ...incident } = INCIDENT;
   const said = (value: Incident): string => JSON.stringify(incidentNotice(value, undefined).blocks);
 
   it('says a rollback is under way only when one was accepted', () => {

@@ -50,3 +50,7 @@ export const latestUpdate = (standIn: SlackApiStandIn, ts: string) =>
     .callsOf('chat.update')
     .filter((call) => call.args.ts === ts)
     .at(-1);
+
+/** A posted message as last drawn: its latest update, or the post itself when it was never updated. */
+export const latestDrawing = (standIn: SlackApiStandIn, post: RecordedCall): RecordedCall =>
+  latestUpdate(standIn, String(post.reply.ts)) ?? post;
