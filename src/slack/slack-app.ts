@@ -36,19 +36,15 @@ export function createSlackApp(credentials: SlackCredentials, logger: Logger): S
     rejectRateLimitedCalls: true,
     ...(credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : {}),
   };
+  const appOn = (receiver: SocketModeReceiver | HTTPReceiver) =>
+    new App({ token: credentials.botToken, receiver, logger: log, logLevel: LogLevel.WARN, clientOptions });
   if (credentials.appToken) {
     const receiver = new SocketModeReceiver({
       appToken: credentials.appToken,
       logger: log,
       installerOptions: { clientOptions },
     });
-    const app = new App({
-      token: credentials.botToken,
-      receiver,
-      logger: log,
-      logLevel: LogLevel.WARN,
-      clientOptions,
-    });
+    const app = appOn(receiver);
     return {
       app,
       start: async () => {
@@ -67,13 +63,7 @@ export function createSlackApp(credentials: SlackCredentials, logger: Logger): S
     // Ack first: the HTTP response goes back as soon as a listener acknowledges, and work goes on after.
     processBeforeResponse: false,
   });
-  const app = new App({
-    token: credentials.botToken,
-    receiver,
-    logger: log,
-    logLevel: LogLevel.WARN,
-    clientOptions,
-  });
+  const app = appOn(receiver);
   return {
     app,
     requestListener: receiver.requestListener,
