@@ -1,19 +1,19 @@
 import { cp, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { type Bot, createBot, jobDeps } from './bot.js';
+import { closeQueues, createQueues, scheduleWeeklyReview } from './adapters/bullmq/queues.js';
+import { startWorkers, type Workers } from './adapters/bullmq/workers.js';
+import { ALERTMANAGER_PATH, alertmanagerWebhook } from './adapters/http/alertmanager-webhook.js';
+import { dashboardHtml } from './adapters/http/dashboard-page.js';
+import { healthRoutes } from './adapters/http/health-routes.js';
+import { type Routes, startHttpServer } from './adapters/http/http-server.js';
+import { Sandbox } from './adapters/sandbox/sandbox.js';
+import { EVENTS_PATH } from './adapters/slack/slack-app.js';
+import { type Bot, createBot, jobDeps } from './composition/create-bot.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
-import { ALERTMANAGER_PATH, alertmanagerWebhook } from './http/alertmanager-webhook.js';
-import { healthRoutes } from './http/health-routes.js';
-import { type Routes, startHttpServer } from './http/http-server.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
 import { createLogger } from './infra/logger.js';
 import { redactUrl } from './infra/redact-url.js';
-import { closeQueues, createQueues, scheduleWeeklyReview } from './jobs/queues.js';
-import { startWorkers, type Workers } from './jobs/workers.js';
-import { dashboardHtml } from './observability/dashboard-page.js';
-import { Sandbox } from './sandbox/sandbox.js';
-import { EVENTS_PATH } from './slack/slack-app.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
 const result = await loadSettings(process.env);

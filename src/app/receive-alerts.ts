@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { MetricsSource } from '../adapters/metrics/metrics-source.js';
+import type { AlertmanagerPayload } from '../adapters/http/alertmanager-webhook.js';
 import type { Incident, RedisIncidents } from '../adapters/redis/redis-incidents.js';
+import { escapeSlackText } from '../adapters/slack/escape-text.js';
 import type { AlarmConfig } from '../config/config-schema.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import type { RolloutState } from '../domain/rollout-state.js';
-import type { AlertmanagerPayload } from '../http/alertmanager-webhook.js';
-import { escapeSlackText } from '../slack/escape-text.js';
+import type { MetricsSource } from './ports/metrics-source.js';
 import { apply, type RolloutContext } from './rollout-context.js';
 import type { TransitionResult } from './transition.js';
 

@@ -3,7 +3,7 @@ import type { FileFlagRegistry, Flags } from '../adapters/files/file-flag-regist
 import type { JsonValue } from '../domain/canonical-json.js';
 import { type LedgerBody, SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import { registryMerkleRoot } from '../domain/merkle.js';
-import type { RegistryRootRecord, RolloutStore } from './ports.js';
+import type { RegistryRootRecord, RolloutStore } from './ports/rollout-store.js';
 import { transition } from './transition.js';
 
 export interface RegistryDeps {

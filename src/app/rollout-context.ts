@@ -2,7 +2,7 @@ import type { Effect } from '../domain/effect.js';
 import type { RolloutPolicy } from '../domain/policy.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import type { RolloutState } from '../domain/rollout-state.js';
-import type { Ledger, RolloutStore } from './ports.js';
+import type { Ledger, RolloutStore } from './ports/rollout-store.js';
 import { type TransitionOptions, type TransitionResult, transition } from './transition.js';
 import type { VerifyCheck } from './verify-workspace.js';
 import type { WeeklyReview } from './weekly-review.js';

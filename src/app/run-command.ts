@@ -1,8 +1,8 @@
+import type { Command } from '../adapters/slack/parse-command.js';
 import { goNoGoRoleFor } from '../domain/decide-checks.js';
 import type { LedgerEntry } from '../domain/ledger-entry.js';
 import { evaluateRampGates, type GateResult } from '../domain/ramp-gates.js';
 import type { RolloutState } from '../domain/rollout-state.js';
-import type { Command } from '../slack/parse-command.js';
 import { apply, type RolloutContext } from './rollout-context.js';
 import type { TransitionResult } from './transition.js';
 import type { VerifyCheck } from './verify-workspace.js';

@@ -3,7 +3,7 @@ import type { Decision } from '../domain/decision.js';
 import type { LedgerEntry } from '../domain/ledger-entry.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import { ledgerBody } from './ledger-body.js';
-import type { RolloutStore } from './ports.js';
+import type { RolloutStore } from './ports/rollout-store.js';
 
 export interface TransitionDeps {
   store: RolloutStore;

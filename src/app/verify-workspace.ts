@@ -8,7 +8,7 @@ import type { LedgerEntry } from '../domain/ledger-entry.js';
 import { registryMerkleRoot } from '../domain/merkle.js';
 import type { Approval } from '../domain/rollout-state.js';
 import { verifyLedger } from '../domain/verify-ledger.js';
-import type { Ledger, RegistryRootRecord, RolloutStore } from './ports.js';
+import type { Ledger, RegistryRootRecord, RolloutStore } from './ports/rollout-store.js';
 
 const REGISTRY_REASONS = new Set(['registry_write', 'registry_adopted', 'registry_recovered']);
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { writeFileAtomic } from '../adapters/files/atomic-write.js';
-import { createBot } from '../bot.js';
-import { dashboardHtml } from '../observability/dashboard-page.js';
+import { dashboardHtml } from '../adapters/http/dashboard-page.js';
+import { createBot } from '../composition/create-bot.js';
 import { runCli } from './run-cli.js';
 
 // `npm run dashboard:snapshot`: writes artifacts/mec/<phase>/observability_dashboard.html, one

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../adapters/files/atomic-write.js';
+import { rulePack, rulePackPath } from '../adapters/prometheus/rule-pack.js';
 import { loadSettings } from '../config/load-settings.js';
-import { rulePack, rulePackPath } from '../observability/rule-pack.js';
 
 // `npm run rules`: writes the Prometheus rule pack for the configured phase into the workspace.
 const result = await loadSettings(process.env);

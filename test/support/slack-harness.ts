@@ -1,15 +1,15 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { expect } from 'vitest';
+import { startHttpServer } from '../../src/adapters/http/http-server.js';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
+import type { RecordedCall, SlackApiStandIn } from '../../src/adapters/sandbox/slack-api-stand-in.js';
+import { EVENTS_PATH } from '../../src/adapters/slack/slack-app.js';
 import type { EffectRunner } from '../../src/app/rollout-context.js';
-import { type Bot, createBot } from '../../src/bot.js';
+import { type Bot, createBot } from '../../src/composition/create-bot.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import type { Effect } from '../../src/domain/effect.js';
-import { startHttpServer } from '../../src/http/http-server.js';
-import type { RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { EVENTS_PATH } from '../../src/slack/slack-app.js';
 import type { TestRedis } from './redis.js';
 import {
   buttonClick,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Ledger } from '../../app/ports.js';
+import type { Ledger } from '../../app/ports/rollout-store.js';
 import type { LedgerEntry } from '../../domain/ledger-entry.js';
 import { writeFileAtomic } from './atomic-write.js';
 

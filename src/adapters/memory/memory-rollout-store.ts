@@ -1,4 +1,4 @@
-import type { CommitResult, RolloutStore, StoredRollout } from '../../app/ports.js';
+import type { CommitResult, RolloutStore, StoredRollout } from '../../app/ports/rollout-store.js';
 import type { LedgerBody } from '../../domain/ledger-entry.js';
 import type { RolloutState } from '../../domain/rollout-state.js';
 import type { MemoryLedger } from './memory-ledger.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { CommitResult, RolloutStore, StoredRollout } from '../../app/ports.js';
+import type { CommitResult, RolloutStore, StoredRollout } from '../../app/ports/rollout-store.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import type { LedgerBody } from '../../domain/ledger-entry.js';
 import type { RolloutState } from '../../domain/rollout-state.js';

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { IncidentNotifier } from '../../app/receive-alerts.js';
+import type { RolloutPublisher } from '../../app/rollout-context.js';
+import type { TransitionResult } from '../../app/transition.js';
+import type { RolloutEvent } from '../../domain/rollout-event.js';
+import { incidentKey } from '../slack/slack-incident-publisher.js';
+import { describeTransition, homesKey, messageKey } from '../slack/slack-rollout-publisher.js';
+import { JOB_DEFAULTS, type NotifyJob, type Queues, REISSUABLE } from './queues.js';
+
+/** Redraws and home refreshes coalesce: while one is waiting, asking again adds nothing. */
+const COALESCING = { ...JOB_DEFAULTS, removeOnComplete: true };
+
+/**
+ * The publisher of web and worker processes alike: it only enqueues Slack work, which the notify worker
+ * carries out at Slack's pace. Every id is derived from what it is about (the ledger entry, the card and
+ * version), so a transition published twice posts once.
+ */
+export class QueuedPublisher implements RolloutPublisher {
+  readonly #queues: Queues;
+  readonly #markDirty: (key: string) => Promise<void>;
+
+  /** `markDirty` marks a drawing stale before its job is queued, so a drawing already under way repeats. */
+  constructor(queues: Queues, markDirty: (key: string) => Promise<void>) {
+    this.#queues = queues;
+    this.#markDirty = markDirty;
+  }
+
+  async published(phase: string, result: TransitionResult, event: RolloutEvent): Promise<void> {
+    if (result.outcome === 'conflict' || !result.state) return;
+    const { rolloutId } = result.state;
+    await this.redraw(phase);
+    if ('entry' in result && result.entry) {
+      const thread: NotifyJob = { kind: 'thread', phase, rolloutId, text: describeTransition(result, event) };
+      await this.#queues.notify.add('thread', thread, {
+        ...JOB_DEFAULTS,
+        jobId: `thread-${result.entry.seq}`,
+      });
+    }
+    for (const effect of result.effects) {
+      if (effect.kind !== 'post_card') continue;
+      const card: NotifyJob = { kind: 'card', phase, card: effect.card };
+      await this.#queues.notify.add('card', card, {
+        ...JOB_DEFAULTS,
+        jobId: `card-${effect.card}-${rolloutId}-${result.version}`,
+      });
+    }
+    await this.#markDirty(homesKey(phase));
+    await this.#queues.notify.add(
+      'homes',
+      { kind: 'homes', phase },
+      { ...COALESCING, jobId: `homes-${phase}` },
+    );
+  }
+
+  async postApprovalCard(phase: string): Promise<void> {
+    await this.#queues.notify.add(
+      'card',
+      { kind: 'card', phase, card: 'approvals' },
+      { ...JOB_DEFAULTS, removeOnComplete: true },
+    );
+  }
+
+  async redraw(phase: string): Promise<void> {
+    await this.#markDirty(messageKey(phase));
+    await this.#queues.notify.add(
+      'redraw',
+      { kind: 'redraw', phase },
+      { ...COALESCING, jobId: `redraw-${phase}` },
+    );
+  }
+}
+
+/**
+ * Incident notices through their own queue, so a page never waits behind the release channel. The page
+ * job's id is the incident's, so an incident is paged once.
+ */
+export class QueuedIncidentNotifier implements IncidentNotifier {
+  constructor(
+    private readonly queues: Queues,
+    private readonly markDirty: (key: string) => Promise<void>,
+  ) {}
+
+  async page(id: string): Promise<void> {
+    await this.queues.incident.add('page', { kind: 'page', id }, { ...REISSUABLE, jobId: `page-${id}` });
+  }
+
+  async redraw(id: string): Promise<void> {
+    await this.markDirty(incidentKey(id));
+    await this.queues.incident.add(
+      'redraw',
+      { kind: 'redraw', id },
+      { ...COALESCING, jobId: `redraw-${id}` },
+    );
+  }
+
+  async followUp(id: string, text: string): Promise<void> {
+    const jobId = `follow-up-${id}-${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+    await this.queues.incident.add('follow_up', { kind: 'follow_up', id, text }, { ...REISSUABLE, jobId });
+  }
+}

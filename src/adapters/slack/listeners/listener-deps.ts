@@ -1,0 +1,43 @@
+import type { IncidentNotifier } from '../../../app/receive-alerts.js';
+import type { RolloutContext } from '../../../app/rollout-context.js';
+import type { Logger } from '../../../infra/logger.js';
+import type { RedisIncidents } from '../../redis/redis-incidents.js';
+import type { SlackMessenger } from '../slack-messenger.js';
+import type { SlackRolloutPublisher } from '../slack-rollout-publisher.js';
+import type { SlackMessage } from '../views/blocks.js';
+import { errorReply } from '../views/replies.js';
+
+export interface ListenerDeps {
+  ctx: RolloutContext;
+  incidents: RedisIncidents;
+  notifier: IncidentNotifier;
+  publisher: SlackRolloutPublisher;
+  messenger: SlackMessenger;
+  logger: Logger;
+}
+
+/** An ephemeral reply, seen only by the person who asked. */
+export const ephemeral = (message: SlackMessage) => ({
+  response_type: 'ephemeral' as const,
+  replace_original: false,
+  ...message,
+});
+
+/**
+ * Runs the work behind a request. An unexpected failure is logged with an id, and the person is told
+ * it failed and what to do; internals stay out of Slack.
+ */
+export async function answer<T extends SlackMessage | undefined>(
+  deps: ListenerDeps,
+  work: () => Promise<T>,
+): Promise<T | SlackMessage> {
+  try {
+    return await work();
+  } catch (error) {
+    const incident = Math.random().toString(36).slice(2, 10);
+    deps.logger.error({ err: error, incident }, 'request failed');
+    return errorReply(
+      `mec-bot could not finish that (error ${incident}, logged). Nothing was half-done; check /mec status and try again.`,
+    );
+  }
+}

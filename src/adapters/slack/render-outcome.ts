@@ -1,0 +1,66 @@
+import type { ClickOutcome } from '../../app/click-button.js';
+import type { CommandOutcome } from '../../app/run-command.js';
+import type { TransitionResult } from '../../app/transition.js';
+import type { SlackMessage } from './views/blocks.js';
+import {
+  dryRunReply,
+  errorReply,
+  helpReply,
+  ledgerReply,
+  staleReply,
+  textReply,
+  verifyReply,
+} from './views/replies.js';
+
+/** The ephemeral answer to the person who asked. `status` is drawn by the caller from fresh state. */
+export function renderOutcome(
+  outcome: Exclude<CommandOutcome, { kind: 'status' }> | ClickOutcome,
+): SlackMessage {
+  switch (outcome.kind) {
+    case 'help':
+      return helpReply();
+    case 'transition':
+      return renderTransition(outcome.result);
+    case 'dry_run':
+      return dryRunReply(outcome.weightPct, outcome.results);
+    case 'rollback_dry_run': {
+      const fromPct = Math.max(outcome.state?.trafficPct ?? 0, outcome.state?.pendingRamp?.weightPct ?? 0);
+      const traffic =
+        fromPct === 0
+          ? 'Traffic is at shadow (0%): there is no traffic to move.'
+          : `Traffic would go from ${fromPct}% to shadow (0%), and ramps would lock until every role approves again.`;
+      const backup = outcome.backup.ok
+        ? `Backup: ${outcome.backup.detail}.`
+        : `Backup problem: ${outcome.backup.detail}. A rollback would still set shadow.`;
+      return textReply(`*Dry run, nothing changed.* ${traffic}\n${backup}`);
+    }
+    case 'ledger':
+      return ledgerReply(outcome.entries, outcome.total);
+    case 'verify':
+      return verifyReply(outcome.ok, outcome.checks);
+    case 'review_posted':
+      return textReply(
+        `The weekly governance review is posted in the release channel: ${outcome.review.warnings.length} warnings, ${outcome.review.rollbacks.length} rollbacks, ${outcome.review.preventedIncidents} incidents prevented.`,
+      );
+    case 'card_posted':
+      return textReply('The approval card is posted in the release channel.');
+    case 'refused':
+      return errorReply(outcome.message);
+    case 'stale':
+      return staleReply(outcome.state);
+  }
+}
+
+export function renderTransition(result: TransitionResult): SlackMessage {
+  switch (result.outcome) {
+    case 'applied':
+    case 'recorded':
+      return textReply(`✅ ${result.message}`);
+    case 'noop':
+      return textReply(`Nothing to do: ${result.message}`);
+    case 'refused':
+      return errorReply(`Refused (\`${result.reason}\`): ${result.message}`);
+    case 'conflict':
+      return errorReply(`Not done: ${result.message}`);
+  }
+}

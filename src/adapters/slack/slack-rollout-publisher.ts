@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { Ledger, RolloutStore } from '../../app/ports/rollout-store.js';
+import type { RolloutPublisher } from '../../app/rollout-context.js';
+import type { TransitionResult } from '../../app/transition.js';
+import type { RolloutEvent } from '../../domain/rollout-event.js';
+import type { Logger } from '../../infra/logger.js';
+import type { MessageRef, RedisMessageRefs } from '../redis/redis-message-refs.js';
+import type { SlackMessenger } from './slack-messenger.js';
+import type { SlackMessage } from './views/blocks.js';
+import { approvalCard, goNoGoCard } from './views/cards.js';
+import { homeView } from './views/home-view.js';
+import { textReply } from './views/replies.js';
+import { type DashboardInput, rolloutMessage } from './views/rollout-dashboard.js';
+
+export interface SlackPublisherDeps {
+  messenger: SlackMessenger;
+  refs: RedisMessageRefs;
+  store: Pick<RolloutStore, 'load'>;
+  ledger: Pick<Ledger, 'head'>;
+  artifactRoot: () => Promise<string>;
+  alarms: DashboardInput['alarms'];
+  releaseChannel: string;
+  now: () => Date;
+  logger: Logger;
+}
+
+/** How long after opening App Home a person's view is still kept up to date. */
+const HOME_FRESH_MS = 24 * 3_600_000;
+
+/** How long to wait for another process to post the rollout message it claimed. */
+const PARENT_WAIT_MS = 10_000;
+
+/** The key under which a phase's rollout message is marked for redrawing. */
+export const messageKey = (phase: string) => `message-${phase}`;
+export const homesKey = (phase: string) => `homes-${phase}`;
+
+/** The thread reply for a transition: who did what, the outcome, and a full approval digest. */
+export function describeTransition(result: TransitionResult, event: RolloutEvent): string {
+  const who = 'actor' in event ? `<@${event.actor}>` : 'mec-bot';
+  const facts = 'detail' in result ? (result.detail as Record<string, unknown> | undefined) : undefined;
+  const digest = typeof facts?.digest === 'string' ? `\nCommitment digest: \`${facts.digest}\`` : '';
+  const seq = 'entry' in result && result.entry ? ` · ledger #${result.entry.seq}` : '';
+  return `${who}: ${event.type.replaceAll('_', ' ')} → ${result.message}${digest}${seq}`;
+}
+
+/**
+ * Keeps Slack in step with the rollout: one parent message per rollout in the release channel, redrawn
+ * from the stored state after every transition (whichever process made it), details in its thread, the
+ * cards the lifecycle asks for, and App Home. Its methods are what the notify jobs run; `published`
+ * runs them all at once where no queue is used.
+ */
+export class SlackRolloutPublisher implements RolloutPublisher {
+  readonly #deps: SlackPublisherDeps;
+  readonly #token = randomUUID();
+
+  constructor(deps: SlackPublisherDeps) {
+    this.#deps = deps;
+  }
+
+  async published(phase: string, result: TransitionResult, event: RolloutEvent): Promise<void> {
+    if (result.outcome === 'conflict' || !result.state) return;
+    await this.redraw(phase);
+    await this.postThread(phase, result.state.rolloutId, describeTransition(result, event));
+    for (const effect of result.effects) {
+      if (effect.kind === 'post_card') await this.postCard(phase, effect.card);
+    }
+    await this.#deps.refs.markDirty(homesKey(phase));
+    await this.refreshHomes(phase);
+  }
+
+  async postApprovalCard(phase: string): Promise<void> {
+    await this.postCard(phase, 'approvals');
+  }
+
+  /**
+   * Draws the rollout message, and every card posted for the rollout, from the latest state, posting the
+   * message first if it does not exist yet.
+   */
+  async redraw(phase: string): Promise<void> {
+    await this.#deps.refs.markDirty(messageKey(phase));
+    await this.#deps.refs.drawWhileDirty(messageKey(phase), this.#token, async () => {
+      const input = await this.dashboard(phase);
+      if (!input) return;
+      const { state, version } = input;
+      const parent = await this.#ensureParent(phase, state.rolloutId);
+      if (parent) await this.#deps.messenger.update(parent.channel, parent.ts, rolloutMessage(input));
+      const root = input.artifactRoot;
+      if (root) {
+        for (const card of await this.#deps.refs.cards(state.rolloutId, 'approvals')) {
+          await this.#deps.messenger.update(
+            card.channel,
+            card.ts,
+            approvalCard(state, root, this.#deps.now()),
+          );
+        }
+      }
+      for (const card of await this.#deps.refs.cards(state.rolloutId, 'go_no_go')) {
+        await this.#deps.messenger.update(card.channel, card.ts, goNoGoCard(state, version));
+      }
+    });
+  }
+
+  async postThread(phase: string, rolloutId: string, text: string): Promise<void> {
+    const parent = await this.#ensureParent(phase, rolloutId);
+    if (parent) await this.#deps.messenger.post(parent.channel, textReply(text), { ts: parent.ts });
+  }
+
+  async postCard(phase: string, card: 'go_no_go' | 'approvals'): Promise<void> {
+    const { state, version } = await this.#deps.store.load(phase);
+    if (!state) return;
+    const parent = await this.#ensureParent(phase, state.rolloutId);
+    const thread = parent ? { ts: parent.ts, broadcast: true } : undefined;
+    const message =
+      card === 'approvals'
+        ? approvalCard(state, await this.#deps.artifactRoot(), this.#deps.now())
+        : goNoGoCard(state, version);
+    const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, message, thread);
+    await this.#deps.refs.addCard(state.rolloutId, card, { channel: this.#deps.releaseChannel, ts });
+  }
+
+  /** Posts a message to the release channel, outside any rollout's thread (the weekly review). */
+  async postToReleaseChannel(message: SlackMessage): Promise<void> {
+    await this.#deps.messenger.post(this.#deps.releaseChannel, message);
+  }
+
+  /** Draws App Home for one person, now. */
+  async publishHome(phase: string, userId: string): Promise<void> {
+    await this.#deps.refs.sawHome(userId, this.#deps.now().getTime());
+    await this.#deps.messenger.publishHome(userId, homeView(await this.dashboard(phase)));
+  }
+
+  /** Redraws App Home for everyone who opened it recently. */
+  async refreshHomes(phase: string): Promise<void> {
+    await this.#deps.refs.drawWhileDirty(homesKey(phase), this.#token, async () => {
+      const viewers = await this.#deps.refs.homeViewers(this.#deps.now().getTime() - HOME_FRESH_MS);
+      if (viewers.length === 0) return;
+      const view = homeView(await this.dashboard(phase));
+      for (const userId of viewers) {
+        await this.#deps.messenger
+          .publishHome(userId, view)
+          .catch((error: Error) =>
+            this.#deps.logger.warn({ userId, err: error.message }, 'App Home refresh failed'),
+          );
+      }
+    });
+  }
+
+  /** What the dashboard shows, read fresh from Redis and the workspace. */
+  async dashboard(phase: string): Promise<DashboardInput | undefined> {
+    const { state, version } = await this.#deps.store.load(phase);
+    if (!state) return undefined;
+    const [artifactRoot, ledgerHead] = await Promise.all([
+      this.#deps.artifactRoot().catch(() => undefined),
+      this.#deps.ledger.head(),
+    ]);
+    return {
+      state,
+      version,
+      now: this.#deps.now(),
+      alarms: this.#deps.alarms,
+      ledgerHead,
+      ...(artifactRoot ? { artifactRoot } : {}),
+    };
+  }
+
+  /**
+   * The rollout's parent message, posted by whichever process claims it first. Another process that
+   * finds the claim taken waits for the post, so its thread reply or card is not lost.
+   */
+  async #ensureParent(phase: string, rolloutId: string): Promise<MessageRef | undefined> {
+    const deadline = Date.now() + PARENT_WAIT_MS;
+    while (Date.now() < deadline) {
+      const existing = await this.#deps.refs.get(rolloutId);
+      if (existing) return existing;
+      if (await this.#deps.refs.claimParent(rolloutId)) {
+        const input = await this.dashboard(phase);
+        if (!input) return undefined;
+        const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, rolloutMessage(input));
+        const ref = { channel: this.#deps.releaseChannel, ts };
+        await this.#deps.refs.setParent(rolloutId, ref);
+        return ref;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    this.#deps.logger.warn({ rolloutId }, 'the rollout message was claimed but not posted in time');
+    return undefined;
+  }
+}

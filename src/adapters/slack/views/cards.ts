@@ -1,0 +1,159 @@
+import { approvalStatus } from '../../../domain/approvals.js';
+import { own } from '../../../domain/own.js';
+import { roleName } from '../../../domain/policy.js';
+import { goRecorded, type RolloutState } from '../../../domain/rollout-state.js';
+import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
+import {
+  abbreviate,
+  actions,
+  type Block,
+  button,
+  context,
+  header,
+  message,
+  type SlackMessage,
+  section,
+} from './blocks.js';
+
+/**
+ * The approval card: one row per required role with an Approve and a Reject button, bound to the artifact
+ * root the approvals commit to. It shows abbreviated digests; the thread and the ledger hold the full ones.
+ */
+export function approvalCard(state: RolloutState, artifactRoot: string, now: Date): SlackMessage {
+  const { policy } = state;
+  const rows: Block[] = policy.approverRoleIds.flatMap((roleId) => {
+    const approval = state.approvals[roleId];
+    const status = approvalStatus(state, roleId, artifactRoot, now);
+    const name = roleName(policy, roleId);
+    if (approval && status === 'valid') {
+      // An approved role can still reject, which voids every approval.
+      const value = { r: state.rolloutId, root: artifactRoot, role: roleId };
+      return [
+        section(
+          `✅ *${name}*: <@${approval.userId}> · ${approval.signedAt} · \`${abbreviate(approval.digest)}\``,
+        ),
+        actions(`mec_approval_${roleId}`, [button(ACTION.reject, 'Reject…', value, { style: 'danger' })]),
+      ];
+    }
+    const note = status === 'missing' ? 'waiting' : `${status.replace('_', ' ')}: approve again`;
+    const value = { r: state.rolloutId, root: artifactRoot, role: roleId };
+    return [
+      section(`⬜ *${name}*: ${note}`),
+      actions(`mec_approval_${roleId}`, [
+        button(ACTION.approve, `Approve as ${name}`, value, { style: 'primary' }),
+        button(ACTION.reject, 'Reject…', value, { style: 'danger' }),
+      ]),
+    ];
+  });
+  return message(`Approvals for MEC ${state.phase}: artifact root ${abbreviate(artifactRoot)}`, [
+    header(`Approvals · MEC ${state.phase}`),
+    section(
+      `Each approval commits to the artifact Merkle root \`${artifactRoot}\` as \`sha256("${state.phase}:<role>:<signed_at>:<root>")\`. If the artifacts change, every approval is void.`,
+    ),
+    ...rows,
+    context(
+      `Rollout ${state.rolloutId} · one distinct person per role${state.policy.allowSelfApproval ? '' : ', not the person who started the rollout'}`,
+    ),
+  ]);
+}
+
+/** Asks the go/no-go roles for their joint decision once the shadow smoke has passed. */
+/**
+ * Asks the go/no-go roles for their joint decision once the shadow smoke has passed. Its buttons are
+ * bound to the rollout, not to a drawing: decide() refuses a decision at the wrong stage. Once decided,
+ * the card shows the decisions and no buttons.
+ */
+export function goNoGoCard(state: RolloutState, version: number): SlackMessage {
+  const { policy } = state;
+  const names = policy.goNoGoRoleIds.map((roleId) => roleName(policy, roleId)).join(' and ');
+  const decisions = policy.goNoGoRoleIds.map((roleId) => {
+    const decision = own(state.goNoGo, roleId);
+    return `${decision ? (decision.go ? '✅ go' : '❌ no-go') : '⬜ waiting'}: ${roleName(policy, roleId)}${decision ? ` (<@${decision.userId}>)` : ''}`;
+  });
+  const open =
+    state.status === 'active' && !goRecorded(state) && state.trafficPct === 0 && state.cursor === 0;
+  const value = { r: state.rolloutId, v: version };
+  const blocks = [
+    section(
+      `✅ The shadow smoke passed. *${names}*: record the joint go/no-go. Both must say go; one no-go stops the rollout.\n${decisions.join('\n')}`,
+    ),
+  ];
+  if (open) {
+    blocks.push(
+      actions('mec_go_no_go', [
+        button(ACTION.goNoGo, 'Go', { ...value, go: true }, { style: 'primary' }),
+        button(
+          ACTION.goNoGo,
+          'No-go',
+          { ...value, go: false },
+          {
+            style: 'danger',
+            confirm: { title: 'Record a no-go?', text: 'A no-go stops this rollout.', confirm: 'No-go' },
+          },
+        ),
+      ]),
+    );
+  }
+  return message(`The ${state.phase} shadow smoke passed: ${names}, record the go/no-go`, blocks);
+}
+
+export interface RejectModalContext {
+  rolloutId: string;
+  roleId: string;
+  artifactRoot: string;
+  channelId: string | undefined;
+}
+
+/** The modal that asks for a rejection's reason; what it is about travels in private_metadata. */
+export function rejectModal(state: RolloutState, meta: RejectModalContext) {
+  return reasonModal({
+    callbackId: VIEW.rejectReason,
+    metadata: meta,
+    title: 'Reject the release',
+    submit: 'Reject',
+    intro: `Rejecting as *${roleName(state.policy, meta.roleId)}* voids every approval of ${state.phase} and holds ramps until all roles approve again.`,
+  });
+}
+
+/** The modal that asks why a CRITICAL gate is being overridden. */
+export function overrideModal(gate: string, channelId: string | undefined) {
+  return reasonModal({
+    callbackId: VIEW.overrideReason,
+    metadata: { gate, channelId },
+    title: 'Override a gate',
+    submit: 'Override',
+    intro: `Overriding *${gate}* lets ramps through while its alarm still fires. The reason goes into the ledger.`,
+  });
+}
+
+/** A modal that asks for a reason of at most 500 characters; what it is about travels in private_metadata. */
+function reasonModal(options: {
+  callbackId: string;
+  metadata: unknown;
+  title: string;
+  submit: string;
+  intro: string;
+}) {
+  return {
+    type: 'modal' as const,
+    callback_id: options.callbackId,
+    private_metadata: JSON.stringify(options.metadata),
+    title: { type: 'plain_text' as const, text: options.title },
+    submit: { type: 'plain_text' as const, text: options.submit },
+    close: { type: 'plain_text' as const, text: 'Cancel' },
+    blocks: [
+      section(options.intro),
+      {
+        type: 'input' as const,
+        block_id: REJECT_INPUT.block,
+        label: { type: 'plain_text' as const, text: 'Reason' },
+        element: {
+          type: 'plain_text_input' as const,
+          action_id: REJECT_INPUT.action,
+          multiline: true,
+          max_length: 500,
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,59 @@
+import { formatDurationMs } from '../../../domain/duration.js';
+import type { Incident } from '../../redis/redis-incidents.js';
+import { ACTION } from '../ids.js';
+import type { SlackMessage } from './blocks.js';
+import { actions, type Block, type Button, button, context, header, message, section } from './blocks.js';
+
+const SYMBOL: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤' };
+
+/** What mec-bot did about the alarm, and how long it took, for the notice. */
+function response(incident: Incident): string {
+  if (incident.severity === 'CRITICAL') {
+    return incident.resolvedAt
+      ? 'The deployment gate held ramps until the alarm resolved.'
+      : 'Deployment gate held: ramps are refused until this resolves, or a permitted role overrides it with a reason.';
+  }
+  if (incident.fromPct === 0)
+    return 'Traffic was already at shadow (0%). Ramps are locked until every role approves again.';
+  if (!incident.rollbackId && !incident.shadowAt)
+    return `No rollback was started: the rollout was not in a state to roll back from ${incident.fromPct}%. Check traffic by hand and see the ledger.`;
+  if (!incident.shadowAt) return `Rolling back: traffic ${incident.fromPct}% → 0% (shadow)…`;
+  const seconds = (Date.parse(incident.shadowAt) - Date.parse(incident.receivedAt)) / 1_000;
+  return `Rolled back: traffic ${incident.fromPct}% → 0% (shadow), ${seconds.toFixed(1)} s after the alert arrived. Ramps are locked until every role approves again.`;
+}
+
+/**
+ * The pager-style notice in the incident channel: the alarm, its value against the threshold and
+ * window, the phase, what mec-bot did and how long it took, a mention of on-call, and Acknowledge (and
+ * Override for a CRITICAL gate).
+ */
+export function incidentNotice(incident: Incident, oncallGroup: string | undefined): SlackMessage {
+  const icon = incident.severity === 'BLOCKER' ? '🚨' : '⛔';
+  const mention = oncallGroup ? `<!subteam^${oncallGroup}> ` : '';
+  const value =
+    incident.value === null ? 'unknown (the metrics source did not answer)' : String(incident.value);
+  const blocks: Block[] = [
+    header(`${icon} ${incident.severity} · ${incident.alarm} · ${incident.phase}`),
+    section(
+      `${mention}*${incident.alarm}* is ${value} against the threshold ${SYMBOL[incident.comparator] ?? incident.comparator} ${incident.threshold} over ${formatDurationMs(incident.windowMs)}.\n${incident.summary}`,
+    ),
+    section(`*What mec-bot did:* ${response(incident)}`),
+    context(
+      `Alert received ${incident.receivedAt.slice(11, 19)} UTC · incident ${incident.id}`,
+      incident.acknowledged
+        ? `Acknowledged by <@${incident.acknowledged.by}> at ${incident.acknowledged.at.slice(11, 19)} UTC`
+        : 'Not acknowledged yet',
+      incident.resolvedAt ? `Resolved at ${incident.resolvedAt.slice(11, 19)} UTC` : 'Still firing',
+    ),
+  ];
+  const buttons: Button[] = [];
+  if (!incident.acknowledged)
+    buttons.push(button(ACTION.acknowledge, 'Acknowledge', { i: incident.id }, { style: 'primary' }));
+  if (incident.severity === 'CRITICAL' && !incident.resolvedAt)
+    buttons.push(button(ACTION.override, 'Override gate…', { gate: incident.alarm }));
+  if (buttons.length > 0) blocks.push(actions('mec_incident_actions', buttons));
+  return message(
+    `${incident.severity} ${incident.alarm} in ${incident.phase}: ${response(incident)}`,
+    blocks,
+  );
+}

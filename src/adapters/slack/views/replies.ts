@@ -1,0 +1,76 @@
+import type { VerifyCheck } from '../../../app/verify-workspace.js';
+import type { LedgerEntry } from '../../../domain/ledger-entry.js';
+import type { GateResult } from '../../../domain/ramp-gates.js';
+import { type RolloutState, stageOf } from '../../../domain/rollout-state.js';
+import { usageOf, VERBS } from '../parse-command.js';
+import { abbreviate, context, message, type SlackMessage, section } from './blocks.js';
+import { type DashboardInput, dashboardBlocks } from './rollout-dashboard.js';
+
+export function helpReply(): SlackMessage {
+  const lines = Object.values(VERBS).map(
+    (spec) => `\`/mec ${spec.usage}\`: ${spec.summary}. _e.g._ \`${spec.example}\``,
+  );
+  return message('mec-bot commands', [
+    section(`*mec-bot* governs the MEC rollout. Commands:\n${lines.join('\n')}`),
+  ]);
+}
+
+export function errorReply(error: string, usage?: string): SlackMessage {
+  const form = usage ? `\nValid form: ${usageOf(usage as Parameters<typeof usageOf>[0])}` : '';
+  return message(`${error}${form}`, [section(`⚠️ ${error}${form}`)]);
+}
+
+export function textReply(text: string): SlackMessage {
+  return message(text, [section(text)]);
+}
+
+export function statusReply(input: DashboardInput | undefined): SlackMessage {
+  if (!input) return textReply('No rollout has been started. Start one with `/mec start`.');
+  return message(
+    `MEC ${input.state.phase}: ${stageOf(input.state)}, traffic ${input.state.trafficPct}%`,
+    dashboardBlocks(input),
+  );
+}
+
+/** Every gate a ramp would meet, for `--dry-run`. */
+export function dryRunReply(weightPct: number, results: readonly GateResult[]): SlackMessage {
+  const held = results.filter((result) => result.hold);
+  const lines = results.map((result) =>
+    result.hold ? `❌ *${result.gate}*: ${result.hold.message}` : `✅ ${result.gate}`,
+  );
+  const verdict =
+    held.length === 0
+      ? `A ramp to ${weightPct}% would be accepted.`
+      : `A ramp to ${weightPct}% would be refused by ${held.length} gate(s).`;
+  return message(`Dry run: ${verdict}`, [
+    section(`*Dry run, nothing changed.* ${verdict}\n${lines.join('\n')}`),
+  ]);
+}
+
+export function ledgerReply(entries: readonly LedgerEntry[], total: number): SlackMessage {
+  if (entries.length === 0) return textReply('The ledger is empty.');
+  const lines = entries.map(
+    ({ seq, hash, body }) =>
+      `#${seq} ${body.at.slice(0, 19)}Z · ${body.action} · ${body.outcome} \`${body.reason}\` · ${body.actor === 'mec-bot' ? 'mec-bot' : `<@${body.actor}>`} · \`${abbreviate(hash)}\``,
+  );
+  return message(`The last ${entries.length} of ${total} ledger entries`, [
+    section(`*Ledger*, the last ${entries.length} of ${total} entries:\n${lines.join('\n')}`),
+    context('Mirrored to 01-GOVERNANCE/META-GOVERNANCE-LOG.md. `/mec verify` re-walks the whole chain.'),
+  ]);
+}
+
+export function verifyReply(ok: boolean, checks: readonly VerifyCheck[]): SlackMessage {
+  const lines = checks.map((check) => `${check.ok ? '✅' : '❌'} *${check.name}*: ${check.detail}`);
+  const first = checks.find((check) => !check.ok);
+  const verdict = ok ? 'Everything recomputes.' : `Mismatch at ${first?.name}.`;
+  return message(`Verify: ${verdict}`, [section(`*Verify*: ${verdict}\n${lines.join('\n')}`)]);
+}
+
+export function staleReply(state: RolloutState | null): SlackMessage {
+  const now = state
+    ? `The rollout is now at *${stageOf(state).replaceAll('_', ' ')}*, traffic ${state.trafficPct}%.`
+    : 'There is no rollout now.';
+  return textReply(
+    `That message was out of date, so nothing was done. ${now} The message has been redrawn; use its current buttons.`,
+  );
+}

@@ -1,0 +1,190 @@
+import { approvalStatus } from '../../../domain/approvals.js';
+import { describeInstant } from '../../../domain/describe-instant.js';
+import { SYSTEM_ACTOR } from '../../../domain/ledger-entry.js';
+import { roleName } from '../../../domain/policy.js';
+import { evaluateRampGates, firstHold, nextRampWeight } from '../../../domain/ramp-gates.js';
+import { type RolloutState, stageOf } from '../../../domain/rollout-state.js';
+import { ACTION } from '../ids.js';
+import type { SlackMessage } from './blocks.js';
+import {
+  abbreviate,
+  actions,
+  type Block,
+  type Button,
+  button,
+  context,
+  divider,
+  header,
+  message,
+  section,
+  statusIcon,
+} from './blocks.js';
+
+/** Everything the dashboard shows, gathered before rendering so the builder stays pure. */
+export interface DashboardInput {
+  state: RolloutState;
+  version: number;
+  now: Date;
+  /** The artifact root as the files are now, when known. */
+  artifactRoot?: string;
+  ledgerHead?: { seq: number; hash: string };
+  alarms: ReadonlyArray<{ name: string; severity: string }>;
+}
+
+const BAR_CELLS = 20;
+
+/**
+ * An instant as Slack shows it in each reader's own time zone, so it stays right between redraws; the
+ * fallback, for clients that cannot, is the UTC time and how far off it was when drawn.
+ */
+export function slackTime(at: Date, now: Date): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${describeInstant(at, now)}>`;
+}
+
+export function progressBar(trafficPct: number): string {
+  const filled = Math.round((trafficPct / 100) * BAR_CELLS);
+  return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_CELLS - filled)}\` *${trafficPct}%*`;
+}
+
+/** The dashboard: the seed checklist's six sections with their status, traffic, soak, approvals. */
+export function dashboardBlocks(input: DashboardInput): Block[] {
+  const { state, now } = input;
+  const weights = state.policy.steps.flatMap((step) => (step.kind === 'ramp' ? [step.weightPct] : []));
+  const steps = weights
+    .map((weight) => (weight === state.trafficPct ? `*${weight}*` : String(weight)))
+    .join(' → ');
+  const soak =
+    state.soak?.status === 'running'
+      ? `\n⏳ ${state.soak.weightPct}% soak ends ${slackTime(new Date(state.soak.endsAt), now)}`
+      : '';
+  const pending = state.pendingRamp ? `\n↗ moving to ${state.pendingRamp.weightPct}%…` : '';
+  return [
+    header(`MEC ${state.phase} rollout · ${state.rolloutId}`),
+    section(
+      `*Stage:* ${stageOf(state).replaceAll('_', ' ')} · *Status:* ${state.status}${state.paused ? ' · ⏸ paused' : ''}${state.lock ? ' · 🔒 locked after rollback' : ''}\n*Traffic* ${progressBar(state.trafficPct)}  (${steps})${soak}${pending}`,
+    ),
+    divider(),
+    ...checklistBlocks(input),
+    context(
+      `Started by <@${state.startedBy}> · version ${input.version} · drawn ${describeInstant(now, now).split(',')[0]}`,
+    ),
+  ];
+}
+
+function checklistBlocks({ state, now, artifactRoot, ledgerHead, alarms }: DashboardInput): Block[] {
+  const { checks, policy } = state;
+  const gates = Object.values(state.gates);
+  const root = artifactRoot ?? Object.values(state.approvals)[0]?.artifactRoot;
+  const approvalLines = policy.approverRoleIds.map((roleId) => {
+    const approval = state.approvals[roleId];
+    const status = root ? approvalStatus(state, roleId, root, now) : approval ? 'valid' : 'missing';
+    if (!approval || status === 'missing') return `⬜ ${roleName(policy, roleId)}: waiting`;
+    const mark = status === 'valid' ? '✅' : '⚠️';
+    return `${mark} ${roleName(policy, roleId)}: <@${approval.userId}> · ${approval.signedAt} · \`${abbreviate(approval.digest)}\`${status === 'valid' ? '' : ` (${status.replace('_', ' ')})`}`;
+  });
+  const validCount = approvalLines.filter((line) => line.startsWith('✅')).length;
+  const go = policy.goNoGoRoleIds.map((roleId) => {
+    const decision = state.goNoGo[roleId];
+    return `${decision ? (decision.go ? '✅ go' : '❌ no-go') : '⬜'} ${roleName(policy, roleId)}`;
+  });
+  // The sequence (shadow, smoke, go/no-go, ramp) is done only when the plan is; a passed smoke is a start.
+  const deployment =
+    state.status === 'complete'
+      ? 'passed'
+      : state.trafficPct > 0 || state.pendingRamp || checks.smoke.status === 'running'
+        ? 'running'
+        : checks.smoke.status === 'failed'
+          ? 'failed'
+          : 'pending';
+  const backup =
+    checks.rehearsal.status === 'passed'
+      ? 'passed'
+      : checks.backup.status === 'failed' || checks.rehearsal.status === 'failed'
+        ? 'failed'
+        : checks.backup.status === 'pending'
+          ? 'pending'
+          : 'running';
+  return [
+    section(
+      `${statusIcon(checks.preflight.status)} *1. Pre-Flight Validation*${detail(checks.preflight.summary)}`,
+    ),
+    section(
+      `${gates.length ? '❌' : '✅'} *2. Observability & SLO Guardrails*\n${alarms.map((alarm) => `${alarm.severity} ${alarm.name}`).join(' · ') || 'no alarms configured'}${gates.length ? `\nCRITICAL gate open: ${gates.map((gate) => `${gate.id} (${gate.summary})`).join('; ')}` : ''}`,
+    ),
+    section(
+      `${statusIcon(deployment)} *3. Deployment Sequencing*\nShadow smoke: ${statusIcon(checks.smoke.status)} ${checks.smoke.status}${checks.smoke.status === 'running' && checks.smoke.endsAt ? `, ends ${slackTime(new Date(checks.smoke.endsAt), now)}` : ''} · Go/no-go: ${go.join(', ')}`,
+    ),
+    section(
+      `${statusIcon(backup)} *4. Backup & Rollback Preparedness*\nSnapshot: ${statusIcon(checks.backup.status)} ${checks.backup.ref ?? checks.backup.status} · Rehearsal: ${statusIcon(checks.rehearsal.status)} ${checks.rehearsal.status}`,
+    ),
+    section(
+      `${validCount === policy.approverRoleIds.length ? '✅' : '⬜'} *5. Approvals* (${validCount}/${policy.approverRoleIds.length})\n${approvalLines.join('\n')}${state.rejection ? `\n❌ rejected by ${roleName(policy, state.rejection.roleId)}: ${state.rejection.reason}` : ''}`,
+    ),
+    section(
+      `${root ? '✅' : '⬜'} *6. Merkle & Ledger Anchoring*\nArtifact root: ${root ? `\`${abbreviate(root)}\`` : 'not computed yet'} · Ledger: ${ledgerHead ? `#${ledgerHead.seq} \`${abbreviate(ledgerHead.hash)}\`` : 'empty'}`,
+    ),
+  ];
+}
+
+const detail = (summary: string | undefined) => (summary ? `\n${summary}` : '');
+
+/** The parent message in the release channel: the dashboard and only the buttons that apply now. */
+export function rolloutMessage(input: DashboardInput): SlackMessage {
+  const { state } = input;
+  const buttons = availableButtons(input);
+  const blocks = dashboardBlocks(input);
+  if (buttons.length > 0) blocks.push(actions('mec_rollout_actions', buttons));
+  return message(
+    `MEC ${state.phase} rollout ${state.rolloutId}: ${stageOf(state).replaceAll('_', ' ')}, traffic ${state.trafficPct}%`,
+    blocks,
+  );
+}
+
+/** The buttons that can do something in this state; anything else would only be refused. */
+export function availableButtons(input: DashboardInput): Button[] {
+  const { state, version } = input;
+  if (state.status !== 'active') return [];
+  const value = { r: state.rolloutId, v: version };
+  const stage = stageOf(state);
+  const out: Button[] = [];
+  const failed = (['preflight', 'smoke'] as const).find((check) => state.checks[check].status === 'failed');
+  if (failed) out.push(button(ACTION.retryCheck, `Run ${failed} again`, { ...value, c: failed }));
+  if (stage === 'go_no_go') {
+    out.push(button(ACTION.goNoGo, 'Go', { ...value, go: true }, { style: 'primary' }));
+    out.push(
+      button(
+        ACTION.goNoGo,
+        'No-go',
+        { ...value, go: false },
+        {
+          style: 'danger',
+          confirm: { title: 'Record a no-go?', text: 'A no-go stops this rollout.', confirm: 'No-go' },
+        },
+      ),
+    );
+  }
+  // Ramp is offered only when every gate but the clicker's own permission would let it through.
+  const next = nextRampWeight(state);
+  if (next !== undefined && input.artifactRoot) {
+    const request = { actor: SYSTEM_ACTOR, weightPct: next, artifactRoot: input.artifactRoot };
+    if (!firstHold(evaluateRampGates(state, request, input.now))) {
+      out.push(button(ACTION.ramp, `Ramp to ${next}%`, { ...value, w: next }, { style: 'primary' }));
+    }
+  }
+  for (const gate of Object.keys(state.gates))
+    out.push(button(ACTION.override, `Override ${gate}…`, { gate }));
+  out.push(state.paused ? button(ACTION.resume, 'Resume', value) : button(ACTION.pause, 'Pause', value));
+  if ((state.trafficPct > 0 || state.pendingRamp) && !state.rollback) {
+    out.push(
+      button(ACTION.rollback, 'Roll back', value, {
+        style: 'danger',
+        confirm: {
+          title: 'Roll back to shadow?',
+          text: `Traffic returns from ${state.trafficPct}% to 0% and ramps lock until every role approves again.`,
+          confirm: 'Roll back',
+        },
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileFlagRegistry } from '../../../src/adapters/files/file-flag-registry.js';
+import { registryMerkleRoot } from '../../../src/domain/merkle.js';
+import { copyExampleWorkspace } from '../../support/workspace.js';
+
+const AT = new Date('2025-10-21T20:18:05.123Z');
+
+describe('FileFlagRegistry', () => {
+  it('reads the flags and their Merkle root', async () => {
+    const workspace = await copyExampleWorkspace();
+    const { flags, root } = await new FileFlagRegistry(workspace, 'meta/meta_flags.json').read();
+    expect(flags.meta_prod).toEqual({ mode: 'shadow', weightPct: 0 });
+    expect(root).toBe(registryMerkleRoot(flags));
+  });
+
+  it('writes the flags and a snapshot named meta_flags_<timestamp>_<root>.json, as in the seed', async () => {
+    const workspace = await copyExampleWorkspace();
+    const registry = new FileFlagRegistry(workspace, 'meta/meta_flags.json');
+    const { flags } = await registry.read();
+    const next = { ...flags, meta_prod: { mode: 'ramp', weightPct: 5 } };
+    const { root, snapshot } = await registry.write(next, AT);
+    expect(snapshot).toBe(`meta/merkle/meta_flags_2025-10-21T20-18-05Z_${root}.json`);
+    expect(JSON.parse(await readFile(join(workspace, snapshot), 'utf8'))).toEqual({
+      root,
+      takenAt: '2025-10-21T20:18:05Z',
+      flags: next,
+    });
+    expect(await registry.read()).toEqual({ flags: next, root });
+  });
+
+  it('leaves no temporary file behind', async () => {
+    const workspace = await copyExampleWorkspace();
+    const registry = new FileFlagRegistry(workspace, 'meta/meta_flags.json');
+    for (let i = 0; i < 5; i++) await registry.write({ meta_prod: { mode: 'ramp', weightPct: i } }, AT);
+    expect((await readdir(join(workspace, 'meta'))).sort()).toEqual(['merkle', 'meta_flags.json']);
+  });
+
+  it('never lets a reader see a half-written file', async () => {
+    const workspace = await copyExampleWorkspace();
+    const registry = new FileFlagRegistry(workspace, 'meta/meta_flags.json');
+    const big = (weightPct: number) => ({
+      meta_prod: { mode: 'ramp', weightPct },
+      padding: 'x'.repeat(2_000_000),
+    });
+    await registry.write(big(0), AT);
+    let writing = true;
+    const writes = (async () => {
+      for (let i = 1; i <= 10; i++) await registry.write(big(i), AT);
+      writing = false;
+    })();
+    let reads = 0;
+    while (writing) {
+      const { flags } = await registry.read();
+      expect((flags.padding as string).length).toBe(2_000_000);
+      reads += 1;
+    }
+    await writes;
+    expect(reads).toBeGreaterThan(0);
+  });
+
+  it('says what to do when the file is not valid JSON', async () => {
+    const workspace = await copyExampleWorkspace();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(workspace, 'meta/meta_flags.json'), '{"meta_prod": ');
+    await expect(new FileFlagRegistry(workspace, 'meta/meta_flags.json').read()).rejects.toThrow(
+      /not valid JSON.*restore it from meta\/merkle/,
+    );
+  });
+});

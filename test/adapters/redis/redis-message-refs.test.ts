@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { RedisMessageRefs } from '../../../src/adapters/redis/redis-message-refs.js';
+import { useTestRedis } from '../../support/redis.js';
+
+const testRedis = useTestRedis();
+
+describe('drawing while dirty', () => {
+  it('collapses concurrent requests into drawings, the last of which comes after the last mark', async () => {
+    const { prefix, connect } = testRedis();
+    const refs = [new RedisMessageRefs(connect(), prefix), new RedisMessageRefs(connect(), prefix)];
+    let marks = 0;
+    let drawnAt = 0;
+    let drawings = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, n) => {
+        const store = refs[n % 2] as RedisMessageRefs;
+        // Staggered, so marks land while earlier drawings are under way.
+        await new Promise((resolve) => setTimeout(resolve, n * 2));
+        marks += 1;
+        await store.markDirty('message');
+        await store.drawWhileDirty('message', `token-${n}`, async () => {
+          drawings += 1;
+          drawnAt = marks;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        });
+      }),
+    );
+    expect(drawnAt).toBe(20);
+    expect(drawings).toBeGreaterThan(0);
+    expect(drawings).toBeLessThan(20);
+  });
+
+  it('leaves the mark in place when a drawing fails, so the next caller draws', async () => {
+    const { prefix, connect } = testRedis();
+    const refs = new RedisMessageRefs(connect(), prefix);
+    await refs.markDirty('message');
+    await expect(
+      refs.drawWhileDirty('message', 'a', async () => {
+        throw new Error('Slack said ratelimited');
+      }),
+    ).rejects.toThrow('ratelimited');
+
+    let drawn = false;
+    await refs.drawWhileDirty('message', 'b', async () => {
+      drawn = true;
+    });
+    expect(drawn).toBe(true);
+  });
+});

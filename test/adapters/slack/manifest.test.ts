@@ -1,0 +1,102 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ACTION, COMMAND, EVENT } from '../../../src/adapters/slack/ids.js';
+import { FEATURE_SCOPES, WEB_API_SCOPES } from '../../../src/adapters/slack/web-api-scopes.js';
+
+interface Manifest {
+  features: {
+    slash_commands: Array<{ command: string; should_escape?: boolean }>;
+    app_home: { home_tab_enabled: boolean };
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    event_subscriptions: { bot_events: string[] };
+    interactivity: { is_enabled: boolean };
+    socket_mode_enabled: boolean;
+  };
+}
+
+const manifest = async () => parse(await readFile('manifest.yml', 'utf8')) as Manifest;
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+async function source(): Promise<string> {
+  const files = await sourceFiles('src');
+  return (await Promise.all(files.map((file) => readFile(file, 'utf8')))).join('\n');
+}
+
+/** Web API methods the code calls through Bolt's client, e.g. `client.chat.postMessage(`. */
+async function methodsInCode(): Promise<Set<string>> {
+  return new Set(
+    [...(await source()).matchAll(/\bclient\.([a-z]+)\.([a-zA-Z]+)\(/g)].map(
+      (match) => `${match[1]}.${match[2]}`,
+    ),
+  );
+}
+
+describe('manifest.yml', () => {
+  it("is a valid Slack app manifest under Slack's published schema", async () => {
+    const schema = JSON.parse(
+      await readFile('test/fixtures/slack-manifest-schema/manifest.schema.1.0.0.json', 'utf8'),
+    );
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    const valid = validate(await manifest());
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('declares exactly the slash command the code handles, with mentions escaped', async () => {
+    const { features } = await manifest();
+    expect(features.slash_commands.map((command) => command.command)).toEqual([COMMAND]);
+    expect(features.slash_commands[0]?.should_escape).toBe(true);
+    expect(await source()).toContain('app.command(COMMAND');
+  });
+
+  it('subscribes to exactly the events the code listens for', async () => {
+    const code = await source();
+    const listened = [...code.matchAll(/app\.event\('([a-z_]+)'/g)].map((match) => match[1]);
+    const { settings } = await manifest();
+    expect(new Set(settings.event_subscriptions.bot_events)).toEqual(new Set(listened));
+    expect(new Set(listened)).toEqual(new Set(Object.values(EVENT)));
+  });
+
+  it('enables interactivity and the Home tab, which the code uses, and states the socket mode setting', async () => {
+    const { settings, features } = await manifest();
+    expect(settings.interactivity.is_enabled).toBe(true);
+    expect(features.app_home.home_tab_enabled).toBe(true);
+    expect(typeof settings.socket_mode_enabled).toBe('boolean');
+  });
+
+  it('asks for exactly the bot scopes the code uses, both ways', async () => {
+    const methods = await methodsInCode();
+    expect(methods.size).toBeGreaterThan(0);
+    for (const method of methods) expect(Object.keys(WEB_API_SCOPES), `scope of ${method}`).toContain(method);
+    const needed = new Set<string>([...FEATURE_SCOPES]);
+    for (const method of methods) {
+      const scope = WEB_API_SCOPES[method];
+      if (scope) needed.add(scope);
+    }
+    expect(new Set((await manifest()).oauth_config.scopes.bot)).toEqual(needed);
+  });
+
+  it('has a handler for every button the views draw, and draws every button it handles', async () => {
+    const code = await source();
+    const handled = new Set(
+      [...code.matchAll(/app\.action<[^>]*>\(\s*ACTION\.([a-zA-Z]+)/g)].map((match) => match[1]),
+    );
+    const drawn = new Set([...code.matchAll(/button\(\s*ACTION\.([a-zA-Z]+)/g)].map((match) => match[1]));
+    expect(handled).toEqual(new Set(Object.keys(ACTION)));
+    expect(drawn).toEqual(new Set(Object.keys(ACTION)));
+  });
+});
