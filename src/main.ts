@@ -2,14 +2,15 @@ import { cp, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { closeQueues, createQueues, scheduleWeeklyReview } from './adapters/bullmq/queues.js';
-import { startWorkers, type Workers } from './adapters/bullmq/workers.js';
+import type { Workers } from './adapters/bullmq/workers.js';
 import { ALERTMANAGER_PATH, alertmanagerWebhook } from './adapters/http/alertmanager-webhook.js';
 import { dashboardHtml } from './adapters/http/dashboard-page.js';
 import { healthRoutes } from './adapters/http/health-routes.js';
 import { type Routes, startHttpServer } from './adapters/http/http-server.js';
 import { Sandbox } from './adapters/sandbox/sandbox.js';
 import { EVENTS_PATH } from './adapters/slack/slack-app.js';
-import { type Bot, createBot, jobDeps } from './composition/create-bot.js';
+import { guardRegistry } from './app/registry-guard.js';
+import { type Bot, createBot } from './composition/create-bot.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
 import { createLogger } from './infra/logger.js';
@@ -70,7 +71,7 @@ const botOptions = {
 };
 const bot: Bot = createBot(botOptions);
 
-const check = await bot.ctx.guardIntegrity().then(
+const check = await guardRegistry(bot.ctx, config.phase).then(
   () => 'checked',
   (error: Error) => error.message,
 );
@@ -78,12 +79,7 @@ logger.info({ registry: check }, 'feature registry checked; a hand edit opens th
 
 let workers: Workers | undefined;
 if (worker) {
-  workers = startWorkers(
-    jobDeps(bot, { ...botOptions, ...(env.MEC_CRASHPOINT ? { crashpoint: env.MEC_CRASHPOINT } : {}) }),
-    jobsRedis,
-    bot.slackPublisher,
-    bot.incidentPublisher,
-  );
+  workers = bot.startWorkers(jobsRedis, env.MEC_CRASHPOINT);
 }
 
 const routes: Routes = healthRoutes({

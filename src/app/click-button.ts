@@ -1,20 +1,9 @@
 import { goNoGoRoleFor } from '../domain/decide-checks.js';
 import { holdsRole } from '../domain/policy.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
-import type { CheckName, RolloutState } from '../domain/rollout-state.js';
-import { apply, type RolloutContext } from './rollout-context.js';
-import type { TransitionResult } from './transition.js';
-
-export type ClickOutcome =
-  | { kind: 'transition'; result: TransitionResult }
-  | { kind: 'stale'; state: RolloutState | null };
-
-/** A click on a button of the rollout message or the go/no-go card, drawn at `version`. */
-export type RolloutClick =
-  | { action: 'ramp'; weightPct: number }
-  | { action: 'pause' | 'resume' | 'rollback' }
-  | { action: 'retry_check'; check: CheckName }
-  | { action: 'go_no_go'; go: boolean };
+import type { RolloutState } from '../domain/rollout-state.js';
+import type { ClickOutcome, RolloutClick } from './ports/rollout-actions.js';
+import { apply, currentArtifactRoot, type RolloutContext } from './rollout-context.js';
 
 /**
  * Acts on a rollout-message button only if the message was drawn from the current state; a click on
@@ -55,7 +44,12 @@ async function eventFor(
 ): Promise<RolloutEvent> {
   switch (click.action) {
     case 'ramp':
-      return { type: 'ramp', actor, weightPct: click.weightPct, artifactRoot: await ctx.artifactRoot() };
+      return {
+        type: 'ramp',
+        actor,
+        weightPct: click.weightPct,
+        artifactRoot: await currentArtifactRoot(ctx),
+      };
     case 'pause':
     case 'resume':
       return { type: click.action, actor };
@@ -78,7 +72,7 @@ export async function clickApprove(
   drawn: { rolloutId: string; artifactRoot: string; roleId: string },
 ): Promise<ClickOutcome> {
   const { state } = await ctx.store.load(ctx.phase);
-  const artifactRoot = await ctx.artifactRoot();
+  const artifactRoot = await currentArtifactRoot(ctx);
   // A card drawn for other artifacts approves nothing; it is redrawn in place for the current root.
   if (!state || state.rolloutId !== drawn.rolloutId || artifactRoot !== drawn.artifactRoot)
     return stale(ctx, state);

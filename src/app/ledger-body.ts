@@ -49,3 +49,27 @@ function requestOf(event: RolloutEvent): JsonValue {
   }
   return JSON.parse(JSON.stringify(fields)) as JsonValue;
 }
+
+/** The ledger record of a registry write, adoption or recovery, committed with the root it records. */
+export function registryBody(
+  phase: string,
+  now: Date,
+  reason: 'registry_adopted' | 'registry_write' | 'registry_recovered',
+  before: JsonValue,
+  after: JsonValue,
+  detail: JsonValue,
+): LedgerBody {
+  return {
+    v: 1,
+    at: now.toISOString(),
+    phase,
+    rolloutId: null,
+    actor: SYSTEM_ACTOR,
+    action: reason,
+    outcome: 'applied',
+    reason,
+    before,
+    after,
+    detail,
+  };
+}

@@ -1,33 +1,40 @@
 import { canonicalJson } from '../domain/canonical-json.js';
-import { flagValueFor, type TrafficChange, type TrafficController } from './ports/traffic-controller.js';
+import { flagValueFor } from '../domain/flag-value.js';
+import type { TrafficChange, TrafficController } from './ports/traffic-controller.js';
 import { type RegistryDeps, writeFlag } from './registry-guard.js';
 
-/** Moves traffic by writing `meta_prod` in the feature registry, through the registry guard. */
-export class FileTrafficController implements TrafficController {
-  readonly #deps: RegistryDeps;
-  readonly #flag: string;
+export interface TrafficDeps extends RegistryDeps {
+  /** The registry flag that carries the weight (`meta_prod`). */
+  flag: string;
+  /** An external flag system told after the registry, when one is configured. */
+  external: TrafficController | undefined;
+}
 
-  constructor(deps: RegistryDeps, flag: string) {
-    this.#deps = deps;
-    this.#flag = flag;
-  }
-
-  async setWeight(change: TrafficChange): Promise<{ changed: boolean }> {
-    const value = flagValueFor(change.weightPct);
-    const { flags } = await this.#deps.registry.read();
-    if (canonicalJson(flags[this.#flag] ?? null) === canonicalJson(value)) return { changed: false };
-    const result = await writeFlag(this.#deps, {
+/**
+ * Moves traffic: writes the flag in the feature registry through the registry guard, then tells the
+ * external flag system if there is one. Setting the weight the registry already has writes and records
+ * nothing, so a job re-run after a crash moves traffic once; the external system is told again, and
+ * must take the same weight twice as one change.
+ */
+export async function moveTraffic(deps: TrafficDeps, change: TrafficChange): Promise<{ changed: boolean }> {
+  const value = flagValueFor(change.weightPct);
+  const { flags } = await deps.registry.read();
+  let changed = false;
+  if (canonicalJson(flags[deps.flag] ?? null) !== canonicalJson(value)) {
+    const result = await writeFlag(deps, {
       phase: change.phase,
       rolloutId: change.rolloutId,
       actor: change.actor,
-      key: this.#flag,
+      key: deps.flag,
       value,
     });
     if (result.status !== 'written') {
       throw new Error(
-        `could not write ${this.#flag}: the registry is ${result.status === 'tampered' ? 'edited by hand' : result.status}`,
+        `could not write ${deps.flag}: the registry is ${result.status === 'tampered' ? 'edited by hand' : result.status}`,
       );
     }
-    return { changed: true };
+    changed = true;
   }
+  await deps.external?.setWeight(change);
+  return { changed };
 }

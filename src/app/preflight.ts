@@ -1,15 +1,26 @@
-import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../adapters/files/atomic-write.js';
-import { sha256File } from '../adapters/files/workspace-artifacts.js';
-import type { MecConfig } from '../config/config-schema.js';
+import type { CommandRunner } from './ports/command-runner.js';
+import type { ContactDirectory } from './ports/contact-directory.js';
+import type { ReleaseFiles } from './ports/release-files.js';
 
-/** Whether a Slack user id is a real person who can be reached. */
-export type ContactStatus = 'active' | 'deactivated' | 'not_found' | 'unreachable';
+/** The parts of the config pre-flight reads. */
+export interface PreflightSettings {
+  phase: string;
+  roles: ReadonlyArray<{ id: string; name: string; users: readonly string[] }>;
+  preflight: {
+    /** Each one an argv list, run with no shell; `timeout` in milliseconds. */
+    commands: ReadonlyArray<{ name: string; argv: readonly string[]; timeout: number }>;
+    checksums: ReadonlyArray<{ path: string; sha256Prefix: string }>;
+    determinism?: { manifest: string; baseline: string; allowedChanges: readonly string[] } | undefined;
+    /** Role ids whose members must be active users. */
+    contacts: readonly string[];
+  };
+}
 
-export interface SlackDirectory {
-  userStatus(userId: string): Promise<ContactStatus>;
+export interface PreflightDeps {
+  settings: PreflightSettings;
+  files: ReleaseFiles;
+  commands: CommandRunner;
+  directory: ContactDirectory | undefined;
 }
 
 export interface PreflightCheck {
@@ -25,8 +36,6 @@ export interface PreflightReport {
   record: string;
 }
 
-const OUTPUT_LIMIT = 2_000;
-
 /**
  * Pre-flight validation (seed section 1): each configured command run from an argv list with a
  * timeout, checksum prefixes, the determinism manifest against the previous phase's baseline, and the
@@ -34,55 +43,40 @@ const OUTPUT_LIMIT = 2_000;
  * `artifacts/mec/<phase>/releases/<phase>-<startedAt>.json`, named by the run's start so a retried job
  * rewrites the same record.
  */
-export async function runPreflight(
-  config: MecConfig,
-  workspace: string,
-  directory: SlackDirectory | undefined,
-  startedAt: Date,
-): Promise<PreflightReport> {
-  const { preflight } = config;
+export async function runPreflight(deps: PreflightDeps, startedAt: Date): Promise<PreflightReport> {
+  const { phase, preflight } = deps.settings;
   const checks: PreflightCheck[] = [];
-  for (const command of preflight.commands) checks.push(await runCommand(workspace, command));
+  for (const command of preflight.commands) checks.push(await runCommand(deps.commands, command));
   for (const { path, sha256Prefix } of preflight.checksums)
-    checks.push(await checkChecksum(workspace, path, sha256Prefix));
-  if (preflight.determinism) checks.push(await diffDeterminism(workspace, preflight.determinism));
-  if (preflight.contacts.length > 0) checks.push(await checkContacts(config, directory));
+    checks.push(await checkChecksum(deps.files, path, sha256Prefix));
+  if (preflight.determinism) checks.push(await diffDeterminism(deps.files, preflight.determinism));
+  if (preflight.contacts.length > 0) checks.push(await checkContacts(deps.settings, deps.directory));
   const passed = checks.every((check) => check.ok);
-  const record = `artifacts/mec/${config.phase}/releases/${config.phase}-${startedAt.toISOString().replaceAll(':', '-')}.json`;
-  await writeFileAtomic(
-    join(workspace, record),
-    `${JSON.stringify({ phase: config.phase, startedAt: startedAt.toISOString(), passed, checks }, null, 2)}\n`,
+  const record = `artifacts/mec/${phase}/releases/${phase}-${startedAt.toISOString().replaceAll(':', '-')}.json`;
+  await deps.files.write(
+    record,
+    `${JSON.stringify({ phase, startedAt: startedAt.toISOString(), passed, checks }, null, 2)}\n`,
   );
   return { passed, checks, record };
 }
 
-function runCommand(
-  workspace: string,
-  command: MecConfig['preflight']['commands'][number],
+async function runCommand(
+  runner: CommandRunner,
+  command: PreflightSettings['preflight']['commands'][number],
 ): Promise<PreflightCheck> {
-  const [file, ...args] = command.argv as [string, ...string[]];
-  return new Promise((resolve) => {
-    // execFile with no shell: the argv is passed as it is, and nothing in it is interpreted.
-    execFile(
-      file,
-      args,
-      { cwd: workspace, timeout: command.timeout, shell: false, maxBuffer: 1_000_000 },
-      (error, stdout, stderr) => {
-        const output = `${stdout}${stderr}`.trim().slice(-OUTPUT_LIMIT);
-        if (!error) return resolve({ name: command.name, ok: true, detail: output || 'exit 0' });
-        const why = error.killed
-          ? `timed out after ${command.timeout} ms`
-          : `exit ${error.code ?? error.signal ?? error.message}`;
-        resolve({ name: command.name, ok: false, detail: `${why}${output ? `: ${output}` : ''}` });
-      },
-    );
-  });
+  const result = await runner.run(command.argv as [string, ...string[]], command.timeout);
+  if (result.ok) return { name: command.name, ok: true, detail: result.output || 'exit 0' };
+  return {
+    name: command.name,
+    ok: false,
+    detail: `${result.failure}${result.output ? `: ${result.output}` : ''}`,
+  };
 }
 
-async function checkChecksum(workspace: string, path: string, prefix: string): Promise<PreflightCheck> {
+async function checkChecksum(files: ReleaseFiles, path: string, prefix: string): Promise<PreflightCheck> {
   const name = `checksum ${path}`;
   try {
-    const digest = await sha256File(join(workspace, path));
+    const digest = await files.sha256(path);
     return digest.startsWith(prefix)
       ? { name, ok: true, detail: `sha256 ${digest.slice(0, 12)}… matches ${prefix}` }
       : { name, ok: false, detail: `sha256 ${digest.slice(0, 12)}… does not start with ${prefix}` };
@@ -92,16 +86,14 @@ async function checkChecksum(workspace: string, path: string, prefix: string): P
 }
 
 async function diffDeterminism(
-  workspace: string,
-  determinism: NonNullable<MecConfig['preflight']['determinism']>,
+  files: ReleaseFiles,
+  determinism: NonNullable<PreflightSettings['preflight']['determinism']>,
 ): Promise<PreflightCheck> {
   const name = 'determinism manifest';
   try {
     const [current, baseline] = await Promise.all(
       [determinism.manifest, determinism.baseline].map(async (path) => {
-        const parsed = JSON.parse(await readFile(join(workspace, path), 'utf8')) as {
-          components?: Record<string, string>;
-        };
+        const parsed = (await files.readJson(path)) as { components?: Record<string, string> };
         return parsed.components ?? {};
       }),
     );
@@ -121,8 +113,8 @@ async function diffDeterminism(
 }
 
 async function checkContacts(
-  config: MecConfig,
-  directory: SlackDirectory | undefined,
+  config: PreflightSettings,
+  directory: ContactDirectory | undefined,
 ): Promise<PreflightCheck> {
   const name = 'incident contacts';
   if (!directory) return { name, ok: false, detail: 'no Slack connection to check the contacts with' };

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { FileFlagRegistry, Flags } from '../adapters/files/file-flag-registry.js';
 import type { JsonValue } from '../domain/canonical-json.js';
-import { type LedgerBody, SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import { registryMerkleRoot } from '../domain/merkle.js';
-import type { RegistryRootRecord, RolloutStore } from './ports/rollout-store.js';
+import { registryBody } from './ledger-body.js';
+import type { FlagRegistry, Flags } from './ports/flag-registry.js';
+import type { RegistryRootRecord } from './ports/registry-root-record.js';
+import type { RolloutStore } from './ports/rollout-store.js';
 import { transition } from './transition.js';
 
 export interface RegistryDeps {
-  registry: Pick<FileFlagRegistry, 'read' | 'write'>;
+  registry: Pick<FlagRegistry, 'read' | 'write'>;
   rootRecord: RegistryRootRecord;
   now: () => Date;
 }
@@ -164,29 +165,6 @@ async function writeRegistry(
 
 function pause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 5 + attempt * 10));
-}
-
-function registryBody(
-  phase: string,
-  now: Date,
-  reason: 'registry_adopted' | 'registry_write' | 'registry_recovered',
-  before: JsonValue,
-  after: JsonValue,
-  detail: JsonValue,
-): LedgerBody {
-  return {
-    v: 1,
-    at: now.toISOString(),
-    phase,
-    rolloutId: null,
-    actor: SYSTEM_ACTOR,
-    action: reason,
-    outcome: 'applied',
-    reason,
-    before,
-    after,
-    detail,
-  };
 }
 
 /** The id of the CRITICAL gate a hand-edited registry opens. */

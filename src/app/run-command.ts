@@ -1,24 +1,12 @@
-import type { Command } from '../adapters/slack/parse-command.js';
 import { goNoGoRoleFor } from '../domain/decide-checks.js';
-import type { LedgerEntry } from '../domain/ledger-entry.js';
-import { evaluateRampGates, type GateResult } from '../domain/ramp-gates.js';
-import type { RolloutState } from '../domain/rollout-state.js';
-import { apply, type RolloutContext } from './rollout-context.js';
-import type { TransitionResult } from './transition.js';
-import type { VerifyCheck } from './verify-workspace.js';
-import type { WeeklyReview } from './weekly-review.js';
-
-export type CommandOutcome =
-  | { kind: 'help' }
-  | { kind: 'status' }
-  | { kind: 'transition'; result: TransitionResult }
-  | { kind: 'dry_run'; weightPct: number; results: GateResult[] }
-  | { kind: 'rollback_dry_run'; state: RolloutState | null; backup: { ok: boolean; detail: string } }
-  | { kind: 'ledger'; entries: LedgerEntry[]; total: number }
-  | { kind: 'verify'; ok: boolean; checks: VerifyCheck[] }
-  | { kind: 'card_posted' }
-  | { kind: 'review_posted'; review: WeeklyReview }
-  | { kind: 'refused'; message: string };
+import { evaluateRampGates } from '../domain/ramp-gates.js';
+import type { Command } from './command.js';
+import { planRollback } from './plan-restore.js';
+import type { CommandOutcome } from './ports/rollout-actions.js';
+import { postReview } from './post-review.js';
+import { guardRegistry } from './registry-guard.js';
+import { apply, currentArtifactRoot, type RolloutContext } from './rollout-context.js';
+import { verifyWorkspace } from './verify-workspace.js';
 
 const LEDGER_TAIL = 10;
 
@@ -41,7 +29,8 @@ export async function runCommand(
         policy: ctx.policy,
       });
       // A hand edit found before this rollout existed had no record to open a gate on; look again now.
-      if (outcome.kind === 'transition' && outcome.result.outcome === 'applied') await ctx.guardIntegrity();
+      if (outcome.kind === 'transition' && outcome.result.outcome === 'applied')
+        await guardRegistry(ctx, ctx.phase);
       return outcome;
     }
     case 'preflight':
@@ -61,7 +50,7 @@ export async function runCommand(
       return { kind: 'card_posted' };
     }
     case 'ramp': {
-      const artifactRoot = await ctx.artifactRoot();
+      const artifactRoot = await currentArtifactRoot(ctx);
       if (command.dryRun) {
         const { state } = await ctx.store.load(ctx.phase);
         if (!state)
@@ -84,7 +73,7 @@ export async function runCommand(
     case 'rollback':
       if (command.dryRun) {
         const { state } = await ctx.store.load(ctx.phase);
-        return { kind: 'rollback_dry_run', state, backup: await ctx.planRollback(state?.checks.backup.ref) };
+        return { kind: 'rollback_dry_run', state, backup: await planRollback(ctx, state?.checks.backup.ref) };
       }
       return applied(ctx, { type: 'rollback', actor, reason: command.reason ?? '' });
     case 'abort':
@@ -98,9 +87,9 @@ export async function runCommand(
       };
     }
     case 'verify':
-      return { kind: 'verify', ...(await ctx.verify()) };
+      return { kind: 'verify', ...(await verifyWorkspace(ctx)) };
     case 'review':
-      return { kind: 'review_posted', review: await ctx.postReview() };
+      return { kind: 'review_posted', review: await postReview(ctx) };
   }
 }
 

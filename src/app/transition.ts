@@ -1,18 +1,15 @@
 import { decide } from '../domain/decide.js';
-import type { Decision } from '../domain/decision.js';
-import type { LedgerEntry } from '../domain/ledger-entry.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import { ledgerBody } from './ledger-body.js';
 import type { RolloutStore } from './ports/rollout-store.js';
+import type { TransitionResult } from './ports/transition-result.js';
+
+export type { TransitionResult };
 
 export interface TransitionDeps {
   store: RolloutStore;
   now: () => Date;
 }
-
-export type TransitionResult =
-  | (Decision & { entry?: LedgerEntry; version: number })
-  | { outcome: 'conflict'; reason: 'conflict'; message: string; effects: []; version: number };
 
 export interface TransitionOptions {
   /**

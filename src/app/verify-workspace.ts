@@ -1,38 +1,17 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type Flags, SNAPSHOT_DIR } from '../adapters/files/file-flag-registry.js';
-import { MIRROR_PATH, mirroredEntries } from '../adapters/files/markdown-ledger-mirror.js';
-import { artifactRootOf } from '../adapters/files/workspace-artifacts.js';
 import { approvalDigest } from '../domain/approval-digest.js';
 import type { LedgerEntry } from '../domain/ledger-entry.js';
 import { registryMerkleRoot } from '../domain/merkle.js';
 import type { Approval } from '../domain/rollout-state.js';
 import { verifyLedger } from '../domain/verify-ledger.js';
-import type { Ledger, RegistryRootRecord, RolloutStore } from './ports/rollout-store.js';
+import type { VerifyCheck } from './ports/rollout-actions.js';
+import type { RolloutContext } from './rollout-context.js';
 
 const REGISTRY_REASONS = new Set(['registry_write', 'registry_adopted', 'registry_recovered']);
 
-export interface VerifyDeps {
-  workspace: string;
-  phase: string;
-  artifactFiles: readonly string[];
-  registryPath: string;
-  ledger: Pick<Ledger, 'read' | 'head'>;
-  store: Pick<RolloutStore, 'load'>;
-  rootRecord: Pick<RegistryRootRecord, 'get'>;
-}
-
-export interface VerifyCheck {
-  name:
-    | 'ledger chain'
-    | 'registry root'
-    | 'registry snapshot'
-    | 'artifact root'
-    | 'approval digests'
-    | 'ledger mirror';
-  ok: boolean;
-  detail: string;
-}
+export type VerifyDeps = Pick<
+  RolloutContext,
+  'phase' | 'ledger' | 'store' | 'rootRecord' | 'registry' | 'files' | 'mirror'
+>;
 
 /**
  * Recomputes everything an auditor relies on, from the workspace files and Redis: the ledger's hash
@@ -69,8 +48,7 @@ function checkChain(entries: LedgerEntry[], head: { seq: number; hash: string })
 }
 
 async function checkRegistry(deps: VerifyDeps, entries: LedgerEntry[]): Promise<VerifyCheck[]> {
-  const flags = JSON.parse(await readFile(join(deps.workspace, deps.registryPath), 'utf8')) as Flags;
-  const fileRoot = registryMerkleRoot(flags);
+  const { root: fileRoot } = await deps.registry.read();
   const { root: recordedRoot } = await deps.rootRecord.get();
   const lastRecorded = entries.findLast((entry) => REGISTRY_REASONS.has(entry.body.reason));
   const ledgerRoot = (lastRecorded?.body.after as { root?: string } | null)?.root ?? null;
@@ -79,13 +57,13 @@ async function checkRegistry(deps: VerifyDeps, entries: LedgerEntry[]): Promise<
       ? {
           name: 'registry root',
           ok: false,
-          detail: `${deps.registryPath} has root ${fileRoot}, but the bot last wrote ${recordedRoot}: edited by hand`,
+          detail: `${deps.registry.path} has root ${fileRoot}, but the bot last wrote ${recordedRoot}: edited by hand`,
         }
       : ledgerRoot !== null && ledgerRoot !== fileRoot
         ? {
             name: 'registry root',
             ok: false,
-            detail: `${deps.registryPath} has root ${fileRoot}, but ledger entry #${lastRecorded?.seq} recorded ${ledgerRoot}`,
+            detail: `${deps.registry.path} has root ${fileRoot}, but ledger entry #${lastRecorded?.seq} recorded ${ledgerRoot}`,
           }
         : {
             name: 'registry root',
@@ -107,33 +85,28 @@ async function checkSnapshot(
   if (ledgerRoot === null || lastReason === 'registry_adopted') {
     return { name: 'registry snapshot', ok: true, detail: 'the bot has not written the registry yet' };
   }
-  const names = (await readdir(join(deps.workspace, SNAPSHOT_DIR)).catch(() => [] as string[])).filter(
-    (name) => name.endsWith(`_${ledgerRoot}.json`),
-  );
-  if (names.length === 0) {
+  const snapshots = await deps.registry.snapshotsOf(ledgerRoot);
+  if (snapshots.length === 0) {
     return {
       name: 'registry snapshot',
       ok: false,
-      detail: `no snapshot in ${SNAPSHOT_DIR}/ for the recorded root ${ledgerRoot}`,
+      detail: `no registry snapshot for the recorded root ${ledgerRoot}`,
     };
   }
-  for (const name of names) {
-    const content = JSON.parse(await readFile(join(deps.workspace, SNAPSHOT_DIR, name), 'utf8')) as {
-      flags: Flags;
-    };
-    if (registryMerkleRoot(content.flags) !== ledgerRoot) {
+  for (const snapshot of snapshots) {
+    if (registryMerkleRoot(snapshot.flags) !== ledgerRoot) {
       return {
         name: 'registry snapshot',
         ok: false,
-        detail: `${SNAPSHOT_DIR}/${name} holds flags whose root is not the one in its name`,
+        detail: `${snapshot.path} holds flags whose root is not the one in its name`,
       };
     }
   }
-  return { name: 'registry snapshot', ok: true, detail: `${SNAPSHOT_DIR}/${names.sort().at(-1)}` };
+  return { name: 'registry snapshot', ok: true, detail: `${snapshots.at(-1)?.path}` };
 }
 
 async function checkArtifacts(deps: VerifyDeps, approvals: readonly Approval[]): Promise<VerifyCheck> {
-  const { root } = await artifactRootOf(deps.workspace, deps.artifactFiles);
+  const { root } = await deps.files.artifactRoot();
   const bound = approvals.filter((approval) => approval.artifactRoot !== root);
   if (bound.length > 0) {
     const roles = bound.map((approval) => approval.roleId).join(', ');
@@ -184,22 +157,22 @@ function checkApprovals(phase: string, entries: LedgerEntry[], approvals: readon
 }
 
 async function checkMirror(deps: VerifyDeps, entries: LedgerEntry[]): Promise<VerifyCheck> {
-  const text = await readFile(join(deps.workspace, MIRROR_PATH), 'utf8').catch(() => undefined);
-  if (text === undefined)
-    return { name: 'ledger mirror', ok: true, detail: `${MIRROR_PATH} not written yet` };
-  for (const [index, mirrored] of mirroredEntries(text).entries()) {
+  const mirrored = await deps.mirror.entries();
+  if (mirrored === undefined)
+    return { name: 'ledger mirror', ok: true, detail: `${deps.mirror.path} not written yet` };
+  for (const [index, marker] of mirrored.entries()) {
     const entry = entries[index];
-    if (entry?.seq !== mirrored.seq || entry.hash !== mirrored.hash) {
+    if (entry?.seq !== marker.seq || entry.hash !== marker.hash) {
       return {
         name: 'ledger mirror',
         ok: false,
-        detail: `${MIRROR_PATH} entry #${mirrored.seq} does not match the ledger`,
+        detail: `${deps.mirror.path} entry #${marker.seq} does not match the ledger`,
       };
     }
   }
   return {
     name: 'ledger mirror',
     ok: true,
-    detail: `${mirroredEntries(text).length} of ${entries.length} entries mirrored`,
+    detail: `${mirrored.length} of ${entries.length} entries mirrored`,
   };
 }

@@ -11,7 +11,7 @@ import {
   soakFinished,
   trafficApplied,
 } from './decide-traffic.js';
-import { type Decision, noop, recorded, refused } from './decision.js';
+import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
 import type { RolloutEvent } from './rollout-event.js';
 import type { RolloutState } from './rollout-state.js';
 
@@ -22,6 +22,11 @@ import type { RolloutState } from './rollout-state.js';
  */
 export function decide(state: RolloutState | null, event: RolloutEvent, now: Date): Decision {
   if (event.type === 'start') return start(state, event, now);
+  if (event.type === 'certify') return certify(state, event, now);
+  if (event.type === 'review_posted') {
+    const { type: _type, ...counts } = event;
+    return recorded(state, 'review_posted', 'The weekly governance review was posted.', counts);
+  }
   if (state && isGateEvent(event)) return decideGateEvent(state, event, now);
   if (state?.status !== 'active') return whenInactive(state, event);
   switch (event.type) {
@@ -54,6 +59,21 @@ export function decide(state: RolloutState | null, event: RolloutEvent, now: Dat
     default:
       return whenInactive(state, event);
   }
+}
+
+/** Records the final roots of a phase that completed, once. */
+function certify(
+  state: RolloutState | null,
+  event: Extract<RolloutEvent, { type: 'certify' }>,
+  now: Date,
+): Decision {
+  if (state?.rolloutId !== event.rolloutId || state.status !== 'complete')
+    return noop(state, 'rollout_not_active', 'only a rollout that completed is certified; ignored.');
+  if (state.certified) return noop(state, 'duplicate', `${state.phase} is already certified.`);
+  const next = draft(state);
+  const { artifactRoot, registryRoot } = event;
+  next.certified = { at: now.toISOString(), artifactRoot, registryRoot };
+  return applied(next, 'phase_certified', `${state.phase} certified.`, [], { artifactRoot, registryRoot });
 }
 
 /**

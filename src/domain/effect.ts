@@ -13,3 +13,9 @@ export type Effect =
   | { kind: 'request_ramp'; weightPct: number }
   | { kind: 'post_card'; card: 'go_no_go' | 'approvals' }
   | { kind: 'certify' };
+
+/** The effects an effect runner carries out: all but the cards (the publisher's) and the auto-ramp. */
+export type RunnerEffect = Exclude<Effect, { kind: 'post_card' | 'request_ramp' }>;
+
+export const isRunnerEffect = (effect: Effect): effect is RunnerEffect =>
+  effect.kind !== 'post_card' && effect.kind !== 'request_ramp';

@@ -1,4 +1,5 @@
 import type { JsonValue } from './canonical-json.js';
+import type { ReasonCode } from './reason.js';
 import { sha256Hex } from './sha256.js';
 
 /** The `prevHash` of the first entry. */
@@ -22,8 +23,8 @@ export interface LedgerBody {
   /** What was attempted, e.g. `ramp`, `approve`, `alarm`, `registry_write`. */
   action: string;
   outcome: LedgerOutcome;
-  /** A stable snake_case code, e.g. `ramp_applied`, `soak_running`. */
-  reason: string;
+  /** A stable snake_case code from `REASONS`, e.g. `ramp_accepted`, `soak_running`. */
+  reason: ReasonCode;
   before: JsonValue;
   after: JsonValue;
   detail: JsonValue;

@@ -27,6 +27,13 @@ export const REASONS = [
   'gate_overridden',
   'locked_by_blocker',
   'alarm_recorded',
+  'alarm_unknown',
+  'phase_certified',
+  'review_posted',
+  'incident_acknowledged',
+  'registry_adopted',
+  'registry_write',
+  'registry_recovered',
   // nothing to do
   'duplicate',
   // refused

@@ -37,7 +37,11 @@ export type SystemEvent =
   | { type: 'rollback_finished'; rollbackId: string; summary: string }
   | { type: 'alarm'; alarm: string; severity: Severity; firing: boolean; summary: string }
   | { type: 'gate_opened'; gateId: string; source: OpenGate['source']; summary: string }
-  | { type: 'gate_resolved'; gateId: string; summary: string };
+  | { type: 'gate_resolved'; gateId: string; summary: string }
+  /** The finished phase's final roots, recorded once. */
+  | { type: 'certify'; rolloutId: string; artifactRoot: string; registryRoot: string }
+  /** The weekly governance review went out, with what it counted. */
+  | { type: 'review_posted'; warnings: number; rollbacks: number; preventedIncidents: number };
 
 export type RolloutEvent = UserEvent | SystemEvent;
 

@@ -90,6 +90,8 @@ export interface RolloutState {
   };
   /** Set by a finished rollback; lifted when every approval has been given again. */
   lock?: { since: string; reason: string };
+  /** The finished phase's final roots, recorded by the certify step. */
+  certified?: { at: string; artifactRoot: string; registryRoot: string };
   /** The last rollback that finished, so a late report can learn when traffic reached shadow. */
   lastRollback?: { rollbackId: string; finishedAt: string };
   rollbackCount: number;

@@ -6,7 +6,7 @@ import { FileFlagRegistry } from '../../src/adapters/files/file-flag-registry.js
 import { HttpTrafficController } from '../../src/adapters/http-traffic/http-traffic-controller.js';
 import { PrometheusMetrics } from '../../src/adapters/prometheus/prometheus-metrics.js';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
-import { FileTrafficController } from '../../src/app/move-traffic.js';
+import { moveTraffic } from '../../src/app/move-traffic.js';
 import { freePort } from '../../src/infra/free-port.js';
 import { useTestRedis } from '../support/redis.js';
 import { copyExampleWorkspace } from '../support/workspace.js';
@@ -40,7 +40,13 @@ describe('the traffic controllers', () => {
     return {
       workspace,
       ledger,
-      controller: new FileTrafficController({ registry, rootRecord, now: () => new Date() }, 'meta_prod'),
+      controller: {
+        setWeight: (change: Parameters<typeof moveTraffic>[1]) =>
+          moveTraffic(
+            { registry, rootRecord, now: () => new Date(), flag: 'meta_prod', external: undefined },
+            change,
+          ),
+      },
     };
   }
 
@@ -54,8 +60,7 @@ describe('the traffic controllers', () => {
     expect((await ledger.read()).filter((entry) => entry.body.reason === 'registry_write')).toHaveLength(1);
   });
 
-  it('POSTs the weight to the configured URL after the registry, and fails the job on a non-2xx answer', async () => {
-    const { controller } = await fileController();
+  it('POSTs the weight to the configured URL, and fails the job on a non-2xx answer', async () => {
     const received: unknown[] = [];
     let status = 200;
     const shim = await listen((request, response) => {
@@ -69,7 +74,7 @@ describe('the traffic controllers', () => {
       });
     });
     try {
-      const http = new HttpTrafficController(controller, `${shim.url}/flags`, 'meta_prod', 2_000);
+      const http = new HttpTrafficController(`${shim.url}/flags`, 'meta_prod', 2_000);
       await http.setWeight({ phase: 'M6', rolloutId: 'R1', actor: 'U0RELEASEMGR', weightPct: 60 });
       expect(received).toEqual([{ flag: 'meta_prod', weightPct: 60, phase: 'M6', rolloutId: 'R1' }]);
       status = 503;

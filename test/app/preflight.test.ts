@@ -1,7 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ContactStatus, runPreflight } from '../../src/app/preflight.js';
+import { FileReleaseFiles } from '../../src/adapters/files/file-release-files.js';
+import { ExecCommandRunner } from '../../src/adapters/process/exec-command-runner.js';
+import type { ContactDirectory, ContactStatus } from '../../src/app/ports/contact-directory.js';
+import { runPreflight } from '../../src/app/preflight.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import { copyExampleWorkspace } from '../support/workspace.js';
@@ -14,6 +17,23 @@ async function example(): Promise<MecConfig> {
   return loaded.config;
 }
 
+/** Pre-flight over a workspace folder, with the real command runner. */
+const preflightIn = (
+  config: MecConfig,
+  workspace: string,
+  directory: ContactDirectory | undefined,
+  startedAt: Date,
+) =>
+  runPreflight(
+    {
+      settings: config,
+      files: new FileReleaseFiles(workspace, config.artifacts.files),
+      commands: new ExecCommandRunner(workspace),
+      directory,
+    },
+    startedAt,
+  );
+
 const directory = (statuses: Record<string, ContactStatus> = {}) => ({
   userStatus: async (userId: string) => statuses[userId] ?? 'active',
 });
@@ -21,7 +41,7 @@ const directory = (statuses: Record<string, ContactStatus> = {}) => ({
 describe('runPreflight', () => {
   it('passes the example workspace and writes the release record at the seed path', async () => {
     const workspace = await copyExampleWorkspace();
-    const report = await runPreflight(await example(), workspace, directory(), STARTED);
+    const report = await preflightIn(await example(), workspace, directory(), STARTED);
     expect(report.checks.filter((check) => !check.ok)).toEqual([]);
     expect(report.record).toBe('artifacts/mec/M6/releases/M6-2025-10-21T20-22-32.084Z.json');
     const record = JSON.parse(await readFile(join(workspace, report.record), 'utf8'));
@@ -35,7 +55,7 @@ describe('runPreflight', () => {
       argv: ['node', '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', 'a; echo pwned', '$(id)'],
       timeout: 5_000,
     };
-    const report = await runPreflight(
+    const report = await preflightIn(
       { ...config, preflight: { ...config.preflight, commands: [probe] } },
       await copyExampleWorkspace(),
       directory(),
@@ -54,7 +74,7 @@ describe('runPreflight', () => {
         timeout: 5_000,
       },
     ];
-    const report = await runPreflight(
+    const report = await preflightIn(
       { ...config, preflight: { ...config.preflight, commands } },
       await copyExampleWorkspace(),
       directory(),
@@ -68,7 +88,7 @@ describe('runPreflight', () => {
   it('fails on a checksum that does not start with the expected prefix (the seed fragment, here)', async () => {
     const config = await example();
     const checksums = [{ path: 'telemetry/schema/meta_v1.json', sha256Prefix: '5b8d4d5dcd6a' }];
-    const report = await runPreflight(
+    const report = await preflightIn(
       { ...config, preflight: { ...config.preflight, checksums } },
       await copyExampleWorkspace(),
       directory(),
@@ -86,7 +106,7 @@ describe('runPreflight', () => {
     const manifest = JSON.parse(await readFile(path, 'utf8'));
     manifest.components.telemetry_encoder = 'ffffffffffffffff';
     await writeFile(path, JSON.stringify(manifest));
-    const report = await runPreflight(await example(), workspace, directory(), STARTED);
+    const report = await preflightIn(await example(), workspace, directory(), STARTED);
     expect(report.checks.find((check) => check.name === 'determinism manifest')).toMatchObject({
       ok: false,
       detail: expect.stringContaining('not expected: telemetry_encoder'),
@@ -94,7 +114,7 @@ describe('runPreflight', () => {
   });
 
   it('fails when an incident contact is deactivated or unknown, naming them', async () => {
-    const report = await runPreflight(
+    const report = await preflightIn(
       await example(),
       await copyExampleWorkspace(),
       directory({ U0MALIKORT: 'deactivated', U0ELENAMOR: 'not_found' }),
@@ -107,7 +127,7 @@ describe('runPreflight', () => {
   });
 
   it('fails the contacts check when there is no Slack connection to check with', async () => {
-    const report = await runPreflight(await example(), await copyExampleWorkspace(), undefined, STARTED);
+    const report = await preflightIn(await example(), await copyExampleWorkspace(), undefined, STARTED);
     expect(report.checks.find((check) => check.name === 'incident contacts')).toMatchObject({ ok: false });
   });
 });

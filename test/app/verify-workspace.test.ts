@@ -12,14 +12,7 @@ async function setup() {
   const { prefix, connect } = testRedis();
   const redis = connect();
   const fixture = await approvedWorkspace(redis, prefix);
-  const run = () =>
-    verifyWorkspace({
-      workspace: fixture.workspace,
-      phase: fixture.config.phase,
-      artifactFiles: fixture.config.artifacts.files,
-      registryPath: fixture.config.registry.path,
-      ...fixture.adapters,
-    });
+  const run = () => verifyWorkspace(fixture.ctx);
   return { ...fixture, redis, prefix, run };
 }
 

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { FileFlagRegistry } from '../../src/adapters/files/file-flag-registry.js';
 import { MIRROR_PATH, syncLedgerMirror } from '../../src/adapters/files/markdown-ledger-mirror.js';
 import { artifactRootOf } from '../../src/adapters/files/workspace-artifacts.js';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
 import { writeFlag } from '../../src/app/registry-guard.js';
 import { transition } from '../../src/app/transition.js';
+import { loggingPublisher, rolloutContext } from '../../src/composition/rollout-context.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import { toPolicy } from '../../src/config/to-policy.js';
 import type { RolloutEvent } from '../../src/domain/rollout-event.js';
@@ -49,5 +51,10 @@ export async function approvedWorkspace(redis: Redis, prefix: string) {
     },
   );
   await syncLedgerMirror(adapters.ledger, join(workspace, MIRROR_PATH));
-  return { workspace, config, adapters, artifactRoot: root };
+  const ctx = rolloutContext(
+    { config, workspace, redis, prefix, logger: pino({ level: 'silent' }), now },
+    loggingPublisher(pino({ level: 'silent' })),
+    { run: async () => undefined },
+  );
+  return { workspace, config, adapters, artifactRoot: root, ctx };
 }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { closeQueues, createQueues, type Queues } from '../../src/adapters/bullmq/queues.js';
-import { startWorkers, type Workers } from '../../src/adapters/bullmq/workers.js';
+import type { Workers } from '../../src/adapters/bullmq/workers.js';
 import { ALERTMANAGER_PATH, alertmanagerWebhook } from '../../src/adapters/http/alertmanager-webhook.js';
 import { dashboardHtml } from '../../src/adapters/http/dashboard-page.js';
 import { startHttpServer } from '../../src/adapters/http/http-server.js';
@@ -12,7 +12,7 @@ import { RedisSampleMetrics } from '../../src/adapters/redis/redis-sample-metric
 import { type RecordedCall, SlackApiStandIn } from '../../src/adapters/sandbox/slack-api-stand-in.js';
 import { ACTION } from '../../src/adapters/slack/ids.js';
 import { EVENTS_PATH } from '../../src/adapters/slack/slack-app.js';
-import { type Bot, createBot, jobDeps } from '../../src/composition/create-bot.js';
+import { type Bot, createBot } from '../../src/composition/create-bot.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
@@ -104,10 +104,7 @@ export async function startJobsHarness(
     slack: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: standIn.apiUrl },
   };
   const bot = createBot(botOptions);
-  const workers =
-    options.workers === false
-      ? undefined
-      : startWorkers(jobDeps(bot, botOptions), jobs, bot.slackPublisher, bot.incidentPublisher);
+  const workers = options.workers === false ? undefined : bot.startWorkers(jobs);
   const listener = bot.slack?.requestListener;
   if (!listener) throw new Error('expected the HTTP receiver');
   const server: Server = await startHttpServer(

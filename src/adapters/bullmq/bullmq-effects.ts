@@ -1,8 +1,6 @@
-import type { EffectRunner, RolloutContext } from '../../app/rollout-context.js';
-import { apply } from '../../app/rollout-context.js';
+import type { EffectRunner } from '../../app/ports/effect-runner.js';
 import { NO_COUNTS } from '../../domain/alarm-watch.js';
-import type { Effect } from '../../domain/effect.js';
-import { SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
+import type { RunnerEffect } from '../../domain/effect.js';
 import type { RolloutState } from '../../domain/rollout-state.js';
 import { JOB_DEFAULTS, type Queues, REISSUABLE } from './queues.js';
 
@@ -15,20 +13,21 @@ const ROLLBACK_PRIORITY = 1;
  */
 export class BullEffects implements EffectRunner {
   readonly #queues: Queues;
-  readonly #ctx: () => RolloutContext;
+  readonly #now: () => Date;
   readonly #evaluationIntervalMs: number;
 
-  constructor(queues: Queues, ctx: () => RolloutContext, evaluationIntervalMs: number) {
+  /** `evaluationIntervalMs`: how long after a soak starts its first evaluation runs, at most. */
+  constructor(queues: Queues, now: () => Date, evaluationIntervalMs: number) {
     this.#queues = queues;
-    this.#ctx = ctx;
+    this.#now = now;
     this.#evaluationIntervalMs = evaluationIntervalMs;
   }
 
-  async run(phase: string, state: RolloutState, effects: readonly Effect[]): Promise<void> {
+  async run(phase: string, state: RolloutState, effects: readonly RunnerEffect[]): Promise<void> {
     for (const effect of effects) await this.#enqueue(phase, state, effect);
   }
 
-  async #enqueue(phase: string, state: RolloutState, effect: Effect): Promise<void> {
+  async #enqueue(phase: string, state: RolloutState, effect: RunnerEffect): Promise<void> {
     const { rolloutId } = state;
     switch (effect.kind) {
       case 'run_check': {
@@ -49,7 +48,7 @@ export class BullEffects implements EffectRunner {
       }
       case 'end_soak_at': {
         const data = { phase, rolloutId, watchId: effect.soakId, tick: 0, counters: NO_COUNTS, samples: [] };
-        const untilEnd = Date.parse(effect.endsAt) - this.#ctx().now().getTime();
+        const untilEnd = Date.parse(effect.endsAt) - this.#now().getTime();
         const delay = Math.max(0, Math.min(this.#evaluationIntervalMs, untilEnd));
         await this.#queues.soak.add('soak', data, {
           ...JOB_DEFAULTS,
@@ -73,25 +72,12 @@ export class BullEffects implements EffectRunner {
         });
         return;
       }
-      case 'request_ramp': {
-        const ctx = this.#ctx();
-        await apply(ctx, {
-          type: 'ramp',
-          actor: SYSTEM_ACTOR,
-          weightPct: effect.weightPct,
-          artifactRoot: await ctx.artifactRoot(),
-        });
-        return;
-      }
       case 'certify':
         await this.#queues.ramp.add(
           'certify',
           { phase, rolloutId },
           { ...JOB_DEFAULTS, jobId: `certify-${rolloutId}` },
         );
-        return;
-      case 'post_card':
-        // Cards are the publisher's; they never reach the effect runner.
         return;
     }
   }

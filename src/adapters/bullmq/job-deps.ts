@@ -1,39 +1,23 @@
-import type { Redis } from 'ioredis';
-import type { MetricsSource } from '../../app/ports/metrics-source.js';
-import type { TrafficController } from '../../app/ports/traffic-controller.js';
-import type { SlackDirectory } from '../../app/preflight.js';
-import type { IncidentNotifier } from '../../app/receive-alerts.js';
-import type { RegistryDeps } from '../../app/registry-guard.js';
-import type { RolloutContext } from '../../app/rollout-context.js';
-import type { MecConfig } from '../../config/config-schema.js';
+import type { JobMetrics } from '../../app/ports/job-metrics.js';
+import type { WorkContext } from '../../app/work-context.js';
 import type { Logger } from '../../infra/logger.js';
-import type { FileFlagRegistry } from '../files/file-flag-registry.js';
-import type { BotMetrics } from '../prometheus/bot-metrics.js';
-import type { RedisIncidents } from '../redis/redis-incidents.js';
 import type { Queues } from './queues.js';
 
 /** What the job handlers need. Built once per worker process. */
 export interface JobDeps {
-  config: MecConfig;
-  workspace: string;
-  ctx: RolloutContext;
-  redis: Redis;
-  prefix: string;
+  /** What the use cases behind the jobs work with. */
+  work: WorkContext;
   queues: Queues;
-  registry: FileFlagRegistry;
-  registryDeps: RegistryDeps;
-  traffic: TrafficController;
-  metrics: MetricsSource;
-  directory: SlackDirectory | undefined;
-  incidents: RedisIncidents;
-  notifier: IncidentNotifier;
-  stats: BotMetrics;
+  /** Prefix of every Redis key. */
+  prefix: string;
+  jobs: {
+    /** How long a job's lock lasts, in milliseconds; a worker that dies loses it after that. */
+    lockDuration: number;
+    /** Milliseconds between two Slack messages to one channel; 0 for no limit. */
+    notifyInterval: number;
+  };
+  metrics: JobMetrics;
   logger: Logger;
-  /**
-   * A named point where a test may have this process stop dead (it hangs there until killed), to show
-   * that another worker recovers the job. Does nothing unless MEC_CRASHPOINT names the point.
-   */
-  crashpoint: (name: string) => Promise<void>;
 }
 
 /** The crashpoint of a process: hangs forever at the point `armed` names, and nowhere else. */

@@ -1,6 +1,6 @@
 import { type Job, RateLimitError, type Worker } from 'bullmq';
-import type { SlackIncidentPublisher } from '../slack/slack-incident-publisher.js';
-import type { SlackRolloutPublisher } from '../slack/slack-rollout-publisher.js';
+import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
+import type { IncidentNotifier } from '../../app/receive-alerts.js';
 import type { IncidentJob, NotifyJob } from './queues.js';
 
 interface RateLimited {
@@ -13,7 +13,7 @@ interface RateLimited {
  * job goes back to wait, so no message is lost and none is sent early.
  */
 export async function runNotifyJob(
-  publisher: SlackRolloutPublisher,
+  publisher: RolloutDeliveries,
   worker: () => Worker,
   job: Job<NotifyJob>,
 ): Promise<string> {
@@ -24,13 +24,16 @@ export async function runNotifyJob(
         await publisher.redraw(data.phase);
         break;
       case 'thread':
-        await publisher.postThread(data.phase, data.rolloutId, data.text);
+        await publisher.postEntry(data.phase, data.rolloutId, data.seq);
         break;
       case 'card':
         await publisher.postCard(data.phase, data.card);
         break;
       case 'homes':
         await publisher.refreshHomes(data.phase);
+        break;
+      case 'review':
+        await publisher.postReview(data.phase, data.review);
         break;
     }
     return data.kind;
@@ -39,7 +42,7 @@ export async function runNotifyJob(
 
 /** One incident-channel delivery: the page, a redraw, or a follow-up in the notice's thread. */
 export async function runIncidentJob(
-  publisher: SlackIncidentPublisher,
+  publisher: IncidentNotifier,
   worker: () => Worker,
   job: Job<IncidentJob>,
 ): Promise<string> {

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
+import { DRAWING, type StaleMarks } from '../../app/ports/message-refs.js';
+import type { RolloutPublisher } from '../../app/ports/rollout-publisher.js';
+import type { TransitionResult } from '../../app/ports/transition-result.js';
 import type { IncidentNotifier } from '../../app/receive-alerts.js';
-import type { RolloutPublisher } from '../../app/rollout-context.js';
-import type { TransitionResult } from '../../app/transition.js';
-import type { RolloutEvent } from '../../domain/rollout-event.js';
-import { incidentKey } from '../slack/slack-incident-publisher.js';
-import { describeTransition, homesKey, messageKey } from '../slack/slack-rollout-publisher.js';
+import type { WeeklyReview } from '../../domain/weekly-review.js';
 import { JOB_DEFAULTS, type NotifyJob, type Queues, REISSUABLE } from './queues.js';
 
 /** Redraws and home refreshes coalesce: while one is waiting, asking again adds nothing. */
@@ -17,20 +16,20 @@ const COALESCING = { ...JOB_DEFAULTS, removeOnComplete: true };
  */
 export class QueuedPublisher implements RolloutPublisher {
   readonly #queues: Queues;
-  readonly #markDirty: (key: string) => Promise<void>;
+  readonly #marks: StaleMarks;
 
-  /** `markDirty` marks a drawing stale before its job is queued, so a drawing already under way repeats. */
-  constructor(queues: Queues, markDirty: (key: string) => Promise<void>) {
+  /** `marks` marks a drawing stale before its job is queued, so a drawing already under way repeats. */
+  constructor(queues: Queues, marks: StaleMarks) {
     this.#queues = queues;
-    this.#markDirty = markDirty;
+    this.#marks = marks;
   }
 
-  async published(phase: string, result: TransitionResult, event: RolloutEvent): Promise<void> {
+  async published(phase: string, result: TransitionResult): Promise<void> {
     if (result.outcome === 'conflict' || !result.state) return;
     const { rolloutId } = result.state;
     await this.redraw(phase);
     if ('entry' in result && result.entry) {
-      const thread: NotifyJob = { kind: 'thread', phase, rolloutId, text: describeTransition(result, event) };
+      const thread: NotifyJob = { kind: 'thread', phase, rolloutId, seq: result.entry.seq };
       await this.#queues.notify.add('thread', thread, {
         ...JOB_DEFAULTS,
         jobId: `thread-${result.entry.seq}`,
@@ -44,7 +43,7 @@ export class QueuedPublisher implements RolloutPublisher {
         jobId: `card-${effect.card}-${rolloutId}-${result.version}`,
       });
     }
-    await this.#markDirty(homesKey(phase));
+    await this.#marks.markDirty(DRAWING.homes(phase));
     await this.#queues.notify.add(
       'homes',
       { kind: 'homes', phase },
@@ -61,11 +60,19 @@ export class QueuedPublisher implements RolloutPublisher {
   }
 
   async redraw(phase: string): Promise<void> {
-    await this.#markDirty(messageKey(phase));
+    await this.#marks.markDirty(DRAWING.rollout(phase));
     await this.#queues.notify.add(
       'redraw',
       { kind: 'redraw', phase },
       { ...COALESCING, jobId: `redraw-${phase}` },
+    );
+  }
+
+  async postReview(phase: string, review: WeeklyReview): Promise<void> {
+    await this.#queues.notify.add(
+      'review',
+      { kind: 'review', phase, review },
+      { ...JOB_DEFAULTS, jobId: `review-${phase}-${review.to}` },
     );
   }
 }
@@ -77,7 +84,7 @@ export class QueuedPublisher implements RolloutPublisher {
 export class QueuedIncidentNotifier implements IncidentNotifier {
   constructor(
     private readonly queues: Queues,
-    private readonly markDirty: (key: string) => Promise<void>,
+    private readonly marks: StaleMarks,
   ) {}
 
   async page(id: string): Promise<void> {
@@ -85,7 +92,7 @@ export class QueuedIncidentNotifier implements IncidentNotifier {
   }
 
   async redraw(id: string): Promise<void> {
-    await this.markDirty(incidentKey(id));
+    await this.marks.markDirty(DRAWING.incident(id));
     await this.queues.incident.add(
       'redraw',
       { kind: 'redraw', id },

@@ -2,6 +2,7 @@ import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WatchCounters } from '../../domain/alarm-watch.js';
 import type { CheckName } from '../../domain/rollout-state.js';
+import type { WeeklyReview } from '../../domain/weekly-review.js';
 
 /** One queue per kind of work, so each has its own worker, concurrency and rate limit. */
 export const QUEUE_NAMES = {
@@ -57,9 +58,11 @@ export type IncidentJob =
 
 export type NotifyJob =
   | { kind: 'redraw'; phase: string }
-  | { kind: 'thread'; phase: string; rolloutId: string; text: string }
+  /** The ledger entry `seq`, told in the rollout's thread. */
+  | { kind: 'thread'; phase: string; rolloutId: string; seq: number }
   | { kind: 'card'; phase: string; card: 'go_no_go' | 'approvals' }
-  | { kind: 'homes'; phase: string };
+  | { kind: 'homes'; phase: string }
+  | { kind: 'review'; phase: string; review: WeeklyReview };
 
 export type Queues = Record<QueueKind, Queue>;
 

@@ -1,13 +1,14 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { SlackIncidentPublisher } from '../slack/slack-incident-publisher.js';
-import type { SlackRolloutPublisher } from '../slack/slack-rollout-publisher.js';
+import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
+import { postReview } from '../../app/post-review.js';
+import type { IncidentNotifier } from '../../app/receive-alerts.js';
 import { runCheckJob } from './check-jobs.js';
 import type { JobDeps } from './job-deps.js';
 import { runIncidentJob, runNotifyJob } from './notify-jobs.js';
 import { bullPrefix, QUEUE_NAMES } from './queues.js';
 import { runCertifyJob, runRampJob, runRollbackJob } from './traffic-jobs.js';
-import { runSmokeTick, runSoakTick } from './watch-jobs.js';
+import { runWatchJob } from './watch-jobs.js';
 
 export interface Workers {
   /** Whether every worker is connected and running, for /readyz. */
@@ -23,14 +24,14 @@ export interface Workers {
 export function startWorkers(
   deps: JobDeps,
   connection: Redis,
-  publisher: SlackRolloutPublisher | undefined,
-  incidentPublisher?: SlackIncidentPublisher,
+  publisher: RolloutDeliveries | undefined,
+  incidentPublisher?: IncidentNotifier,
 ): Workers {
   const common = {
     connection,
     prefix: bullPrefix(deps.prefix),
-    lockDuration: deps.config.jobs.lockDuration,
-    stalledInterval: Math.max(500, Math.floor(deps.config.jobs.lockDuration / 2)),
+    lockDuration: deps.jobs.lockDuration,
+    stalledInterval: Math.max(500, Math.floor(deps.jobs.lockDuration / 2)),
   };
   const onFailure = (name: string) => (job: Job | undefined, error: Error) =>
     deps.logger.warn(
@@ -47,7 +48,7 @@ export function startWorkers(
     worker.on('failed', onFailure(name));
     worker.on('completed', (job, result) => {
       if (job.processedOn && job.finishedOn)
-        deps.stats.jobDuration.observe({ queue: name }, (job.finishedOn - job.processedOn) / 1_000);
+        deps.metrics.jobFinished(name, (job.finishedOn - job.processedOn) / 1_000);
       deps.logger.info({ queue: name, jobId: job.id, result }, 'job done');
     });
     worker.on('error', (error) => deps.logger.warn({ queue: name, err: error.message }, 'worker error'));
@@ -56,16 +57,16 @@ export function startWorkers(
   };
   add(QUEUE_NAMES.preflight, (job) => runCheckJob(deps, job));
   add(QUEUE_NAMES.backup, (job) => runCheckJob(deps, job));
-  add(QUEUE_NAMES.smoke, (job) => runSmokeTick(deps, job), { concurrency: 4 });
-  add(QUEUE_NAMES.soak, (job) => runSoakTick(deps, job), { concurrency: 4 });
+  add(QUEUE_NAMES.smoke, (job) => runWatchJob(deps, 'smoke', job), { concurrency: 4 });
+  add(QUEUE_NAMES.soak, (job) => runWatchJob(deps, 'soak', job), { concurrency: 4 });
   add(QUEUE_NAMES.ramp, (job) => (job.name === 'certify' ? runCertifyJob(deps, job) : runRampJob(deps, job)));
   add(QUEUE_NAMES.review, async () => {
-    const review = await deps.ctx.postReview();
+    const review = await postReview(deps.work);
     return `${review.warnings.length} warnings, ${review.rollbacks.length} rollbacks`;
   });
   add(QUEUE_NAMES.rollback, (job) => runRollbackJob(deps, job), { concurrency: 4 });
   if (incidentPublisher) {
-    const interval = deps.config.jobs.notifyInterval;
+    const interval = deps.jobs.notifyInterval;
     const incident: Worker = add(
       QUEUE_NAMES.incident,
       (job) => runIncidentJob(incidentPublisher, () => incident, job),
@@ -74,7 +75,7 @@ export function startWorkers(
   }
   if (publisher) {
     // About one message a second to the channel, as Slack asks.
-    const interval = deps.config.jobs.notifyInterval;
+    const interval = deps.jobs.notifyInterval;
     const notify: Worker = add(
       QUEUE_NAMES.notify,
       (job) => runNotifyJob(publisher, () => notify, job),

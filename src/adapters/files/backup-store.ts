@@ -1,6 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import type { BackupStore } from '../../app/ports/backup-store.js';
+import type { Flags } from '../../app/ports/flag-registry.js';
 import { sha256Hex } from '../../domain/sha256.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -73,4 +75,28 @@ export async function verifyBackup(
 
 export async function readBackupFile(workspace: string, dir: string, path: string): Promise<string> {
   return readFile(join(workspace, dir, path), 'utf8');
+}
+
+/** The backups of one release workspace, under `artifacts/mec/<phase>/backups/`. */
+export class FileBackupStore implements BackupStore {
+  readonly #workspace: string;
+  readonly #registryPath: string;
+
+  constructor(workspace: string, registryPath: string) {
+    this.#workspace = workspace;
+    this.#registryPath = registryPath;
+  }
+
+  async take(phase: string, files: readonly string[], takenAt: Date) {
+    const { dir, manifest } = await takeBackup(this.#workspace, phase, files, takenAt);
+    return { dir, files: manifest.files.length };
+  }
+
+  verify(dir: string) {
+    return verifyBackup(this.#workspace, dir);
+  }
+
+  async registryFlags(dir: string): Promise<Flags> {
+    return JSON.parse(await readBackupFile(this.#workspace, dir, this.#registryPath)) as Flags;
+  }
 }

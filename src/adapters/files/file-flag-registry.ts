@@ -1,15 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FlagRegistry, Flags, RegistryContent } from '../../app/ports/flag-registry.js';
 import { toSignedAt } from '../../domain/approval-digest.js';
 import { registryMerkleRoot } from '../../domain/merkle.js';
 import { writeFileAtomic } from './atomic-write.js';
-
-export type Flags = Record<string, unknown>;
-
-export interface RegistryContent {
-  flags: Flags;
-  root: string;
-}
 
 /** Where registry snapshots go, relative to the workspace. */
 export const SNAPSHOT_DIR = 'meta/merkle';
@@ -18,11 +12,13 @@ export const SNAPSHOT_DIR = 'meta/merkle';
  * The feature registry (`meta/meta_flags.json`) as a file in the release workspace. Every write is
  * atomic and leaves a snapshot `meta/merkle/meta_flags_<timestamp>_<root>.json` behind it.
  */
-export class FileFlagRegistry {
+export class FileFlagRegistry implements FlagRegistry {
+  readonly path: string;
   readonly #workspace: string;
   readonly #path: string;
 
   constructor(workspace: string, relativePath: string) {
+    this.path = relativePath;
     this.#workspace = workspace;
     this.#path = join(workspace, relativePath);
   }
@@ -60,5 +56,19 @@ export class FileFlagRegistry {
     );
     await writeFileAtomic(this.#path, `${JSON.stringify(flags, null, 2)}\n`);
     return { root, snapshot };
+  }
+
+  /** Names carry the time only to the second, so snapshots are found by the root in their name. */
+  async snapshotsOf(root: string): Promise<Array<{ path: string; flags: Flags }>> {
+    const dir = join(this.#workspace, SNAPSHOT_DIR);
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((name) =>
+      name.endsWith(`_${root}.json`),
+    );
+    return Promise.all(
+      names.sort().map(async (name) => {
+        const content = JSON.parse(await readFile(join(dir, name), 'utf8')) as { flags: Flags };
+        return { path: `${SNAPSHOT_DIR}/${name}`, flags: content.flags };
+      }),
+    );
   }
 }

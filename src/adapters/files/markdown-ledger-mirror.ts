@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { Ledger } from '../../app/ports/rollout-store.js';
+import { join } from 'node:path';
+import type { Ledger } from '../../app/ports/ledger.js';
+import type { LedgerMirror } from '../../app/ports/ledger-mirror.js';
 import type { LedgerEntry } from '../../domain/ledger-entry.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -82,4 +84,22 @@ function inlineJson(value: unknown): string {
 
 function lastMarker(text: string): { seq: number; hash: string } | undefined {
   return mirroredEntries(text).at(-1);
+}
+
+/** The mirror file of one release workspace, as the audit reads it. */
+export class MarkdownLedgerMirror implements LedgerMirror {
+  readonly path = MIRROR_PATH;
+  readonly #file: string;
+
+  constructor(workspace: string) {
+    this.#file = join(workspace, MIRROR_PATH);
+  }
+
+  async entries(): Promise<Array<{ seq: number; hash: string }> | undefined> {
+    const text = await readFile(this.#file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    return text === undefined ? undefined : mirroredEntries(text);
+  }
 }

@@ -1,21 +1,8 @@
+import type { DashboardData } from '../../app/ports/dashboard-data.js';
 import { approvalStatus } from '../../domain/approvals.js';
-import type { LedgerEntry } from '../../domain/ledger-entry.js';
 import { own } from '../../domain/own.js';
 import { roleName } from '../../domain/policy.js';
 import { CHECKS, type RolloutState, stageOf } from '../../domain/rollout-state.js';
-import type { Incident } from '../redis/redis-incidents.js';
-
-export interface DashboardData {
-  phase: string;
-  state: RolloutState | null;
-  version: number;
-  artifactRoot: string | undefined;
-  ledgerTail: readonly LedgerEntry[];
-  ledgerHead: { seq: number; hash: string };
-  alarms: ReadonlyArray<{ name: string; severity: string; comparator: string; threshold: number }>;
-  incidents: readonly Incident[];
-  generatedAt: Date;
-}
 
 const escapeHtml = (text: unknown) =>
   String(text)

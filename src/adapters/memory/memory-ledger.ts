@@ -1,4 +1,4 @@
-import type { Ledger } from '../../app/ports/rollout-store.js';
+import type { Ledger } from '../../app/ports/ledger.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import {
   GENESIS_HASH,

@@ -1,4 +1,4 @@
-import type { RegistryRootRecord } from '../../app/ports/rollout-store.js';
+import type { RegistryRootRecord } from '../../app/ports/registry-root-record.js';
 import type { LedgerBody } from '../../domain/ledger-entry.js';
 import type { MemoryLedger } from './memory-ledger.js';
 

@@ -1,4 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { JobMetrics } from '../../app/ports/job-metrics.js';
+import type { RolloutMetrics } from '../../app/ports/rollout-metrics.js';
 import type { RolloutStore } from '../../app/ports/rollout-store.js';
 import { approvalStatus } from '../../domain/approvals.js';
 import { type RolloutState, stageOf } from '../../domain/rollout-state.js';
@@ -21,7 +23,7 @@ const STAGES = [
  * The bot's Prometheus metrics. The rollout's state is read from Redis when scraped, so every replica
  * reports the same truth; counters and histograms count what this process did.
  */
-export class BotMetrics {
+export class BotMetrics implements RolloutMetrics, JobMetrics {
   readonly registry = new Registry();
   readonly alarms = new Counter({
     name: 'mec_alarms_total',
@@ -115,5 +117,17 @@ export class BotMetrics {
         this.set({ phase }, state ? Object.keys(state.gates).length : 0);
       },
     });
+  }
+
+  rollbackFinished(cause: 'blocker_alarm' | 'person'): void {
+    this.rollbacks.inc({ reason: cause });
+  }
+
+  shadowReached(secondsSinceAlarm: number): void {
+    this.alarmToShadow.observe(secondsSinceAlarm);
+  }
+
+  jobFinished(queue: string, seconds: number): void {
+    this.jobDuration.observe({ queue }, seconds);
   }
 }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Ledger } from '../../app/ports/rollout-store.js';
+import type { Ledger } from '../../app/ports/ledger.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import { GENESIS_HASH, type LedgerBody, type LedgerEntry } from '../../domain/ledger-entry.js';
 import { type CommitCommand, withCommitCommand } from './commit-script.js';

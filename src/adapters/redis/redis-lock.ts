@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { TrafficLock } from '../../app/ports/traffic-lock.js';
 import { redisKeys } from './redis-keys.js';
 
 const RELEASE_LUA = `
@@ -31,5 +32,20 @@ export async function withRedisLock<T>(
     return await work();
   } finally {
     await redis.eval(RELEASE_LUA, 1, key, token);
+  }
+}
+
+/** The traffic lock as a Redis mutex. */
+export class RedisTrafficLock implements TrafficLock {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+
+  constructor(redis: Redis, prefix: string) {
+    this.#redis = redis;
+    this.#prefix = prefix;
+  }
+
+  withLock<T>(name: string, leaseMs: number, work: () => Promise<T>): Promise<T> {
+    return withRedisLock(this.#redis, this.#prefix, name, work, { leaseMs });
   }
 }

@@ -1,22 +1,14 @@
 import type { Redis } from 'ioredis';
+import type { MessageRef, MessageRefs } from '../../app/ports/message-refs.js';
 import { redisKeys } from './redis-keys.js';
-
-export interface MessageRef {
-  channel: string;
-  ts: string;
-}
 
 const RELEASE_IF_OWNER_LUA = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
 
-/**
- * Where each rollout's parent message is, and the coordination around drawing it: a claim so that one
- * process posts it, and a lock with a "dirty" mark so concurrent redraws collapse into one that reads
- * the latest state last.
- */
-export class RedisMessageRefs {
+/** Message refs and drawing marks in Redis. */
+export class RedisMessageRefs implements MessageRefs {
   readonly #redis: Redis;
   readonly #keys: ReturnType<typeof redisKeys>;
 

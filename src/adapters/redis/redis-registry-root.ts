@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { RegistryRootRecord } from '../../app/ports/rollout-store.js';
+import type { RegistryRootRecord } from '../../app/ports/registry-root-record.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import type { LedgerBody } from '../../domain/ledger-entry.js';
 import { APPEND_LEDGER_LUA } from './commit-script.js';

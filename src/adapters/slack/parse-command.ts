@@ -1,23 +1,4 @@
-/** A `/mec` command as the grammar understands it. */
-export type Command =
-  | {
-      verb:
-        | 'help'
-        | 'status'
-        | 'start'
-        | 'preflight'
-        | 'smoke'
-        | 'go'
-        | 'approvals'
-        | 'resume'
-        | 'ledger'
-        | 'verify'
-        | 'review';
-    }
-  | { verb: 'nogo' | 'pause'; reason?: string }
-  | { verb: 'ramp'; weightPct: number; dryRun: boolean }
-  | { verb: 'rollback'; dryRun: boolean; reason?: string }
-  | { verb: 'abort'; reason: string };
+import type { Command } from '../../app/command.js';
 
 export type Verb = Command['verb'];
 

@@ -1,6 +1,5 @@
-import type { ClickOutcome } from '../../app/click-button.js';
-import type { CommandOutcome } from '../../app/run-command.js';
-import type { TransitionResult } from '../../app/transition.js';
+import type { ClickOutcome, CommandOutcome } from '../../app/ports/rollout-actions.js';
+import type { TransitionResult } from '../../app/ports/transition-result.js';
 import type { SlackMessage } from './views/blocks.js';
 import {
   dryRunReply,

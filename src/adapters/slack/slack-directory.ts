@@ -1,8 +1,8 @@
 import type { webApi } from '@slack/bolt';
-import type { ContactStatus, SlackDirectory } from '../../app/preflight.js';
+import type { ContactDirectory, ContactStatus } from '../../app/ports/contact-directory.js';
 
 /** Contacts looked up with users.info: a deleted account is deactivated; an unknown id is not found. */
-export function webApiDirectory(client: webApi.WebClient): SlackDirectory {
+export function webApiDirectory(client: webApi.WebClient): ContactDirectory {
   return {
     async userStatus(userId: string): Promise<ContactStatus> {
       try {

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { DRAWING, type MessageRefs } from '../../app/ports/message-refs.js';
 import type { IncidentNotifier } from '../../app/receive-alerts.js';
 import type { RedisIncidents } from '../redis/redis-incidents.js';
-import type { RedisMessageRefs } from '../redis/redis-message-refs.js';
 import type { SlackMessenger } from './slack-messenger.js';
 import { incidentNotice } from './views/incident-notice.js';
 import { textReply } from './views/replies.js';
-
-export const incidentKey = (id: string) => `incident-${id}`;
 
 /** Posts and keeps current the incident notices in the incident channel. */
 export class SlackIncidentPublisher implements IncidentNotifier {
@@ -16,7 +14,7 @@ export class SlackIncidentPublisher implements IncidentNotifier {
     private readonly deps: {
       messenger: SlackMessenger;
       incidents: RedisIncidents;
-      refs: RedisMessageRefs;
+      refs: MessageRefs;
       channel: string;
       oncallGroup: string | undefined;
     },
@@ -40,8 +38,8 @@ export class SlackIncidentPublisher implements IncidentNotifier {
   }
 
   async redraw(id: string): Promise<void> {
-    await this.deps.refs.markDirty(incidentKey(id));
-    await this.deps.refs.drawWhileDirty(incidentKey(id), this.#token, async () => {
+    await this.deps.refs.markDirty(DRAWING.incident(id));
+    await this.deps.refs.drawWhileDirty(DRAWING.incident(id), this.#token, async () => {
       const incident = await this.deps.incidents.get(id);
       if (incident?.notice)
         await this.deps.messenger.update(

@@ -1,22 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { Ledger, RolloutStore } from '../../app/ports/rollout-store.js';
-import type { RolloutPublisher } from '../../app/rollout-context.js';
-import type { TransitionResult } from '../../app/transition.js';
-import type { RolloutEvent } from '../../domain/rollout-event.js';
+import type { Ledger } from '../../app/ports/ledger.js';
+import { DRAWING, type MessageRef, type MessageRefs } from '../../app/ports/message-refs.js';
+import type { RolloutPublisher } from '../../app/ports/rollout-publisher.js';
+import type { RolloutStore } from '../../app/ports/rollout-store.js';
+import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
+import type { TransitionResult } from '../../app/ports/transition-result.js';
+import { type LedgerEntry, SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
+import type { WeeklyReview } from '../../domain/weekly-review.js';
 import type { Logger } from '../../infra/logger.js';
-import type { MessageRef, RedisMessageRefs } from '../redis/redis-message-refs.js';
 import type { SlackMessenger } from './slack-messenger.js';
-import type { SlackMessage } from './views/blocks.js';
 import { approvalCard, goNoGoCard } from './views/cards.js';
 import { homeView } from './views/home-view.js';
 import { textReply } from './views/replies.js';
+import { reviewDigest } from './views/review-digest.js';
 import { type DashboardInput, rolloutMessage } from './views/rollout-dashboard.js';
 
 export interface SlackPublisherDeps {
   messenger: SlackMessenger;
-  refs: RedisMessageRefs;
+  refs: MessageRefs;
   store: Pick<RolloutStore, 'load'>;
-  ledger: Pick<Ledger, 'head'>;
+  ledger: Ledger;
   artifactRoot: () => Promise<string>;
   alarms: DashboardInput['alarms'];
   releaseChannel: string;
@@ -30,17 +33,13 @@ const HOME_FRESH_MS = 24 * 3_600_000;
 /** How long to wait for another process to post the rollout message it claimed. */
 const PARENT_WAIT_MS = 10_000;
 
-/** The key under which a phase's rollout message is marked for redrawing. */
-export const messageKey = (phase: string) => `message-${phase}`;
-export const homesKey = (phase: string) => `homes-${phase}`;
-
-/** The thread reply for a transition: who did what, the outcome, and a full approval digest. */
-export function describeTransition(result: TransitionResult, event: RolloutEvent): string {
-  const who = 'actor' in event ? `<@${event.actor}>` : 'mec-bot';
-  const facts = 'detail' in result ? (result.detail as Record<string, unknown> | undefined) : undefined;
-  const digest = typeof facts?.digest === 'string' ? `\nCommitment digest: \`${facts.digest}\`` : '';
-  const seq = 'entry' in result && result.entry ? ` · ledger #${result.entry.seq}` : '';
-  return `${who}: ${event.type.replaceAll('_', ' ')} → ${result.message}${digest}${seq}`;
+/** The thread reply for a ledger entry: who did what, the outcome, and a full approval digest. */
+export function describeEntry({ seq, body }: LedgerEntry): string {
+  const who = body.actor === SYSTEM_ACTOR ? 'mec-bot' : `<@${body.actor}>`;
+  const detail = body.detail as { message?: string; facts?: Record<string, unknown> } | null;
+  const digest =
+    typeof detail?.facts?.digest === 'string' ? `\nCommitment digest: \`${detail.facts.digest}\`` : '';
+  return `${who}: ${body.action.replaceAll('_', ' ')} → ${detail?.message ?? body.reason}${digest} · ledger #${seq}`;
 }
 
 /**
@@ -49,7 +48,7 @@ export function describeTransition(result: TransitionResult, event: RolloutEvent
  * cards the lifecycle asks for, and App Home. Its methods are what the notify jobs run; `published`
  * runs them all at once where no queue is used.
  */
-export class SlackRolloutPublisher implements RolloutPublisher {
+export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliveries {
   readonly #deps: SlackPublisherDeps;
   readonly #token = randomUUID();
 
@@ -57,14 +56,14 @@ export class SlackRolloutPublisher implements RolloutPublisher {
     this.#deps = deps;
   }
 
-  async published(phase: string, result: TransitionResult, event: RolloutEvent): Promise<void> {
+  async published(phase: string, result: TransitionResult): Promise<void> {
     if (result.outcome === 'conflict' || !result.state) return;
     await this.redraw(phase);
-    await this.postThread(phase, result.state.rolloutId, describeTransition(result, event));
+    if (result.entry) await this.postThread(phase, result.state.rolloutId, describeEntry(result.entry));
     for (const effect of result.effects) {
       if (effect.kind === 'post_card') await this.postCard(phase, effect.card);
     }
-    await this.#deps.refs.markDirty(homesKey(phase));
+    await this.#deps.refs.markDirty(DRAWING.homes(phase));
     await this.refreshHomes(phase);
   }
 
@@ -77,8 +76,8 @@ export class SlackRolloutPublisher implements RolloutPublisher {
    * message first if it does not exist yet.
    */
   async redraw(phase: string): Promise<void> {
-    await this.#deps.refs.markDirty(messageKey(phase));
-    await this.#deps.refs.drawWhileDirty(messageKey(phase), this.#token, async () => {
+    await this.#deps.refs.markDirty(DRAWING.rollout(phase));
+    await this.#deps.refs.drawWhileDirty(DRAWING.rollout(phase), this.#token, async () => {
       const input = await this.dashboard(phase);
       if (!input) return;
       const { state, version } = input;
@@ -100,6 +99,11 @@ export class SlackRolloutPublisher implements RolloutPublisher {
     });
   }
 
+  async postEntry(phase: string, rolloutId: string, seq: number): Promise<void> {
+    const [entry] = await this.#deps.ledger.read(seq);
+    if (entry?.seq === seq) await this.postThread(phase, rolloutId, describeEntry(entry));
+  }
+
   async postThread(phase: string, rolloutId: string, text: string): Promise<void> {
     const parent = await this.#ensureParent(phase, rolloutId);
     if (parent) await this.#deps.messenger.post(parent.channel, textReply(text), { ts: parent.ts });
@@ -118,9 +122,9 @@ export class SlackRolloutPublisher implements RolloutPublisher {
     await this.#deps.refs.addCard(state.rolloutId, card, { channel: this.#deps.releaseChannel, ts });
   }
 
-  /** Posts a message to the release channel, outside any rollout's thread (the weekly review). */
-  async postToReleaseChannel(message: SlackMessage): Promise<void> {
-    await this.#deps.messenger.post(this.#deps.releaseChannel, message);
+  /** Posts the weekly review to the release channel, outside any rollout's thread. */
+  async postReview(phase: string, review: WeeklyReview): Promise<void> {
+    await this.#deps.messenger.post(this.#deps.releaseChannel, reviewDigest(phase, review));
   }
 
   /** Draws App Home for one person, now. */
@@ -131,7 +135,7 @@ export class SlackRolloutPublisher implements RolloutPublisher {
 
   /** Redraws App Home for everyone who opened it recently. */
   async refreshHomes(phase: string): Promise<void> {
-    await this.#deps.refs.drawWhileDirty(homesKey(phase), this.#token, async () => {
+    await this.#deps.refs.drawWhileDirty(DRAWING.homes(phase), this.#token, async () => {
       const viewers = await this.#deps.refs.homeViewers(this.#deps.now().getTime() - HOME_FRESH_MS);
       if (viewers.length === 0) return;
       const view = homeView(await this.dashboard(phase));

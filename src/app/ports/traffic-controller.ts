@@ -7,14 +7,9 @@ export interface TrafficChange {
 }
 
 /**
- * Sets the weight `meta_prod` serves. Idempotent: setting the weight it already has changes nothing and
- * records nothing, so a job re-run after a crash does not move traffic twice.
+ * An external flag system that serves the weight beside the feature registry. Told the same weight
+ * twice (a job retried after a crash), it must count it as one change.
  */
 export interface TrafficController {
-  setWeight(change: TrafficChange): Promise<{ changed: boolean }>;
-}
-
-/** The value of `meta_prod` for a weight: shadow at 0, ramping in between, enabled at 100. */
-export function flagValueFor(weightPct: number) {
-  return { mode: weightPct === 0 ? 'shadow' : weightPct === 100 ? 'enabled' : 'ramp', weightPct };
+  setWeight(change: TrafficChange): Promise<void>;
 }

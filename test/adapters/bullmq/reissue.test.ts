@@ -2,7 +2,6 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { BullEffects } from '../../../src/adapters/bullmq/bullmq-effects.js';
 import { bullPrefix, closeQueues, createQueues, QUEUE_NAMES } from '../../../src/adapters/bullmq/queues.js';
-import type { RolloutContext } from '../../../src/app/rollout-context.js';
 import type { RolloutState } from '../../../src/domain/rollout-state.js';
 import { useTestRedis } from '../../support/redis.js';
 
@@ -12,7 +11,7 @@ describe('a rollback that finally failed', () => {
   it('is run again when the same rollback is reissued', async () => {
     const { prefix, connect } = testRedis();
     const queues = createQueues(connect({ maxRetriesPerRequest: null }), prefix);
-    const effects = new BullEffects(queues, () => ({}) as RolloutContext, 30_000);
+    const effects = new BullEffects(queues, () => new Date(), 30_000);
     const state = { rolloutId: 'M6-r1' } as RolloutState;
     const rollBack = { kind: 'roll_back', fromPct: 25, reason: 'BLOCKER', rollbackId: 'M6-r1.rb1' } as const;
 

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackApiStandIn } from '../../../src/adapters/sandbox/slack-api-stand-in.js';
+import { verifyWorkspace } from '../../../src/app/verify-workspace.js';
 import { type JobsHarness, startJobsHarness, toReady } from '../../support/jobs-harness.js';
 import { useTestRedis } from '../../support/redis.js';
 import { latestDrawing, parentPost, textOf } from '../../support/slack-find.js';
@@ -73,7 +74,7 @@ describe('a whole rollout as jobs, with durations in milliseconds', () => {
     expect(smoke).toMatchObject({ passed: true });
     expect(smoke.samples.length).toBeGreaterThanOrEqual(2);
 
-    const verified = await harness.bot.ctx.verify();
+    const verified = await verifyWorkspace(harness.bot.ctx);
     expect(verified.checks.filter((check) => !check.ok)).toEqual([]);
     const parent = await parentPost(standIn);
     await expect

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Ledger, RegistryRootRecord, RolloutStore } from '../../../src/app/ports/rollout-store.js';
+import type { Ledger } from '../../../src/app/ports/ledger.js';
+import type { RegistryRootRecord } from '../../../src/app/ports/registry-root-record.js';
+import type { RolloutStore } from '../../../src/app/ports/rollout-store.js';
 import { decide } from '../../../src/domain/decide.js';
 import { GENESIS_HASH, type LedgerBody } from '../../../src/domain/ledger-entry.js';
 import type { RolloutState } from '../../../src/domain/rollout-state.js';

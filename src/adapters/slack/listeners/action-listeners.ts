@@ -1,10 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import {
-  clickApprove,
-  clickReject,
-  clickRolloutButton,
-  type RolloutClick,
-} from '../../../app/click-button.js';
+import type { RolloutClick } from '../../../app/ports/rollout-actions.js';
 import { ACTION } from '../ids.js';
 import { renderOutcome } from '../render-outcome.js';
 import { approvalButtonValue, parseButtonValue, rolloutButtonValue } from '../views/button-values.js';
@@ -30,8 +25,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const reply = await answer(deps, async () =>
         value && click
           ? renderOutcome(
-              await clickRolloutButton(
-                deps.ctx,
+              await deps.actions.clickRolloutButton(
                 body.user.id,
                 { rolloutId: value.r, version: value.v },
                 click,
@@ -73,7 +67,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const reply = await answer(deps, async () => {
       if (!value) return NOT_OURS;
       // The card is redrawn with every other message of the rollout, from the latest state.
-      const outcome = await clickApprove(deps.ctx, body.user.id, {
+      const outcome = await deps.actions.clickApprove(body.user.id, {
         rolloutId: value.r,
         artifactRoot: value.root,
         roleId: value.role,
@@ -88,7 +82,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const value = parseButtonValue(approvalButtonValue, action.value);
     const reply = await answer(deps, async () => {
       if (!value) return NOT_OURS;
-      const outcome = await clickReject(deps.ctx, body.user.id, { rolloutId: value.r, roleId: value.role });
+      const outcome = await deps.actions.clickReject(body.user.id, {
+        rolloutId: value.r,
+        roleId: value.role,
+      });
       if (outcome.kind !== 'ask_reason') return renderOutcome(outcome);
       const meta = {
         rolloutId: value.r,

@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { runCommand } from '../../../app/run-command.js';
 import { rampWeights } from '../../../domain/policy.js';
 import { COMMAND } from '../ids.js';
 import { parseCommand } from '../parse-command.js';
@@ -12,7 +11,7 @@ const commandPayload = z.object({ user_id: z.string().regex(/^[UW][A-Z0-9_]+$/),
 
 /** `/mec …`: acknowledged at once (a bad command with its error), the work done after the ack. */
 export function registerCommand(app: App, deps: ListenerDeps): void {
-  const weights = rampWeights(deps.ctx.policy);
+  const weights = rampWeights(deps.actions.policy);
   app.command(COMMAND, async ({ command, ack, respond }) => {
     const payload = commandPayload.safeParse(command);
     if (!payload.success) {
@@ -28,9 +27,9 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
     }
     await ack();
     const reply = await answer(deps, async () => {
-      const outcome = await runCommand(deps.ctx, parsed.command, payload.data.user_id);
+      const outcome = await deps.actions.runCommand(parsed.command, payload.data.user_id);
       return outcome.kind === 'status'
-        ? statusReply(await deps.publisher.dashboard(deps.ctx.phase))
+        ? statusReply(await deps.publisher.dashboard(deps.actions.phase))
         : renderOutcome(outcome);
     });
     await respond(ephemeral(reply));

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
-import { apply } from '../../../app/rollout-context.js';
 import { isPermitted } from '../../../domain/policy.js';
+import type { ReasonCode } from '../../../domain/reason.js';
 import { escapeSlackText } from '../escape-text.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
 import { renderTransition } from '../render-outcome.js';
@@ -70,7 +70,9 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
       gateId: meta.gate,
       reason: escapeSlackText(reason),
     };
-    const reply = await answer(deps, async () => renderTransition(await apply(deps.ctx, event)));
+    const reply = await answer(deps, async () =>
+      renderTransition(await deps.actions.overrideGate(event.actor, event.gateId, event.reason)),
+    );
     if (meta.channelId) await deps.messenger.postEphemeral(meta.channelId, body.user.id, reply);
   });
 }
@@ -79,7 +81,7 @@ async function record(
   deps: ListenerDeps,
   actor: string,
   outcome: 'recorded' | 'refused',
-  reason: string,
+  reason: ReasonCode,
   incidentId: string,
 ): Promise<void> {
   await deps.ctx.ledger.append({

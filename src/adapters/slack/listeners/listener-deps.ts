@@ -1,3 +1,4 @@
+import type { RolloutActions } from '../../../app/ports/rollout-actions.js';
 import type { IncidentNotifier } from '../../../app/receive-alerts.js';
 import type { RolloutContext } from '../../../app/rollout-context.js';
 import type { Logger } from '../../../infra/logger.js';
@@ -8,6 +9,7 @@ import type { SlackMessage } from '../views/blocks.js';
 import { errorReply } from '../views/replies.js';
 
 export interface ListenerDeps {
+  actions: RolloutActions;
   ctx: RolloutContext;
   incidents: RedisIncidents;
   notifier: IncidentNotifier;

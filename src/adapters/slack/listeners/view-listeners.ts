@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { submitRejection } from '../../../app/click-button.js';
 import { escapeSlackText } from '../escape-text.js';
 import { REJECT_INPUT, VIEW } from '../ids.js';
 import { renderOutcome } from '../render-outcome.js';
@@ -35,14 +34,14 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     // Modal input arrives as typed; escape it as Slack escapes command text before it is shown anywhere.
     const escaped = escapeSlackText(reason);
     const reply = await answer(deps, async () =>
-      renderOutcome(await submitRejection(deps.ctx, body.user.id, meta, escaped)),
+      renderOutcome(await deps.actions.submitRejection(body.user.id, meta, escaped)),
     );
     if (meta.channelId) await deps.messenger.postEphemeral(meta.channelId, body.user.id, reply);
   });
 
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
-    await deps.publisher.publishHome(deps.ctx.phase, event.user);
+    await deps.publisher.publishHome(deps.actions.phase, event.user);
   });
 }
 

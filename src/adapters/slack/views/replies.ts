@@ -1,4 +1,4 @@
-import type { VerifyCheck } from '../../../app/verify-workspace.js';
+import type { VerifyCheck } from '../../../app/ports/rollout-actions.js';
 import type { LedgerEntry } from '../../../domain/ledger-entry.js';
 import type { GateResult } from '../../../domain/ramp-gates.js';
 import { type RolloutState, stageOf } from '../../../domain/rollout-state.js';

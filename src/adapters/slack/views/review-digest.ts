@@ -1,4 +1,4 @@
-import type { WeeklyReview } from '../../../app/weekly-review.js';
+import type { WeeklyReview } from '../../../domain/weekly-review.js';
 import { context, header, message, type SlackMessage, section } from './blocks.js';
 
 /** The weekly governance review as a Slack message. */

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scheduleWeeklyReview } from '../../src/adapters/bullmq/queues.js';
 import { SlackApiStandIn } from '../../src/adapters/sandbox/slack-api-stand-in.js';
-import { weeklyReview } from '../../src/app/weekly-review.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import type { JsonValue } from '../../src/domain/canonical-json.js';
 import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
+import type { ReasonCode } from '../../src/domain/reason.js';
+import { weeklyReview } from '../../src/domain/weekly-review.js';
 import { alertPayload, postAlert } from '../support/alertmanager.js';
 import {
   ALERT_TOKEN,
@@ -19,7 +20,7 @@ import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 
-function entry(at: string, reason: string, facts: Record<string, JsonValue> = {}): LedgerEntry {
+function entry(at: string, reason: ReasonCode, facts: Record<string, JsonValue> = {}): LedgerEntry {
   return {
     seq: 1,
     prevHash: '0'.repeat(64),

@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../domain/ledger-entry.js';
+import type { LedgerEntry } from './ledger-entry.js';
 
 /** What the weekly governance review reports, counted from the ledger. */
 export interface WeeklyReview {

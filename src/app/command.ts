@@ -1,0 +1,20 @@
+/** A `/mec` command, as parsed from what a person typed. */
+export type Command =
+  | {
+      verb:
+        | 'help'
+        | 'status'
+        | 'start'
+        | 'preflight'
+        | 'smoke'
+        | 'go'
+        | 'approvals'
+        | 'resume'
+        | 'ledger'
+        | 'verify'
+        | 'review';
+    }
+  | { verb: 'nogo' | 'pause'; reason?: string }
+  | { verb: 'ramp'; weightPct: number; dryRun: boolean }
+  | { verb: 'rollback'; dryRun: boolean; reason?: string }
+  | { verb: 'abort'; reason: string };

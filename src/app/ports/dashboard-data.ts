@@ -1,0 +1,16 @@
+import type { Incident } from '../../adapters/redis/redis-incidents.js';
+import type { LedgerEntry } from '../../domain/ledger-entry.js';
+import type { RolloutState } from '../../domain/rollout-state.js';
+
+/** What the governance dashboard shows, read fresh. */
+export interface DashboardData {
+  phase: string;
+  state: RolloutState | null;
+  version: number;
+  artifactRoot: string | undefined;
+  ledgerTail: readonly LedgerEntry[];
+  ledgerHead: { seq: number; hash: string };
+  alarms: ReadonlyArray<{ name: string; severity: string; comparator: string; threshold: number }>;
+  incidents: readonly Incident[];
+  generatedAt: Date;
+}

@@ -1,0 +1,5 @@
+/** What the job workers count for the bot's own metrics. */
+export interface JobMetrics {
+  /** A job on `queue` completed after running for `seconds`. */
+  jobFinished(queue: string, seconds: number): void;
+}

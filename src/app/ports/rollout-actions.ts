@@ -1,0 +1,73 @@
+import type { LedgerEntry } from '../../domain/ledger-entry.js';
+import type { RolloutPolicy } from '../../domain/policy.js';
+import type { GateResult } from '../../domain/ramp-gates.js';
+import type { CheckName, RolloutState } from '../../domain/rollout-state.js';
+import type { WeeklyReview } from '../../domain/weekly-review.js';
+import type { Command } from '../command.js';
+import type { TransitionResult } from './transition-result.js';
+
+export type CommandOutcome =
+  | { kind: 'help' }
+  | { kind: 'status' }
+  | { kind: 'transition'; result: TransitionResult }
+  | { kind: 'dry_run'; weightPct: number; results: GateResult[] }
+  | { kind: 'rollback_dry_run'; state: RolloutState | null; backup: { ok: boolean; detail: string } }
+  | { kind: 'ledger'; entries: LedgerEntry[]; total: number }
+  | { kind: 'verify'; ok: boolean; checks: VerifyCheck[] }
+  | { kind: 'card_posted' }
+  | { kind: 'review_posted'; review: WeeklyReview }
+  | { kind: 'refused'; message: string };
+
+export type ClickOutcome =
+  | { kind: 'transition'; result: TransitionResult }
+  | { kind: 'stale'; state: RolloutState | null };
+
+/** A click on a button of the rollout message or the go/no-go card, drawn at `version`. */
+export type RolloutClick =
+  | { action: 'ramp'; weightPct: number }
+  | { action: 'pause' | 'resume' | 'rollback' }
+  | { action: 'retry_check'; check: CheckName }
+  | { action: 'go_no_go'; go: boolean };
+
+/** One check of `/mec verify`, with what it found. */
+export interface VerifyCheck {
+  name:
+    | 'ledger chain'
+    | 'registry root'
+    | 'registry snapshot'
+    | 'artifact root'
+    | 'approval digests'
+    | 'ledger mirror';
+  ok: boolean;
+  detail: string;
+}
+
+/**
+ * What people can do to a rollout, from any surface (Slack, the sandbox): the use cases a listener
+ * calls once it has parsed a request. `actor` is the user id from the signed request.
+ */
+export interface RolloutActions {
+  readonly phase: string;
+  readonly policy: RolloutPolicy;
+  runCommand(command: Command, actor: string): Promise<CommandOutcome>;
+  /** A click on a rollout-message or go/no-go button drawn at `drawn.version`. */
+  clickRolloutButton(
+    actor: string,
+    drawn: { rolloutId: string; version: number },
+    click: RolloutClick,
+  ): Promise<ClickOutcome>;
+  clickApprove(
+    actor: string,
+    drawn: { rolloutId: string; artifactRoot: string; roleId: string },
+  ): Promise<ClickOutcome>;
+  clickReject(
+    actor: string,
+    drawn: { rolloutId: string; roleId: string },
+  ): Promise<ClickOutcome | { kind: 'ask_reason'; state: RolloutState }>;
+  submitRejection(
+    actor: string,
+    drawn: { rolloutId: string; roleId: string },
+    reason: string,
+  ): Promise<ClickOutcome>;
+  overrideGate(actor: string, gateId: string, reason: string): Promise<TransitionResult>;
+}

@@ -1,0 +1,11 @@
+import type { WeeklyReview } from '../../domain/weekly-review.js';
+
+/** The Slack work for the release channel that the notify jobs carry out, one delivery at a time. */
+export interface RolloutDeliveries {
+  redraw(phase: string): Promise<void>;
+  /** Posts the ledger entry `seq`, in words, in the rollout's thread. */
+  postEntry(phase: string, rolloutId: string, seq: number): Promise<void>;
+  postCard(phase: string, card: 'go_no_go' | 'approvals'): Promise<void>;
+  refreshHomes(phase: string): Promise<void>;
+  postReview(phase: string, review: WeeklyReview): Promise<void>;
+}

@@ -1,0 +1,7 @@
+import type { Decision } from '../../domain/decision.js';
+import type { LedgerEntry } from '../../domain/ledger-entry.js';
+
+/** What a transition came to: the decision and the ledger entry it committed, or a lost race. */
+export type TransitionResult =
+  | (Decision & { entry?: LedgerEntry; version: number })
+  | { outcome: 'conflict'; reason: 'conflict'; message: string; effects: []; version: number };

@@ -1,0 +1,45 @@
+import { moveTraffic } from './move-traffic.js';
+import { guardRegistry } from './registry-guard.js';
+import { apply } from './rollout-context.js';
+import type { WorkContext } from './work-context.js';
+
+/** Ramps and rollbacks of a rollout take turns under one lock, so a rollback's write to shadow always
+ * lands after any ramp write that was already under way. */
+export const underTrafficLock = (ctx: WorkContext, rolloutId: string, work: () => Promise<string>) =>
+  ctx.lock.withLock(`traffic-${rolloutId}`, ctx.settings.jobs.lockDuration, work);
+
+/** What traffic moves go through: the registry, its guard, and the external flag system. */
+export const trafficDeps = (ctx: WorkContext) => ({
+  registry: ctx.registry,
+  rootRecord: ctx.rootRecord,
+  now: ctx.now,
+  flag: ctx.settings.registry.flag,
+  external: ctx.traffic,
+});
+
+/**
+ * Moves traffic for an accepted ramp. If the ramp is no longer pending (a rollback cancelled it) nothing
+ * is written. Setting a weight the registry already has records nothing, so a retry after a crash
+ * between the write and the report moves traffic once.
+ */
+export function runRamp(
+  ctx: WorkContext,
+  ramp: { rampId: string; weightPct: number; rolloutId: string },
+): Promise<string> {
+  const { rampId, weightPct, rolloutId } = ramp;
+  return underTrafficLock(ctx, rolloutId, async () => {
+    const { state } = await ctx.store.load(ctx.phase);
+    const pending = state?.pendingRamp;
+    if (!state || state.rolloutId !== rolloutId || pending?.rampId !== rampId) return 'stale';
+    // A hand-edited registry is not written over by a ramp: the CRITICAL gate opens and a person decides.
+    if ((await guardRegistry(ctx, ctx.phase)).status === 'tampered') return 'registry_tampered';
+    await moveTraffic(trafficDeps(ctx), {
+      phase: ctx.phase,
+      rolloutId,
+      actor: pending.requestedBy,
+      weightPct,
+    });
+    await ctx.crashpoint('ramp:after_write');
+    return (await apply(ctx, { type: 'traffic_applied', rampId, weightPct })).outcome;
+  });
+}

@@ -1,0 +1,64 @@
+import { flagValueFor } from '../domain/flag-value.js';
+import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
+import { moveTraffic } from './move-traffic.js';
+import { planRestore } from './plan-restore.js';
+import { restoreRegistry } from './registry-guard.js';
+import { apply } from './rollout-context.js';
+import { trafficDeps, underTrafficLock } from './run-ramp.js';
+import type { WorkContext } from './work-context.js';
+
+/**
+ * Returns traffic to shadow: restores the registry from the backup when its checksums hold (and at
+ * least sets the flag to shadow when they do not), then reports. Idempotent in the same way as a ramp.
+ */
+export function runRollback(
+  ctx: WorkContext,
+  rollback: { rollbackId: string; rolloutId: string },
+): Promise<string> {
+  const { rollbackId, rolloutId } = rollback;
+  const { flag } = ctx.settings.registry;
+  return underTrafficLock(ctx, rolloutId, async () => {
+    const { state } = await ctx.store.load(ctx.phase);
+    if (!state || state.rolloutId !== rolloutId || state.rollback?.rollbackId !== rollbackId) return 'stale';
+    const dir = state.checks.backup.ref;
+    const plan = dir ? await planRestore(ctx, dir) : undefined;
+    const shadow = { [flag]: flagValueFor(0) };
+    const flags = plan?.ok
+      ? { ...plan.flags, ...shadow }
+      : { ...(await ctx.registry.read()).flags, ...shadow };
+    const restored = await restoreRegistry(ctx, {
+      phase: ctx.phase,
+      rolloutId,
+      actor: SYSTEM_ACTOR,
+      flags,
+      source: dir ?? 'none',
+    });
+    if (restored.status !== 'written' && restored.status !== 'unchanged')
+      throw new Error(`the registry could not be restored (${restored.status}); retrying`);
+    const summary = plan?.ok
+      ? `registry restored from ${dir}`
+      : `${plan ? `backup unusable (${plan.problems.join('; ')})` : 'no backup'}: ${flag} set to shadow only`;
+    // Tells an external flag system too; for the registry alone it is already done, and records nothing.
+    await moveTraffic(trafficDeps(ctx), { phase: ctx.phase, rolloutId, actor: SYSTEM_ACTOR, weightPct: 0 });
+    await ctx.crashpoint('rollback:after_restore');
+    const result = await apply(ctx, { type: 'rollback_finished', rollbackId, summary });
+    if (result.outcome === 'applied') {
+      ctx.observe.rollbackFinished(state.rollback.reason.startsWith('BLOCKER') ? 'blocker_alarm' : 'person');
+      await stampShadow(ctx, rollbackId);
+    }
+    return result.outcome;
+  });
+}
+
+/** Notes on the incident that caused the rollback when traffic reached shadow, and redraws its notice. */
+async function stampShadow(ctx: WorkContext, rollbackId: string): Promise<void> {
+  const id = await ctx.incidents.ofRollback(rollbackId);
+  if (!id) return;
+  const shadowAt = ctx.now().toISOString();
+  const incident = await ctx.incidents.update(id, (current) =>
+    current.shadowAt ? undefined : { ...current, shadowAt },
+  );
+  if (incident?.shadowAt === shadowAt)
+    ctx.observe.shadowReached((Date.parse(shadowAt) - Date.parse(incident.receivedAt)) / 1_000);
+  await ctx.notifier.redraw(id);
+}

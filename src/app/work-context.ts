@@ -1,0 +1,51 @@
+import type { RedisIncidents } from '../adapters/redis/redis-incidents.js';
+import type { CommandRunner } from './ports/command-runner.js';
+import type { ContactDirectory } from './ports/contact-directory.js';
+import type { MetricsSource, QueriedAlarm } from './ports/metrics-source.js';
+import type { RolloutMetrics } from './ports/rollout-metrics.js';
+import type { TrafficController } from './ports/traffic-controller.js';
+import type { TrafficLock } from './ports/traffic-lock.js';
+import type { PreflightSettings } from './preflight.js';
+import type { IncidentNotifier } from './receive-alerts.js';
+import type { RolloutContext, RolloutSettings } from './rollout-context.js';
+
+/** An alarm as configured. */
+export interface AlarmSettings extends QueriedAlarm {
+  /** The window the query looks back over, in milliseconds. */
+  window: number;
+  summary?: string | undefined;
+}
+
+/** The parts of the config the background work reads. */
+export interface WorkSettings extends RolloutSettings, PreflightSettings {
+  alarms: readonly AlarmSettings[];
+  metrics: {
+    /** Milliseconds between two evaluations of a watch. */
+    evaluationInterval: number;
+    breachesToTrip: number;
+    errorsToGate: number;
+  };
+  jobs: {
+    /** How long a job's lock, and the traffic lock, lasts, in milliseconds. */
+    lockDuration: number;
+  };
+}
+
+/** What the background use cases (checks, ramps, watches, rollbacks) work with, beyond a rollout's own. */
+export interface WorkContext extends RolloutContext {
+  settings: WorkSettings;
+  /** The external flag system, when one is configured; the registry is always written. */
+  traffic: TrafficController | undefined;
+  metrics: MetricsSource;
+  lock: TrafficLock;
+  commands: CommandRunner;
+  directory: ContactDirectory | undefined;
+  incidents: RedisIncidents;
+  notifier: IncidentNotifier;
+  observe: RolloutMetrics;
+  /**
+   * A named point where a test may have this process stop dead (it hangs there until killed), to show
+   * that another worker recovers the job. Does nothing unless the process was started armed.
+   */
+  crashpoint: (name: string) => Promise<void>;
+}

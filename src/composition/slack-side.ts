@@ -1,0 +1,78 @@
+import { FileReleaseFiles } from '../adapters/files/file-release-files.js';
+import { redisAdapters } from '../adapters/redis/redis-adapters.js';
+import type { RedisIncidents } from '../adapters/redis/redis-incidents.js';
+import type { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
+import { registerActions } from '../adapters/slack/listeners/action-listeners.js';
+import { registerCommand } from '../adapters/slack/listeners/command-listener.js';
+import { registerIncidentActions } from '../adapters/slack/listeners/incident-listeners.js';
+import { registerViews } from '../adapters/slack/listeners/view-listeners.js';
+import type { SlackApp } from '../adapters/slack/slack-app.js';
+import { SlackIncidentPublisher } from '../adapters/slack/slack-incident-publisher.js';
+import { type SlackMessenger, webApiMessenger } from '../adapters/slack/slack-messenger.js';
+import { SlackRolloutPublisher } from '../adapters/slack/slack-rollout-publisher.js';
+import type { IncidentNotifier } from '../app/receive-alerts.js';
+import type { RolloutContext } from '../app/rollout-context.js';
+import type { Logger } from '../infra/logger.js';
+import { rolloutActions } from './rollout-actions.js';
+import type { ContextOptions } from './rollout-context.js';
+
+/** The publishers that talk to Slack: what the notify jobs run, or what is told directly without queues. */
+export interface SlackSide {
+  messenger: SlackMessenger;
+  rollouts: SlackRolloutPublisher;
+  incidents: SlackIncidentPublisher;
+}
+
+export function slackSide(
+  options: ContextOptions & { now: () => Date },
+  slack: SlackApp,
+  refs: RedisMessageRefs,
+  incidents: RedisIncidents,
+): SlackSide {
+  const { config, workspace, redis, prefix, logger, now } = options;
+  const messenger = webApiMessenger(slack.app.client);
+  const { store, ledger } = redisAdapters(redis, prefix);
+  const files = new FileReleaseFiles(workspace, config.artifacts.files);
+  const rollouts = new SlackRolloutPublisher({
+    messenger,
+    refs,
+    store,
+    ledger,
+    artifactRoot: async () => (await files.artifactRoot()).root,
+    alarms: config.alarms,
+    releaseChannel: config.channels.release,
+    now,
+    logger,
+  });
+  const incidentPublisher = new SlackIncidentPublisher({
+    messenger,
+    incidents,
+    refs,
+    channel: config.channels.incident,
+    oncallGroup: config.channels.oncallGroup,
+  });
+  return { messenger, rollouts, incidents: incidentPublisher };
+}
+
+/** Registers every listener on the Bolt app, each calling the use cases bound to `ctx`. */
+export function registerSlack(
+  slack: SlackApp,
+  side: SlackSide,
+  ctx: RolloutContext,
+  rest: { incidents: RedisIncidents; notifier: IncidentNotifier; logger: Logger },
+): void {
+  const deps = {
+    actions: rolloutActions(ctx),
+    ctx,
+    publisher: side.rollouts,
+    messenger: side.messenger,
+    ...rest,
+  };
+  registerCommand(slack.app, deps);
+  registerActions(slack.app, deps);
+  registerViews(slack.app, deps);
+  registerIncidentActions(slack.app, deps);
+  slack.app.error(async (error) => {
+    rest.logger.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+}

@@ -1,0 +1,46 @@
+import { crashpointFor } from '../adapters/bullmq/job-deps.js';
+import { HttpTrafficController } from '../adapters/http-traffic/http-traffic-controller.js';
+import { ExecCommandRunner } from '../adapters/process/exec-command-runner.js';
+import type { BotMetrics } from '../adapters/prometheus/bot-metrics.js';
+import type { RedisIncidents } from '../adapters/redis/redis-incidents.js';
+import { RedisTrafficLock } from '../adapters/redis/redis-lock.js';
+import type { SlackApp } from '../adapters/slack/slack-app.js';
+import { webApiDirectory } from '../adapters/slack/slack-directory.js';
+import type { MetricsSource } from '../app/ports/metrics-source.js';
+import type { IncidentNotifier } from '../app/receive-alerts.js';
+import type { RolloutContext } from '../app/rollout-context.js';
+import type { WorkContext } from '../app/work-context.js';
+import type { ContextOptions } from './rollout-context.js';
+
+/** The rollout context, with what the background work needs beyond it. */
+export function workContext(
+  options: ContextOptions,
+  ctx: RolloutContext,
+  parts: {
+    metrics: MetricsSource;
+    incidents: RedisIncidents;
+    notifier: IncidentNotifier;
+    stats: BotMetrics;
+    slack: SlackApp | undefined;
+    crashpoint: string | undefined;
+  },
+): WorkContext {
+  const { config, workspace, redis, prefix, logger } = options;
+  const { traffic } = config;
+  return {
+    ...ctx,
+    settings: config,
+    traffic:
+      traffic.controller === 'http' && traffic.url
+        ? new HttpTrafficController(traffic.url, config.registry.flag, traffic.timeout)
+        : undefined,
+    metrics: parts.metrics,
+    lock: new RedisTrafficLock(redis, prefix),
+    commands: new ExecCommandRunner(workspace),
+    directory: parts.slack ? webApiDirectory(parts.slack.app.client) : undefined,
+    incidents: parts.incidents,
+    notifier: parts.notifier,
+    observe: parts.stats,
+    crashpoint: crashpointFor(parts.crashpoint, logger),
+  };
+}
