@@ -7,7 +7,6 @@ import { ALERTMANAGER_PATH, alertmanagerWebhook } from './adapters/http/alertman
 import { dashboardHtml } from './adapters/http/dashboard-page.js';
 import { healthRoutes } from './adapters/http/health-routes.js';
 import { type Routes, startHttpServer } from './adapters/http/http-server.js';
-import { Sandbox } from './adapters/sandbox/sandbox.js';
 import { EVENTS_PATH } from './adapters/slack/slack-app.js';
 import { guardRegistry } from './app/registry-guard.js';
 import { type Bot, createBot } from './composition/create-bot.js';
@@ -15,6 +14,7 @@ import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-sett
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
 import { createLogger } from './infra/logger.js';
 import { redactUrl } from './infra/redact-url.js';
+import { Sandbox } from './sandbox/sandbox.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
 const result = await loadSettings(process.env);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
-import { SlackApiStandIn } from '../src/adapters/sandbox/slack-api-stand-in.js';
 import { freePort } from '../src/infra/free-port.js';
+import { SlackApiStandIn } from '../src/sandbox/slack-api-stand-in.js';
 import { commandFields, postForm, SIGNING_SECRET } from './support/slack-requests.js';
 import { copyExampleWorkspace } from './support/workspace.js';
 

@@ -28,8 +28,16 @@ const ATTEMPTS = 20;
  */
 export async function checkRegistry(deps: RegistryDeps, phase: string): Promise<RegistryCheck> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    // The record is read on both sides of the file: a write that lands in between (another process's,
+    // begun and confirmed while this one looked) would otherwise pair a new record with an old file
+    // and read as a hand edit. With the record unchanged across the read, the file is its own.
+    const seen = await deps.rootRecord.get();
     const { root, flags } = await deps.registry.read();
     const recorded = await deps.rootRecord.get();
+    if (!sameRecord(seen, recorded)) {
+      await pause(attempt);
+      continue;
+    }
     if (root === recorded.root) return { status: 'intact', root, flags };
     if (root === recorded.pendingRoot) {
       if (recorded.leased) return { status: 'writing', root, flags };
@@ -162,6 +170,10 @@ async function writeRegistry(
   }
   return { status: 'busy' };
 }
+
+type Recorded = Awaited<ReturnType<RegistryRootRecord['get']>>;
+const sameRecord = (a: Recorded, b: Recorded) =>
+  a.root === b.root && a.pendingRoot === b.pendingRoot && a.leased === b.leased;
 
 function pause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 5 + attempt * 10));

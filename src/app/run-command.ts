@@ -1,7 +1,7 @@
 import { goNoGoRoleFor } from '../domain/decide-checks.js';
 import { evaluateRampGates } from '../domain/ramp-gates.js';
-import type { Command } from './command.js';
 import { planRollback } from './plan-restore.js';
+import type { Command } from './ports/command.js';
 import type { CommandOutcome } from './ports/rollout-actions.js';
 import { postReview } from './post-review.js';
 import { guardRegistry } from './registry-guard.js';

@@ -1,72 +1,101 @@
-import { type Reading, type WatchCounters, watch } from '../domain/alarm-watch.js';
+import { type Reading, type WatchStep, watch } from '../domain/alarm-watch.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { flagValueFor } from '../domain/flag-value.js';
+import type { RolloutEvent } from '../domain/rollout-event.js';
+import type { RolloutState } from '../domain/rollout-state.js';
 import { sha256Hex } from '../domain/sha256.js';
+import type { TickResult, WatchTick } from './ports/background-work.js';
 import { raiseIncident } from './receive-alerts.js';
 import { apply } from './rollout-context.js';
 import type { WorkContext } from './work-context.js';
 
-/** The CRITICAL gate opened when the metrics source keeps failing. */
-export const METRICS_GATE = 'metrics_source';
-
-/** One evaluation of a watch: the smoke (`watchId` is its run id) or a soak (its soak id). */
-export interface WatchTick {
-  kind: 'smoke' | 'soak';
-  rolloutId: string;
-  watchId: string;
-  tick: number;
-  counters: WatchCounters;
-  samples: Array<{ at: string; values: Record<string, number | string> }>;
-}
-
-/** What a tick came to, and the next tick to run, if the watch goes on. */
-export interface TickResult {
-  outcome: string;
-  next?: { tick: WatchTick; delayMs: number } | undefined;
-}
-
-/** Runs one evaluation of the smoke or of a soak. */
-export function watchTick(ctx: WorkContext, tick: WatchTick): Promise<TickResult> {
-  return tick.kind === 'smoke' ? smokeTick(ctx, tick) : soakTick(ctx, tick);
-}
-
-async function readAll(ctx: WorkContext, at: Date): Promise<Reading[]> {
-  return Promise.all(ctx.settings.alarms.map((alarm) => ctx.metrics.read(alarm, at)));
-}
-
-const valuesOf = (readings: Reading[]) =>
-  Object.fromEntries(
-    readings.map((reading) => [
-      reading.alarm,
-      'error' in reading ? `error: ${reading.error}` : reading.value,
-    ]),
-  );
-
-/** The next tick, no later than the watch's end. */
-function nextTick(ctx: WorkContext, tick: WatchTick, untilEndMs: number): TickResult['next'] {
-  const delayMs = Math.max(1, Math.min(ctx.settings.metrics.evaluationInterval, untilEndMs));
-  return { tick: { ...tick, tick: tick.tick + 1 }, delayMs };
-}
+type WatchEvent = Extract<RolloutEvent, { type: 'watch_tick' }>;
 
 /**
- * One evaluation of the shadow smoke. `meta_prod` must stay shadow throughout; a tripped alarm or a
- * metrics source that keeps failing ends the smoke as failed. At its end the samples go to
- * `reports/run_<phase>_smoke.json` and the result is reported.
+ * One evaluation of the smoke or of a soak. It reads every alarm once, works out what it saw, and sends
+ * that to decide() as one event, committed once. Then it pages for each alarm that tripped and, unless
+ * the watch is over, names the next evaluation.
+ *
+ * The smoke must keep `meta_prod` at shadow; a tripped alarm or a metrics source that keeps failing
+ * ends it as failed, and at its end the samples go to `reports/run_<phase>_smoke.json`. In a soak, a
+ * BLOCKER that trips rolls back and a CRITICAL opens its gate; at the end the step is soaked, breached
+ * if a CRITICAL tripped or any evaluation could not be read.
  */
-async function smokeTick(ctx: WorkContext, tick: WatchTick): Promise<TickResult> {
-  const { watchId, rolloutId } = tick;
-  const { flag } = ctx.settings.registry;
+export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<TickResult> {
   const { state } = await ctx.store.load(ctx.phase);
-  const run = state?.checks.smoke;
-  if (!state || state.rolloutId !== rolloutId || run?.runId !== watchId || run.status !== 'running')
-    return { outcome: 'stale' };
+  const endsAt = state ? watchedEnd(state, tick) : undefined;
+  if (!state || endsAt === undefined) return { outcome: 'stale' };
   const now = ctx.now();
-  const readings = await readAll(ctx, now);
+  const readings = await Promise.all(ctx.settings.alarms.map((alarm) => ctx.metrics.read(alarm, now)));
   const step = watch(tick.counters, ctx.settings.alarms, readings, ctx.settings.metrics);
-  const samples = [...tick.samples, { at: now.toISOString(), values: valuesOf(readings) }];
+  const going: WatchTick = {
+    ...tick,
+    counters: step.counters,
+    samples:
+      tick.kind === 'smoke' ? [...tick.samples, { at: now.toISOString(), values: valuesOf(readings) }] : [],
+  };
+  const ended = now.getTime() >= endsAt;
+  const event =
+    tick.kind === 'smoke'
+      ? await smokeEvent(ctx, going, step, ended)
+      : soakEvent(ctx, going, step, readings, ended);
+  const result = await apply(ctx, event);
+  // A trip counts once (on the breachesToTrip-th breach): if it did not land, the job runs again.
+  if (result.outcome === 'conflict')
+    throw new Error(`the ${tick.kind} evaluation did not land (${result.message}); retrying`);
+  for (const trip of tick.kind === 'soak' ? step.tripped : []) {
+    const alarm = ctx.settings.alarms.find((candidate) => candidate.name === trip.alarm.name);
+    if (!alarm) continue;
+    await raiseIncident(
+      { ctx, incidents: ctx.incidents, notifier: ctx.notifier },
+      {
+        alarm,
+        id: incidentIdOf(tick.watchId, alarm.name),
+        text: tripSummary(trip, step),
+        receivedAt: now,
+        before: state,
+        result,
+        value: trip.value,
+      },
+    );
+  }
+  if (result.effects.some((effect) => effect.kind === 'roll_back')) return { outcome: 'rolled_back' };
+  // The watch goes on until its end; a job that runs a little early by another clock evaluates again.
+  const early =
+    result.outcome === 'noop' && (result.reason === 'smoke_running' || result.reason === 'soak_running');
+  if (event.finished && !early) return { outcome: result.outcome };
+  const untilEndMs = endsAt - now.getTime();
+  const delayMs = Math.max(1, Math.min(ctx.settings.metrics.evaluationInterval, untilEndMs));
+  return {
+    outcome: early ? result.outcome : 'watching',
+    next: { tick: { ...going, tick: tick.tick + 1 }, delayMs },
+  };
+}
+
+/** When the watch the tick belongs to ends (epoch ms), or undefined when that watch is not running. */
+function watchedEnd(state: RolloutState, tick: WatchTick): number | undefined {
+  if (state.rolloutId !== tick.rolloutId) return undefined;
+  if (tick.kind === 'smoke') {
+    const run = state.checks.smoke;
+    return run.runId === tick.watchId && run.status === 'running'
+      ? Date.parse(run.endsAt ?? '') || 0
+      : undefined;
+  }
+  const { soak } = state;
+  return soak?.soakId === tick.watchId && soak.status === 'running' ? Date.parse(soak.endsAt) : undefined;
+}
+
+async function smokeEvent(
+  ctx: WorkContext,
+  tick: WatchTick,
+  step: WatchStep,
+  ended: boolean,
+): Promise<WatchEvent> {
+  const { flag } = ctx.settings.registry;
   const { flags } = await ctx.registry.read();
   const shadow = canonicalJson(flags[flag] ?? null) === canonicalJson(flagValueFor(0));
-  const watchFailure = !shadow
+  const { counters } = step;
+  const failure = !shadow
     ? `${flag} left shadow during the smoke`
     : step.tripped.length > 0
       ? step.tripped
@@ -76,121 +105,72 @@ async function smokeTick(ctx: WorkContext, tick: WatchTick): Promise<TickResult>
           )
           .join('; ')
       : step.sourceDown
-        ? `the metrics source failed ${step.counters.sourceErrors} times in a row`
-        : undefined;
-  const endsAt = Date.parse(run.endsAt ?? now.toISOString());
-  // At the end, a smoke that could not read every evaluation has not shown the phase healthy.
-  const unreadAtEnd =
-    watchFailure === undefined && step.counters.unreadEvaluations > 0 && now.getTime() >= endsAt
-      ? `the metrics source failed ${step.counters.unreadEvaluations} of ${step.counters.evaluations} evaluations`
-      : undefined;
-  const failure = watchFailure ?? unreadAtEnd;
-  const going = { ...tick, counters: step.counters, samples };
-  if (failure === undefined && now.getTime() < endsAt)
-    return { outcome: 'watching', next: nextTick(ctx, going, endsAt - now.getTime()) };
-  const report = `reports/run_${ctx.phase}_smoke.json`;
+        ? `the metrics source failed ${counters.sourceErrors} times in a row`
+        : // At the end, a smoke that could not read every evaluation has not shown the phase healthy.
+          ended && counters.unreadEvaluations > 0
+          ? `the metrics source failed ${counters.unreadEvaluations} of ${counters.evaluations} evaluations`
+          : undefined;
+  const event: WatchEvent = { ...watchFacts(tick, step), tripped: [] };
+  if (failure === undefined && !ended) return event;
+  const ref = `reports/run_${ctx.phase}_smoke.json`;
+  const passed = failure === undefined;
   await ctx.files.write(
-    report,
-    `${JSON.stringify({ phase: ctx.phase, runId: watchId, passed: failure === undefined, failure: failure ?? null, counters: step.counters, samples }, null, 2)}\n`,
+    ref,
+    `${JSON.stringify({ phase: ctx.phase, runId: tick.watchId, passed, failure: failure ?? null, counters, samples: tick.samples }, null, 2)}\n`,
   );
-  const summary =
-    failure ?? `${step.counters.evaluations} evaluations, no alarm tripped, ${flag} stayed shadow`;
-  const result = await apply(ctx, {
-    type: 'check_finished',
-    check: 'smoke',
-    runId: watchId,
-    passed: failure === undefined,
-    summary,
-    ref: report,
-  });
-  // The smoke job may run a little before its end by another process's clock: evaluate again then.
-  if (result.outcome === 'noop' && result.reason === 'smoke_running')
-    return { outcome: result.outcome, next: nextTick(ctx, going, endsAt - now.getTime()) };
-  return { outcome: result.outcome };
+  const summary = failure ?? `${counters.evaluations} evaluations, no alarm tripped, ${flag} stayed shadow`;
+  return { ...event, finished: { passed, summary, ref } };
 }
 
-/**
- * One evaluation during a soak. A BLOCKER that trips triggers the rollback; a CRITICAL that trips opens
- * its gate; a metrics source that keeps failing opens the `metrics_source` gate. At the soak's end the
- * step is reported soaked (breached if a CRITICAL tripped).
- */
-async function soakTick(ctx: WorkContext, tick: WatchTick): Promise<TickResult> {
-  const { watchId, rolloutId } = tick;
-  const { state } = await ctx.store.load(ctx.phase);
-  const soak = state?.soak;
-  if (!state || state.rolloutId !== rolloutId || soak?.soakId !== watchId || soak.status !== 'running')
-    return { outcome: 'stale' };
-  const now = ctx.now();
-  const readings = await readAll(ctx, now);
-  const step = watch(tick.counters, ctx.settings.alarms, readings, ctx.settings.metrics);
-  for (const { alarm, value } of step.tripped) {
-    const summary = `${alarm.name} ${value} ${alarm.comparator} ${alarm.threshold} over ${step.counters.breaches[alarm.name]} evaluations`;
-    const before = state;
-    const result = await apply(ctx, {
-      type: 'alarm',
-      alarm: alarm.name,
-      severity: alarm.severity,
-      firing: true,
-      summary,
-    });
-    // A trip counts once (on the breachesToTrip-th breach): if it did not land, the job runs again.
-    if (result.outcome === 'conflict')
-      throw new Error(`the ${alarm.name} trip did not land (${result.message}); retrying`);
-    const configured = ctx.settings.alarms.find((candidate) => candidate.name === alarm.name);
-    if (configured)
-      await raiseIncident(
-        { ctx, incidents: ctx.incidents, notifier: ctx.notifier },
-        {
-          alarm: configured,
-          id: incidentIdOf(watchId, alarm.name),
-          text: summary,
-          receivedAt: now,
-          before,
-          result,
-          value,
-        },
-      );
-    if (alarm.severity === 'BLOCKER' && result.outcome === 'applied') return { outcome: 'rolled_back' };
-  }
-  const unread = readings.some((reading) => 'error' in reading);
-  if (step.sourceDown) {
-    const summary = `the metrics source failed ${step.counters.sourceErrors} evaluations in a row; it is never read as healthy`;
-    await apply(ctx, { type: 'gate_opened', gateId: METRICS_GATE, source: 'metrics_source', summary });
-  } else if (
-    !unread &&
-    (Object.hasOwn(state.gates, METRICS_GATE) || Object.hasOwn(state.overrides, METRICS_GATE))
-  ) {
-    // The source answers again: its gate closes, and an override of it ends with the outage.
-    await apply(ctx, {
-      type: 'gate_resolved',
-      gateId: METRICS_GATE,
-      summary: 'the metrics source answers again',
-    });
-  }
-  const endsAt = Date.parse(soak.endsAt);
-  const going = { ...tick, counters: step.counters, samples: [] };
-  if (now.getTime() < endsAt)
-    return { outcome: 'watching', next: nextTick(ctx, going, endsAt - now.getTime()) };
+function soakEvent(
+  ctx: WorkContext,
+  tick: WatchTick,
+  step: WatchStep,
+  readings: readonly Reading[],
+  ended: boolean,
+): WatchEvent {
+  const event: WatchEvent = {
+    ...watchFacts(tick, step),
+    tripped: step.tripped.map((trip) => ({
+      alarm: trip.alarm.name,
+      severity: trip.alarm.severity,
+      summary: tripSummary(trip, step),
+    })),
+    allRead: readings.every((reading) => !('error' in reading)),
+  };
+  if (!ended) return event;
+  const { counters } = step;
   // A soak that could not be watched throughout is not a clean soak: unread evaluations breach it too.
-  const criticalTripped =
-    step.counters.unreadEvaluations > 0 ||
+  const breached =
+    counters.unreadEvaluations > 0 ||
     ctx.settings.alarms.some(
-      (alarm) => alarm.severity === 'CRITICAL' && Object.hasOwn(step.counters.breached, alarm.name),
+      (alarm) => alarm.severity === 'CRITICAL' && Object.hasOwn(counters.breached, alarm.name),
     );
-  const worst = Object.entries(step.counters.breached).map(([alarm, value]) => `${alarm} reached ${value}`);
-  const unreadNote =
-    step.counters.unreadEvaluations > 0 ? `; ${step.counters.unreadEvaluations} could not be read` : '';
-  const summary = `${step.counters.evaluations} evaluations${worst.length ? `; ${worst.join(', ')}` : ', no breach'}${unreadNote}`;
-  const result = await apply(ctx, {
-    type: 'soak_finished',
-    soakId: watchId,
-    breached: criticalTripped,
-    summary,
-  });
-  if (result.outcome === 'noop' && result.reason === 'soak_running')
-    return { outcome: result.outcome, next: nextTick(ctx, going, endsAt - now.getTime()) };
-  return { outcome: result.outcome };
+  const worst = Object.entries(counters.breached).map(([alarm, value]) => `${alarm} reached ${value}`);
+  const unread = counters.unreadEvaluations > 0 ? `; ${counters.unreadEvaluations} could not be read` : '';
+  const summary = `${counters.evaluations} evaluations${worst.length ? `; ${worst.join(', ')}` : ', no breach'}${unread}`;
+  return { ...event, finished: { passed: !breached, summary } };
 }
+
+const watchFacts = (tick: WatchTick, step: WatchStep) => ({
+  type: 'watch_tick' as const,
+  watch: tick.kind,
+  watchId: tick.watchId,
+  sourceDown: step.sourceDown,
+  sourceErrors: step.counters.sourceErrors,
+  allRead: true,
+});
+
+const tripSummary = ({ alarm, value }: WatchStep['tripped'][number], step: WatchStep) =>
+  `${alarm.name} ${value} ${alarm.comparator} ${alarm.threshold} over ${step.counters.breaches[alarm.name]} evaluations`;
+
+const valuesOf = (readings: readonly Reading[]) =>
+  Object.fromEntries(
+    readings.map((reading) => [
+      reading.alarm,
+      'error' in reading ? `error: ${reading.error}` : reading.value,
+    ]),
+  );
 
 /** A soak's own trip of an alarm is one incident, whichever process or retry raises it. */
 const incidentIdOf = (watchId: string, alarm: string) => sha256Hex(`${watchId}\n${alarm}`).slice(0, 16);

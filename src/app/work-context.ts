@@ -1,20 +1,13 @@
 import type { RedisIncidents } from '../adapters/redis/redis-incidents.js';
 import type { CommandRunner } from './ports/command-runner.js';
 import type { ContactDirectory } from './ports/contact-directory.js';
-import type { MetricsSource, QueriedAlarm } from './ports/metrics-source.js';
+import type { AlarmSettings, MetricsSource } from './ports/metrics-source.js';
 import type { RolloutMetrics } from './ports/rollout-metrics.js';
 import type { TrafficController } from './ports/traffic-controller.js';
 import type { TrafficLock } from './ports/traffic-lock.js';
 import type { PreflightSettings } from './preflight.js';
 import type { IncidentNotifier } from './receive-alerts.js';
 import type { RolloutContext, RolloutSettings } from './rollout-context.js';
-
-/** An alarm as configured. */
-export interface AlarmSettings extends QueriedAlarm {
-  /** The window the query looks back over, in milliseconds. */
-  window: number;
-  summary?: string | undefined;
-}
 
 /** The parts of the config the background work reads. */
 export interface WorkSettings extends RolloutSettings, PreflightSettings {

@@ -15,6 +15,7 @@ import type { MetricsSource } from '../app/ports/metrics-source.js';
 import { readDashboard } from '../app/read-dashboard.js';
 import { type IncidentNotifier, type ReceiveSummary, receiveAlerts } from '../app/receive-alerts.js';
 import type { RolloutContext } from '../app/rollout-context.js';
+import { backgroundWork } from './background-work.js';
 import { type ContextOptions, loggingPublisher, rolloutContext } from './rollout-context.js';
 import { registerSlack, slackSide } from './slack-side.js';
 import { workContext } from './work-context.js';
@@ -102,7 +103,14 @@ export function createBot(options: BotOptions): Bot {
         slack,
         crashpoint,
       });
-      const deps = { work, queues: requireQueues(queues), prefix, jobs: config.jobs, metrics: stats, logger };
+      const deps = {
+        work: backgroundWork(work),
+        queues: requireQueues(queues),
+        prefix,
+        jobs: config.jobs,
+        metrics: stats,
+        logger,
+      };
       return startWorkers(deps, connection, side?.rollouts, side?.incidents);
     },
   };

@@ -11,6 +11,7 @@ import {
   soakFinished,
   trafficApplied,
 } from './decide-traffic.js';
+import { decideWatchTick } from './decide-watch.js';
 import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
 import type { RolloutEvent } from './rollout-event.js';
 import type { RolloutState } from './rollout-state.js';
@@ -46,6 +47,8 @@ export function decide(state: RolloutState | null, event: RolloutEvent, now: Dat
       return trafficApplied(state, event, now);
     case 'soak_finished':
       return soakFinished(state, event, now);
+    case 'watch_tick':
+      return decideWatchTick(state, event, now);
     case 'pause':
       return pause(state, event, now);
     case 'resume':

@@ -38,6 +38,23 @@ export type SystemEvent =
   | { type: 'alarm'; alarm: string; severity: Severity; firing: boolean; summary: string }
   | { type: 'gate_opened'; gateId: string; source: OpenGate['source']; summary: string }
   | { type: 'gate_resolved'; gateId: string; summary: string }
+  /**
+   * One evaluation of the smoke or a soak: the alarms that tripped on it, the metrics source's health,
+   * and, when it ends the watch, the watch's result. Decided as one transition (decideWatchTick).
+   */
+  | {
+      type: 'watch_tick';
+      watch: 'smoke' | 'soak';
+      watchId: string;
+      tripped: Array<{ alarm: string; severity: Severity; summary: string }>;
+      /** The metrics source failed too many evaluations in a row: never read as healthy. */
+      sourceDown: boolean;
+      /** Consecutive evaluations the source failed. */
+      sourceErrors: number;
+      /** Every alarm was read on this evaluation. */
+      allRead: boolean;
+      finished?: { passed: boolean; summary: string; ref?: string };
+    }
   /** The finished phase's final roots, recorded once. */
   | { type: 'certify'; rolloutId: string; artifactRoot: string; registryRoot: string }
   /** The weekly governance review went out, with what it counted. */

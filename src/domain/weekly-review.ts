@@ -32,39 +32,56 @@ export function weeklyReview(entries: readonly LedgerEntry[], from: Date, to: Da
     approvals: { recorded: 0, rejected: 0 },
   };
   for (const entry of inWeek) {
-    const facts = factsOf(entry);
-    switch (entry.body.reason) {
-      case 'alarm_recorded':
-        if (facts?.severity === 'WARNING' && facts.firing === true) {
-          review.warnings.push({
-            alarm: String(facts.alarm),
-            at: entry.body.at,
-            summary: String(facts.summary ?? ''),
-          });
-        }
-        break;
-      case 'rollback_finished': {
-        const reason = String(facts?.reason ?? '');
-        review.rollbacks.push({ at: entry.body.at, reason, fromPct: Number(facts?.fromPct ?? 0) });
-        if (reason.startsWith('BLOCKER')) review.preventedIncidents += 1;
-        break;
-      }
-      case 'gate_opened':
-        review.gates.opened += 1;
-        break;
-      case 'gate_closed':
-        review.gates.closed += 1;
-        break;
-      case 'gate_overridden':
-        review.gates.overridden += 1;
-        break;
-      case 'approval_recorded':
-        review.approvals.recorded += 1;
-        break;
-      case 'approval_rejected_recorded':
-        review.approvals.rejected += 1;
-        break;
-    }
+    for (const { reason, facts } of stepsOf(entry)) countStep(review, entry.body.at, reason, facts);
   }
   return review;
+}
+
+/**
+ * The steps an entry records: one, or several for an evaluation of a watch that did more than one
+ * thing (decideWatchTick), each with its own reason and facts.
+ */
+function stepsOf(entry: LedgerEntry): Array<{ reason: string; facts: Facts }> {
+  const facts = factsOf(entry);
+  const steps = facts?.steps;
+  if (!Array.isArray(steps)) return [{ reason: entry.body.reason, facts }];
+  return steps.map((step: { reason?: unknown; facts?: unknown }) => ({
+    reason: String(step.reason),
+    facts: step.facts as Facts,
+  }));
+}
+
+function countStep(review: WeeklyReview, at: string, reason: string, facts: Facts): void {
+  switch (reason) {
+    case 'alarm_recorded':
+      if (facts?.severity === 'WARNING' && facts.firing === true) {
+        review.warnings.push({
+          alarm: String(facts.alarm),
+          at,
+          summary: String(facts.summary ?? ''),
+        });
+      }
+      break;
+    case 'rollback_finished': {
+      const why = String(facts?.reason ?? '');
+      review.rollbacks.push({ at, reason: why, fromPct: Number(facts?.fromPct ?? 0) });
+      if (why.startsWith('BLOCKER')) review.preventedIncidents += 1;
+      break;
+    }
+    case 'gate_opened':
+      review.gates.opened += 1;
+      break;
+    case 'gate_closed':
+      review.gates.closed += 1;
+      break;
+    case 'gate_overridden':
+      review.gates.overridden += 1;
+      break;
+    case 'approval_recorded':
+      review.approvals.recorded += 1;
+      break;
+    case 'approval_rejected_recorded':
+      review.approvals.rejected += 1;
+      break;
+  }
 }

@@ -147,4 +147,26 @@ describe('the feature-registry guard', () => {
     for (let i = 0; i < 10; i++) expect(flags[`flag_${i}`]).toBe(i);
     expect(await checkRegistry(deps, 'M6')).toMatchObject({ status: 'intact' });
   });
+
+  it('does not take a write that lands while it reads the file for a hand edit', async () => {
+    const { deps } = await setup();
+    await checkRegistry(deps, 'M6');
+    // This reader reads the file before the other writer's write, and the record only after it.
+    let interleave: (() => Promise<unknown>) | undefined = () =>
+      writeFlag(deps, { phase: 'M6', rolloutId: null, actor: U_RM, key: 'flag_other', value: 1 });
+    const slowReader: RegistryDeps = {
+      ...deps,
+      registry: {
+        write: (flags, now) => deps.registry.write(flags, now),
+        read: async () => {
+          const content = await deps.registry.read();
+          const other = interleave;
+          interleave = undefined;
+          if (other) await other();
+          return content;
+        },
+      },
+    };
+    expect(await checkRegistry(slowReader, 'M6')).toMatchObject({ status: 'intact' });
+  });
 });

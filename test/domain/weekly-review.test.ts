@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scheduleWeeklyReview } from '../../src/adapters/bullmq/queues.js';
-import { SlackApiStandIn } from '../../src/adapters/sandbox/slack-api-stand-in.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import type { JsonValue } from '../../src/domain/canonical-json.js';
 import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
 import type { ReasonCode } from '../../src/domain/reason.js';
 import { weeklyReview } from '../../src/domain/weekly-review.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { alertPayload, postAlert } from '../support/alertmanager.js';
 import {
   ALERT_TOKEN,

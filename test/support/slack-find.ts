@@ -1,4 +1,4 @@
-import type { RecordedCall, SlackApiStandIn } from '../../src/adapters/sandbox/slack-api-stand-in.js';
+import type { RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 
 type Element = { action_id?: string; value?: string; text?: { text: string } };
 type Block = { type: string; text?: { text: string }; elements?: Element[] };

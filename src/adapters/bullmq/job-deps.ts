@@ -1,12 +1,12 @@
+import type { BackgroundWork } from '../../app/ports/background-work.js';
 import type { JobMetrics } from '../../app/ports/job-metrics.js';
-import type { WorkContext } from '../../app/work-context.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Queues } from './queues.js';
 
 /** What the job handlers need. Built once per worker process. */
 export interface JobDeps {
-  /** What the use cases behind the jobs work with. */
-  work: WorkContext;
+  /** The use cases the jobs carry out. */
+  work: BackgroundWork;
   queues: Queues;
   /** Prefix of every Redis key. */
   prefix: string;

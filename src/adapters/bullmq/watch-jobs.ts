@@ -1,5 +1,4 @@
 import type { Job } from 'bullmq';
-import { watchTick } from '../../app/watch-tick.js';
 import type { JobDeps } from './job-deps.js';
 import { JOB_DEFAULTS, type WatchJob } from './queues.js';
 
@@ -13,7 +12,7 @@ export async function runWatchJob(
   job: Job<WatchJob>,
 ): Promise<string> {
   const { phase, ...tick } = job.data;
-  const result = await watchTick(deps.work, { kind, ...tick });
+  const result = await deps.work.watchTick({ kind, ...tick });
   if (result.next) {
     const { kind: _kind, ...next } = result.next.tick;
     const queue = kind === 'smoke' ? deps.queues.smoke : deps.queues.soak;

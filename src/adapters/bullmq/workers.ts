@@ -1,7 +1,6 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
-import { postReview } from '../../app/post-review.js';
 import type { IncidentNotifier } from '../../app/receive-alerts.js';
 import { runCheckJob } from './check-jobs.js';
 import type { JobDeps } from './job-deps.js';
@@ -61,7 +60,7 @@ export function startWorkers(
   add(QUEUE_NAMES.soak, (job) => runWatchJob(deps, 'soak', job), { concurrency: 4 });
   add(QUEUE_NAMES.ramp, (job) => (job.name === 'certify' ? runCertifyJob(deps, job) : runRampJob(deps, job)));
   add(QUEUE_NAMES.review, async () => {
-    const review = await postReview(deps.work);
+    const review = await deps.work.postReview();
     return `${review.warnings.length} warnings, ${review.rollbacks.length} rollbacks`;
   });
   add(QUEUE_NAMES.rollback, (job) => runRollbackJob(deps, job), { concurrency: 4 });

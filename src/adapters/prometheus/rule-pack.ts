@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { AlarmConfig, MecConfig } from '../../config/config-schema.js';
+import type { AlarmSettings } from '../../app/ports/metrics-source.js';
 import { formatDurationMs } from '../../domain/duration.js';
 
 const OPERATOR = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
@@ -13,7 +13,7 @@ const WHAT_THE_BOT_DOES = {
 } as const;
 
 /** The alert name of an alarm in Prometheus: `latency_slo_drop` becomes `MecLatencySloDrop`. */
-export function alertName(alarm: Pick<AlarmConfig, 'name'>): string {
+export function alertName(alarm: Pick<AlarmSettings, 'name'>): string {
   return `Mec${alarm.name
     .split('_')
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
@@ -25,7 +25,7 @@ export function alertName(alarm: Pick<AlarmConfig, 'name'>): string {
  * two cannot drift apart. Each rule carries the labels Alertmanager's webhook maps back to the alarm
  * policy (`mec_alarm`, `severity`, `mec_phase`) and a summary and runbook for responders.
  */
-export function rulePack(config: Pick<MecConfig, 'phase' | 'alarms'>): string {
+export function rulePack(config: { phase: string; alarms: readonly AlarmSettings[] }): string {
   const rules = config.alarms.map((alarm) => ({
     alert: alertName(alarm),
     expr: `(${alarm.query}) ${OPERATOR[alarm.comparator]} ${alarm.threshold}`,

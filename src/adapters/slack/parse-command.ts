@@ -1,4 +1,4 @@
-import type { Command } from '../../app/command.js';
+import type { Command } from '../../app/ports/command.js';
 
 export type Verb = Command['verb'];
 

@@ -3,7 +3,7 @@ import type { RolloutPolicy } from '../../domain/policy.js';
 import type { GateResult } from '../../domain/ramp-gates.js';
 import type { CheckName, RolloutState } from '../../domain/rollout-state.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
-import type { Command } from '../command.js';
+import type { Command } from './command.js';
 import type { TransitionResult } from './transition-result.js';
 
 export type CommandOutcome =

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SlackApiStandIn } from '../../../src/adapters/sandbox/slack-api-stand-in.js';
 import { apply } from '../../../src/app/rollout-context.js';
+import type { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { type JobsHarness, toReady, useJobsHarness } from '../../support/jobs-harness.js';
 import { useTestRedis } from '../../support/redis.js';
 import { textOf } from '../../support/slack-find.js';

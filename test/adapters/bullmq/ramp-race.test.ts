@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { redisAdapters } from '../../../src/adapters/redis/redis-adapters.js';
-import { SlackApiStandIn } from '../../../src/adapters/sandbox/slack-api-stand-in.js';
+import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { processDriver, toReady } from '../../support/jobs-harness.js';
 import { type BotProcess, compressedConfigFile, startBotProcess } from '../../support/processes.js';
 import { useTestRedis } from '../../support/redis.js';

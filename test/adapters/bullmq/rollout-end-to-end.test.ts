@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackApiStandIn } from '../../../src/adapters/sandbox/slack-api-stand-in.js';
 import { verifyWorkspace } from '../../../src/app/verify-workspace.js';
+import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { type JobsHarness, startJobsHarness, toReady } from '../../support/jobs-harness.js';
 import { useTestRedis } from '../../support/redis.js';
 import { latestDrawing, parentPost, textOf } from '../../support/slack-find.js';

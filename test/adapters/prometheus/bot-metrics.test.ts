@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SlackApiStandIn } from '../../../src/adapters/sandbox/slack-api-stand-in.js';
+import type { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { alertPayload, postAlert } from '../../support/alertmanager.js';
 import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../../support/jobs-harness.js';
 import { useTestRedis } from '../../support/redis.js';

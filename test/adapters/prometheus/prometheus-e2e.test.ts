@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { rulePack } from '../../../src/adapters/prometheus/rule-pack.js';
-import { SlackApiStandIn } from '../../../src/adapters/sandbox/slack-api-stand-in.js';
 import { freePort } from '../../../src/infra/free-port.js';
+import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import {
   ALERT_TOKEN,
   compressed,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { artifactRootOf } from '../../../src/adapters/files/workspace-artifacts.js';
-import { SlackApiStandIn } from '../../../src/adapters/sandbox/slack-api-stand-in.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../../../src/adapters/slack/ids.js';
+import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { useTestRedis } from '../../support/redis.js';
 import {
   approvalCardPost,

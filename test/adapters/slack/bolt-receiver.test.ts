@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackApiStandIn } from '../../../src/adapters/sandbox/slack-api-stand-in.js';
+import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { useTestRedis } from '../../support/redis.js';
 import {
   expectWithinSlackLimits,

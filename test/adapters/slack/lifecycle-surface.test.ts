@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackApiStandIn } from '../../../src/adapters/sandbox/slack-api-stand-in.js';
 import { ACTION } from '../../../src/adapters/slack/ids.js';
 import { apply } from '../../../src/app/rollout-context.js';
 import type { MecConfig } from '../../../src/config/config-schema.js';
 import { CHECKS } from '../../../src/domain/rollout-state.js';
+import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { type TestRedis, useTestRedis } from '../../support/redis.js';
 import {
   approvalCardPost,

@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { MecConfig } from '../../config/config-schema.js';
-import type { Routes } from '../http/http-server.js';
-import { sendJson } from '../http/http-server.js';
-import { readBody } from '../http/read-body.js';
-import type { SlackCredentials } from '../slack/slack-app.js';
+import type { Routes } from '../adapters/http/http-server.js';
+import { sendJson } from '../adapters/http/http-server.js';
+import { readBody } from '../adapters/http/read-body.js';
+import type { SlackCredentials } from '../adapters/slack/slack-app.js';
+import type { MecConfig } from '../config/config-schema.js';
 import { SANDBOX_PAGE } from './sandbox-page.js';
 import { SlackApiStandIn } from './slack-api-stand-in.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BotProcess, startBotProcess } from '../../support/processes.js';
+import { type BotProcess, startBotProcess } from '../support/processes.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 

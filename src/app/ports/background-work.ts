@@ -1,0 +1,32 @@
+import type { WatchCounters } from '../../domain/alarm-watch.js';
+import type { CheckName } from '../../domain/rollout-state.js';
+import type { WeeklyReview } from '../../domain/weekly-review.js';
+
+/** One evaluation of a watch: the smoke (`watchId` is its run id) or a soak (its soak id). */
+export interface WatchTick {
+  kind: 'smoke' | 'soak';
+  rolloutId: string;
+  watchId: string;
+  tick: number;
+  counters: WatchCounters;
+  samples: Array<{ at: string; values: Record<string, number | string> }>;
+}
+
+/** What a tick came to, and the next tick to run, if the watch goes on. */
+export interface TickResult {
+  outcome: string;
+  next?: { tick: WatchTick; delayMs: number } | undefined;
+}
+
+/**
+ * The use cases that run in the background, as the job workers call them: each takes what a job
+ * carries and returns a word for the job's log. Each is safe to run again after a crash.
+ */
+export interface BackgroundWork {
+  runCheck(run: { check: CheckName; runId: string; rolloutId: string }): Promise<string>;
+  runRamp(ramp: { rampId: string; weightPct: number; rolloutId: string }): Promise<string>;
+  runRollback(rollback: { rollbackId: string; rolloutId: string }): Promise<string>;
+  certify(rolloutId: string): Promise<string>;
+  watchTick(tick: WatchTick): Promise<TickResult>;
+  postReview(): Promise<WeeklyReview>;
+}

@@ -1,0 +1,20 @@
+import { certify } from '../app/certify.js';
+import type { BackgroundWork } from '../app/ports/background-work.js';
+import { postReview } from '../app/post-review.js';
+import { runCheck } from '../app/run-check.js';
+import { runRamp } from '../app/run-ramp.js';
+import { runRollback } from '../app/run-rollback.js';
+import { watchTick } from '../app/watch-tick.js';
+import type { WorkContext } from '../app/work-context.js';
+
+/** The background use cases, bound to one work context, for the job workers. */
+export function backgroundWork(ctx: WorkContext): BackgroundWork {
+  return {
+    runCheck: (run) => runCheck(ctx, run),
+    runRamp: (ramp) => runRamp(ctx, ramp),
+    runRollback: (rollback) => runRollback(ctx, rollback),
+    certify: (rolloutId) => certify(ctx, rolloutId),
+    watchTick: (tick) => watchTick(ctx, tick),
+    postReview: () => postReview(ctx),
+  };
+}
