@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AlertmanagerPayload } from '../adapters/http/alertmanager-webhook.js';
-import type { Incident, RedisIncidents } from '../adapters/redis/redis-incidents.js';
+import type { RedisIncidents } from '../adapters/redis/redis-incidents.js';
 import { escapeSlackText } from '../adapters/slack/escape-text.js';
 import type { AlarmConfig } from '../config/config-schema.js';
+import type { Incident } from '../domain/incident.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import type { RolloutState } from '../domain/rollout-state.js';
 import type { MetricsSource } from './ports/metrics-source.js';

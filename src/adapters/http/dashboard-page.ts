@@ -1,9 +1,9 @@
 import { approvalStatus } from '../../domain/approvals.js';
+import type { Incident } from '../../domain/incident.js';
 import type { LedgerEntry } from '../../domain/ledger-entry.js';
 import { own } from '../../domain/own.js';
 import { roleName } from '../../domain/policy.js';
 import { CHECKS, type RolloutState, stageOf } from '../../domain/rollout-state.js';
-import type { Incident } from '../redis/redis-incidents.js';
 
 export interface DashboardData {
   phase: string;

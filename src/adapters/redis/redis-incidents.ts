@@ -1,28 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { Incident } from '../../domain/incident.js';
 import { redisKeys } from './redis-keys.js';
-
-/** One paged alarm, from the alert's arrival to its acknowledgement and resolution. */
-export interface Incident {
-  id: string;
-  alarm: string;
-  severity: 'BLOCKER' | 'CRITICAL' | 'WARNING';
-  phase: string;
-  summary: string;
-  /** The alarm's value when the alert arrived, or null when the metrics source could not say. */
-  value: number | null;
-  comparator: string;
-  threshold: number;
-  windowMs: number;
-  /** ISO-8601 UTC. */
-  receivedAt: string;
-  fromPct: number;
-  rollbackId?: string;
-  /** When traffic was back at shadow. */
-  shadowAt?: string;
-  acknowledged?: { by: string; at: string };
-  resolvedAt?: string;
-  notice?: { channel: string; ts: string };
-}
 
 const DEDUP_SECONDS = 7 * 86_400;
 const MAX_UPDATE_ATTEMPTS = 20;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../../src/adapters/redis/redis-incidents.js';
 import { ACTION } from '../../../src/adapters/slack/ids.js';
 import type { Block, SlackMessage } from '../../../src/adapters/slack/views/blocks.js';
 import { approvalCard } from '../../../src/adapters/slack/views/cards.js';
@@ -10,6 +9,7 @@ import {
   rolloutMessage,
 } from '../../../src/adapters/slack/views/rollout-dashboard.js';
 import { decide } from '../../../src/domain/decide.js';
+import type { Incident } from '../../../src/domain/incident.js';
 import type { RolloutState } from '../../../src/domain/rollout-state.js';
 import {
   applyAll,

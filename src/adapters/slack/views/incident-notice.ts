@@ -1,5 +1,5 @@
 import { formatDurationMs } from '../../../domain/duration.js';
-import type { Incident } from '../../redis/redis-incidents.js';
+import type { Incident } from '../../../domain/incident.js';
 import { ACTION } from '../ids.js';
 import type { SlackMessage } from './blocks.js';
 import { actions, type Block, type Button, button, context, header, message, section } from './blocks.js';
