@@ -1,3 +1,4 @@
+import type { JsonValue } from './canonical-json.js';
 import type { Severity } from './rollout-event.js';
 
 /** One paged alarm, from the alert's arrival to its acknowledgement and resolution. */
@@ -26,4 +27,26 @@ export interface Incident {
   resolvedAt?: string;
   /** Where the notice was posted in the incident channel. */
   notice?: { channel: string; ts: string };
+  /** A permitted person closed the incident's CRITICAL gate by hand. `at` is ISO-8601 UTC. */
+  overridden?: { by: string; at: string; reason: string };
+}
+
+/** An incident as it is opened: what the alarm said, before anyone or anything has acted on it. */
+export type NewIncident = Omit<
+  Incident,
+  'shadowAt' | 'acknowledged' | 'resolvedAt' | 'notice' | 'overridden'
+>;
+
+/** Where an incident stands, as the ledger shows it before and after a decision. */
+export function incidentSnapshot(incident: Incident | null): JsonValue {
+  if (!incident) return null;
+  return {
+    alarm: incident.alarm,
+    severity: incident.severity,
+    paged: incident.notice !== undefined,
+    acknowledgedBy: incident.acknowledged?.by ?? null,
+    shadowAt: incident.shadowAt ?? null,
+    resolvedAt: incident.resolvedAt ?? null,
+    overriddenBy: incident.overridden?.by ?? null,
+  };
 }
