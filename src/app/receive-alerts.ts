@@ -6,16 +6,10 @@ import type { AlarmConfig } from '../config/config-schema.js';
 import type { Incident } from '../domain/incident.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import type { RolloutState } from '../domain/rollout-state.js';
+import type { IncidentNotifier } from './ports/incident-notifier.js';
 import type { MetricsSource } from './ports/metrics-source.js';
 import { apply, type RolloutContext } from './rollout-context.js';
 import type { TransitionResult } from './transition.js';
-
-/** Tells the incident channel: pages a new incident, redraws its notice, follows up in its thread. */
-export interface IncidentNotifier {
-  page(incidentId: string): Promise<void>;
-  redraw(incidentId: string): Promise<void>;
-  followUp(incidentId: string, text: string): Promise<void>;
-}
 
 export interface ReceiveDeps {
   ctx: RolloutContext;

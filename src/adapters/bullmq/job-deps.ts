@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
+import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { MetricsSource } from '../../app/ports/metrics-source.js';
 import type { TrafficController } from '../../app/ports/traffic-controller.js';
 import type { SlackDirectory } from '../../app/preflight.js';
-import type { IncidentNotifier } from '../../app/receive-alerts.js';
 import type { RegistryDeps } from '../../app/registry-guard.js';
 import type { RolloutContext } from '../../app/rollout-context.js';
 import type { MecConfig } from '../../config/config-schema.js';

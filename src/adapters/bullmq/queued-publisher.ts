@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IncidentNotifier } from '../../app/receive-alerts.js';
+import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutPublisher } from '../../app/rollout-context.js';
 import type { TransitionResult } from '../../app/transition.js';
 import type { RolloutEvent } from '../../domain/rollout-event.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncidentNotifier } from '../../app/receive-alerts.js';
+import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RedisIncidents } from '../redis/redis-incidents.js';
 import type { RedisMessageRefs } from '../redis/redis-message-refs.js';
 import type { SlackMessenger } from './slack-messenger.js';

@@ -1,4 +1,4 @@
-import type { IncidentNotifier } from '../../../app/receive-alerts.js';
+import type { IncidentNotifier } from '../../../app/ports/incident-notifier.js';
 import type { RolloutContext } from '../../../app/rollout-context.js';
 import type { Logger } from '../../../infra/logger.js';
 import type { RedisIncidents } from '../../redis/redis-incidents.js';
