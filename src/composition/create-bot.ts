@@ -12,7 +12,7 @@ import { HttpTrafficController } from '../adapters/http-traffic/http-traffic-con
 import { BotMetrics } from '../adapters/prometheus/bot-metrics.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { redisAdapters } from '../adapters/redis/redis-adapters.js';
-import { RedisIncidents } from '../adapters/redis/redis-incidents.js';
+import { RedisIncidentStore } from '../adapters/redis/redis-incident-store.js';
 import { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
 import { RedisSampleMetrics } from '../adapters/redis/redis-sample-metrics.js';
 import { escapeSlackText } from '../adapters/slack/escape-text.js';
@@ -29,11 +29,13 @@ import { reviewDigest } from '../adapters/slack/views/review-digest.js';
 import { FileTrafficController } from '../app/move-traffic.js';
 import type { AlertBatch } from '../app/ports/alert-batch.js';
 import type { IncidentNotifier } from '../app/ports/incident-notifier.js';
+import type { IncidentStore } from '../app/ports/incident-store.js';
 import type { MetricsSource } from '../app/ports/metrics-source.js';
 import type { TrafficController } from '../app/ports/traffic-controller.js';
 import { type ReceiveSummary, receiveAlerts } from '../app/receive-alerts.js';
 import { guardRegistry, type RegistryDeps } from '../app/registry-guard.js';
 import type { EffectRunner, RolloutContext, RolloutPublisher } from '../app/rollout-context.js';
+import { transitionIncident } from '../app/transition-incident.js';
 import { verifyWorkspace } from '../app/verify-workspace.js';
 import { weeklyReview } from '../app/weekly-review.js';
 import type { MecConfig } from '../config/config-schema.js';
@@ -65,7 +67,7 @@ export interface Bot {
   ctx: RolloutContext;
   /** The bot's own Prometheus metrics, for /metrics. */
   stats: BotMetrics;
-  incidents: RedisIncidents;
+  incidents: IncidentStore;
   /** Pages the incident channel (through the incident queue when there is one). */
   notifier: IncidentNotifier;
   /** The incident publisher the incident jobs run. */
@@ -169,11 +171,13 @@ export function createBot(options: BotOptions): Bot {
     ctx.effects = new BullEffects(options.queues, () => ctx, config.metrics.evaluationInterval);
 
   const stats = new BotMetrics(store, config.phase, artifactRoot, now);
-  const incidents = new RedisIncidents(redis, prefix);
+  const incidents = new RedisIncidentStore(redis, prefix);
   const incidentPublisher = messenger
     ? new SlackIncidentPublisher({
         messenger,
         incidents,
+        noticePosted: (id, notice) =>
+          transitionIncident({ ctx, incidents }, id, { type: 'notice_posted', ...notice }),
         refs,
         channel: config.channels.incident,
         oncallGroup: config.channels.oncallGroup,

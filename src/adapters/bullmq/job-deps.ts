@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
+import type { IncidentStore } from '../../app/ports/incident-store.js';
 import type { MetricsSource } from '../../app/ports/metrics-source.js';
 import type { TrafficController } from '../../app/ports/traffic-controller.js';
 import type { SlackDirectory } from '../../app/preflight.js';
@@ -9,7 +10,6 @@ import type { MecConfig } from '../../config/config-schema.js';
 import type { Logger } from '../../infra/logger.js';
 import type { FileFlagRegistry } from '../files/file-flag-registry.js';
 import type { BotMetrics } from '../prometheus/bot-metrics.js';
-import type { RedisIncidents } from '../redis/redis-incidents.js';
 import type { Queues } from './queues.js';
 
 /** What the job handlers need. Built once per worker process. */
@@ -25,7 +25,7 @@ export interface JobDeps {
   traffic: TrafficController;
   metrics: MetricsSource;
   directory: SlackDirectory | undefined;
-  incidents: RedisIncidents;
+  incidents: IncidentStore;
   notifier: IncidentNotifier;
   stats: BotMetrics;
   logger: Logger;

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import { flagValueFor } from '../../app/ports/traffic-controller.js';
 import { guardRegistry, restoreRegistry } from '../../app/registry-guard.js';
 import { apply } from '../../app/rollout-context.js';
+import { stampShadow } from '../../app/stamp-shadow.js';
 import { SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
 import { artifactRootOf } from '../files/workspace-artifacts.js';
 import { withRedisLock } from '../redis/redis-lock.js';
@@ -71,7 +72,11 @@ export async function runRollbackJob(deps: JobDeps, job: Job<RollbackJob>): Prom
       deps.stats.rollbacks.inc({
         reason: state.rollback.reason.startsWith('BLOCKER') ? 'blocker_alarm' : 'person',
       });
-      await stampShadow(deps, rollbackId);
+      const stamped = await stampShadow(deps, rollbackId);
+      if (stamped?.shadowAt)
+        deps.stats.alarmToShadow.observe(
+          (Date.parse(stamped.shadowAt) - Date.parse(stamped.receivedAt)) / 1_000,
+        );
     }
     return result.outcome;
   });
@@ -99,17 +104,4 @@ export async function runCertifyJob(deps: JobDeps, job: Job<CertifyJob>): Promis
     detail: { message: `${job.data.phase} certified` },
   });
   return 'certified';
-}
-
-/** Notes on the incident that caused the rollback when traffic reached shadow, and redraws its notice. */
-async function stampShadow(deps: JobDeps, rollbackId: string): Promise<void> {
-  const id = await deps.incidents.ofRollback(rollbackId);
-  if (!id) return;
-  const shadowAt = deps.ctx.now().toISOString();
-  const incident = await deps.incidents.update(id, (current) =>
-    current.shadowAt ? undefined : { ...current, shadowAt },
-  );
-  if (incident?.shadowAt === shadowAt)
-    deps.stats.alarmToShadow.observe((Date.parse(shadowAt) - Date.parse(incident.receivedAt)) / 1_000);
-  await deps.notifier.redraw(id);
 }

@@ -1,6 +1,7 @@
 import type { ClickOutcome } from '../../app/click-button.js';
 import type { CommandOutcome } from '../../app/run-command.js';
 import type { TransitionResult } from '../../app/transition.js';
+import type { IncidentTransitionResult } from '../../app/transition-incident.js';
 import type { SlackMessage } from './views/blocks.js';
 import {
   dryRunReply,
@@ -58,6 +59,21 @@ export function renderTransition(result: TransitionResult): SlackMessage {
       return textReply(`✅ ${result.message}`);
     case 'noop':
       return textReply(`Nothing to do: ${result.message}`);
+    case 'refused':
+      return errorReply(`Refused (\`${result.reason}\`): ${result.message}`);
+    case 'conflict':
+      return errorReply(`Not done: ${result.message}`);
+  }
+}
+
+/** The answer to an Acknowledge click: who was first, if it was not this person. */
+export function renderAcknowledgement(result: IncidentTransitionResult): SlackMessage {
+  switch (result.outcome) {
+    case 'applied':
+    case 'recorded':
+      return textReply(result.message);
+    case 'noop':
+      return result.reason === 'duplicate' ? textReply(result.message) : errorReply(result.message);
     case 'refused':
       return errorReply(`Refused (\`${result.reason}\`): ${result.message}`);
     case 'conflict':
