@@ -221,4 +221,15 @@ describe('the incident notice', () => {
     const done = { ...incident, rollbackId: 'rb-1', shadowAt: '2026-11-24T04:00:02.500Z' };
     expect(said(done)).toContain('Rolled back: traffic 25% → 0% (shadow), 2.5 s after the alert arrived');
   });
+
+  it('says who overrode a CRITICAL gate and why, and offers no second override', () => {
+    const critical: Incident = { ...incident, alarm: 'determinism_variance', severity: 'CRITICAL' };
+    expect(said(critical)).toContain(ACTION.override);
+    const overridden = {
+      ...critical,
+      overridden: { by: 'U_GOV', at: '2026-11-24T04:02:00.000Z', reason: 'GOV-42' },
+    };
+    expect(said(overridden)).toContain('Deployment gate overridden by <@U_GOV>: GOV-42');
+    expect(said(overridden)).not.toContain(ACTION.override);
+  });
 });

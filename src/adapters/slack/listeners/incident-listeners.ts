@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { acknowledgeIncident } from '../../../app/acknowledge-incident.js';
-import { apply } from '../../../app/rollout-context.js';
+import { overrideGate } from '../../../app/override-gate.js';
 import { escapeSlackText } from '../escape-text.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
 import { renderAcknowledgement, renderTransition } from '../render-outcome.js';
@@ -53,7 +53,7 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
       gateId: meta.gate,
       reason: escapeSlackText(reason),
     };
-    const reply = await answer(deps, async () => renderTransition(await apply(deps.ctx, event)));
+    const reply = await answer(deps, async () => renderTransition(await overrideGate(deps, event)));
     if (meta.channelId) await deps.messenger.postEphemeral(meta.channelId, body.user.id, reply);
   });
 }
