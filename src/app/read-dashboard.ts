@@ -1,4 +1,4 @@
-import type { Incident } from '../adapters/redis/redis-incidents.js';
+import type { Incident } from '../domain/incident.js';
 import type { DashboardData } from './ports/dashboard-data.js';
 import type { RolloutContext } from './rollout-context.js';
 

@@ -1,27 +1,31 @@
 import { createHash } from 'node:crypto';
-import type { AlertmanagerPayload } from '../adapters/http/alertmanager-webhook.js';
-import type { Incident, RedisIncidents } from '../adapters/redis/redis-incidents.js';
-import { escapeSlackText } from '../adapters/slack/escape-text.js';
-import type { AlarmConfig } from '../config/config-schema.js';
-import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
+import type { NewIncident } from '../domain/incident.js';
 import type { RolloutState } from '../domain/rollout-state.js';
-import type { MetricsSource } from './ports/metrics-source.js';
+import type { AlertBatch, ReceivedAlert } from './ports/alert-batch.js';
+import type { IncidentNotifier } from './ports/incident-notifier.js';
+import type { IncidentStore } from './ports/incident-store.js';
+import type { MetricsSource, QueriedAlarm } from './ports/metrics-source.js';
 import { apply, type RolloutContext } from './rollout-context.js';
 import type { TransitionResult } from './transition.js';
+import { transitionIncident } from './transition-incident.js';
 
-/** Tells the incident channel: pages a new incident, redraws its notice, follows up in its thread. */
-export interface IncidentNotifier {
-  page(incidentId: string): Promise<void>;
-  redraw(incidentId: string): Promise<void>;
-  followUp(incidentId: string, text: string): Promise<void>;
+/** What paging needs of a configured alarm. `window` is in milliseconds. */
+export interface PagedAlarm extends QueriedAlarm {
+  window: number;
+  summary?: string | undefined;
 }
 
 export interface ReceiveDeps {
   ctx: RolloutContext;
-  alarms: readonly AlarmConfig[];
-  incidents: RedisIncidents;
+  alarms: readonly PagedAlarm[];
+  incidents: IncidentStore;
   metrics: MetricsSource | undefined;
   notifier: IncidentNotifier;
+  /**
+   * TEMPORARY, until escaping moves into the Slack views: makes alert text safe to show as mrkdwn
+   * (the composition root passes escapeSlackText). Called in one place, marked below.
+   */
+  escapeText: (text: string) => string;
 }
 
 export interface ReceiveSummary {
@@ -33,30 +37,29 @@ export interface ReceiveSummary {
 const sha = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex');
 
 /**
- * Takes Alertmanager's alerts. Each delivery (group key, fingerprint, start, status) is acted on once, so
- * re-sends are no-ops. An alert maps through its `mec_alarm` and `mec_phase` labels to the alarm policy;
- * one that maps to nothing is recorded, not dropped. The alarm is applied first, so a BLOCKER's rollback
- * job is queued before anything is sent to Slack; then the incident channel is paged.
+ * Takes a batch of alerts (Alertmanager's, mapped by its webhook). Each delivery (group key, fingerprint,
+ * start, status) is acted on once, so re-sends are no-ops. An alert maps through its `mec_alarm` and
+ * `mec_phase` labels to the alarm policy; one that maps to nothing is recorded, not dropped. The alarm
+ * is applied first, so a BLOCKER's rollback job is queued before anything is sent to Slack; then the
+ * incident channel is paged.
  */
-export async function receiveAlerts(
-  deps: ReceiveDeps,
-  payload: AlertmanagerPayload,
-): Promise<ReceiveSummary> {
-  const summary: ReceiveSummary = { received: payload.alerts.length, duplicates: 0, unknown: 0 };
-  for (const alert of payload.alerts) {
-    const delivery = sha(payload.groupKey, alert.fingerprint, alert.startsAt, alert.status);
+export async function receiveAlerts(deps: ReceiveDeps, batch: AlertBatch): Promise<ReceiveSummary> {
+  const summary: ReceiveSummary = { received: batch.alerts.length, duplicates: 0, unknown: 0 };
+  for (const alert of batch.alerts) {
+    const delivery = sha(batch.groupKey, alert.fingerprint, alert.startsAt, alert.status);
     if (await deps.incidents.seen(delivery)) {
       summary.duplicates += 1;
       continue;
     }
+    const id = sha(batch.groupKey, alert.fingerprint, alert.startsAt).slice(0, 16);
     const alarm = deps.alarms.find((candidate) => candidate.name === alert.labels.mec_alarm);
     if (!alarm || alert.labels.mec_phase !== deps.ctx.phase) {
       summary.unknown += 1;
-      await recordUnknown(deps.ctx, alert);
+      await recordUnmatched(deps, id, alert);
     } else {
-      const id = sha(payload.groupKey, alert.fingerprint, alert.startsAt).slice(0, 16);
-      // Alert text is often templated from scraped labels: escaped before it reaches mrkdwn anywhere.
-      const text = escapeSlackText(alert.annotations.summary ?? alarm.summary ?? alarm.name);
+      // TEMPORARY (see ReceiveDeps.escapeText): alert text is often templated from scraped labels, so it
+      // is escaped before it reaches mrkdwn anywhere.
+      const text = deps.escapeText(alert.annotations.summary ?? alarm.summary ?? alarm.name);
       if (alert.status === 'firing') await fire(deps, alarm, id, text);
       else await resolve(deps, alarm, id, text);
     }
@@ -67,7 +70,7 @@ export async function receiveAlerts(
   return summary;
 }
 
-async function fire(deps: ReceiveDeps, alarm: AlarmConfig, id: string, text: string): Promise<void> {
+async function fire(deps: ReceiveDeps, alarm: PagedAlarm, id: string, text: string): Promise<void> {
   const { ctx } = deps;
   const receivedAt = ctx.now();
   const before = (await ctx.store.load(ctx.phase)).state;
@@ -98,7 +101,7 @@ async function fire(deps: ReceiveDeps, alarm: AlarmConfig, id: string, text: str
 export async function raiseIncident(
   deps: Pick<ReceiveDeps, 'ctx' | 'incidents' | 'notifier'>,
   raised: {
-    alarm: AlarmConfig;
+    alarm: PagedAlarm;
     id: string;
     text: string;
     receivedAt: Date;
@@ -112,7 +115,7 @@ export async function raiseIncident(
   const rollbackId =
     result.outcome !== 'conflict' &&
     result.effects.flatMap((effect) => (effect.kind === 'roll_back' ? [effect.rollbackId] : []))[0];
-  const incident: Incident = {
+  const incident: NewIncident = {
     id,
     alarm: alarm.name,
     severity: alarm.severity,
@@ -126,54 +129,33 @@ export async function raiseIncident(
     fromPct: Math.max(raised.before?.trafficPct ?? 0, raised.before?.pendingRamp?.weightPct ?? 0),
     ...(rollbackId ? { rollbackId } : {}),
   };
-  await deps.incidents.save(incident);
-  await deps.incidents.remember(id);
-  // The rollback may have finished before the incident was saved: then its finish time is on the rollout.
+  // An alert taken twice (re-sent at once) opens the incident once: the second open is a duplicate.
+  await transitionIncident(deps, id, { type: 'open_incident', incident });
+  // The rollback may have finished before the incident was stored: then its finish time is on the rollout.
   const { state } = await ctx.store.load(ctx.phase);
   const finished = state?.lastRollback;
   if (rollbackId && finished?.rollbackId === rollbackId) {
-    await deps.incidents.update(id, (current) => ({ ...current, shadowAt: finished.finishedAt }));
+    await transitionIncident(deps, id, { type: 'shadow_reached', rollbackId, shadowAt: finished.finishedAt });
   }
   await deps.notifier.page(id);
 }
 
-async function resolve(deps: ReceiveDeps, alarm: AlarmConfig, id: string, text: string): Promise<void> {
-  const { ctx } = deps;
-  await apply(ctx, {
+async function resolve(deps: ReceiveDeps, alarm: PagedAlarm, id: string, text: string): Promise<void> {
+  await apply(deps.ctx, {
     type: 'alarm',
     alarm: alarm.name,
     severity: alarm.severity,
     firing: false,
     summary: `${text} (resolved)`,
   });
-  const resolvedAt = ctx.now().toISOString();
-  const incident = await deps.incidents.update(id, (current) => ({ ...current, resolvedAt }));
-  if (!incident) return;
-  const gate = alarm.severity === 'CRITICAL' ? ' The deployment gate is closed.' : '';
-  await deps.notifier.followUp(id, `✅ ${alarm.name} resolved at ${resolvedAt.slice(11, 19)} UTC.${gate}`);
+  const result = await transitionIncident(deps, id, { type: 'resolve_incident' });
+  if (result.outcome !== 'applied') return;
+  if (result.followUp) await deps.notifier.followUp(id, result.followUp);
   await deps.notifier.redraw(id);
 }
 
-async function recordUnknown(
-  ctx: RolloutContext,
-  alert: AlertmanagerPayload['alerts'][number],
-): Promise<void> {
-  await ctx.ledger.append({
-    v: 1,
-    at: ctx.now().toISOString(),
-    phase: ctx.phase,
-    rolloutId: null,
-    actor: SYSTEM_ACTOR,
-    action: 'alarm',
-    outcome: 'recorded',
-    reason: 'alarm_unknown',
-    before: null,
-    after: null,
-    detail: {
-      status: alert.status,
-      labels: alert.labels,
-      annotations: alert.annotations,
-      startsAt: alert.startsAt,
-    },
-  });
+/** An alert that maps to no alarm of the phase is recorded, not dropped; nobody is paged. */
+async function recordUnmatched(deps: ReceiveDeps, id: string, alert: ReceivedAlert): Promise<void> {
+  const { status, labels, annotations, startsAt } = alert;
+  await transitionIncident(deps, id, { type: 'alert_unmatched', status, labels, annotations, startsAt });
 }

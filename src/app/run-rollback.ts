@@ -5,6 +5,7 @@ import { planRestore } from './plan-restore.js';
 import { restoreRegistry } from './registry-guard.js';
 import { apply } from './rollout-context.js';
 import { trafficDeps, underTrafficLock } from './run-ramp.js';
+import { stampShadow } from './stamp-shadow.js';
 import type { WorkContext } from './work-context.js';
 
 /**
@@ -44,21 +45,13 @@ export function runRollback(
     const result = await apply(ctx, { type: 'rollback_finished', rollbackId, summary });
     if (result.outcome === 'applied') {
       ctx.observe.rollbackFinished(state.rollback.reason.startsWith('BLOCKER') ? 'blocker_alarm' : 'person');
-      await stampShadow(ctx, rollbackId);
+      const stamped = await stampShadow(
+        { ctx, incidents: ctx.incidents, notifier: ctx.notifier },
+        rollbackId,
+      );
+      if (stamped?.shadowAt)
+        ctx.observe.shadowReached((Date.parse(stamped.shadowAt) - Date.parse(stamped.receivedAt)) / 1_000);
     }
     return result.outcome;
   });
-}
-
-/** Notes on the incident that caused the rollback when traffic reached shadow, and redraws its notice. */
-async function stampShadow(ctx: WorkContext, rollbackId: string): Promise<void> {
-  const id = await ctx.incidents.ofRollback(rollbackId);
-  if (!id) return;
-  const shadowAt = ctx.now().toISOString();
-  const incident = await ctx.incidents.update(id, (current) =>
-    current.shadowAt ? undefined : { ...current, shadowAt },
-  );
-  if (incident?.shadowAt === shadowAt)
-    ctx.observe.shadowReached((Date.parse(shadowAt) - Date.parse(incident.receivedAt)) / 1_000);
-  await ctx.notifier.redraw(id);
 }

@@ -1,12 +1,12 @@
-import type { RedisIncidents } from '../adapters/redis/redis-incidents.js';
 import type { CommandRunner } from './ports/command-runner.js';
 import type { ContactDirectory } from './ports/contact-directory.js';
+import type { IncidentNotifier } from './ports/incident-notifier.js';
+import type { IncidentStore } from './ports/incident-store.js';
 import type { AlarmSettings, MetricsSource } from './ports/metrics-source.js';
 import type { RolloutMetrics } from './ports/rollout-metrics.js';
 import type { TrafficController } from './ports/traffic-controller.js';
 import type { TrafficLock } from './ports/traffic-lock.js';
 import type { PreflightSettings } from './preflight.js';
-import type { IncidentNotifier } from './receive-alerts.js';
 import type { RolloutContext, RolloutSettings } from './rollout-context.js';
 
 /** The parts of the config the background work reads. */
@@ -33,7 +33,7 @@ export interface WorkContext extends RolloutContext {
   lock: TrafficLock;
   commands: CommandRunner;
   directory: ContactDirectory | undefined;
-  incidents: RedisIncidents;
+  incidents: IncidentStore;
   notifier: IncidentNotifier;
   observe: RolloutMetrics;
   /**

@@ -5,16 +5,21 @@ import type { Queues } from '../adapters/bullmq/queues.js';
 import { startWorkers, type Workers } from '../adapters/bullmq/workers.js';
 import { BotMetrics } from '../adapters/prometheus/bot-metrics.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
-import { RedisIncidents } from '../adapters/redis/redis-incidents.js';
+import { RedisIncidentStore } from '../adapters/redis/redis-incident-store.js';
 import { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
 import { RedisSampleMetrics } from '../adapters/redis/redis-sample-metrics.js';
+import { escapeSlackText } from '../adapters/slack/escape-text.js';
 import { createSlackApp, type SlackApp, type SlackCredentials } from '../adapters/slack/slack-app.js';
+import type { AlertBatch } from '../app/ports/alert-batch.js';
 import type { DashboardData } from '../app/ports/dashboard-data.js';
 import type { EffectRunner } from '../app/ports/effect-runner.js';
+import type { IncidentNotifier } from '../app/ports/incident-notifier.js';
+import type { IncidentStore } from '../app/ports/incident-store.js';
 import type { MetricsSource } from '../app/ports/metrics-source.js';
 import { readDashboard } from '../app/read-dashboard.js';
-import { type IncidentNotifier, type ReceiveSummary, receiveAlerts } from '../app/receive-alerts.js';
+import { type ReceiveSummary, receiveAlerts } from '../app/receive-alerts.js';
 import type { RolloutContext } from '../app/rollout-context.js';
+import { transitionIncident } from '../app/transition-incident.js';
 import { backgroundWork } from './background-work.js';
 import { type ContextOptions, loggingPublisher, rolloutContext } from './rollout-context.js';
 import { registerSlack, slackSide } from './slack-side.js';
@@ -37,11 +42,11 @@ export interface Bot {
   ctx: RolloutContext;
   /** The bot's own Prometheus metrics, for /metrics. */
   stats: BotMetrics;
-  incidents: RedisIncidents;
+  incidents: IncidentStore;
   /** What the governance dashboard shows, read fresh. */
   dashboard: () => Promise<DashboardData>;
   /** Takes a validated Alertmanager payload (for POST /alerts/alertmanager). */
-  receiveAlerts: (payload: Parameters<typeof receiveAlerts>[1]) => Promise<ReceiveSummary>;
+  receiveAlerts: (batch: AlertBatch) => Promise<ReceiveSummary>;
   slack: SlackApp | undefined;
   /** Starts the job workers on `connection`; `crashpoint` arms a crash test's stopping point. */
   startWorkers: (connection: Redis, crashpoint?: string) => Workers;
@@ -51,7 +56,7 @@ export interface Bot {
 export function createBot(options: BotOptions): Bot {
   const { config, redis, prefix, logger, queues } = options;
   const refs = new RedisMessageRefs(redis, prefix);
-  const incidents = new RedisIncidents(redis, prefix);
+  const incidents = new RedisIncidentStore(redis, prefix);
   const slack = options.slack ? createSlackApp(options.slack, logger) : undefined;
   const now = options.now ?? (() => new Date());
   const effects: EffectRunner =
@@ -59,7 +64,9 @@ export function createBot(options: BotOptions): Bot {
     (queues
       ? new BullEffects(queues, now, config.metrics.evaluationInterval)
       : { run: async () => undefined });
-  const side = slack ? slackSide({ ...options, now }, slack, refs, incidents) : undefined;
+  const noticePosted = (id: string, notice: { channel: string; ts: string }) =>
+    transitionIncident({ ctx, incidents }, id, { type: 'notice_posted', ...notice });
+  const side = slack ? slackSide({ ...options, now }, slack, refs, incidents, noticePosted) : undefined;
   const publisher =
     side && queues ? new QueuedPublisher(queues, refs) : (side?.rollouts ?? loggingPublisher(logger));
   const ctx = rolloutContext({ ...options, now }, publisher, effects);
@@ -92,7 +99,9 @@ export function createBot(options: BotOptions): Bot {
     receiveAlerts: (payload) => {
       for (const alert of payload.alerts)
         stats.alarms.inc({ severity: alert.labels.severity ?? 'unknown', status: alert.status });
-      return receiveAlerts({ ctx, alarms: config.alarms, incidents, metrics, notifier }, payload);
+      // TEMPORARY: escapeText goes once escaping lives in the Slack views (see ReceiveDeps.escapeText).
+      const deps = { ctx, alarms: config.alarms, incidents, metrics, notifier, escapeText: escapeSlackText };
+      return receiveAlerts(deps, payload);
     },
     startWorkers: (connection, crashpoint) => {
       const work = workContext({ ...options, now }, ctx, {

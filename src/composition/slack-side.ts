@@ -1,6 +1,5 @@
 import { FileReleaseFiles } from '../adapters/files/file-release-files.js';
 import { redisAdapters } from '../adapters/redis/redis-adapters.js';
-import type { RedisIncidents } from '../adapters/redis/redis-incidents.js';
 import type { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
 import { registerActions } from '../adapters/slack/listeners/action-listeners.js';
 import { registerCommand } from '../adapters/slack/listeners/command-listener.js';
@@ -10,7 +9,8 @@ import type { SlackApp } from '../adapters/slack/slack-app.js';
 import { SlackIncidentPublisher } from '../adapters/slack/slack-incident-publisher.js';
 import { type SlackMessenger, webApiMessenger } from '../adapters/slack/slack-messenger.js';
 import { SlackRolloutPublisher } from '../adapters/slack/slack-rollout-publisher.js';
-import type { IncidentNotifier } from '../app/receive-alerts.js';
+import type { IncidentNotifier } from '../app/ports/incident-notifier.js';
+import type { IncidentStore } from '../app/ports/incident-store.js';
 import type { RolloutContext } from '../app/rollout-context.js';
 import type { Logger } from '../infra/logger.js';
 import { rolloutActions } from './rollout-actions.js';
@@ -27,7 +27,8 @@ export function slackSide(
   options: ContextOptions & { now: () => Date },
   slack: SlackApp,
   refs: RedisMessageRefs,
-  incidents: RedisIncidents,
+  incidents: IncidentStore,
+  noticePosted: (id: string, notice: { channel: string; ts: string }) => Promise<unknown>,
 ): SlackSide {
   const { config, workspace, redis, prefix, logger, now } = options;
   const messenger = webApiMessenger(slack.app.client);
@@ -47,6 +48,7 @@ export function slackSide(
   const incidentPublisher = new SlackIncidentPublisher({
     messenger,
     incidents,
+    noticePosted,
     refs,
     channel: config.channels.incident,
     oncallGroup: config.channels.oncallGroup,
@@ -59,10 +61,10 @@ export function registerSlack(
   slack: SlackApp,
   side: SlackSide,
   ctx: RolloutContext,
-  rest: { incidents: RedisIncidents; notifier: IncidentNotifier; logger: Logger },
+  rest: { incidents: IncidentStore; notifier: IncidentNotifier; logger: Logger },
 ): void {
   const deps = {
-    actions: rolloutActions(ctx),
+    actions: rolloutActions(ctx, rest.incidents, rest.notifier),
     ctx,
     publisher: side.rollouts,
     messenger: side.messenger,

@@ -2,12 +2,12 @@ import { crashpointFor } from '../adapters/bullmq/job-deps.js';
 import { HttpTrafficController } from '../adapters/http-traffic/http-traffic-controller.js';
 import { ExecCommandRunner } from '../adapters/process/exec-command-runner.js';
 import type { BotMetrics } from '../adapters/prometheus/bot-metrics.js';
-import type { RedisIncidents } from '../adapters/redis/redis-incidents.js';
 import { RedisTrafficLock } from '../adapters/redis/redis-lock.js';
 import type { SlackApp } from '../adapters/slack/slack-app.js';
 import { webApiDirectory } from '../adapters/slack/slack-directory.js';
+import type { IncidentNotifier } from '../app/ports/incident-notifier.js';
+import type { IncidentStore } from '../app/ports/incident-store.js';
 import type { MetricsSource } from '../app/ports/metrics-source.js';
-import type { IncidentNotifier } from '../app/receive-alerts.js';
 import type { RolloutContext } from '../app/rollout-context.js';
 import type { WorkContext } from '../app/work-context.js';
 import type { ContextOptions } from './rollout-context.js';
@@ -18,7 +18,7 @@ export function workContext(
   ctx: RolloutContext,
   parts: {
     metrics: MetricsSource;
-    incidents: RedisIncidents;
+    incidents: IncidentStore;
     notifier: IncidentNotifier;
     stats: BotMetrics;
     slack: SlackApp | undefined;

@@ -1,6 +1,6 @@
 /**
- * Every outcome of decide() carries one of these stable snake_case codes. They go into the ledger and
- * may be matched on by tools, so a code is never renamed.
+ * Every outcome of decide() and decideIncident() carries one of these stable snake_case codes. They go
+ * into the ledger and may be matched on by tools, so a code is never renamed.
  */
 export const REASONS = [
   // applied or recorded
@@ -34,8 +34,14 @@ export const REASONS = [
   'registry_adopted',
   'registry_write',
   'registry_recovered',
+  'incident_opened',
+  'notice_posted',
+  'incident_at_shadow',
+  'incident_resolved',
   // nothing to do
   'duplicate',
+  'incident_unknown',
+  'not_this_rollback',
   // refused
   'no_rollout',
   'rollout_active',

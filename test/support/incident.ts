@@ -1,4 +1,4 @@
-import type { Incident } from '../../src/adapters/redis/redis-incidents.js';
+import type { Incident } from '../../src/domain/incident.js';
 
 /** A BLOCKER incident with an accepted rollback, not yet at shadow: tests spread it and change a field. */
 export const INCIDENT: Incident = {

@@ -1,6 +1,6 @@
 import { type Job, RateLimitError, type Worker } from 'bullmq';
+import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
-import type { IncidentNotifier } from '../../app/receive-alerts.js';
 import type { IncidentJob, NotifyJob } from './queues.js';
 
 interface RateLimited {

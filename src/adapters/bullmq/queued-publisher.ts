@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import { DRAWING, type StaleMarks } from '../../app/ports/message-refs.js';
 import type { RolloutPublisher } from '../../app/ports/rollout-publisher.js';
 import type { TransitionResult } from '../../app/ports/transition-result.js';
-import type { IncidentNotifier } from '../../app/receive-alerts.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
 import { JOB_DEFAULTS, type NotifyJob, type Queues, REISSUABLE } from './queues.js';
 

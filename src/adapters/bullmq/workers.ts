@@ -1,7 +1,7 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
-import type { IncidentNotifier } from '../../app/receive-alerts.js';
 import { runCheckJob } from './check-jobs.js';
 import type { JobDeps } from './job-deps.js';
 import { runIncidentJob, runNotifyJob } from './notify-jobs.js';

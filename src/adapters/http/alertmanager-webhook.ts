@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { AlertBatch } from '../../app/ports/alert-batch.js';
 import { type RouteHandler, sendJson } from './http-server.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 
@@ -32,6 +33,20 @@ export const alertmanagerPayload = z.object({
 });
 export type AlertmanagerPayload = z.infer<typeof alertmanagerPayload>;
 
+/** What the alert intake takes of a payload: the group key, and each alert's own fields. */
+export function toAlertBatch(payload: AlertmanagerPayload): AlertBatch {
+  return {
+    groupKey: payload.groupKey,
+    alerts: payload.alerts.map(({ status, labels, annotations, startsAt, fingerprint }) => ({
+      status,
+      labels,
+      annotations,
+      startsAt,
+      fingerprint,
+    })),
+  };
+}
+
 export const ALERTMANAGER_PATH = '/alerts/alertmanager';
 
 /** The largest webhook body taken: Alertmanager groups rarely come near it. */
@@ -45,11 +60,11 @@ function sameToken(given: string, expected: string): boolean {
 
 /**
  * `POST /alerts/alertmanager`: authenticated with a bearer token, its payload validated, then handed to
- * `receive`. A wrong or missing token is 401, a malformed body 400 with what is wrong, an oversized one 413.
+ * `receive` as an alert batch. A wrong or missing token is 401, a malformed body 400 with what is wrong, an oversized one 413.
  */
 export function alertmanagerWebhook(
   token: string | undefined,
-  receive: (payload: AlertmanagerPayload) => Promise<unknown>,
+  receive: (batch: AlertBatch) => Promise<unknown>,
 ): RouteHandler {
   return async (request, response) => {
     if (!token) return sendJson(response, 503, { error: 'the webhook is off: set MEC_ALERT_TOKEN' });
@@ -80,6 +95,6 @@ export function alertmanagerWebhook(
       );
       return sendJson(response, 400, { error: 'not an Alertmanager v4 webhook payload', problems });
     }
-    sendJson(response, 200, await receive(parsed.data));
+    sendJson(response, 200, await receive(toAlertBatch(parsed.data)));
   };
 }

@@ -9,6 +9,7 @@ export function redisKeys(prefix: string) {
     ledgerEntries: `${base}ledger:entries`,
     ledgerHead: `${base}ledger:head`,
     registryRoot: `${base}registry:root`,
+    incident: (id: string) => `${base}incident:${id}`,
     slack: (kind: string, id: string) => `${base}slack:${kind}:${id}`,
     samples: `${base}samples`,
     lock: (name: string) => `${base}lock:${name}`,

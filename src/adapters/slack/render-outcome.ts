@@ -1,5 +1,5 @@
 import type { ClickOutcome, CommandOutcome } from '../../app/ports/rollout-actions.js';
-import type { TransitionResult } from '../../app/ports/transition-result.js';
+import type { IncidentTransitionResult, TransitionResult } from '../../app/ports/transition-result.js';
 import type { SlackMessage } from './views/blocks.js';
 import {
   dryRunReply,
@@ -57,6 +57,21 @@ export function renderTransition(result: TransitionResult): SlackMessage {
       return textReply(`✅ ${result.message}`);
     case 'noop':
       return textReply(`Nothing to do: ${result.message}`);
+    case 'refused':
+      return errorReply(`Refused (\`${result.reason}\`): ${result.message}`);
+    case 'conflict':
+      return errorReply(`Not done: ${result.message}`);
+  }
+}
+
+/** The answer to an Acknowledge click: who was first, if it was not this person. */
+export function renderAcknowledgement(result: IncidentTransitionResult): SlackMessage {
+  switch (result.outcome) {
+    case 'applied':
+    case 'recorded':
+      return textReply(result.message);
+    case 'noop':
+      return result.reason === 'duplicate' ? textReply(result.message) : errorReply(result.message);
     case 'refused':
       return errorReply(`Refused (\`${result.reason}\`): ${result.message}`);
     case 'conflict':

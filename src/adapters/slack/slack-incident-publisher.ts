@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
+import type { IncidentStore } from '../../app/ports/incident-store.js';
 import { DRAWING, type MessageRefs } from '../../app/ports/message-refs.js';
-import type { IncidentNotifier } from '../../app/receive-alerts.js';
-import type { RedisIncidents } from '../redis/redis-incidents.js';
 import type { SlackMessenger } from './slack-messenger.js';
 import { incidentNotice } from './views/incident-notice.js';
 import { textReply } from './views/replies.js';
@@ -13,7 +13,9 @@ export class SlackIncidentPublisher implements IncidentNotifier {
   constructor(
     private readonly deps: {
       messenger: SlackMessenger;
-      incidents: RedisIncidents;
+      incidents: Pick<IncidentStore, 'load'>;
+      /** Records where the notice was posted (the composition root has transitionIncident do it). */
+      noticePosted: (id: string, notice: { channel: string; ts: string }) => Promise<unknown>;
       refs: MessageRefs;
       channel: string;
       oncallGroup: string | undefined;
@@ -22,17 +24,14 @@ export class SlackIncidentPublisher implements IncidentNotifier {
 
   /** Posts the notice once; later calls redraw it. */
   async page(id: string): Promise<void> {
-    const incident = await this.deps.incidents.get(id);
+    const incident = await this.#incident(id);
     if (!incident) return;
     if (incident.notice) return this.redraw(id);
     const { ts } = await this.deps.messenger.post(
       this.deps.channel,
       incidentNotice(incident, this.deps.oncallGroup),
     );
-    await this.deps.incidents.update(id, (current) => ({
-      ...current,
-      notice: { channel: this.deps.channel, ts },
-    }));
+    await this.deps.noticePosted(id, { channel: this.deps.channel, ts });
     // A change that landed while the notice was being posted shows on the next drawing.
     await this.redraw(id);
   }
@@ -40,7 +39,7 @@ export class SlackIncidentPublisher implements IncidentNotifier {
   async redraw(id: string): Promise<void> {
     await this.deps.refs.markDirty(DRAWING.incident(id));
     await this.deps.refs.drawWhileDirty(DRAWING.incident(id), this.#token, async () => {
-      const incident = await this.deps.incidents.get(id);
+      const incident = await this.#incident(id);
       if (incident?.notice)
         await this.deps.messenger.update(
           incident.notice.channel,
@@ -51,8 +50,12 @@ export class SlackIncidentPublisher implements IncidentNotifier {
   }
 
   async followUp(id: string, text: string): Promise<void> {
-    const incident = await this.deps.incidents.get(id);
+    const incident = await this.#incident(id);
     if (incident?.notice)
       await this.deps.messenger.post(incident.notice.channel, textReply(text), { ts: incident.notice.ts });
+  }
+
+  async #incident(id: string) {
+    return (await this.deps.incidents.load(id)).incident;
   }
 }

@@ -1,4 +1,4 @@
-import type { Incident } from '../../adapters/redis/redis-incidents.js';
+import type { Incident } from '../../domain/incident.js';
 import type { LedgerEntry } from '../../domain/ledger-entry.js';
 import type { RolloutState } from '../../domain/rollout-state.js';
 

@@ -1,11 +1,10 @@
-import type { LedgerBody, LedgerEntry } from '../../domain/ledger-entry.js';
+import type { LedgerEntry } from '../../domain/ledger-entry.js';
 
 /**
  * The hash-chained ledger, as the use cases read it. Nothing appends through this port: every entry is
  * written by a store's commit, in the same atomic step as the change it records.
  */
 export interface Ledger {
-  append(body: LedgerBody): Promise<LedgerEntry>;
   /** Entries with `fromSeq <= seq`, in order; all of them by default. */
   read(fromSeq?: number): Promise<LedgerEntry[]>;
   /** The last entry's seq and hash; seq 0 and the genesis hash when empty. */

@@ -4,7 +4,7 @@ import type { GateResult } from '../../domain/ramp-gates.js';
 import type { CheckName, RolloutState } from '../../domain/rollout-state.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
 import type { Command } from './command.js';
-import type { TransitionResult } from './transition-result.js';
+import type { IncidentTransitionResult, TransitionResult } from './transition-result.js';
 
 export type CommandOutcome =
   | { kind: 'help' }
@@ -69,5 +69,7 @@ export interface RolloutActions {
     drawn: { rolloutId: string; roleId: string },
     reason: string,
   ): Promise<ClickOutcome>;
+  /** Closes a CRITICAL gate by hand, with a reason; its open incidents note the override. */
   overrideGate(actor: string, gateId: string, reason: string): Promise<TransitionResult>;
+  acknowledgeIncident(actor: string, incidentId: string): Promise<IncidentTransitionResult>;
 }

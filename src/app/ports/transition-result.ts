@@ -1,3 +1,4 @@
+import type { IncidentDecision } from '../../domain/decide-incident.js';
 import type { Decision } from '../../domain/decision.js';
 import type { LedgerEntry } from '../../domain/ledger-entry.js';
 
@@ -5,3 +6,8 @@ import type { LedgerEntry } from '../../domain/ledger-entry.js';
 export type TransitionResult =
   | (Decision & { entry?: LedgerEntry; version: number })
   | { outcome: 'conflict'; reason: 'conflict'; message: string; effects: []; version: number };
+
+/** What an incident transition came to: the decision and the ledger entry it committed, or a lost race. */
+export type IncidentTransitionResult =
+  | (IncidentDecision & { entry?: LedgerEntry; version: number })
+  | { outcome: 'conflict'; reason: 'conflict'; message: string; incident: null; version: number };

@@ -271,5 +271,22 @@ describe('a CRITICAL from Alertmanager', () => {
       actor: PEOPLE.governance,
       detail: { facts: { reason: 'known flake in the variance job, ticket GOV-42' } },
     });
+    // The incident notes the override too: in the ledger, in its thread, and on its notice.
+    const noted = `<@${PEOPLE.governance}> overrode the determinism_variance deployment gate: known flake in the variance job, ticket GOV-42`;
+    const followUp = await standIn.waitFor(
+      (call) => call.method === 'chat.postMessage' && call.args.thread_ts === notice.reply.ts,
+      10_000,
+    );
+    expect(textOf(followUp)).toContain(noted);
+    await expect
+      .poll(() => textOf(latestDrawing(standIn, notice)), { timeout: 10_000 })
+      .toContain(`Deployment gate overridden by <@${PEOPLE.governance}>: known flake`);
+    expect(textOf(latestDrawing(standIn, notice))).not.toContain(ACTION.override);
+    const onIncident = (await harness.adapters.ledger.read()).filter(
+      (entry) => entry.body.action === 'override',
+    );
+    expect(onIncident.map((entry) => [entry.body.actor, entry.body.reason])).toEqual([
+      [PEOPLE.governance, 'gate_overridden'],
+    ]);
   });
 });

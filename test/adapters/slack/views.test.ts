@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../../src/adapters/redis/redis-incidents.js';
 import { ACTION } from '../../../src/adapters/slack/ids.js';
 import type { Block, SlackMessage } from '../../../src/adapters/slack/views/blocks.js';
 import { approvalCard } from '../../../src/adapters/slack/views/cards.js';
@@ -10,6 +9,7 @@ import {
   rolloutMessage,
 } from '../../../src/adapters/slack/views/rollout-dashboard.js';
 import { decide } from '../../../src/domain/decide.js';
+import type { Incident } from '../../../src/domain/incident.js';
 import type { RolloutState } from '../../../src/domain/rollout-state.js';
 import {
   applyAll,
@@ -220,5 +220,16 @@ describe('the incident notice', () => {
   it('reports how long the rollback took once traffic is at shadow', () => {
     const done = { ...incident, rollbackId: 'rb-1', shadowAt: '2026-11-24T04:00:02.500Z' };
     expect(said(done)).toContain('Rolled back: traffic 25% → 0% (shadow), 2.5 s after the alert arrived');
+  });
+
+  it('says who overrode a CRITICAL gate and why, and offers no second override', () => {
+    const critical: Incident = { ...incident, alarm: 'determinism_variance', severity: 'CRITICAL' };
+    expect(said(critical)).toContain(ACTION.override);
+    const overridden = {
+      ...critical,
+      overridden: { by: 'U_GOV', at: '2026-11-24T04:02:00.000Z', reason: 'GOV-42' },
+    };
+    expect(said(overridden)).toContain('Deployment gate overridden by <@U_GOV>: GOV-42');
+    expect(said(overridden)).not.toContain(ACTION.override);
   });
 });

@@ -3,14 +3,15 @@ import type { Ledger } from '../../../src/app/ports/ledger.js';
 import type { RegistryRootRecord } from '../../../src/app/ports/registry-root-record.js';
 import type { RolloutStore } from '../../../src/app/ports/rollout-store.js';
 import { decide } from '../../../src/domain/decide.js';
-import { GENESIS_HASH, type LedgerBody } from '../../../src/domain/ledger-entry.js';
+import { GENESIS_HASH, type LedgerBody, type LedgerEntry } from '../../../src/domain/ledger-entry.js';
 import type { RolloutState } from '../../../src/domain/rollout-state.js';
 import { verifyLedger } from '../../../src/domain/verify-ledger.js';
 import { startEvent, T0 } from '../../domain/fixtures.js';
 
 export interface StoreAdapters {
   store: RolloutStore;
-  ledger: Ledger;
+  /** The store's ledger, with the append its implementations have for seeding a test's history. */
+  ledger: Ledger & { append(body: LedgerBody): Promise<LedgerEntry> };
   registryRoot: RegistryRootRecord;
 }
 

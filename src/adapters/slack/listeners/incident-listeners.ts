@@ -1,13 +1,11 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
-import { isPermitted } from '../../../domain/policy.js';
-import type { ReasonCode } from '../../../domain/reason.js';
 import { escapeSlackText } from '../escape-text.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
-import { renderTransition } from '../render-outcome.js';
+import { renderAcknowledgement, renderTransition } from '../render-outcome.js';
 import { parseButtonValue } from '../views/button-values.js';
 import { overrideModal } from '../views/cards.js';
-import { errorReply, textReply } from '../views/replies.js';
+import { errorReply } from '../views/replies.js';
 import { answer, ephemeral, type ListenerDeps } from './listener-deps.js';
 
 type ButtonClick = BlockAction<ButtonAction>;
@@ -20,28 +18,11 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
   app.action<ButtonClick>(ACTION.acknowledge, async ({ ack, body, action, respond }) => {
     await ack();
     const value = parseButtonValue(ackValue, action.value);
-    const reply = await answer(deps, async () => {
-      if (!value) return errorReply('That button was not drawn by mec-bot.');
-      const user = body.user.id;
-      if (!isPermitted(deps.ctx.policy, user, 'acknowledge')) {
-        await record(deps, user, 'refused', 'not_permitted', value.i);
-        return errorReply(
-          `Refused (\`not_permitted\`): <@${user}> holds no role that may acknowledge incidents.`,
-        );
-      }
-      const at = deps.ctx.now().toISOString();
-      let first = false;
-      const incident = await deps.incidents.update(value.i, (current) => {
-        // May run again on a newer copy, so `first` is set from the copy that was written.
-        first = current.acknowledged === undefined;
-        return first ? { ...current, acknowledged: { by: user, at } } : undefined;
-      });
-      if (!incident) return errorReply('That incident is not known to mec-bot.');
-      if (!first) return textReply(`Already acknowledged by <@${incident.acknowledged?.by}>.`);
-      await record(deps, user, 'recorded', 'incident_acknowledged', value.i);
-      await deps.notifier.redraw(value.i);
-      return textReply(`Acknowledged ${incident.alarm} at ${at.slice(11, 19)} UTC.`);
-    });
+    const reply = await answer(deps, async () =>
+      value
+        ? renderAcknowledgement(await deps.actions.acknowledgeIncident(body.user.id, value.i))
+        : errorReply('That button was not drawn by mec-bot.'),
+    );
     await respond(ephemeral(reply));
   });
 
@@ -74,28 +55,6 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
       renderTransition(await deps.actions.overrideGate(event.actor, event.gateId, event.reason)),
     );
     if (meta.channelId) await deps.messenger.postEphemeral(meta.channelId, body.user.id, reply);
-  });
-}
-
-async function record(
-  deps: ListenerDeps,
-  actor: string,
-  outcome: 'recorded' | 'refused',
-  reason: ReasonCode,
-  incidentId: string,
-): Promise<void> {
-  await deps.ctx.ledger.append({
-    v: 1,
-    at: deps.ctx.now().toISOString(),
-    phase: deps.ctx.phase,
-    rolloutId: null,
-    actor,
-    action: 'acknowledge',
-    outcome,
-    reason,
-    before: null,
-    after: null,
-    detail: { incident: incidentId },
   });
 }
 

@@ -1,8 +1,7 @@
+import type { IncidentNotifier } from '../../../app/ports/incident-notifier.js';
+import type { IncidentStore } from '../../../app/ports/incident-store.js';
 import type { RolloutActions } from '../../../app/ports/rollout-actions.js';
-import type { IncidentNotifier } from '../../../app/receive-alerts.js';
-import type { RolloutContext } from '../../../app/rollout-context.js';
 import type { Logger } from '../../../infra/logger.js';
-import type { RedisIncidents } from '../../redis/redis-incidents.js';
 import type { SlackMessenger } from '../slack-messenger.js';
 import type { SlackRolloutPublisher } from '../slack-rollout-publisher.js';
 import type { SlackMessage } from '../views/blocks.js';
@@ -10,8 +9,7 @@ import { errorReply } from '../views/replies.js';
 
 export interface ListenerDeps {
   actions: RolloutActions;
-  ctx: RolloutContext;
-  incidents: RedisIncidents;
+  incidents: IncidentStore;
   notifier: IncidentNotifier;
   publisher: SlackRolloutPublisher;
   messenger: SlackMessenger;

@@ -1,5 +1,5 @@
 import { formatDurationMs } from '../../../domain/duration.js';
-import type { Incident } from '../../redis/redis-incidents.js';
+import type { Incident } from '../../../domain/incident.js';
 import { ACTION } from '../ids.js';
 import type { SlackMessage } from './blocks.js';
 import { actions, type Block, type Button, button, context, header, message, section } from './blocks.js';
@@ -9,6 +9,8 @@ const SYMBOL: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤
 /** What mec-bot did about the alarm, and how long it took, for the notice. */
 function response(incident: Incident): string {
   if (incident.severity === 'CRITICAL') {
+    if (incident.overridden)
+      return `Deployment gate overridden by <@${incident.overridden.by}>: ${incident.overridden.reason}`;
     return incident.resolvedAt
       ? 'The deployment gate held ramps until the alarm resolved.'
       : 'Deployment gate held: ramps are refused until this resolves, or a permitted role overrides it with a reason.';
@@ -49,7 +51,7 @@ export function incidentNotice(incident: Incident, oncallGroup: string | undefin
   const buttons: Button[] = [];
   if (!incident.acknowledged)
     buttons.push(button(ACTION.acknowledge, 'Acknowledge', { i: incident.id }, { style: 'primary' }));
-  if (incident.severity === 'CRITICAL' && !incident.resolvedAt)
+  if (incident.severity === 'CRITICAL' && !incident.resolvedAt && !incident.overridden)
     buttons.push(button(ACTION.override, 'Override gate…', { gate: incident.alarm }));
   if (buttons.length > 0) blocks.push(actions('mec_incident_actions', buttons));
   return message(

@@ -1,0 +1,63 @@
+import type { IncidentStore, StoredIncident } from '../../app/ports/incident-store.js';
+import type { CommitResult } from '../../app/ports/rollout-store.js';
+import type { Incident } from '../../domain/incident.js';
+import type { LedgerBody } from '../../domain/ledger-entry.js';
+import type { MemoryLedger } from './memory-ledger.js';
+
+const RECENT_KEPT = 500;
+
+/** Incidents in one process's memory: for use-case tests and the contract suite's reference. */
+export class MemoryIncidentStore implements IncidentStore {
+  readonly #incidents = new Map<string, StoredIncident>();
+  readonly #recent: string[] = [];
+  readonly #ofRollback = new Map<string, string>();
+  readonly #seen = new Set<string>();
+  readonly #ledger: MemoryLedger;
+
+  constructor(ledger: MemoryLedger) {
+    this.#ledger = ledger;
+  }
+
+  async load(id: string): Promise<StoredIncident> {
+    return structuredClone(this.#incidents.get(id) ?? { incident: null, version: 0 });
+  }
+
+  async commit(
+    id: string,
+    expectedVersion: number,
+    next: Incident | null,
+    body: LedgerBody,
+  ): Promise<CommitResult> {
+    const current = this.#incidents.get(id) ?? { incident: null, version: 0 };
+    if (current.version !== expectedVersion) return { status: 'conflict', version: current.version };
+    const version = next ? current.version + 1 : current.version;
+    if (next) {
+      this.#incidents.set(id, { incident: structuredClone(next), version });
+      if (version === 1) {
+        this.#recent.unshift(id);
+        this.#recent.length = Math.min(this.#recent.length, RECENT_KEPT);
+      }
+      if (next.rollbackId) this.#ofRollback.set(next.rollbackId, id);
+    }
+    return { status: 'committed', version, entry: this.#ledger.appendNow(body) };
+  }
+
+  async recent(limit = 50): Promise<Incident[]> {
+    return this.#recent.slice(0, limit).flatMap((id) => {
+      const incident = this.#incidents.get(id)?.incident;
+      return incident ? [structuredClone(incident)] : [];
+    });
+  }
+
+  async ofRollback(rollbackId: string): Promise<string | undefined> {
+    return this.#ofRollback.get(rollbackId);
+  }
+
+  async seen(deliveryKey: string): Promise<boolean> {
+    return this.#seen.has(deliveryKey);
+  }
+
+  async markSeen(deliveryKey: string): Promise<void> {
+    this.#seen.add(deliveryKey);
+  }
+}

@@ -1,0 +1,39 @@
+import type { UserEvent } from '../domain/rollout-event.js';
+import type { IncidentNotifier } from './ports/incident-notifier.js';
+import type { IncidentStore } from './ports/incident-store.js';
+import { apply, type RolloutContext } from './rollout-context.js';
+import type { TransitionResult } from './transition.js';
+import { transitionIncident } from './transition-incident.js';
+
+export interface OverrideGateDeps {
+  ctx: RolloutContext;
+  incidents: Pick<IncidentStore, 'recent' | 'load' | 'commit'>;
+  notifier: Pick<IncidentNotifier, 'followUp' | 'redraw'>;
+}
+
+/**
+ * A person closes a CRITICAL gate by hand, with a reason. Once the rollout has taken the override, each
+ * open incident of that alarm notes who overrode it and why, in its thread and on its notice.
+ */
+export async function overrideGate(
+  deps: OverrideGateDeps,
+  event: Extract<UserEvent, { type: 'override_gate' }>,
+): Promise<TransitionResult> {
+  const result = await apply(deps.ctx, event);
+  if (result.outcome !== 'applied') return result;
+  const open = (await deps.incidents.recent()).filter(
+    (incident) => incident.alarm === event.gateId && incident.severity === 'CRITICAL' && !incident.resolvedAt,
+  );
+  for (const { id } of open) {
+    const noted = await transitionIncident(deps, id, {
+      type: 'override',
+      actor: event.actor,
+      reason: event.reason,
+      policy: deps.ctx.policy,
+    });
+    if (noted.outcome !== 'applied') continue;
+    if (noted.followUp) await deps.notifier.followUp(id, noted.followUp);
+    await deps.notifier.redraw(id);
+  }
+  return result;
+}

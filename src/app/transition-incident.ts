@@ -1,0 +1,56 @@
+import { decideIncident } from '../domain/decide-incident.js';
+import type { IncidentEvent } from '../domain/incident-event.js';
+import { incidentLedgerBody } from './ledger-body.js';
+import type { IncidentStore } from './ports/incident-store.js';
+import type { IncidentTransitionResult } from './ports/transition-result.js';
+
+/** The phase incidents are recorded under, and the clock. */
+export interface IncidentContext {
+  phase: string;
+  now: () => Date;
+}
+
+export interface TransitionIncidentDeps {
+  ctx: IncidentContext;
+  incidents: Pick<IncidentStore, 'load' | 'commit'>;
+}
+
+export type { IncidentTransitionResult };
+
+// Each fact of an incident is set once, so it is changed at most six times in its life (opened, paged,
+// acknowledged, at shadow, resolved, overridden): every conflict is one of those, and seven attempts
+// always get through.
+const ATTEMPTS = 7;
+
+/**
+ * The only way incidents and their ledger entries are written: loads the incident, decides, and commits
+ * the next incident together with its ledger entry, checked against the version it decided on. On a
+ * conflict it decides again on the fresh incident. A no-op is neither stored nor recorded.
+ */
+export async function transitionIncident(
+  deps: TransitionIncidentDeps,
+  id: string,
+  event: IncidentEvent,
+): Promise<IncidentTransitionResult> {
+  if (event.type === 'open_incident' && event.incident.id !== id)
+    throw new Error(`incident ${event.incident.id} cannot be opened as ${id}`);
+  let version = 0;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const loaded = await deps.incidents.load(id);
+    const now = deps.ctx.now();
+    const decision = decideIncident(loaded.incident, event, now);
+    if (decision.outcome === 'noop') return { ...decision, version: loaded.version };
+    const body = incidentLedgerBody(deps.ctx.phase, id, event, loaded.incident, decision, now);
+    const committed = await deps.incidents.commit(id, loaded.version, decision.incident, body);
+    if (committed.status === 'committed')
+      return { ...decision, entry: committed.entry, version: committed.version };
+    version = committed.version;
+  }
+  return {
+    outcome: 'conflict',
+    reason: 'conflict',
+    message: `incident ${id} kept changing while this was handled; try again.`,
+    incident: null,
+    version,
+  };
+}

@@ -1,0 +1,157 @@
+import type { Incident } from './incident.js';
+import type { IncidentEvent } from './incident-event.js';
+import { isPermitted } from './policy.js';
+import type { ReasonCode } from './reason.js';
+
+/**
+ * What decideIncident() concluded. The outcomes mean what they mean for a rollout's Decision:
+ * - `applied`: store `incident` and record the decision;
+ * - `recorded`: nothing to store, but the ledger notes the event (an alert that maps to no alarm);
+ * - `refused`: a permission or a rule held; the ledger records the denied attempt;
+ * - `noop`: a duplicate, or a report about an incident that is not there; nothing is stored or recorded.
+ */
+export interface IncidentDecision {
+  outcome: 'applied' | 'recorded' | 'refused' | 'noop';
+  /** The next incident, when `applied`; null otherwise, as there is nothing to store. */
+  incident: Incident | null;
+  reason: ReasonCode;
+  /** One sentence for people; a refusal says what held. */
+  message: string;
+  /** Text for the notice's thread, posted once the decision is committed. */
+  followUp?: string;
+}
+
+type Of<T extends IncidentEvent['type']> = Extract<IncidentEvent, { type: T }>;
+
+/**
+ * The one transition function of an incident. Pure: the same incident, event and `now` always give the
+ * same decision, and the input is never modified. Each fact is set once and the first one wins: a second
+ * acknowledgement, notice or shadow report changes nothing.
+ */
+export function decideIncident(incident: Incident | null, event: IncidentEvent, now: Date): IncidentDecision {
+  switch (event.type) {
+    case 'open_incident':
+      if (incident) return noop('duplicate', `incident ${incident.id} is already open.`);
+      return applied(
+        { ...event.incident },
+        'incident_opened',
+        `${event.incident.severity} ${event.incident.alarm} opened incident ${event.incident.id}.`,
+      );
+    case 'notice_posted':
+      return noticePosted(incident, event);
+    case 'acknowledge':
+      return acknowledge(incident, event, now);
+    case 'shadow_reached':
+      return shadowReached(incident, event);
+    case 'resolve_incident':
+      return resolve(incident, now);
+    case 'override':
+      return override(incident, event, now);
+    case 'alert_unmatched':
+      return {
+        outcome: 'recorded',
+        incident: null,
+        reason: 'alarm_unknown',
+        message: `The alert ${event.labels.alertname ?? '(unnamed)'} (mec_alarm ${event.labels.mec_alarm ?? 'unset'}, mec_phase ${event.labels.mec_phase ?? 'unset'}) maps to no alarm of this phase; recorded, nobody paged.`,
+      };
+  }
+}
+
+function noticePosted(incident: Incident | null, event: Of<'notice_posted'>): IncidentDecision {
+  if (!incident) return unknown();
+  // Only the first notice is kept current; a second post (two pages at once) is left as it is.
+  if (incident.notice) return noop('duplicate', `incident ${incident.id} is already paged.`);
+  return applied(
+    { ...incident, notice: { channel: event.channel, ts: event.ts } },
+    'notice_posted',
+    `Incident ${incident.id} paged in ${event.channel}.`,
+  );
+}
+
+function acknowledge(incident: Incident | null, event: Of<'acknowledge'>, now: Date): IncidentDecision {
+  const { actor } = event;
+  if (!isPermitted(event.policy, actor, 'acknowledge'))
+    return refused('not_permitted', `<@${actor}> holds no role that may acknowledge incidents.`);
+  if (!incident) return unknown();
+  if (incident.acknowledged)
+    return noop('duplicate', `Already acknowledged by <@${incident.acknowledged.by}>.`);
+  const at = now.toISOString();
+  return applied(
+    { ...incident, acknowledged: { by: actor, at } },
+    'incident_acknowledged',
+    `Acknowledged ${incident.alarm} at ${clockOf(at)}.`,
+  );
+}
+
+function shadowReached(incident: Incident | null, event: Of<'shadow_reached'>): IncidentDecision {
+  if (!incident) return unknown();
+  if (incident.rollbackId !== event.rollbackId)
+    return noop(
+      'not_this_rollback',
+      `rollback ${event.rollbackId} is not the one incident ${incident.id} started.`,
+    );
+  if (incident.shadowAt) return noop('duplicate', `incident ${incident.id} was at shadow already.`);
+  const seconds = (Date.parse(event.shadowAt) - Date.parse(incident.receivedAt)) / 1_000;
+  return applied(
+    { ...incident, shadowAt: event.shadowAt },
+    'incident_at_shadow',
+    `Traffic reached shadow ${seconds.toFixed(1)} s after the ${incident.alarm} alert arrived.`,
+  );
+}
+
+function resolve(incident: Incident | null, now: Date): IncidentDecision {
+  if (!incident) return unknown();
+  if (incident.resolvedAt) return noop('duplicate', `incident ${incident.id} is resolved already.`);
+  const resolvedAt = now.toISOString();
+  const gate = incident.severity === 'CRITICAL' ? ' The deployment gate is closed.' : '';
+  const message = `${incident.alarm} resolved at ${clockOf(resolvedAt)}.${gate}`;
+  return { ...applied({ ...incident, resolvedAt }, 'incident_resolved', message), followUp: `✅ ${message}` };
+}
+
+function override(incident: Incident | null, event: Of<'override'>, now: Date): IncidentDecision {
+  const { actor, reason } = event;
+  if (!isPermitted(event.policy, actor, 'override'))
+    return refused('not_permitted', `<@${actor}> holds no role that may override a gate.`);
+  if (!incident) return unknown();
+  if (incident.severity !== 'CRITICAL' || incident.resolvedAt)
+    return refused('gate_not_open', `incident ${incident.id} holds no open deployment gate to override.`);
+  if (incident.overridden)
+    return noop(
+      'duplicate',
+      `the ${incident.alarm} gate is overridden already, by <@${incident.overridden.by}>.`,
+    );
+  const message = `<@${actor}> overrode the ${incident.alarm} deployment gate: ${reason}`;
+  return {
+    ...applied(
+      { ...incident, overridden: { by: actor, at: now.toISOString(), reason } },
+      'gate_overridden',
+      message,
+    ),
+    followUp: `🔓 ${message}`,
+  };
+}
+
+const clockOf = (iso: string) => `${iso.slice(11, 19)} UTC`;
+
+const applied = (incident: Incident, reason: ReasonCode, message: string): IncidentDecision => ({
+  outcome: 'applied',
+  incident,
+  reason,
+  message,
+});
+
+const refused = (reason: ReasonCode, message: string): IncidentDecision => ({
+  outcome: 'refused',
+  incident: null,
+  reason,
+  message,
+});
+
+const noop = (reason: ReasonCode, message: string): IncidentDecision => ({
+  outcome: 'noop',
+  incident: null,
+  reason,
+  message,
+});
+
+const unknown = () => noop('incident_unknown', 'That incident is not known to mec-bot.');

@@ -1,0 +1,28 @@
+import type { NewIncident } from './incident.js';
+import type { RolloutPolicy } from './policy.js';
+
+/**
+ * Something that happens to an incident. A person's event carries the Slack user id (from Slack's
+ * signed request) and the policy the permission is checked against; the others report the bot's work.
+ */
+export type IncidentEvent =
+  /** A BLOCKER or CRITICAL alarm the bot has just applied is paged. */
+  | { type: 'open_incident'; incident: NewIncident }
+  /** The notice is up in the incident channel, at this message. */
+  | { type: 'notice_posted'; channel: string; ts: string }
+  | { type: 'acknowledge'; actor: string; policy: RolloutPolicy }
+  /** The incident's rollback has traffic back at shadow; `shadowAt` is ISO-8601 UTC. */
+  | { type: 'shadow_reached'; rollbackId: string; shadowAt: string }
+  /** The alarm stopped firing. */
+  | { type: 'resolve_incident' }
+  /** A person closed the incident's CRITICAL gate by hand, with a reason. */
+  | { type: 'override'; actor: string; reason: string; policy: RolloutPolicy }
+  /** An alert that maps to no configured alarm of the phase: noted, and no incident is opened. */
+  | {
+      type: 'alert_unmatched';
+      status: 'firing' | 'resolved';
+      labels: Readonly<Record<string, string>>;
+      annotations: Readonly<Record<string, string>>;
+      /** ISO-8601, as Alertmanager sent it. */
+      startsAt: string;
+    };
