@@ -51,7 +51,6 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
     // CRITICAL gates belong to the phase, not to one attempt at it: they outlive an abort or a no-go.
     gates: state?.gates ?? {},
     overrides: state?.overrides ?? {},
-    rollbackCount: 0,
     lastAttemptId: 0,
   };
   const runId = startCheck(next, 'preflight', now);

@@ -204,7 +204,6 @@ export function rollbackFinished(
   next.approvals = {};
   next.lock = { since: now.toISOString(), reason: rollback.reason };
   next.lastRollback = { rollbackId: rollback.rollbackId, finishedAt: now.toISOString() };
-  next.rollbackCount += 1;
   delete next.rollback;
   delete next.soak;
   return applied(

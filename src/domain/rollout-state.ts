@@ -94,7 +94,6 @@ export interface RolloutState {
   certified?: { at: string; artifactRoot: string; registryRoot: string };
   /** The last rollback that finished, so a late report can learn when traffic reached shadow. */
   lastRollback?: { rollbackId: string; finishedAt: string };
-  rollbackCount: number;
   /** The last attempt id handed out, so every check run, ramp, soak and rollback gets its own. */
   lastAttemptId: number;
 }

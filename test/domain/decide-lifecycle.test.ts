@@ -370,7 +370,7 @@ describe('decide: BLOCKER rollback, the lock, and the retry', () => {
   it('returns to shadow, voids the approvals and locks ramps when the rollback finishes', () => {
     const rolling = decide(live(), blocker, minutes(60)).state;
     const finished = decideStep(rolling, rollbackDone('registry restored'), minutes(61));
-    expect(finished.state).toMatchObject({ trafficPct: 0, cursor: 0, approvals: {}, rollbackCount: 1 });
+    expect(finished.state).toMatchObject({ trafficPct: 0, cursor: 0, approvals: {} });
     expect(stageOf(finished.state as RolloutState)).toBe('locked');
     expectRefused(decide(finished.state, rampEvent(5), minutes(62)), 'rollback_lock');
     expect(decideStep(finished.state, rollbackDone('again'), minutes(62)).outcome).toBe('noop');

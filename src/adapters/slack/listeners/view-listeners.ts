@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { escapeSlackText } from '../escape-text.js';
-import { REJECT_INPUT, VIEW } from '../ids.js';
+import { EVENT, REJECT_INPUT, VIEW } from '../ids.js';
 import { renderOutcome } from '../render-outcome.js';
 import { answer, type ListenerDeps } from './listener-deps.js';
 
@@ -39,7 +39,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     if (meta.channelId) await deps.messenger.postEphemeral(meta.channelId, body.user.id, reply);
   });
 
-  app.event('app_home_opened', async ({ event }) => {
+  app.event(EVENT.appHomeOpened, async ({ event }) => {
     if (event.tab !== 'home') return;
     await deps.publisher.publishHome(deps.actions.phase, event.user);
   });
