@@ -5,6 +5,7 @@ import type { MecConfig } from '../../config/config-schema.js';
 import type { Routes } from '../http/http-server.js';
 import { sendJson } from '../http/http-server.js';
 import { readBody } from '../http/read-body.js';
+import { escapeSlackText } from '../slack/escape-text.js';
 import type { SlackCredentials } from '../slack/slack-app.js';
 import { SANDBOX_PAGE } from './sandbox-page.js';
 import { SlackApiStandIn } from './slack-api-stand-in.js';
@@ -77,7 +78,8 @@ export class Sandbox {
         const reply = await post(
           form({
             command: '/mec',
-            text: input.text,
+            // Slack sends a command's text with & < > escaped, so typed markup stays text.
+            text: escapeSlackText(input.text),
             user_id: input.user,
             user_name: input.user,
             channel_id: this.config.channels.release,
