@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AlertmanagerPayload } from '../adapters/http/alertmanager-webhook.js';
 import type { Incident, RedisIncidents } from '../adapters/redis/redis-incidents.js';
-import { escapeSlackText } from '../adapters/slack/escape-text.js';
 import type { AlarmConfig } from '../config/config-schema.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import type { RolloutState } from '../domain/rollout-state.js';
@@ -55,8 +54,7 @@ export async function receiveAlerts(
       await recordUnknown(deps.ctx, alert);
     } else {
       const id = sha(payload.groupKey, alert.fingerprint, alert.startsAt).slice(0, 16);
-      // Alert text is often templated from scraped labels: escaped before it reaches mrkdwn anywhere.
-      const text = escapeSlackText(alert.annotations.summary ?? alarm.summary ?? alarm.name);
+      const text = alert.annotations.summary ?? alarm.summary ?? alarm.name;
       if (alert.status === 'firing') await fire(deps, alarm, id, text);
       else await resolve(deps, alarm, id, text);
     }

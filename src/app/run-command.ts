@@ -12,7 +12,7 @@ export type CommandOutcome =
   | { kind: 'help' }
   | { kind: 'status' }
   | { kind: 'transition'; result: TransitionResult }
-  | { kind: 'dry_run'; weightPct: number; results: GateResult[] }
+  | { kind: 'dry_run'; weightPct: number; results: GateResult[]; state: RolloutState; actor: string }
   | { kind: 'rollback_dry_run'; state: RolloutState | null; backup: { ok: boolean; detail: string } }
   | { kind: 'ledger'; entries: LedgerEntry[]; total: number }
   | { kind: 'verify'; ok: boolean; checks: VerifyCheck[] }
@@ -70,6 +70,8 @@ export async function runCommand(
           kind: 'dry_run',
           weightPct: command.weightPct,
           results: evaluateRampGates(state, { actor, weightPct: command.weightPct, artifactRoot }, ctx.now()),
+          state,
+          actor,
         };
       }
       return applied(ctx, { type: 'ramp', actor, weightPct: command.weightPct, artifactRoot });

@@ -7,7 +7,6 @@ import { apply } from '../../app/rollout-context.js';
 import { type Reading, watch } from '../../domain/alarm-watch.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { escapeSlackText } from '../slack/escape-text.js';
 import type { JobDeps } from './job-deps.js';
 import { JOB_DEFAULTS, type WatchJob } from './queues.js';
 
@@ -136,7 +135,7 @@ export async function runSoakTick(deps: JobDeps, job: Job<WatchJob>): Promise<st
       await raiseIncident(deps, {
         alarm: configured,
         id,
-        text: escapeSlackText(summary),
+        text: summary,
         receivedAt: now,
         before,
         result,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncidentNotifier } from '../../app/receive-alerts.js';
 import type { RedisIncidents } from '../redis/redis-incidents.js';
 import type { RedisMessageRefs } from '../redis/redis-message-refs.js';
+import { escapeSlackText } from './escape-text.js';
 import type { SlackMessenger } from './slack-messenger.js';
 import { incidentNotice } from './views/incident-notice.js';
 import { textReply } from './views/replies.js';
@@ -55,6 +56,8 @@ export class SlackIncidentPublisher implements IncidentNotifier {
   async followUp(id: string, text: string): Promise<void> {
     const incident = await this.deps.incidents.get(id);
     if (incident?.notice)
-      await this.deps.messenger.post(incident.notice.channel, textReply(text), { ts: incident.notice.ts });
+      await this.deps.messenger.post(incident.notice.channel, textReply(escapeSlackText(text)), {
+        ts: incident.notice.ts,
+      });
   }
 }

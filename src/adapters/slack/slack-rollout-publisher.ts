@@ -5,6 +5,7 @@ import type { TransitionResult } from '../../app/transition.js';
 import type { RolloutEvent } from '../../domain/rollout-event.js';
 import type { Logger } from '../../infra/logger.js';
 import type { MessageRef, RedisMessageRefs } from '../redis/redis-message-refs.js';
+import { mrkdwnOf, peopleOf } from './escape-text.js';
 import type { SlackMessenger } from './slack-messenger.js';
 import type { SlackMessage } from './views/blocks.js';
 import { approvalCard, goNoGoCard } from './views/cards.js';
@@ -36,11 +37,14 @@ export const homesKey = (phase: string) => `homes-${phase}`;
 
 /** The thread reply for a transition: who did what, the outcome, and a full approval digest. */
 export function describeTransition(result: TransitionResult, event: RolloutEvent): string {
-  const who = 'actor' in event ? `<@${event.actor}>` : 'mec-bot';
+  const actor = 'actor' in event ? event.actor : undefined;
+  const who = actor ? `<@${actor}>` : 'mec-bot';
   const facts = 'detail' in result ? (result.detail as Record<string, unknown> | undefined) : undefined;
   const digest = typeof facts?.digest === 'string' ? `\nCommitment digest: \`${facts.digest}\`` : '';
   const seq = 'entry' in result && result.entry ? ` · ledger #${result.entry.seq}` : '';
-  return `${who}: ${event.type.replaceAll('_', ' ')} → ${result.message}${digest}${seq}`;
+  const state = 'state' in result ? result.state : null;
+  const message = mrkdwnOf(result.message, peopleOf(state?.policy, actor));
+  return `${who}: ${event.type.replaceAll('_', ' ')} → ${message}${digest}${seq}`;
 }
 
 /**

@@ -2,7 +2,6 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { apply } from '../../../app/rollout-context.js';
 import { isPermitted } from '../../../domain/policy.js';
-import { escapeSlackText } from '../escape-text.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
 import { renderTransition } from '../render-outcome.js';
 import { parseButtonValue } from '../views/button-values.js';
@@ -68,7 +67,7 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
       type: 'override_gate' as const,
       actor: body.user.id,
       gateId: meta.gate,
-      reason: escapeSlackText(reason),
+      reason,
     };
     const reply = await answer(deps, async () => renderTransition(await apply(deps.ctx, event)));
     if (meta.channelId) await deps.messenger.postEphemeral(meta.channelId, body.user.id, reply);
