@@ -124,7 +124,7 @@ async function checkContacts(
   const problems: string[] = [];
   for (const { role, user } of users) {
     const status = await directory.userStatus(user);
-    if (status !== 'active') problems.push(`${role} <@${user}> is ${status.replace('_', ' ')}`);
+    if (status !== 'active') problems.push(`${role} ${user} is ${status.replace('_', ' ')}`);
   }
   return problems.length === 0
     ? { name, ok: true, detail: `${users.length} contacts are active Slack users` }

@@ -21,11 +21,6 @@ export interface ReceiveDeps {
   incidents: IncidentStore;
   metrics: MetricsSource | undefined;
   notifier: IncidentNotifier;
-  /**
-   * TEMPORARY, until escaping moves into the Slack views: makes alert text safe to show as mrkdwn
-   * (the composition root passes escapeSlackText). Called in one place, marked below.
-   */
-  escapeText: (text: string) => string;
 }
 
 export interface ReceiveSummary {
@@ -57,9 +52,7 @@ export async function receiveAlerts(deps: ReceiveDeps, batch: AlertBatch): Promi
       summary.unknown += 1;
       await recordUnmatched(deps, id, alert);
     } else {
-      // TEMPORARY (see ReceiveDeps.escapeText): alert text is often templated from scraped labels, so it
-      // is escaped before it reaches mrkdwn anywhere.
-      const text = deps.escapeText(alert.annotations.summary ?? alarm.summary ?? alarm.name);
+      const text = alert.annotations.summary ?? alarm.summary ?? alarm.name;
       if (alert.status === 'firing') await fire(deps, alarm, id, text);
       else await resolve(deps, alarm, id, text);
     }

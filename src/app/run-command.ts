@@ -59,6 +59,8 @@ export async function runCommand(
           kind: 'dry_run',
           weightPct: command.weightPct,
           results: evaluateRampGates(state, { actor, weightPct: command.weightPct, artifactRoot }, ctx.now()),
+          state,
+          actor,
         };
       }
       return applied(ctx, { type: 'ramp', actor, weightPct: command.weightPct, artifactRoot });

@@ -8,7 +8,6 @@ import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js'
 import { RedisIncidentStore } from '../adapters/redis/redis-incident-store.js';
 import { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
 import { RedisSampleMetrics } from '../adapters/redis/redis-sample-metrics.js';
-import { escapeSlackText } from '../adapters/slack/escape-text.js';
 import { createSlackApp, type SlackApp, type SlackCredentials } from '../adapters/slack/slack-app.js';
 import type { AlertBatch } from '../app/ports/alert-batch.js';
 import type { DashboardData } from '../app/ports/dashboard-data.js';
@@ -99,8 +98,7 @@ export function createBot(options: BotOptions): Bot {
     receiveAlerts: (payload) => {
       for (const alert of payload.alerts)
         stats.alarms.inc({ severity: alert.labels.severity ?? 'unknown', status: alert.status });
-      // TEMPORARY: escapeText goes once escaping lives in the Slack views (see ReceiveDeps.escapeText).
-      const deps = { ctx, alarms: config.alarms, incidents, metrics, notifier, escapeText: escapeSlackText };
+      const deps = { ctx, alarms: config.alarms, incidents, metrics, notifier };
       return receiveAlerts(deps, payload);
     },
     startWorkers: (connection, crashpoint) => {

@@ -18,7 +18,7 @@ function roleRefusal(state: RolloutState, actor: string, roleId: string): Decisi
     return refused(
       state,
       'not_role_member',
-      `<@${actor}> is not ${roleName(policy, roleId)}, so cannot sign for it.`,
+      `${actor} is not ${roleName(policy, roleId)}, so cannot sign for it.`,
     );
   }
   return undefined;
@@ -34,7 +34,7 @@ export function approve(state: RolloutState, event: Event<'approve'>, now: Date)
   const denied = roleRefusal(state, actor, roleId);
   if (denied) return denied;
   if (!policy.allowSelfApproval && actor === state.startedBy) {
-    return refused(state, 'self_approval', `<@${actor}> started this rollout and may not approve it too.`);
+    return refused(state, 'self_approval', `${actor} started this rollout and may not approve it too.`);
   }
   const current = own(state.approvals, roleId);
   if (current?.userId === actor && approvalStatus(state, roleId, artifactRoot, now) === 'valid') {
@@ -47,7 +47,7 @@ export function approve(state: RolloutState, event: Event<'approve'>, now: Date)
     return refused(
       state,
       'approver_not_distinct',
-      `<@${actor}> already approved as ${roleName(policy, otherRole.roleId)}; each role needs a different person.`,
+      `${actor} already approved as ${roleName(policy, otherRole.roleId)}; each role needs a different person.`,
     );
   }
   const signedAt = toSignedAt(now);

@@ -33,7 +33,7 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
     );
   }
   if (!isPermitted(policy, actor, 'start')) {
-    return refused(state, 'not_permitted', `<@${actor}> holds no role that may start a rollout.`);
+    return refused(state, 'not_permitted', `${actor} holds no role that may start a rollout.`);
   }
   const pending: CheckState = { status: 'pending' };
   const next: RolloutState = {
@@ -66,7 +66,7 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
 export function runCheck(state: RolloutState, event: Event<'run_check'>, now: Date): Decision {
   const { actor, check } = event;
   if (!isPermitted(state.policy, actor, 'run_check')) {
-    return refused(state, 'not_permitted', `<@${actor}> holds no role that may run checks.`);
+    return refused(state, 'not_permitted', `${actor} holds no role that may run checks.`);
   }
   if (state.trafficPct > 0 || state.cursor > 0 || state.pendingRamp || state.rollback) {
     return refused(state, 'traffic_moved', 'checks run before the first ramp; traffic has moved since.');
@@ -157,7 +157,7 @@ export function goNoGo(state: RolloutState, event: Event<'go_no_go'>, now: Date)
     return refused(state, 'unknown_role', `${roleName(policy, roleId)} does not take part in the go/no-go.`);
   }
   if (!holdsRole(policy, actor, roleId)) {
-    return refused(state, 'not_role_member', `<@${actor}> is not ${roleName(policy, roleId)}.`);
+    return refused(state, 'not_role_member', `${actor} is not ${roleName(policy, roleId)}.`);
   }
   if (CHECKS.some((check) => state.checks[check].status !== 'passed')) {
     return refused(state, 'smoke_not_passed', 'the go/no-go comes after a passed shadow smoke.');
@@ -176,7 +176,7 @@ export function goNoGo(state: RolloutState, event: Event<'go_no_go'>, now: Date)
     return refused(
       state,
       'approver_not_distinct',
-      `<@${actor}> already decided as ${roleName(policy, otherRole.roleId)}; the go/no-go is joint, two people.`,
+      `${actor} already decided as ${roleName(policy, otherRole.roleId)}; the go/no-go is joint, two people.`,
     );
   }
   const next = draft(state);

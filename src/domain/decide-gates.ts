@@ -94,7 +94,7 @@ function lockAtShadow(
 function overrideGate(state: RolloutState, event: Event<'override_gate'>, now: Date): Decision {
   const { actor, gateId } = event;
   if (!isPermitted(state.policy, actor, 'override')) {
-    return refused(state, 'not_permitted', `<@${actor}> holds no role that may override a gate.`);
+    return refused(state, 'not_permitted', `${actor} holds no role that may override a gate.`);
   }
   const reason = event.reason.trim();
   if (reason === '') return refused(state, 'reason_required', 'an override needs a reason.');
@@ -103,7 +103,7 @@ function overrideGate(state: RolloutState, event: Event<'override_gate'>, now: D
   const next = draft(state);
   delete next.gates[gateId];
   next.overrides[gateId] = { by: actor, at: now.toISOString(), reason };
-  return applied(next, 'gate_overridden', `Gate ${gateId} overridden by <@${actor}>: ${reason}.`, [], {
+  return applied(next, 'gate_overridden', `Gate ${gateId} overridden by ${actor}: ${reason}.`, [], {
     gateId,
     reason,
     openedAt: gate.openedAt,
@@ -115,7 +115,7 @@ function openGate(state: RolloutState, gate: OpenGate): Decision {
   if (own(state.gates, gate.id)) return noop(state, 'duplicate', `gate ${gate.id} is already open.`);
   const override = own(state.overrides, gate.id);
   if (override) {
-    const message = `${gate.id} still firing (${gate.summary}); the gate stays overridden by <@${override.by}> until it resolves.`;
+    const message = `${gate.id} still firing (${gate.summary}); the gate stays overridden by ${override.by} until it resolves.`;
     return recorded(state, 'alarm_recorded', message, {
       gateId: gate.id,
       summary: gate.summary,

@@ -71,10 +71,9 @@ function noticePosted(incident: Incident | null, event: Of<'notice_posted'>): In
 function acknowledge(incident: Incident | null, event: Of<'acknowledge'>, now: Date): IncidentDecision {
   const { actor } = event;
   if (!isPermitted(event.policy, actor, 'acknowledge'))
-    return refused('not_permitted', `<@${actor}> holds no role that may acknowledge incidents.`);
+    return refused('not_permitted', `${actor} holds no role that may acknowledge incidents.`);
   if (!incident) return unknown();
-  if (incident.acknowledged)
-    return noop('duplicate', `Already acknowledged by <@${incident.acknowledged.by}>.`);
+  if (incident.acknowledged) return noop('duplicate', `Already acknowledged by ${incident.acknowledged.by}.`);
   const at = now.toISOString();
   return applied(
     { ...incident, acknowledged: { by: actor, at } },
@@ -111,16 +110,16 @@ function resolve(incident: Incident | null, now: Date): IncidentDecision {
 function override(incident: Incident | null, event: Of<'override'>, now: Date): IncidentDecision {
   const { actor, reason } = event;
   if (!isPermitted(event.policy, actor, 'override'))
-    return refused('not_permitted', `<@${actor}> holds no role that may override a gate.`);
+    return refused('not_permitted', `${actor} holds no role that may override a gate.`);
   if (!incident) return unknown();
   if (incident.severity !== 'CRITICAL' || incident.resolvedAt)
     return refused('gate_not_open', `incident ${incident.id} holds no open deployment gate to override.`);
   if (incident.overridden)
     return noop(
       'duplicate',
-      `the ${incident.alarm} gate is overridden already, by <@${incident.overridden.by}>.`,
+      `the ${incident.alarm} gate is overridden already, by ${incident.overridden.by}.`,
     );
-  const message = `<@${actor}> overrode the ${incident.alarm} deployment gate: ${reason}`;
+  const message = `${actor} overrode the ${incident.alarm} deployment gate: ${reason}`;
   return {
     ...applied(
       { ...incident, overridden: { by: actor, at: now.toISOString(), reason } },

@@ -113,9 +113,9 @@ function autoAdvanceEffects(state: RolloutState): Effect[] {
 export function pause(state: RolloutState, event: Event<'pause'>, now: Date): Decision {
   const { actor, reason } = event;
   if (!isPermitted(state.policy, actor, 'pause')) {
-    return refused(state, 'not_permitted', `<@${actor}> holds no role that may pause.`);
+    return refused(state, 'not_permitted', `${actor} holds no role that may pause.`);
   }
-  if (state.paused) return noop(state, 'duplicate', `already paused by <@${state.paused.by}>.`);
+  if (state.paused) return noop(state, 'duplicate', `already paused by ${state.paused.by}.`);
   const next = draft(state);
   next.paused = { by: actor, at: now.toISOString(), ...(reason ? { reason } : {}) };
   return applied(next, 'paused', 'Rollout paused: no ramp until /mec resume. Alarms and rollback still act.');
@@ -124,7 +124,7 @@ export function pause(state: RolloutState, event: Event<'pause'>, now: Date): De
 export function resume(state: RolloutState, event: Event<'resume'>): Decision {
   const { actor } = event;
   if (!isPermitted(state.policy, actor, 'resume')) {
-    return refused(state, 'not_permitted', `<@${actor}> holds no role that may resume.`);
+    return refused(state, 'not_permitted', `${actor} holds no role that may resume.`);
   }
   if (!state.paused) return refused(state, 'not_paused', 'the rollout is not paused.');
   const next = draft(state);
@@ -182,7 +182,7 @@ export function rollbackRequestedByUser(
   now: Date,
 ): Decision {
   if (!isPermitted(state.policy, actor, 'rollback')) {
-    return refused(state, 'not_permitted', `<@${actor}> holds no role that may roll back.`);
+    return refused(state, 'not_permitted', `${actor} holds no role that may roll back.`);
   }
   return rollbackRequested(state, actor, reason.trim() || 'requested in Slack', now, true);
 }
@@ -218,7 +218,7 @@ export function rollbackFinished(
 export function abort(state: RolloutState, event: Event<'abort'>, now: Date): Decision {
   const { actor } = event;
   if (!isPermitted(state.policy, actor, 'abort')) {
-    return refused(state, 'not_permitted', `<@${actor}> holds no role that may abort.`);
+    return refused(state, 'not_permitted', `${actor} holds no role that may abort.`);
   }
   const reason = event.reason.trim();
   if (reason === '') return refused(state, 'reason_required', 'an abort needs a reason.');

@@ -64,14 +64,14 @@ const GATE_CHECKS: Record<RampGate, GateCheck> = {
       ? undefined
       : {
           reason: 'not_permitted',
-          message: `<@${actor}> holds no role that may ramp (${grantedTo(state)}).`,
+          message: `${actor} holds no role that may ramp (${grantedTo(state)}).`,
         },
 
   pause: (state) =>
     state.paused
       ? {
           reason: 'rollout_paused',
-          message: `the rollout was paused by <@${state.paused.by}>; /mec resume first.`,
+          message: `the rollout was paused by ${state.paused.by}; /mec resume first.`,
         }
       : undefined,
 

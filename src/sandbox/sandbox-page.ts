@@ -26,11 +26,20 @@ footer{padding:0 12px 12px;display:flex;gap:8px}footer input{flex:1;padding:6px}
 const $ = (id) => document.getElementById(id);
 let state = null;
 const esc = (t) => String(t).replace(/&/g,'&amp;').replace(/</g,'&lt;').replace(/>/g,'&gt;').replace(/"/g,'&quot;').replace(/'/g,'&#39;');
+// Slack's markup is in raw angle brackets; the text around it is escaped for Slack (& < >), so it is
+// decoded once here, then escaped for HTML.
+const unslack = (t) => String(t).replace(/&lt;/g,'<').replace(/&gt;/g,'>').replace(/&amp;/g,'&');
+function markup(inner) {
+  const date = /^!date\\^\\d+\\^[^|]*\\|(.*)$/.exec(inner);
+  if (date) return esc(unslack(date[1]));
+  if (/^!subteam\\^/.test(inner)) return '@on-call';
+  const user = /^@([A-Z0-9_]+)/.exec(inner);
+  if (user) return '@' + esc(user[1]);
+  const [target, label] = inner.split('|');
+  return esc(unslack(label ?? (target.startsWith('!') ? '@' + target.slice(1) : target)));
+}
 function mrkdwn(t) {
-  return esc(t)
-    .replace(/&lt;!date\\^\\d+\\^[^|]*\\|([^&]*)&gt;/g, '$1')
-    .replace(/&lt;!subteam\\^([A-Z0-9]+)&gt;/g, '@on-call')
-    .replace(/&lt;@([A-Z0-9_]+)(\\|[^&]*)?&gt;/g, '@$1')
+  return String(t).split(/(<[^<>]*>)/).map((part, i) => (i % 2 ? markup(part.slice(1, -1)) : esc(unslack(part)))).join('')
     .replace(/\\*([^*\\n]+)\\*/g, '<b>$1</b>').replace(/\`([^\`\\n]+)\`/g, '<code>$1</code>').replace(/\\n/g, '<br>');
 }
 function blocks(list, where) {
@@ -40,7 +49,7 @@ function blocks(list, where) {
     if (b.type === 'context') return '<div class="ctx">' + b.elements.map((e) => mrkdwn(e.text)).join(' · ') + '</div>';
     if (b.type === 'divider') return '<hr>';
     if (b.type === 'input') return '<label>' + esc(b.label.text) + '<br><textarea data-block="' + esc(b.block_id) + '" data-action="' + esc(b.element.action_id) + '" rows="3" cols="40"></textarea></label>';
-    if (b.type === 'actions') return '<div>' + b.elements.map((e) => '<button class="btn ' + (e.style || '') + '" data-action="' + esc(e.action_id) + '" data-value="' + esc(e.value || '') + '" data-confirm="' + esc(e.confirm ? e.confirm.text.text : '') + '" data-channel="' + esc(where.channel) + '" data-ts="' + esc(where.ts) + '">' + esc(e.text.text) + '</button>').join('') + '</div>';
+    if (b.type === 'actions') return '<div>' + b.elements.map((e) => '<button class="btn ' + (e.style || '') + '" data-action="' + esc(e.action_id) + '" data-value="' + esc(e.value || '') + '" data-confirm="' + esc(e.confirm ? unslack(e.confirm.text.text) : '') + '" data-channel="' + esc(where.channel) + '" data-ts="' + esc(where.ts) + '">' + esc(e.text.text) + '</button>').join('') + '</div>';
     return '';
   }).join('');
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Routes } from '../adapters/http/http-server.js';
 import { sendJson } from '../adapters/http/http-server.js';
 import { readBody } from '../adapters/http/read-body.js';
+import { escapeSlackText } from '../adapters/slack/escape-text.js';
 import type { SlackCredentials } from '../adapters/slack/slack-app.js';
 import type { MecConfig } from '../config/config-schema.js';
 import { SANDBOX_PAGE } from './sandbox-page.js';
@@ -77,7 +78,8 @@ export class Sandbox {
         const reply = await post(
           form({
             command: '/mec',
-            text: input.text,
+            // Slack sends a command's text with & < > escaped, so typed markup stays text.
+            text: escapeSlackText(input.text),
             user_id: input.user,
             user_name: input.user,
             channel_id: this.config.channels.release,

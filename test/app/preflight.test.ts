@@ -122,8 +122,8 @@ describe('runPreflight', () => {
     );
     const contacts = report.checks.find((check) => check.name === 'incident contacts');
     expect(contacts?.ok).toBe(false);
-    expect(contacts?.detail).toContain('Security Officer <@U0MALIKORT> is deactivated');
-    expect(contacts?.detail).toContain('Product Owner <@U0ELENAMOR> is not found');
+    expect(contacts?.detail).toContain('Security Officer U0MALIKORT is deactivated');
+    expect(contacts?.detail).toContain('Product Owner U0ELENAMOR is not found');
   });
 
   it('fails the contacts check when there is no Slack connection to check with', async () => {

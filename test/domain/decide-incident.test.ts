@@ -113,7 +113,7 @@ const rows: Row[] = [
     acked,
     ack(U_SRE2),
     NOW,
-    { outcome: 'noop', reason: 'duplicate', incident: null, message: `Already acknowledged by <@${U_SRE}>.` },
+    { outcome: 'noop', reason: 'duplicate', incident: null, message: `Already acknowledged by ${U_SRE}.` },
   ],
   [
     'refuses an acknowledgement from someone with no role that may acknowledge',
@@ -124,7 +124,7 @@ const rows: Row[] = [
       outcome: 'refused',
       reason: 'not_permitted',
       incident: null,
-      message: `<@${U_PO}> holds no role that may acknowledge incidents.`,
+      message: `${U_PO} holds no role that may acknowledge incidents.`,
     },
   ],
   [
@@ -230,7 +230,7 @@ const rows: Row[] = [
         ...CRITICAL,
         overridden: { by: U_GOV, at: NOW.toISOString(), reason: 'known flake, GOV-42' },
       },
-      followUp: `🔓 <@${U_GOV}> overrode the determinism_variance deployment gate: known flake, GOV-42`,
+      followUp: `🔓 ${U_GOV} overrode the determinism_variance deployment gate: known flake, GOV-42`,
     },
   ],
   [
@@ -303,7 +303,7 @@ describe('decideIncident', () => {
     ] as const) {
       const once = decideIncident(INCIDENT, ack(first), NOW).incident;
       const twice = decideIncident(once, ack(second), at('04:01:05'));
-      expect(twice).toMatchObject({ outcome: 'noop', message: `Already acknowledged by <@${first}>.` });
+      expect(twice).toMatchObject({ outcome: 'noop', message: `Already acknowledged by ${first}.` });
       expect(once?.acknowledged).toEqual({ by: first, at: NOW.toISOString() });
     }
   });

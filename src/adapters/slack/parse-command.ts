@@ -1,4 +1,5 @@
 import type { Command } from '../../app/ports/command.js';
+import { unescapeSlackText } from './escape-text.js';
 
 export type Verb = Command['verb'];
 
@@ -103,7 +104,8 @@ export function parseCommand(text: string, weights: readonly number[]): ParseRes
 }
 
 function parseArgs(verb: Verb, args: string[], weights: readonly number[]): ParseResult {
-  const reason = args.join(' ') || undefined;
+  // Slack sends the text with & < > escaped; a reason is kept as typed, and escaped again where it is shown.
+  const reason = unescapeSlackText(args.join(' ')) || undefined;
   switch (verb) {
     case 'nogo':
     case 'pause':
@@ -112,7 +114,7 @@ function parseArgs(verb: Verb, args: string[], weights: readonly number[]): Pars
       return reason ? ok({ verb, reason }) : fail(verb, 'An abort needs a reason.');
     case 'rollback': {
       const dryRun = args[0] === '--dry-run';
-      const rest = (dryRun ? args.slice(1) : args).join(' ') || undefined;
+      const rest = unescapeSlackText((dryRun ? args.slice(1) : args).join(' ')) || undefined;
       return ok(rest ? { verb, dryRun, reason: rest } : { verb, dryRun });
     }
     case 'ramp':

@@ -1,5 +1,6 @@
 import type { ClickOutcome, CommandOutcome } from '../../app/ports/rollout-actions.js';
 import type { IncidentTransitionResult, TransitionResult } from '../../app/ports/transition-result.js';
+import { mrkdwnOf, peopleOf } from './escape-text.js';
 import type { SlackMessage } from './views/blocks.js';
 import {
   dryRunReply,
@@ -21,7 +22,7 @@ export function renderOutcome(
     case 'transition':
       return renderTransition(outcome.result);
     case 'dry_run':
-      return dryRunReply(outcome.weightPct, outcome.results);
+      return dryRunReply(outcome.weightPct, outcome.results, peopleOf(outcome.state.policy, outcome.actor));
     case 'rollback_dry_run': {
       const fromPct = Math.max(outcome.state?.trafficPct ?? 0, outcome.state?.pendingRamp?.weightPct ?? 0);
       const traffic =
@@ -29,8 +30,8 @@ export function renderOutcome(
           ? 'Traffic is at shadow (0%): there is no traffic to move.'
           : `Traffic would go from ${fromPct}% to shadow (0%), and ramps would lock until every role approves again.`;
       const backup = outcome.backup.ok
-        ? `Backup: ${outcome.backup.detail}.`
-        : `Backup problem: ${outcome.backup.detail}. A rollback would still set shadow.`;
+        ? `Backup: ${mrkdwnOf(outcome.backup.detail)}.`
+        : `Backup problem: ${mrkdwnOf(outcome.backup.detail)}. A rollback would still set shadow.`;
       return textReply(`*Dry run, nothing changed.* ${traffic}\n${backup}`);
     }
     case 'ledger':
@@ -44,37 +45,40 @@ export function renderOutcome(
     case 'card_posted':
       return textReply('The approval card is posted in the release channel.');
     case 'refused':
-      return errorReply(outcome.message);
+      return errorReply(mrkdwnOf(outcome.message));
     case 'stale':
       return staleReply(outcome.state);
   }
 }
 
+/** The answer to a transition. Its message is plain text: escaped here, its people shown as mentions. */
 export function renderTransition(result: TransitionResult): SlackMessage {
+  if (result.outcome === 'conflict') return errorReply(`Not done: ${mrkdwnOf(result.message)}`);
+  const message = mrkdwnOf(result.message, peopleOf(result.state?.policy, result.entry?.body.actor));
   switch (result.outcome) {
     case 'applied':
     case 'recorded':
-      return textReply(`✅ ${result.message}`);
+      return textReply(`✅ ${message}`);
     case 'noop':
-      return textReply(`Nothing to do: ${result.message}`);
+      return textReply(`Nothing to do: ${message}`);
     case 'refused':
-      return errorReply(`Refused (\`${result.reason}\`): ${result.message}`);
-    case 'conflict':
-      return errorReply(`Not done: ${result.message}`);
+      return errorReply(`Refused (\`${result.reason}\`): ${message}`);
   }
 }
 
 /** The answer to an Acknowledge click: who was first, if it was not this person. */
-export function renderAcknowledgement(result: IncidentTransitionResult): SlackMessage {
+export function renderAcknowledgement(result: IncidentTransitionResult, actor: string): SlackMessage {
+  const incident = result.outcome === 'conflict' ? null : result.incident;
+  const message = mrkdwnOf(result.message, peopleOf(undefined, actor, incident?.acknowledged?.by));
   switch (result.outcome) {
     case 'applied':
     case 'recorded':
-      return textReply(result.message);
+      return textReply(message);
     case 'noop':
-      return result.reason === 'duplicate' ? textReply(result.message) : errorReply(result.message);
+      return result.reason === 'duplicate' ? textReply(message) : errorReply(message);
     case 'refused':
-      return errorReply(`Refused (\`${result.reason}\`): ${result.message}`);
+      return errorReply(`Refused (\`${result.reason}\`): ${message}`);
     case 'conflict':
-      return errorReply(`Not done: ${result.message}`);
+      return errorReply(`Not done: ${message}`);
   }
 }

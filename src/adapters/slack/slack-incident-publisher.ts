@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { IncidentStore } from '../../app/ports/incident-store.js';
 import { DRAWING, type MessageRefs } from '../../app/ports/message-refs.js';
+import { mrkdwnOf } from './escape-text.js';
 import type { SlackMessenger } from './slack-messenger.js';
 import { incidentNotice } from './views/incident-notice.js';
 import { textReply } from './views/replies.js';
@@ -51,8 +52,12 @@ export class SlackIncidentPublisher implements IncidentNotifier {
 
   async followUp(id: string, text: string): Promise<void> {
     const incident = await this.#incident(id);
-    if (incident?.notice)
-      await this.deps.messenger.post(incident.notice.channel, textReply(text), { ts: incident.notice.ts });
+    if (!incident?.notice) return;
+    // The follow-up names the people who acted on the incident by id: they show as mentions.
+    const people = [incident.acknowledged?.by, incident.overridden?.by].filter((by) => by !== undefined);
+    await this.deps.messenger.post(incident.notice.channel, textReply(mrkdwnOf(text, people)), {
+      ts: incident.notice.ts,
+    });
   }
 
   async #incident(id: string) {

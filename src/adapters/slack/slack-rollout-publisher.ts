@@ -6,8 +6,10 @@ import type { RolloutStore } from '../../app/ports/rollout-store.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
 import type { TransitionResult } from '../../app/ports/transition-result.js';
 import { type LedgerEntry, SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
+import type { RolloutPolicy } from '../../domain/policy.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
 import type { Logger } from '../../infra/logger.js';
+import { mrkdwnOf, peopleOf } from './escape-text.js';
 import type { SlackMessenger } from './slack-messenger.js';
 import { approvalCard, goNoGoCard } from './views/cards.js';
 import { homeView } from './views/home-view.js';
@@ -34,12 +36,14 @@ const HOME_FRESH_MS = 24 * 3_600_000;
 const PARENT_WAIT_MS = 10_000;
 
 /** The thread reply for a ledger entry: who did what, the outcome, and a full approval digest. */
-export function describeEntry({ seq, body }: LedgerEntry): string {
-  const who = body.actor === SYSTEM_ACTOR ? 'mec-bot' : `<@${body.actor}>`;
+export function describeEntry({ seq, body }: LedgerEntry, policy: RolloutPolicy | undefined): string {
+  const actor = body.actor === SYSTEM_ACTOR ? undefined : body.actor;
+  const who = actor ? `<@${actor}>` : 'mec-bot';
   const detail = body.detail as { message?: string; facts?: Record<string, unknown> } | null;
   const digest =
     typeof detail?.facts?.digest === 'string' ? `\nCommitment digest: \`${detail.facts.digest}\`` : '';
-  return `${who}: ${body.action.replaceAll('_', ' ')} → ${detail?.message ?? body.reason}${digest} · ledger #${seq}`;
+  const message = mrkdwnOf(detail?.message ?? body.reason, peopleOf(policy, actor));
+  return `${who}: ${body.action.replaceAll('_', ' ')} â ${message}${digest} Â· ledger #${seq}`;
 }
 
 /**
@@ -59,7 +63,8 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
   async published(phase: string, result: TransitionResult): Promise<void> {
     if (result.outcome === 'conflict' || !result.state) return;
     await this.redraw(phase);
-    if (result.entry) await this.postThread(phase, result.state.rolloutId, describeEntry(result.entry));
+    if (result.entry)
+      await this.postThread(phase, result.state.rolloutId, describeEntry(result.entry, result.state.policy));
     for (const effect of result.effects) {
       if (effect.kind === 'post_card') await this.postCard(phase, effect.card);
     }
@@ -100,8 +105,11 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
   }
 
   async postEntry(phase: string, rolloutId: string, seq: number): Promise<void> {
-    const [entry] = await this.#deps.ledger.read(seq);
-    if (entry?.seq === seq) await this.postThread(phase, rolloutId, describeEntry(entry));
+    const [[entry], { state }] = await Promise.all([
+      this.#deps.ledger.read(seq),
+      this.#deps.store.load(phase),
+    ]);
+    if (entry?.seq === seq) await this.postThread(phase, rolloutId, describeEntry(entry, state?.policy));
   }
 
   async postThread(phase: string, rolloutId: string, text: string): Promise<void> {

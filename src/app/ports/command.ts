@@ -1,4 +1,4 @@
-/** A `/mec` command, as parsed from what a person typed. */
+/** A `/mec` command, as parsed from what a person typed. Reasons are as the person typed them. */
 export type Command =
   | {
       verb:

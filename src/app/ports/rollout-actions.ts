@@ -10,7 +10,7 @@ export type CommandOutcome =
   | { kind: 'help' }
   | { kind: 'status' }
   | { kind: 'transition'; result: TransitionResult }
-  | { kind: 'dry_run'; weightPct: number; results: GateResult[] }
+  | { kind: 'dry_run'; weightPct: number; results: GateResult[]; state: RolloutState; actor: string }
   | { kind: 'rollback_dry_run'; state: RolloutState | null; backup: { ok: boolean; detail: string } }
   | { kind: 'ledger'; entries: LedgerEntry[]; total: number }
   | { kind: 'verify'; ok: boolean; checks: VerifyCheck[] }

@@ -166,9 +166,8 @@ describe('the approval card', () => {
     });
     await standIn.waitFor((call) => call.method === 'chat.postEphemeral');
     const state = (await harness.adapters.store.load('M6')).state;
-    expect(state?.rejection?.reason).toBe(
-      'second thoughts &lt;!channel&gt; &lt;https://evil.example|cve&gt;',
-    );
+    // Kept as typed; escaped only where it is shown.
+    expect(state?.rejection?.reason).toBe('second thoughts <!channel> <https://evil.example|cve>');
     const redrawn = latestUpdate(standIn, String(card.reply.ts));
     expect(textOf(redrawn ?? card)).toContain('Approve as Governance Lead');
     const posted = standIn.calls.filter((call) => call.method.startsWith('chat.'));

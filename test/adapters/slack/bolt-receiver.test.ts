@@ -95,7 +95,7 @@ describe('/mec grammar', () => {
   );
 
   it('reads "ramp 25%" and "ramp 25" the same way', async () => {
-    await harness.command(PEOPLE.releaseManager, 'start');
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
     const [withSign, without] = [
       await harness.command(PEOPLE.releaseManager, 'ramp 25% --dry-run'),
       await harness.command(PEOPLE.releaseManager, 'ramp 25 --dry-run'),

@@ -65,10 +65,15 @@ describe('manifest.yml', () => {
 
   it('subscribes to exactly the events the code listens for', async () => {
     const code = await source();
-    const listened = [...code.matchAll(/app\.event\('([a-z_]+)'/g)].map((match) => match[1]);
+    const listened = [...code.matchAll(/app\.event\(EVENT\.(\w+)/g)].map(
+      (match) => EVENT[match[1] as keyof typeof EVENT],
+    );
     const { settings } = await manifest();
+    expect(listened.length).toBeGreaterThan(0);
     expect(new Set(settings.event_subscriptions.bot_events)).toEqual(new Set(listened));
     expect(new Set(listened)).toEqual(new Set(Object.values(EVENT)));
+    // Every listener names its event through ids.ts, so none can be left out of the comparison.
+    expect(code).not.toMatch(/app\.event\(['"`]/);
   });
 
   it('enables interactivity and the Home tab, which the code uses, and states the socket mode setting', async () => {

@@ -19,6 +19,12 @@ describe('parseCommand', () => {
     ['nogo p99 regressed', { verb: 'nogo', reason: 'p99 regressed' }],
     ['pause', { verb: 'pause' }],
     ['abort wrong build', { verb: 'abort', reason: 'wrong build' }],
+    // Slack escapes & < > in command text; the reason is what was typed.
+    [
+      'rollback --dry-run p99 &gt; 2s &amp;&amp; &lt;!here&gt; &amp;lt;',
+      { verb: 'rollback', dryRun: true, reason: 'p99 > 2s && <!here> &lt;' },
+    ],
+    ['pause R&amp;D asked', { verb: 'pause', reason: 'R&D asked' }],
   ])('reads %j', (text, command) => {
     expect(parseCommand(text, WEIGHTS)).toEqual({ ok: true, command });
   });

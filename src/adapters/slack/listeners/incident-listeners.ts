@@ -1,6 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
-import { escapeSlackText } from '../escape-text.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
 import { renderAcknowledgement, renderTransition } from '../render-outcome.js';
 import { parseButtonValue } from '../views/button-values.js';
@@ -20,7 +19,7 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
     const value = parseButtonValue(ackValue, action.value);
     const reply = await answer(deps, async () =>
       value
-        ? renderAcknowledgement(await deps.actions.acknowledgeIncident(body.user.id, value.i))
+        ? renderAcknowledgement(await deps.actions.acknowledgeIncident(body.user.id, value.i), body.user.id)
         : errorReply('That button was not drawn by mec-bot.'),
     );
     await respond(ephemeral(reply));
@@ -49,7 +48,7 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
       type: 'override_gate' as const,
       actor: body.user.id,
       gateId: meta.gate,
-      reason: escapeSlackText(reason),
+      reason,
     };
     const reply = await answer(deps, async () =>
       renderTransition(await deps.actions.overrideGate(event.actor, event.gateId, event.reason)),

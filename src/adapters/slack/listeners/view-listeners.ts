@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { escapeSlackText } from '../escape-text.js';
 import { EVENT, REJECT_INPUT, VIEW } from '../ids.js';
 import { renderOutcome } from '../render-outcome.js';
 import { answer, type ListenerDeps } from './listener-deps.js';
@@ -31,10 +30,9 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       deps.logger.warn({ user: body.user.id }, 'reject modal with unreadable metadata ignored');
       return;
     }
-    // Modal input arrives as typed; escape it as Slack escapes command text before it is shown anywhere.
-    const escaped = escapeSlackText(reason);
+    // Modal input arrives as typed and is kept so; the views escape it when they draw it.
     const reply = await answer(deps, async () =>
-      renderOutcome(await deps.actions.submitRejection(body.user.id, meta, escaped)),
+      renderOutcome(await deps.actions.submitRejection(body.user.id, meta, reason)),
     );
     if (meta.channelId) await deps.messenger.postEphemeral(meta.channelId, body.user.id, reply);
   });

@@ -1,5 +1,6 @@
 import { formatDurationMs } from '../../../domain/duration.js';
 import type { Incident } from '../../../domain/incident.js';
+import { escapeSlackText } from '../escape-text.js';
 import { ACTION } from '../ids.js';
 import type { SlackMessage } from './blocks.js';
 import { actions, type Block, type Button, button, context, header, message, section } from './blocks.js';
@@ -37,7 +38,7 @@ export function incidentNotice(incident: Incident, oncallGroup: string | undefin
   const blocks: Block[] = [
     header(`${icon} ${incident.severity} · ${incident.alarm} · ${incident.phase}`),
     section(
-      `${mention}*${incident.alarm}* is ${value} against the threshold ${SYMBOL[incident.comparator] ?? incident.comparator} ${incident.threshold} over ${formatDurationMs(incident.windowMs)}.\n${incident.summary}`,
+      `${mention}*${incident.alarm}* is ${value} against the threshold ${SYMBOL[incident.comparator] ?? incident.comparator} ${incident.threshold} over ${formatDurationMs(incident.windowMs)}.\n${escapeSlackText(incident.summary)}`,
     ),
     section(`*What mec-bot did:* ${response(incident)}`),
     context(

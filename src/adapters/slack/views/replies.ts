@@ -2,6 +2,7 @@ import type { VerifyCheck } from '../../../app/ports/rollout-actions.js';
 import type { LedgerEntry } from '../../../domain/ledger-entry.js';
 import type { GateResult } from '../../../domain/ramp-gates.js';
 import { type RolloutState, stageOf } from '../../../domain/rollout-state.js';
+import { escapeSlackText, mrkdwnOf } from '../escape-text.js';
 import { usageOf, VERBS } from '../parse-command.js';
 import { abbreviate, context, message, type SlackMessage, section } from './blocks.js';
 import { type DashboardInput, dashboardBlocks } from './rollout-dashboard.js';
@@ -32,11 +33,15 @@ export function statusReply(input: DashboardInput | undefined): SlackMessage {
   );
 }
 
-/** Every gate a ramp would meet, for `--dry-run`. */
-export function dryRunReply(weightPct: number, results: readonly GateResult[]): SlackMessage {
+/** Every gate a ramp would meet, for `--dry-run`; `people` are the user ids to show as mentions. */
+export function dryRunReply(
+  weightPct: number,
+  results: readonly GateResult[],
+  people: readonly string[] = [],
+): SlackMessage {
   const held = results.filter((result) => result.hold);
   const lines = results.map((result) =>
-    result.hold ? `❌ *${result.gate}*: ${result.hold.message}` : `✅ ${result.gate}`,
+    result.hold ? `❌ *${result.gate}*: ${mrkdwnOf(result.hold.message, people)}` : `✅ ${result.gate}`,
   );
   const verdict =
     held.length === 0
@@ -51,7 +56,7 @@ export function ledgerReply(entries: readonly LedgerEntry[], total: number): Sla
   if (entries.length === 0) return textReply('The ledger is empty.');
   const lines = entries.map(
     ({ seq, hash, body }) =>
-      `#${seq} ${body.at.slice(0, 19)}Z · ${body.action} · ${body.outcome} \`${body.reason}\` · ${body.actor === 'mec-bot' ? 'mec-bot' : `<@${body.actor}>`} · \`${abbreviate(hash)}\``,
+      `#${seq} ${body.at.slice(0, 19)}Z · ${escapeSlackText(body.action)} · ${body.outcome} \`${escapeSlackText(body.reason)}\` · ${body.actor === 'mec-bot' ? 'mec-bot' : `<@${body.actor}>`} · \`${abbreviate(hash)}\``,
   );
   return message(`The last ${entries.length} of ${total} ledger entries`, [
     section(`*Ledger*, the last ${entries.length} of ${total} entries:\n${lines.join('\n')}`),
@@ -60,7 +65,7 @@ export function ledgerReply(entries: readonly LedgerEntry[], total: number): Sla
 }
 
 export function verifyReply(ok: boolean, checks: readonly VerifyCheck[]): SlackMessage {
-  const lines = checks.map((check) => `${check.ok ? '✅' : '❌'} *${check.name}*: ${check.detail}`);
+  const lines = checks.map((check) => `${check.ok ? '✅' : '❌'} *${check.name}*: ${mrkdwnOf(check.detail)}`);
   const first = checks.find((check) => !check.ok);
   const verdict = ok ? 'Everything recomputes.' : `Mismatch at ${first?.name}.`;
   return message(`Verify: ${verdict}`, [section(`*Verify*: ${verdict}\n${lines.join('\n')}`)]);

@@ -1,4 +1,5 @@
 import type { WeeklyReview } from '../../../domain/weekly-review.js';
+import { escapeSlackText } from '../escape-text.js';
 import { context, header, message, type SlackMessage, section } from './blocks.js';
 
 /** The weekly governance review as a Slack message. */
@@ -7,7 +8,7 @@ export function reviewDigest(phase: string, review: WeeklyReview): SlackMessage 
     ? review.warnings
         .map(
           (warning) =>
-            `• ${warning.at.slice(0, 16).replace('T', ' ')} UTC *${warning.alarm}*: ${warning.summary}`,
+            `• ${warning.at.slice(0, 16).replace('T', ' ')} UTC *${escapeSlackText(warning.alarm)}*: ${escapeSlackText(warning.summary)}`,
         )
         .join('\n')
     : 'None.';
@@ -15,7 +16,7 @@ export function reviewDigest(phase: string, review: WeeklyReview): SlackMessage 
     ? review.rollbacks
         .map(
           (rollback) =>
-            `• ${rollback.at.slice(0, 16).replace('T', ' ')} UTC from ${rollback.fromPct}%: ${rollback.reason}`,
+            `• ${rollback.at.slice(0, 16).replace('T', ' ')} UTC from ${rollback.fromPct}%: ${escapeSlackText(rollback.reason)}`,
         )
         .join('\n')
     : 'None.';

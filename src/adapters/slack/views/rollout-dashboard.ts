@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from '../../../domain/ledger-entry.js';
 import { roleName } from '../../../domain/policy.js';
 import { evaluateRampGates, firstHold, nextRampWeight } from '../../../domain/ramp-gates.js';
 import { type RolloutState, stageOf } from '../../../domain/rollout-state.js';
+import { escapeSlackText, mrkdwnOf, peopleOf } from '../escape-text.js';
 import { ACTION } from '../ids.js';
 import type { SlackMessage } from './blocks.js';
 import {
@@ -73,6 +74,8 @@ export function dashboardBlocks(input: DashboardInput): Block[] {
 
 function checklistBlocks({ state, now, artifactRoot, ledgerHead, alarms }: DashboardInput): Block[] {
   const { checks, policy } = state;
+  // A check's summary is plain text that may name people (the pre-flight's contacts).
+  const detail = (summary: string | undefined) => (summary ? `\n${mrkdwnOf(summary, peopleOf(policy))}` : '');
   const gates = Object.values(state.gates);
   const root = artifactRoot ?? Object.values(state.approvals)[0]?.artifactRoot;
   const approvalLines = policy.approverRoleIds.map((roleId) => {
@@ -109,7 +112,7 @@ function checklistBlocks({ state, now, artifactRoot, ledgerHead, alarms }: Dashb
       `${statusIcon(checks.preflight.status)} *1. Pre-Flight Validation*${detail(checks.preflight.summary)}`,
     ),
     section(
-      `${gates.length ? '❌' : '✅'} *2. Observability & SLO Guardrails*\n${alarms.map((alarm) => `${alarm.severity} ${alarm.name}`).join(' · ') || 'no alarms configured'}${gates.length ? `\nCRITICAL gate open: ${gates.map((gate) => `${gate.id} (${gate.summary})`).join('; ')}` : ''}`,
+      `${gates.length ? '❌' : '✅'} *2. Observability & SLO Guardrails*\n${alarms.map((alarm) => `${alarm.severity} ${alarm.name}`).join(' · ') || 'no alarms configured'}${gates.length ? `\nCRITICAL gate open: ${gates.map((gate) => `${gate.id} (${escapeSlackText(gate.summary)})`).join('; ')}` : ''}`,
     ),
     section(
       `${statusIcon(deployment)} *3. Deployment Sequencing*\nShadow smoke: ${statusIcon(checks.smoke.status)} ${checks.smoke.status}${checks.smoke.status === 'running' && checks.smoke.endsAt ? `, ends ${slackTime(new Date(checks.smoke.endsAt), now)}` : ''} · Go/no-go: ${go.join(', ')}`,
@@ -118,15 +121,13 @@ function checklistBlocks({ state, now, artifactRoot, ledgerHead, alarms }: Dashb
       `${statusIcon(backup)} *4. Backup & Rollback Preparedness*\nSnapshot: ${statusIcon(checks.backup.status)} ${checks.backup.ref ?? checks.backup.status} · Rehearsal: ${statusIcon(checks.rehearsal.status)} ${checks.rehearsal.status}`,
     ),
     section(
-      `${validCount === policy.approverRoleIds.length ? '✅' : '⬜'} *5. Approvals* (${validCount}/${policy.approverRoleIds.length})\n${approvalLines.join('\n')}${state.rejection ? `\n❌ rejected by ${roleName(policy, state.rejection.roleId)}: ${state.rejection.reason}` : ''}`,
+      `${validCount === policy.approverRoleIds.length ? '✅' : '⬜'} *5. Approvals* (${validCount}/${policy.approverRoleIds.length})\n${approvalLines.join('\n')}${state.rejection ? `\n❌ rejected by ${roleName(policy, state.rejection.roleId)}: ${escapeSlackText(state.rejection.reason)}` : ''}`,
     ),
     section(
       `${root ? '✅' : '⬜'} *6. Merkle & Ledger Anchoring*\nArtifact root: ${root ? `\`${abbreviate(root)}\`` : 'not computed yet'} · Ledger: ${ledgerHead ? `#${ledgerHead.seq} \`${abbreviate(ledgerHead.hash)}\`` : 'empty'}`,
     ),
   ];
 }
-
-const detail = (summary: string | undefined) => (summary ? `\n${summary}` : '');
 
 /** The parent message in the release channel: the dashboard and only the buttons that apply now. */
 export function rolloutMessage(input: DashboardInput): SlackMessage {
