@@ -1,5 +1,6 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { logRepeatedErrors } from '../../infra/log-redis-outages.js';
 import type { SlackIncidentPublisher } from '../slack/slack-incident-publisher.js';
 import type { SlackRolloutPublisher } from '../slack/slack-rollout-publisher.js';
 import { runCheckJob } from './check-jobs.js';
@@ -50,7 +51,7 @@ export function startWorkers(
         deps.stats.jobDuration.observe({ queue: name }, (job.finishedOn - job.processedOn) / 1_000);
       deps.logger.info({ queue: name, jobId: job.id, result }, 'job done');
     });
-    worker.on('error', (error) => deps.logger.warn({ queue: name, err: error.message }, 'worker error'));
+    logRepeatedErrors(worker, deps.logger, { queue: name }, 'worker error');
     workers.push(worker);
     return worker;
   };
