@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { SlackApiStandIn } from '../src/adapters/sandbox/slack-api-stand-in.js';
 import { freePort } from '../src/infra/free-port.js';
+import { PROCESS_START_MS } from './support/processes.js';
 import { commandFields, postForm, SIGNING_SECRET } from './support/slack-requests.js';
 import { copyExampleWorkspace } from './support/workspace.js';
 
@@ -38,7 +39,8 @@ function startMain(env: Record<string, string>, cwd: string): Started {
 }
 
 async function waitFor(url: string, started: Started): Promise<Response> {
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + PROCESS_START_MS;
+  while (Date.now() < deadline) {
     const response = await fetch(url).catch(() => undefined);
     if (response) return response;
     if (started.child.exitCode !== null) throw new Error(`main exited early:\n${started.output()}`);
@@ -47,6 +49,7 @@ async function waitFor(url: string, started: Started): Promise<Response> {
   throw new Error(`${url} never answered:\n${started.output()}`);
 }
 
+// Each test gets 60 s: it starts main.ts, which takes up to 20 s on a loaded 2-core machine.
 describe('main', () => {
   it('exits non-zero before anything starts when the config is bad, listing every problem', async () => {
     const port = await freePort();
@@ -59,7 +62,7 @@ describe('main', () => {
     expect(started.output()).toContain('env MEC_ROLE');
     expect(started.output()).toContain('MEC_CONFIG /nonexistent.yml: cannot be read');
     expect(await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => 'refused')).toBe('refused');
-  });
+  }, 60_000);
 
   it('serves /healthz and /readyz against REDIS_URL and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
@@ -80,7 +83,7 @@ describe('main', () => {
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
     expect(started.output()).toContain('"msg":"stopped"');
-  });
+  }, 60_000);
 
   it('runs as a sandbox without REDIS_URL: its own redis-server, a copy of the example workspace', async () => {
     const port = await freePort();
@@ -104,7 +107,7 @@ describe('main', () => {
     probe.on('error', () => undefined);
     await expect(probe.connect()).rejects.toThrow();
     probe.disconnect();
-  });
+  }, 60_000);
 
   it('serves Slack on POST /slack/events with the HTTP receiver when credentials are given', async () => {
     const standIn = new SlackApiStandIn();
@@ -132,7 +135,10 @@ describe('main', () => {
       expect(forged.status).toBe(401);
       const help = await postForm(url, commandFields('help', 'U0RELEASEMGR', standIn.responseUrl('m1')));
       expect(help.status).toBe(200);
-      const reply = await standIn.waitFor((call) => call.method === 'response_url' && call.args.id === 'm1');
+      const reply = await standIn.waitFor(
+        (call) => call.method === 'response_url' && call.args.id === 'm1',
+        15_000,
+      );
       expect(String(reply.args.text)).toContain('mec-bot commands');
       expect(started.output()).toContain('"slack":"HTTP /slack/events"');
       expect(started.output()).not.toContain(SIGNING_SECRET);
@@ -142,5 +148,5 @@ describe('main', () => {
       expect(await started.exited).toBe(0);
       await standIn.stop();
     }
-  });
+  }, 60_000);
 });
