@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
-import { freePort } from '../../src/infra/free-port.js';
+import { childPort } from './child-port.js';
 
 const MAIN = resolve('src/main.ts');
 const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
@@ -53,7 +53,7 @@ export async function startBotProcess(
   env: Record<string, string>,
   options: { cwd?: string } = {},
 ): Promise<BotProcess> {
-  const port = await freePort();
+  const port = await childPort();
   const child = spawn('node', ['--import', TSX, MAIN], {
     env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
