@@ -12,6 +12,7 @@ import { guardRegistry } from './app/registry-guard.js';
 import { type Bot, createBot } from './composition/create-bot.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
+import { logRedisOutages, logRepeatedErrors } from './infra/log-redis-outages.js';
 import { createLogger } from './infra/logger.js';
 import { redactUrl } from './infra/redact-url.js';
 import { Sandbox } from './sandbox/sandbox.js';
@@ -47,7 +48,12 @@ const redisUrl = env.REDIS_URL ?? (localRedis as LocalRedis).url;
 const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
 // BullMQ's workers block on their connection, which must retry forever rather than fail a command.
 const jobsRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+// A Redis that restarts is an expected outage: logged once per connection, not once per retry.
+logRedisOutages(redis, logger, 'commands');
+logRedisOutages(jobsRedis, logger, 'jobs');
 const queues = createQueues(jobsRedis, env.MEC_REDIS_PREFIX);
+for (const queue of Object.values(queues))
+  logRepeatedErrors(queue, logger, { queue: queue.name }, 'queue error');
 await scheduleWeeklyReview(queues, config.phase, config.review.cron, config.review.timezone);
 
 // With no Slack credentials, the web process runs the local sandbox: a Slack look-alike page.

@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
-import { freePort } from '../src/infra/free-port.js';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { SlackApiStandIn } from '../src/sandbox/slack-api-stand-in.js';
+import { childPort } from './support/child-port.js';
+import { PROCESS_START_MS } from './support/processes.js';
 import { commandFields, postForm, SIGNING_SECRET } from './support/slack-requests.js';
 import { copyExampleWorkspace } from './support/workspace.js';
 
@@ -38,7 +40,8 @@ function startMain(env: Record<string, string>, cwd: string): Started {
 }
 
 async function waitFor(url: string, started: Started): Promise<Response> {
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + PROCESS_START_MS;
+  while (Date.now() < deadline) {
     const response = await fetch(url).catch(() => undefined);
     if (response) return response;
     if (started.child.exitCode !== null) throw new Error(`main exited early:\n${started.output()}`);
@@ -47,9 +50,15 @@ async function waitFor(url: string, started: Started): Promise<Response> {
   throw new Error(`${url} never answered:\n${started.output()}`);
 }
 
+// Each test gets 60 s: it starts main.ts, which takes up to 20 s on a loaded 2-core machine.
 describe('main', () => {
   it('exits non-zero before anything starts when the config is bad, listing every problem', async () => {
-    const port = await freePort();
+    // The test holds the port, so a bot that began to listen before reading its config would fail with
+    // EADDRINUSE. A port probed after the exit could by then belong to another test's server.
+    const held = createServer();
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => held.close(() => resolve())));
+    const port = (held.address() as AddressInfo).port;
     const started = startMain(
       { PORT: String(port), MEC_CONFIG: '/nonexistent.yml', MEC_ROLE: 'both' },
       process.cwd(),
@@ -58,11 +67,11 @@ describe('main', () => {
     expect(started.output()).toContain('mec-bot did not start');
     expect(started.output()).toContain('env MEC_ROLE');
     expect(started.output()).toContain('MEC_CONFIG /nonexistent.yml: cannot be read');
-    expect(await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => 'refused')).toBe('refused');
-  });
+    expect(started.output()).not.toContain('EADDRINUSE');
+  }, 60_000);
 
   it('serves /healthz and /readyz against REDIS_URL and stops cleanly on SIGTERM', async () => {
-    const port = await freePort();
+    const port = await childPort();
     const started = startMain(
       {
         PORT: String(port),
@@ -80,10 +89,10 @@ describe('main', () => {
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
     expect(started.output()).toContain('"msg":"stopped"');
-  });
+  }, 60_000);
 
   it('runs as a sandbox without REDIS_URL: its own redis-server, a copy of the example workspace', async () => {
-    const port = await freePort();
+    const port = await childPort();
     const cwd = await mkdtemp(join(tmpdir(), 'mec-sandbox-'));
     const { cp } = await import('node:fs/promises');
     await cp('examples', join(cwd, 'examples'), { recursive: true });
@@ -104,12 +113,12 @@ describe('main', () => {
     probe.on('error', () => undefined);
     await expect(probe.connect()).rejects.toThrow();
     probe.disconnect();
-  });
+  }, 60_000);
 
   it('serves Slack on POST /slack/events with the HTTP receiver when credentials are given', async () => {
     const standIn = new SlackApiStandIn();
     await standIn.start();
-    const port = await freePort();
+    const port = await childPort();
     const started = startMain(
       {
         PORT: String(port),
@@ -132,7 +141,10 @@ describe('main', () => {
       expect(forged.status).toBe(401);
       const help = await postForm(url, commandFields('help', 'U0RELEASEMGR', standIn.responseUrl('m1')));
       expect(help.status).toBe(200);
-      const reply = await standIn.waitFor((call) => call.method === 'response_url' && call.args.id === 'm1');
+      const reply = await standIn.waitFor(
+        (call) => call.method === 'response_url' && call.args.id === 'm1',
+        15_000,
+      );
       expect(String(reply.args.text)).toContain('mec-bot commands');
       expect(started.output()).toContain('"slack":"HTTP /slack/events"');
       expect(started.output()).not.toContain(SIGNING_SECRET);
@@ -142,5 +154,5 @@ describe('main', () => {
       expect(await started.exited).toBe(0);
       await standIn.stop();
     }
-  });
+  }, 60_000);
 });

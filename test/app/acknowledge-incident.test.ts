@@ -36,7 +36,7 @@ describe('acknowledgeIncident', () => {
     });
     expect(await acknowledgeIncident(deps, INCIDENT.id, U_RM)).toMatchObject({
       outcome: 'noop',
-      message: `Already acknowledged by <@${U_SRE}>.`,
+      message: `Already acknowledged by ${U_SRE}.`,
     });
     expect(redrawn).toEqual([INCIDENT.id]);
     expect(ledger.entries.map((entry) => `${entry.body.actor}:${entry.body.reason}`)).toEqual([

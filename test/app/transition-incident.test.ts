@@ -92,7 +92,7 @@ describe('transitionIncident', () => {
     expect(await transitionIncident(deps, INCIDENT.id, ack(RESPONDERS[0] ?? ''))).toMatchObject({
       outcome: 'noop',
       reason: 'duplicate',
-      message: `Already acknowledged by <@${U_SRE}>.`,
+      message: `Already acknowledged by ${U_SRE}.`,
     });
     expect(await transitionIncident(deps, INCIDENT.id, open)).toMatchObject({ outcome: 'noop' });
     expect(await transitionIncident(deps, 'nope', { type: 'resolve_incident' })).toMatchObject({
@@ -209,7 +209,7 @@ describe('transitionIncident on Redis, from independent connections', () => {
     const winners = RESPONDERS.filter((_, n) => results[n]?.outcome === 'applied');
     expect(winners).toHaveLength(1);
     expect(results.filter((result) => result.outcome === 'noop').map((result) => result.message)).toEqual(
-      Array(RESPONDERS.length - 1).fill(`Already acknowledged by <@${winners[0]}>.`),
+      Array(RESPONDERS.length - 1).fill(`Already acknowledged by ${winners[0]}.`),
     );
     expect((await first.incidents.load(INCIDENT.id)).incident?.acknowledged?.by).toBe(winners[0]);
     const acks = (await new RedisLedger(connect(), prefix).read()).filter(

@@ -15,6 +15,7 @@ import { type Bot, createBot } from '../../src/composition/create-bot.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
+import { logRedisOutages, logRepeatedErrors, type OutageLogger } from '../../src/infra/log-redis-outages.js';
 import { type RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import type { TestRedis } from './redis.js';
 import { approvalCardPost, button, where } from './slack-find.js';
@@ -79,6 +80,8 @@ export async function startJobsHarness(
     workers?: boolean;
     workspace?: string;
     redisUrl?: string;
+    /** Where the bot's Redis connections report outages, as main.ts wires them; warnings only by default. */
+    connectionLog?: OutageLogger;
   } = {},
 ): Promise<JobsHarness> {
   const loaded = await readConfig('examples/m6/mec.config.yml');
@@ -91,9 +94,12 @@ export async function startJobsHarness(
   const jobs = options.redisUrl
     ? new Redis(options.redisUrl, { maxRetriesPerRequest: null })
     : redis.connect({ maxRetriesPerRequest: null });
-  // A Redis that goes away (the restart test) is reported by ioredis as error events; they are expected.
-  for (const connection of [command, jobs]) connection.on('error', () => undefined);
+  const connectionLog = options.connectionLog ?? pino({ level: 'warn' });
+  logRedisOutages(command, connectionLog, 'commands');
+  logRedisOutages(jobs, connectionLog, 'jobs');
   const queues = createQueues(jobs, redis.prefix);
+  for (const queue of Object.values(queues))
+    logRepeatedErrors(queue, connectionLog, { queue: queue.name }, 'queue error');
   const botOptions = {
     config,
     workspace,

@@ -4,10 +4,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
-import { freePort } from '../../src/infra/free-port.js';
+import { childPort } from './child-port.js';
 
 const MAIN = resolve('src/main.ts');
 const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
+
+/**
+ * How long a bot process may take to answer /healthz. A start is about 1.5 s of CPU (tsx and the
+ * module graph); with several starting at once on a loaded 2-core machine it has taken 20 s.
+ */
+export const PROCESS_START_MS = 60_000;
 
 /**
  * The example config written to a file with every duration in milliseconds, for processes that read
@@ -47,7 +53,7 @@ export async function startBotProcess(
   env: Record<string, string>,
   options: { cwd?: string } = {},
 ): Promise<BotProcess> {
-  const port = await freePort();
+  const port = await childPort();
   const child = spawn('node', ['--import', TSX, MAIN], {
     env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,7 +68,8 @@ export async function startBotProcess(
   });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
+  const deadline = Date.now() + PROCESS_START_MS;
+  for (;;) {
     if (
       await fetch(`${url}/healthz`).then(
         (response) => response.ok,
@@ -70,7 +77,10 @@ export async function startBotProcess(
       )
     )
       break;
-    if (child.exitCode !== null || i > 300) throw new Error(`the bot process did not start:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the bot process did not start:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

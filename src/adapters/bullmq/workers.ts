@@ -2,6 +2,7 @@ import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
+import { logRepeatedErrors } from '../../infra/log-redis-outages.js';
 import { runCheckJob } from './check-jobs.js';
 import type { JobDeps } from './job-deps.js';
 import { runIncidentJob, runNotifyJob } from './notify-jobs.js';
@@ -50,7 +51,7 @@ export function startWorkers(
         deps.metrics.jobFinished(name, (job.finishedOn - job.processedOn) / 1_000);
       deps.logger.info({ queue: name, jobId: job.id, result }, 'job done');
     });
-    worker.on('error', (error) => deps.logger.warn({ queue: name, err: error.message }, 'worker error'));
+    logRepeatedErrors(worker, deps.logger, { queue: name }, 'worker error');
     workers.push(worker);
     return worker;
   };

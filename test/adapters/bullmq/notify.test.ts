@@ -26,6 +26,12 @@ afterEach(async () => {
   await standIn.stop();
 });
 
+/** Notify jobs not finished yet: waiting, delayed (a retry after a failure) or running. */
+const notifyJobsPending = async () => {
+  const counts = await harness.queues.notify.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+};
+
 const threadPosts = (parentTs: unknown) =>
   standIn.calls.filter((call) => call.method === 'chat.postMessage' && call.args.thread_ts === parentTs);
 
@@ -63,7 +69,8 @@ describe('Slack notifications', () => {
       10_000,
     );
     expect((delivered.at ?? 0) - (limited.at ?? 0)).toBeGreaterThanOrEqual(950);
-    await new Promise((resolve) => setTimeout(resolve, 2 * INTERVAL_MS));
+    // A second delivery could only come from a notify job still to run (a retry is a delayed job).
+    await expect.poll(notifyJobsPending, { timeout: 10_000 }).toBe(0);
     expect(
       threadPosts(parent.reply.ts).filter((call) => textOf(call).includes('Rollout paused')),
     ).toHaveLength(1);

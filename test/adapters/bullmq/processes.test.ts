@@ -46,8 +46,11 @@ async function setup(
     processes.push(started);
     return started;
   };
-  const web = await start('web');
-  const firstWorker = await start('worker', options.crashpoint ? { MEC_CRASHPOINT: options.crashpoint } : {});
+  // Started side by side: each start is mostly CPU, and the machine has two cores.
+  const [web, firstWorker] = await Promise.all([
+    start('web'),
+    start('worker', options.crashpoint ? { MEC_CRASHPOINT: options.crashpoint } : {}),
+  ]);
   const adapters = redisAdapters(redis.connect(), redis.prefix);
   const driver: Driver = processDriver(`${web.url}/slack/events`, standIn, adapters);
   return { web, firstWorker, start, adapters, driver, workspace };
@@ -55,6 +58,7 @@ async function setup(
 
 const weightOf = (after: unknown) => (after as { meta_prod?: { weightPct: number } }).meta_prod?.weightPct;
 
+// Each test gets 120 s: it starts two or three bot processes, up to 20 s each on a loaded machine.
 describe('worker processes that die mid-job', () => {
   it('recover a ramp whose worker was SIGKILLed after writing the registry: traffic moves once', async () => {
     const { firstWorker, start, adapters, driver, workspace } = await setup({
@@ -78,10 +82,10 @@ describe('worker processes that die mid-job', () => {
     const entries = await adapters.ledger.read();
     expect(entries.filter((entry) => entry.body.reason === 'registry_write')).toHaveLength(1);
     expect(entries.filter((entry) => entry.body.reason === 'traffic_applied')).toHaveLength(1);
-    await expect.poll(() => rescuer.output(), { timeout: 5_000 }).toContain('"queue":"mec-ramp"');
+    await expect.poll(() => rescuer.output(), { timeout: 15_000 }).toContain('"queue":"mec-ramp"');
     const flags = JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8'));
     expect(flags.meta_prod).toEqual({ mode: 'ramp', weightPct: 5 });
-  });
+  }, 120_000);
 
   it('recover a rollback whose worker was SIGKILLed after restoring: the rollback finishes once', async () => {
     const { firstWorker, start, adapters, driver, workspace } = await setup({
@@ -110,7 +114,7 @@ describe('worker processes that die mid-job', () => {
     expect(restores).toHaveLength(1);
     const flags = JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8'));
     expect(flags.meta_prod).toEqual({ mode: 'shadow', weightPct: 0 });
-  });
+  }, 120_000);
 });
 
 describe('web and worker processes side by side', () => {
@@ -121,5 +125,5 @@ describe('web and worker processes side by side', () => {
     await driver.waitForState((state) => state.checks.preflight.status === 'passed');
     await expect.poll(() => firstWorker.output(), { timeout: 10_000 }).toContain('"queue":"mec-preflight"');
     expect(web.output()).not.toContain('"queue":"mec-preflight"');
-  });
+  }, 120_000);
 });

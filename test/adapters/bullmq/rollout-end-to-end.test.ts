@@ -2,29 +2,43 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyWorkspace } from '../../../src/app/verify-workspace.js';
+import type { MecConfig } from '../../../src/config/config-schema.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { type JobsHarness, startJobsHarness, toReady } from '../../support/jobs-harness.js';
+import {
+  compressed,
+  holdingSoaks,
+  type JobsHarness,
+  startJobsHarness,
+  toReady,
+} from '../../support/jobs-harness.js';
 import { useTestRedis } from '../../support/redis.js';
 import { latestDrawing, parentPost, textOf } from '../../support/slack-find.js';
 import { PEOPLE } from '../../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;
-let harness: JobsHarness;
+let harness: JobsHarness | undefined;
 
 beforeEach(async () => {
   standIn = new SlackApiStandIn();
   await standIn.start();
-  harness = await startJobsHarness(standIn, testRedis());
 });
 
 afterEach(async () => {
-  await harness.close();
+  await harness?.close();
+  harness = undefined;
   await standIn.stop();
 });
 
+/** Each test starts the bot with the config it needs (compressed unless told otherwise). */
+async function start(configure?: (config: MecConfig) => MecConfig): Promise<JobsHarness> {
+  harness = await startJobsHarness(standIn, testRedis(), configure ? { configure } : {});
+  return harness;
+}
+
 describe('a whole rollout as jobs, with durations in milliseconds', () => {
   it('runs pre-flight, backup, rehearsal and smoke, then 5 → 25 → 60 → 100 with a soak at each step, and certifies', async () => {
+    const harness = await start();
     await toReady(harness, standIn);
     expect((await harness.command(PEOPLE.releaseManager, 'ramp 5')).args.text).toContain(
       'Ramp to 5% accepted',
@@ -83,16 +97,14 @@ describe('a whole rollout as jobs, with durations in milliseconds', () => {
   });
 
   it('keeps the rollout in pre-flight with a clear report in Slack when a check fails', async () => {
-    await harness.close();
-    harness = await startJobsHarness(standIn, testRedis(), {
-      configure: (config) => ({
-        ...config,
-        preflight: {
-          ...config.preflight,
-          checksums: [{ path: 'telemetry/schema/meta_v1.json', sha256Prefix: '5b8d4d5dcd6a' }],
-        },
-      }),
-    });
+    // Compressed as well: the example's notifyInterval would space the Slack posts a second apart.
+    const harness = await start((config) => ({
+      ...compressed(config),
+      preflight: {
+        ...config.preflight,
+        checksums: [{ path: 'telemetry/schema/meta_v1.json', sha256Prefix: '5b8d4d5dcd6a' }],
+      },
+    }));
     await harness.command(PEOPLE.releaseManager, 'start');
     const state = await harness.waitForState((candidate) => candidate.checks.preflight.status === 'failed');
     expect(state.checks.backup.status).toBe('pending');
@@ -105,9 +117,12 @@ describe('a whole rollout as jobs, with durations in milliseconds', () => {
   });
 
   it('answers rollback --dry-run with the backup checked and the change it would make, changing nothing', async () => {
+    // The soak at 5% is held: with the compressed plan it would pass and move on to 25% by itself,
+    // writing the ledger and the registry while the dry run is being checked for changing nothing.
+    const harness = await start(holdingSoaks);
     await toReady(harness, standIn);
     await harness.command(PEOPLE.releaseManager, 'ramp 5');
-    await harness.waitForState((state) => state.trafficPct >= 5);
+    await harness.waitForState((state) => state.trafficPct === 5 && state.soak?.status === 'running');
     const before = await harness.adapters.ledger.head();
     const flags = await readFile(join(harness.workspace, 'meta/meta_flags.json'), 'utf8');
     const reply = await harness.command(PEOPLE.releaseManager, 'rollback --dry-run');

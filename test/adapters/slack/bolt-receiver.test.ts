@@ -95,7 +95,9 @@ describe('/mec grammar', () => {
   );
 
   it('reads "ramp 25%" and "ramp 25" the same way', async () => {
-    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    // The start is committed after the ack: the dry runs must not race it, so wait for its answer.
+    const started = await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    expect(String(started.args.text)).toContain('rollout started');
     const [withSign, without] = [
       await harness.command(PEOPLE.releaseManager, 'ramp 25% --dry-run'),
       await harness.command(PEOPLE.releaseManager, 'ramp 25 --dry-run'),
