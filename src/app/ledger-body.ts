@@ -1,5 +1,6 @@
 import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
 import type { Decision } from '../domain/decision.js';
+import { MecError } from '../domain/errors.js';
 import { type LedgerBody, SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import { actorOf, type RolloutEvent } from '../domain/rollout-event.js';
 import { ledgerSnapshot, type RolloutState } from '../domain/rollout-state.js';
@@ -16,7 +17,11 @@ export function ledgerBody(
   decision: Decision,
   now: Date,
 ): LedgerBody {
-  if (decision.outcome === 'noop') throw new Error('a no-op decision is not recorded');
+  if (decision.outcome === 'noop')
+    throw new MecError(
+      'invariant_violated',
+      'a no-op decision is not recorded; the caller must skip the ledger for no-ops',
+    );
   return {
     v: 1,
     at: now.toISOString(),

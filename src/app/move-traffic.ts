@@ -1,4 +1,5 @@
 import { canonicalJson } from '../domain/canonical-json.js';
+import { MecError } from '../domain/errors.js';
 import { flagValueFor, type TrafficChange, type TrafficController } from './ports/traffic-controller.js';
 import { type RegistryDeps, writeFlag } from './registry-guard.js';
 
@@ -24,8 +25,9 @@ export class FileTrafficController implements TrafficController {
       value,
     });
     if (result.status !== 'written') {
-      throw new Error(
-        `could not write ${this.#flag}: the registry is ${result.status === 'tampered' ? 'edited by hand' : result.status}`,
+      throw new MecError(
+        'registry_write_failed',
+        `could not write ${this.#flag}: the registry is ${result.status === 'tampered' ? 'edited by hand' : result.status}; the traffic job retries, and a hand edit opens the registry_tampered gate`,
       );
     }
     return { changed: true };

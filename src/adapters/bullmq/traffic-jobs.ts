@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import { flagValueFor } from '../../app/ports/traffic-controller.js';
 import { guardRegistry, restoreRegistry } from '../../app/registry-guard.js';
 import { apply } from '../../app/rollout-context.js';
+import { MecError } from '../../domain/errors.js';
 import { SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
 import { artifactRootOf } from '../files/workspace-artifacts.js';
 import { withRedisLock } from '../redis/redis-lock.js';
@@ -59,7 +60,10 @@ export async function runRollbackJob(deps: JobDeps, job: Job<RollbackJob>): Prom
       source: dir ?? 'none',
     });
     if (restored.status !== 'written' && restored.status !== 'unchanged')
-      throw new Error(`the registry could not be restored (${restored.status}); retrying`);
+      throw new MecError(
+        'registry_restore_failed',
+        `the registry could not be restored (${restored.status}); retrying`,
+      );
     const summary = plan?.ok
       ? `registry restored from ${dir}`
       : `${plan ? `backup unusable (${plan.problems.join('; ')})` : 'no backup'}: ${deps.config.registry.flag} set to shadow only`;

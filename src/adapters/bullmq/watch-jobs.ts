@@ -6,6 +6,7 @@ import { raiseIncident } from '../../app/receive-alerts.js';
 import { apply } from '../../app/rollout-context.js';
 import { type Reading, watch } from '../../domain/alarm-watch.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
+import { MecError } from '../../domain/errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { escapeSlackText } from '../slack/escape-text.js';
 import type { JobDeps } from './job-deps.js';
@@ -129,7 +130,10 @@ export async function runSoakTick(deps: JobDeps, job: Job<WatchJob>): Promise<st
     });
     // A trip counts once (on the breachesToTrip-th breach): if it did not land, the job runs again.
     if (result.outcome === 'conflict')
-      throw new Error(`the ${alarm.name} trip did not land (${result.message}); retrying`);
+      throw new MecError(
+        'alarm_trip_conflict',
+        `the ${alarm.name} trip did not land (${result.message}); retrying`,
+      );
     const id = createHash('sha256').update(`${watchId}\n${alarm.name}`).digest('hex').slice(0, 16);
     const configured = deps.config.alarms.find((candidate) => candidate.name === alarm.name);
     if (configured)

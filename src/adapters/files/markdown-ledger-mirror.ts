@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Ledger } from '../../app/ports/rollout-store.js';
+import { MecError } from '../../domain/errors.js';
 import type { LedgerEntry } from '../../domain/ledger-entry.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -32,7 +33,8 @@ export async function syncLedgerMirror(ledger: Ledger, path: string): Promise<{ 
   const entries = await ledger.read(last?.seq ?? 1);
   const anchor = last ? entries.shift() : undefined;
   if (!existing.startsWith(HEADER) || (last && anchor?.hash !== last.hash)) {
-    throw new Error(
+    throw new MecError(
+      'mirror_mismatch',
       `${path} does not match the ledger${last ? ` at entry #${last.seq}` : ''}; check it, then rebuild it with npm run mirror -- --rebuild`,
     );
   }

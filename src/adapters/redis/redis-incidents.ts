@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { MecError } from '../../domain/errors.js';
 import { redisKeys } from './redis-keys.js';
 
 /** One paged alarm, from the alert's arrival to its acknowledgement and resolution. */
@@ -86,7 +87,10 @@ export class RedisIncidents {
         return next;
       }
     }
-    throw new Error(`incident ${id} kept changing under ${MAX_UPDATE_ATTEMPTS} attempts to update it`);
+    throw new MecError(
+      'incident_update_contended',
+      `incident ${id} kept changing under ${MAX_UPDATE_ATTEMPTS} attempts to update it; try the action again`,
+    );
   }
 
   async ofRollback(rollbackId: string): Promise<string | undefined> {
