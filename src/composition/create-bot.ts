@@ -36,6 +36,7 @@ import { verifyWorkspace } from '../app/verify-workspace.js';
 import { weeklyReview } from '../app/weekly-review.js';
 import type { MecConfig } from '../config/config-schema.js';
 import { toPolicy } from '../config/to-policy.js';
+import { errorCodeOf } from '../domain/errors.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import type { Logger } from '../infra/logger.js';
 
@@ -161,7 +162,10 @@ export function createBot(options: BotOptions): Bot {
     // Replaced just below when queues are given: the job effects need the context itself.
     effects: options.effects ?? { run: async () => undefined },
     onPublishError: (error) =>
-      logger.error({ err: error }, 'telling Slack about a committed transition failed'),
+      logger.error(
+        { err: error, code: errorCodeOf(error) },
+        'telling Slack about a committed transition failed',
+      ),
   };
   if (options.queues)
     ctx.effects = new BullEffects(options.queues, () => ctx, config.metrics.evaluationInterval);
@@ -215,7 +219,7 @@ export function createBot(options: BotOptions): Bot {
     registerViews(slack.app, deps);
     registerIncidentActions(slack.app, deps);
     slack.app.error(async (error) => {
-      logger.error({ err: error }, 'unhandled error in a Slack listener');
+      logger.error({ err: error, code: errorCodeOf(error) }, 'unhandled error in a Slack listener');
     });
   }
   return {

@@ -1,5 +1,6 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { errorCodeOf } from '../../domain/errors.js';
 import type { SlackIncidentPublisher } from '../slack/slack-incident-publisher.js';
 import type { SlackRolloutPublisher } from '../slack/slack-rollout-publisher.js';
 import { runCheckJob } from './check-jobs.js';
@@ -34,7 +35,13 @@ export function startWorkers(
   };
   const onFailure = (name: string) => (job: Job | undefined, error: Error) =>
     deps.logger.warn(
-      { queue: name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+      {
+        queue: name,
+        jobId: job?.id,
+        attempt: job?.attemptsMade,
+        code: errorCodeOf(error),
+        err: error.message,
+      },
       'job failed; it will be retried',
     );
   const workers: Worker[] = [];
