@@ -111,7 +111,7 @@ routes['GET /metrics'] = async (_request, response) => {
     .end(await bot.stats.registry.metrics());
 };
 
-const server = await startHttpServer(env.PORT, routes);
+const server = await startHttpServer(env.PORT, routes, undefined, { logger });
 if (web) await bot.slack?.start();
 logger.info(
   {

@@ -1,6 +1,7 @@
 import { canonicalJson, type JsonValue } from '../domain/canonical-json.js';
 import type { IncidentDecision } from '../domain/decide-incident.js';
 import type { Decision } from '../domain/decision.js';
+import { MecError } from '../domain/errors.js';
 import { type Incident, incidentSnapshot } from '../domain/incident.js';
 import type { IncidentEvent } from '../domain/incident-event.js';
 import { type LedgerBody, SYSTEM_ACTOR } from '../domain/ledger-entry.js';
@@ -24,7 +25,11 @@ export function ledgerBody(
   decision: Decision,
   now: Date,
 ): LedgerBody {
-  if (decision.outcome === 'noop') throw new Error('a no-op decision is not recorded');
+  if (decision.outcome === 'noop')
+    throw new MecError(
+      'invariant_violated',
+      'a no-op decision is not recorded; the caller must skip the ledger for no-ops',
+    );
   return {
     v: 1,
     at: now.toISOString(),
@@ -95,7 +100,8 @@ export function incidentLedgerBody(
   decision: IncidentDecision,
   now: Date,
 ): LedgerBody {
-  if (decision.outcome === 'noop') throw new Error('a no-op decision is not recorded');
+  if (decision.outcome === 'noop')
+    throw new MecError('invariant_violated', 'a no-op decision is not recorded');
   return {
     v: 1,
     at: now.toISOString(),

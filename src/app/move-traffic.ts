@@ -1,4 +1,5 @@
 import { canonicalJson } from '../domain/canonical-json.js';
+import { MecError } from '../domain/errors.js';
 import { flagValueFor } from '../domain/flag-value.js';
 import type { TrafficChange, TrafficController } from './ports/traffic-controller.js';
 import { type RegistryDeps, writeFlag } from './registry-guard.js';
@@ -29,8 +30,9 @@ export async function moveTraffic(deps: TrafficDeps, change: TrafficChange): Pro
       value,
     });
     if (result.status !== 'written') {
-      throw new Error(
-        `could not write ${deps.flag}: the registry is ${result.status === 'tampered' ? 'edited by hand' : result.status}`,
+      throw new MecError(
+        'registry_write_failed',
+        `could not write ${deps.flag}: the registry is ${result.status === 'tampered' ? 'edited by hand' : result.status}; the traffic job retries, and a hand edit opens the registry_tampered gate`,
       );
     }
     changed = true;

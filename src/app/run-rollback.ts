@@ -1,3 +1,4 @@
+import { MecError } from '../domain/errors.js';
 import { flagValueFor } from '../domain/flag-value.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import { moveTraffic } from './move-traffic.js';
@@ -35,7 +36,10 @@ export function runRollback(
       source: dir ?? 'none',
     });
     if (restored.status !== 'written' && restored.status !== 'unchanged')
-      throw new Error(`the registry could not be restored (${restored.status}); retrying`);
+      throw new MecError(
+        'registry_restore_failed',
+        `the registry could not be restored (${restored.status}); retrying`,
+      );
     const summary = plan?.ok
       ? `registry restored from ${dir}`
       : `${plan ? `backup unusable (${plan.problems.join('; ')})` : 'no backup'}: ${flag} set to shadow only`;

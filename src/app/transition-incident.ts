@@ -1,4 +1,5 @@
 import { decideIncident } from '../domain/decide-incident.js';
+import { MecError } from '../domain/errors.js';
 import type { IncidentEvent } from '../domain/incident-event.js';
 import { incidentLedgerBody } from './ledger-body.js';
 import type { IncidentStore } from './ports/incident-store.js';
@@ -33,7 +34,7 @@ export async function transitionIncident(
   event: IncidentEvent,
 ): Promise<IncidentTransitionResult> {
   if (event.type === 'open_incident' && event.incident.id !== id)
-    throw new Error(`incident ${event.incident.id} cannot be opened as ${id}`);
+    throw new MecError('invariant_violated', `incident ${event.incident.id} cannot be opened as ${id}`);
   let version = 0;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const loaded = await deps.incidents.load(id);

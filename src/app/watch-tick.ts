@@ -1,5 +1,6 @@
 import { type Reading, type WatchStep, watch } from '../domain/alarm-watch.js';
 import { canonicalJson } from '../domain/canonical-json.js';
+import { MecError } from '../domain/errors.js';
 import { flagValueFor } from '../domain/flag-value.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import type { RolloutState } from '../domain/rollout-state.js';
@@ -42,7 +43,10 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
   const result = await apply(ctx, event);
   // A trip counts once (on the breachesToTrip-th breach): if it did not land, the job runs again.
   if (result.outcome === 'conflict')
-    throw new Error(`the ${tick.kind} evaluation did not land (${result.message}); retrying`);
+    throw new MecError(
+      'alarm_trip_conflict',
+      `the ${tick.kind} evaluation did not land (${result.message}); retrying`,
+    );
   for (const trip of tick.kind === 'soak' ? step.tripped : []) {
     const alarm = ctx.settings.alarms.find((candidate) => candidate.name === trip.alarm.name);
     if (!alarm) continue;

@@ -19,6 +19,7 @@ import { readDashboard } from '../app/read-dashboard.js';
 import { type ReceiveSummary, receiveAlerts } from '../app/receive-alerts.js';
 import type { RolloutContext } from '../app/rollout-context.js';
 import { transitionIncident } from '../app/transition-incident.js';
+import { MecError } from '../domain/errors.js';
 import { backgroundWork } from './background-work.js';
 import { type ContextOptions, loggingPublisher, rolloutContext } from './rollout-context.js';
 import { registerSlack, slackSide } from './slack-side.js';
@@ -124,6 +125,7 @@ export function createBot(options: BotOptions): Bot {
 }
 
 function requireQueues(queues: Queues | undefined): Queues {
-  if (!queues) throw new Error('job workers need the queues: build the bot with them');
+  if (!queues)
+    throw new MecError('invariant_violated', 'job workers need the queues: build the bot with them');
   return queues;
 }

@@ -10,6 +10,7 @@ import type { RolloutPublisher } from '../app/ports/rollout-publisher.js';
 import type { RolloutContext } from '../app/rollout-context.js';
 import type { MecConfig } from '../config/config-schema.js';
 import { toPolicy } from '../config/to-policy.js';
+import { errorCodeOf } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
 
 export interface ContextOptions {
@@ -48,7 +49,10 @@ export function rolloutContext(
     newRolloutId: () =>
       `${config.phase}-${now().toISOString().slice(0, 19).replaceAll(/[-:]/g, '')}Z-${randomBytes(2).toString('hex')}`,
     onPublishError: (error) =>
-      logger.error({ err: error }, 'telling Slack about a committed transition failed'),
+      logger.error(
+        { err: error, code: errorCodeOf(error) },
+        'telling Slack about a committed transition failed',
+      ),
   };
 }
 

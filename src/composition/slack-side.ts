@@ -12,6 +12,7 @@ import { SlackRolloutPublisher } from '../adapters/slack/slack-rollout-publisher
 import type { IncidentNotifier } from '../app/ports/incident-notifier.js';
 import type { IncidentStore } from '../app/ports/incident-store.js';
 import type { RolloutContext } from '../app/rollout-context.js';
+import { errorCodeOf } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
 import { rolloutActions } from './rollout-actions.js';
 import type { ContextOptions } from './rollout-context.js';
@@ -75,6 +76,6 @@ export function registerSlack(
   registerViews(slack.app, deps);
   registerIncidentActions(slack.app, deps);
   slack.app.error(async (error) => {
-    rest.logger.error({ err: error }, 'unhandled error in a Slack listener');
+    rest.logger.error({ err: error, code: errorCodeOf(error) }, 'unhandled error in a Slack listener');
   });
 }

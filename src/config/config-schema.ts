@@ -44,7 +44,10 @@ const role = z.strictObject({
 
 const planStep = z.union([
   z.strictObject({ ramp: z.number().int().min(1).max(100) }),
-  z.strictObject({ soak: duration }),
+  z.strictObject({
+    /** How long traffic holds at the ramp before it, in milliseconds, while the alarms are watched. */
+    soak: duration,
+  }),
 ]);
 
 const alarm = z.strictObject({
@@ -55,6 +58,10 @@ const alarm = z.strictObject({
   threshold: z.number().finite(),
   /** PromQL whose value is compared with the threshold. */
   query: z.string().trim().min(1),
+  /**
+   * How long the condition must hold before Prometheus fires, in milliseconds: the generated rule's
+   * `for:`, also shown on the incident. The bot's own watch counts `metrics.breachesToTrip` instead.
+   */
   window: duration,
   summary: z.string().trim().min(1).optional(),
   /** What a responder should do; defaults to what the bot does for the severity. */
@@ -65,6 +72,7 @@ const alarm = z.strictObject({
 const preflightCommand = z.strictObject({
   name: z.string().regex(ID, 'must be snake_case, like compliance_validator'),
   argv: z.array(z.string().min(1)).min(1),
+  /** How long the command may run before it is killed and fails the check, in milliseconds. Default 30s. */
   timeout: duration.default(30_000),
 });
 
@@ -101,12 +109,13 @@ const metrics = z.strictObject({
       return parsed.username === '' && parsed.password === '';
     }, 'must not carry a user or password; put Prometheus behind an authenticating proxy on this host instead')
     .optional(),
+  /** Time between two evaluations of the alarms in the smoke and in a soak, in milliseconds. Default 30s. */
   evaluationInterval: duration.default(30_000),
   /** Consecutive breaching evaluations that trip a BLOCKER. */
   breachesToTrip: z.number().int().min(1).default(2),
   /** Consecutive metrics-source errors that open a CRITICAL gate. */
   errorsToGate: z.number().int().min(1).default(3),
-  /** How long one query may take before it counts as an error. */
+  /** How long one query may take before it counts as an error, in milliseconds. Default 5s. */
   queryTimeout: duration.default(5_000),
 });
 
@@ -114,6 +123,10 @@ const traffic = z.strictObject({
   /** `file` writes meta_prod in the registry; `http` does that and POSTs the weight to `url`. */
   controller: z.enum(['file', 'http']).default('file'),
   url: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * How long the POST to `url` may take, in milliseconds; past it the traffic job fails and is retried.
+   * Default 5s.
+   */
   timeout: duration.default(5_000),
 });
 
@@ -136,9 +149,12 @@ const review = z
   });
 
 const jobs = z.strictObject({
-  /** Slack messages per channel: at most one per this interval. */
+  /** Slack messages per channel: at most one per this interval, in milliseconds. Default 1s. */
   notifyInterval: duration.default(1_000),
-  /** How long a job's lock lasts; a worker that dies is noticed after about this long. */
+  /**
+   * How long a job's lock lasts, in milliseconds, and the lease of the traffic lock; a worker that dies
+   * is noticed after about this long. Default 30s.
+   */
   lockDuration: duration.default(30_000),
 });
 
@@ -154,6 +170,7 @@ export const configSchema = z.strictObject({
   roles: z.array(role).min(1),
   approvals: z.strictObject({
     roles: z.array(roleId).min(1),
+    /** How long an approval stays valid after it is signed, in milliseconds. */
     ttl: duration,
     allowSelfApproval: z.boolean().default(false),
   }),
@@ -163,7 +180,10 @@ export const configSchema = z.strictObject({
     autoAdvance: z.boolean().default(false),
     steps: z.array(planStep).min(1),
   }),
-  smoke: z.strictObject({ duration }),
+  smoke: z.strictObject({
+    /** How long the shadow smoke watches the alarms before it passes, in milliseconds. */
+    duration,
+  }),
   artifacts: z.strictObject({ files: z.array(workspacePath).min(1) }),
   registry: z.strictObject({
     path: workspacePath.default('meta/meta_flags.json'),

@@ -1,3 +1,5 @@
+import { MecError } from './errors.js';
+
 /** A value that survives a JSON round trip unchanged. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -9,7 +11,11 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not a JSON number`);
+    if (!Number.isFinite(value))
+      throw new MecError(
+        'not_json',
+        `canonicalJson: ${value} is not a JSON number; pass finite numbers only`,
+      );
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -19,5 +25,8 @@ export function canonicalJson(value: unknown): string {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
-  throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
+  throw new MecError(
+    'not_json',
+    `canonicalJson: a ${typeof value} is not JSON; convert it to a JSON value first`,
+  );
 }

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { MecError } from '../domain/errors.js';
 
 /** Asks the kernel for a free TCP port on 127.0.0.1. The port is released before it is returned. */
 export function freePort(): Promise<number> {
@@ -9,7 +10,7 @@ export function freePort(): Promise<number> {
       const address = server.address();
       server.close(() => {
         if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('could not read the port the kernel assigned'));
+        else reject(new MecError('invariant_violated', 'could not read the port the kernel assigned'));
       });
     });
   });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MecError } from '../domain/errors.js';
 import { freePort } from './free-port.js';
 
 export interface LocalRedisOptions {
@@ -73,13 +74,13 @@ function spawnRedis(port: number, dir: string, appendOnly: boolean): Promise<Chi
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(
-      () => fail(new Error(`redis-server did not start within ${READY_TIMEOUT_MS} ms`)),
+      () => fail(`redis-server did not start within ${READY_TIMEOUT_MS} ms`),
       READY_TIMEOUT_MS,
     );
-    const fail = (error: Error) => {
+    const fail = (message: string, cause?: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new Error(`${error.message}\n${output}`.trim()));
+      reject(new MecError('local_redis_failed', `${message}\n${output}`.trim(), cause ? { cause } : {}));
     };
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -95,14 +96,11 @@ function spawnRedis(port: number, dir: string, appendOnly: boolean): Promise<Chi
     });
     child.once('error', (error) =>
       fail(
-        new Error(
-          `could not run redis-server (${error.message}); install it with: apt-get install -y redis-server`,
-        ),
+        `could not run redis-server (${error.message}); install it with: apt-get install -y redis-server`,
+        error,
       ),
     );
-    child.once('exit', (code) =>
-      fail(new Error(`redis-server exited with code ${code} before it was ready`)),
-    );
+    child.once('exit', (code) => fail(`redis-server exited with code ${code} before it was ready`));
   });
 }
 

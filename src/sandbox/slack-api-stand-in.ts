@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MecError } from '../domain/errors.js';
 
 /** One Web API call, or one post to a response_url, as it reached the stand-in. */
 export interface RecordedCall {
@@ -66,7 +67,8 @@ export class SlackApiStandIn {
     });
     await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
     const address = this.#server.address();
-    if (!address || typeof address === 'string') throw new Error('stand-in has no port');
+    if (!address || typeof address === 'string')
+      throw new MecError('invariant_violated', 'the stand-in has no TCP port after listening on one');
     this.#url = `http://127.0.0.1:${address.port}`;
   }
 
@@ -96,7 +98,8 @@ export class SlackApiStandIn {
       const timer = setTimeout(
         () =>
           reject(
-            new Error(
+            new MecError(
+              'stand_in_timeout',
               `no matching Slack call within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`,
             ),
           ),

@@ -52,9 +52,10 @@ const RULES: Record<string, Rule> = {
     layer: (layer) => layer === 'config',
     allowed: (edge) => !internal(edge) || into(edge, 'domain', 'config'),
   },
+  // Shared plumbing (logging, local processes, ports): the domain's errors, nothing of the app's.
   infra: {
     layer: (layer) => layer === 'infra',
-    allowed: (edge) => !internal(edge) || into(edge, 'infra'),
+    allowed: (edge) => !internal(edge) || into(edge, 'infra', 'domain'),
   },
   // The local sandbox wires a Slack look-alike from the Slack and HTTP adapters, for development.
   sandbox: {

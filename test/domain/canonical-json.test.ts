@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/domain/canonical-json.js';
+import { MecError } from '../../src/domain/errors.js';
 
 describe('canonicalJson', () => {
   it.each([
@@ -20,7 +21,8 @@ describe('canonicalJson', () => {
   it.each([Number.NaN, Number.POSITIVE_INFINITY, () => 1, 10n])(
     'refuses %s, which JSON cannot carry',
     (value) => {
-      expect(() => canonicalJson(value)).toThrow(TypeError);
+      expect(() => canonicalJson(value)).toThrow(MecError);
+      expect(() => canonicalJson(value)).toThrow(expect.objectContaining({ code: 'not_json' }));
     },
   );
 });

@@ -2,6 +2,7 @@ import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
+import { errorCodeOf } from '../../domain/errors.js';
 import { logRepeatedErrors } from '../../infra/log-redis-outages.js';
 import { runCheckJob } from './check-jobs.js';
 import type { JobDeps } from './job-deps.js';
@@ -35,7 +36,13 @@ export function startWorkers(
   };
   const onFailure = (name: string) => (job: Job | undefined, error: Error) =>
     deps.logger.warn(
-      { queue: name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+      {
+        queue: name,
+        jobId: job?.id,
+        attempt: job?.attemptsMade,
+        code: errorCodeOf(error),
+        err: error.message,
+      },
       'job failed; it will be retried',
     );
   const workers: Worker[] = [];

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FlagRegistry, Flags, RegistryContent } from '../../app/ports/flag-registry.js';
 import { toSignedAt } from '../../domain/approval-digest.js';
+import { MecError } from '../../domain/errors.js';
 import { registryMerkleRoot } from '../../domain/merkle.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -29,12 +30,17 @@ export class FileFlagRegistry implements FlagRegistry {
     try {
       flags = JSON.parse(text);
     } catch (error) {
-      throw new Error(
+      throw new MecError(
+        'registry_malformed',
         `${this.#path} is not valid JSON (${(error as Error).message}); restore it from ${SNAPSHOT_DIR}/`,
+        { cause: error },
       );
     }
     if (!flags || typeof flags !== 'object' || Array.isArray(flags)) {
-      throw new Error(`${this.#path} must hold a JSON object of flags`);
+      throw new MecError(
+        'registry_malformed',
+        `${this.#path} must hold a JSON object of flags; restore it from ${SNAPSHOT_DIR}/`,
+      );
     }
     return { flags: flags as Flags, root: registryMerkleRoot(flags as Flags) };
   }
@@ -43,7 +49,10 @@ export class FileFlagRegistry implements FlagRegistry {
   async write(flags: Flags, now: Date): Promise<{ root: string; snapshot: string }> {
     for (const key of Object.keys(flags)) {
       if (key.includes('\0'))
-        throw new Error(`flag key ${JSON.stringify(key)} contains NUL, which the Merkle leaf format forbids`);
+        throw new MecError(
+          'flag_key_invalid',
+          `flag key ${JSON.stringify(key)} contains NUL, which the Merkle leaf format forbids; rename the flag`,
+        );
     }
     const root = registryMerkleRoot(flags);
     const takenAt = toSignedAt(now);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ledger } from '../../app/ports/ledger.js';
 import type { LedgerMirror } from '../../app/ports/ledger-mirror.js';
+import { MecError } from '../../domain/errors.js';
 import type { LedgerEntry } from '../../domain/ledger-entry.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -34,7 +35,8 @@ export async function syncLedgerMirror(ledger: Ledger, path: string): Promise<{ 
   const entries = await ledger.read(last?.seq ?? 1);
   const anchor = last ? entries.shift() : undefined;
   if (!existing.startsWith(HEADER) || (last && anchor?.hash !== last.hash)) {
-    throw new Error(
+    throw new MecError(
+      'mirror_mismatch',
       `${path} does not match the ledger${last ? ` at entry #${last.seq}` : ''}; check it, then rebuild it with npm run mirror -- --rebuild`,
     );
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import { MecError } from '../../domain/errors.js';
 import { type ArtifactDigest, artifactMerkleRoot } from '../../domain/merkle.js';
 
 /** SHA-256 of a file's bytes, streamed so a large artifact is never held in memory. */
@@ -20,8 +21,10 @@ export async function artifactRootOf(
       try {
         return { path, sha256: await sha256File(join(workspace, path)) };
       } catch (error) {
-        throw new Error(
-          `release artifact ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
+        throw new MecError(
+          'artifact_unreadable',
+          `release artifact ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? error}); put it in the workspace or fix artifacts.files`,
+          { cause: error },
         );
       }
     }),

@@ -1,4 +1,5 @@
 import type { TrafficChange, TrafficController } from '../../app/ports/traffic-controller.js';
+import { MecError } from '../../domain/errors.js';
 
 /**
  * Tells an external flag system the weight: it POSTs `{ flag, weightPct, phase, rolloutId }` as JSON to a
@@ -30,6 +31,9 @@ export class HttpTrafficController implements TrafficController {
       signal: AbortSignal.timeout(this.#timeoutMs),
     });
     if (!response.ok)
-      throw new Error(`the traffic controller at ${new URL(this.#url).host} answered ${response.status}`);
+      throw new MecError(
+        'traffic_controller_failed',
+        `the traffic controller at ${new URL(this.#url).host} answered ${response.status}; the traffic job retries, so check that it is up`,
+      );
   }
 }

@@ -1,12 +1,27 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { errorCodeOf } from '../../domain/errors.js';
+import type { Logger } from '../../infra/logger.js';
 
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 
 /** Routes by method and exact path, e.g. `GET /healthz`. */
 export type Routes = Record<string, RouteHandler>;
 
-/** The process's one HTTP server: Slack's events, health, and (later) webhooks and pages. */
-export function startHttpServer(port: number, routes: Routes, host?: string): Promise<Server> {
+export interface HttpServerOptions {
+  /** Where a handler's failure is logged, with its error code, before the 500. Unset: not logged. */
+  logger?: Pick<Logger, 'error'>;
+}
+
+/**
+ * The process's one HTTP server: Slack's events, health, and (later) webhooks and pages. A handler
+ * that throws is answered 500 with its error code, and logged.
+ */
+export function startHttpServer(
+  port: number,
+  routes: Routes,
+  host?: string,
+  options: HttpServerOptions = {},
+): Promise<Server> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const handler = routes[`${request.method} ${path}`];
@@ -21,8 +36,12 @@ export function startHttpServer(port: number, routes: Routes, host?: string): Pr
       );
       return;
     }
-    Promise.resolve(handler(request, response)).catch(() => {
-      if (!response.headersSent) response.writeHead(500).end();
+    // The executor runs the handler now, and turns a synchronous throw into a rejection as well.
+    new Promise<void>((resolve) => resolve(handler(request, response))).catch((error: unknown) => {
+      const code = errorCodeOf(error);
+      options.logger?.error({ err: error, code, method: request.method, path }, 'HTTP handler failed');
+      if (!response.headersSent)
+        sendJson(response, 500, { error: 'the request failed and was logged', code });
     });
   });
   return new Promise((resolve, reject) => {

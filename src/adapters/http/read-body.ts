@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { MecError } from '../../domain/errors.js';
 
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends MecError {
   constructor(readonly limitBytes: number) {
-    super(`the body is larger than ${limitBytes} bytes`);
+    super('body_too_large', `the body is larger than ${limitBytes} bytes; send a smaller one`);
   }
 }
 

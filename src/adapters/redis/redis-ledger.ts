@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Ledger } from '../../app/ports/ledger.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
+import { MecError } from '../../domain/errors.js';
 import { GENESIS_HASH, type LedgerBody, type LedgerEntry } from '../../domain/ledger-entry.js';
 import { type CommitCommand, withCommitCommand } from './commit-script.js';
 import { redisKeys } from './redis-keys.js';
@@ -27,7 +28,11 @@ export class RedisLedger implements Ledger {
       '',
       canonicalJson(body),
     );
-    if (reply[0] !== 'committed') throw new Error('ledger append without a version check cannot conflict');
+    if (reply[0] !== 'committed')
+      throw new MecError(
+        'invariant_violated',
+        `a ledger append without a version check cannot conflict, yet the commit script answered ${reply[0]}`,
+      );
     const [, , seq, prevHash, hash] = reply;
     return { seq, prevHash, hash, body };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { TrafficLock } from '../../app/ports/traffic-lock.js';
+import { MecError } from '../../domain/errors.js';
 import { redisKeys } from './redis-keys.js';
 
 const RELEASE_LUA = `
@@ -25,7 +26,11 @@ export async function withRedisLock<T>(
   const leaseMs = options.leaseMs ?? 30_000;
   const deadline = Date.now() + (options.waitMs ?? 60_000);
   while ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the ${name} lock`);
+    if (Date.now() > deadline)
+      throw new MecError(
+        'lock_timeout',
+        `timed out waiting for the ${name} lock; another process holds it, and its lease expires if it died`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   try {

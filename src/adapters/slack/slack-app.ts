@@ -1,4 +1,5 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { MecError } from '../../domain/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import { boltLogger } from './bolt-logger.js';
 
@@ -55,7 +56,11 @@ export function createSlackApp(credentials: SlackCredentials, logger: Logger): S
       },
     };
   }
-  if (!credentials.signingSecret) throw new Error('the HTTP receiver needs SLACK_SIGNING_SECRET');
+  if (!credentials.signingSecret)
+    throw new MecError(
+      'signing_secret_missing',
+      'the HTTP receiver needs SLACK_SIGNING_SECRET; set it, or set SLACK_APP_TOKEN for Socket Mode',
+    );
   const receiver = new HTTPReceiver({
     signingSecret: credentials.signingSecret,
     endpoints: EVENTS_PATH,

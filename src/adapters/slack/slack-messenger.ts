@@ -1,4 +1,5 @@
 import type { types, webApi } from '@slack/bolt';
+import { MecError } from '../../domain/errors.js';
 import type { SlackMessage } from './views/blocks.js';
 
 /** The Slack Web API calls the bot makes, and no others. */
@@ -26,7 +27,11 @@ export function webApiMessenger(client: webApi.WebClient): SlackMessenger {
             ? { ...base, thread_ts: thread.ts, reply_broadcast: true }
             : { ...base, thread_ts: thread.ts },
       );
-      if (!response.ts) throw new Error(`chat.postMessage to ${channel} returned no ts`);
+      if (!response.ts)
+        throw new MecError(
+          'slack_reply_invalid',
+          `chat.postMessage to ${channel} returned no ts; check SLACK_API_URL points at Slack's Web API`,
+        );
       return { ts: response.ts };
     },
     async update(channel, ts, { text, blocks }) {

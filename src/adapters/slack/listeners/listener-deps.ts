@@ -1,6 +1,7 @@
 import type { IncidentNotifier } from '../../../app/ports/incident-notifier.js';
 import type { IncidentStore } from '../../../app/ports/incident-store.js';
 import type { RolloutActions } from '../../../app/ports/rollout-actions.js';
+import { errorCodeOf } from '../../../domain/errors.js';
 import type { Logger } from '../../../infra/logger.js';
 import type { SlackMessenger } from '../slack-messenger.js';
 import type { SlackRolloutPublisher } from '../slack-rollout-publisher.js';
@@ -24,18 +25,18 @@ export const ephemeral = (message: SlackMessage) => ({
 });
 
 /**
- * Runs the work behind a request. An unexpected failure is logged with an id, and the person is told
- * it failed and what to do; internals stay out of Slack.
+ * Runs the work behind a request. An unexpected failure is logged with an id and its error code, and
+ * the person is told it failed and what to do; internals stay out of Slack.
  */
 export async function answer<T extends SlackMessage | undefined>(
-  deps: ListenerDeps,
+  deps: Pick<ListenerDeps, 'logger'>,
   work: () => Promise<T>,
 ): Promise<T | SlackMessage> {
   try {
     return await work();
   } catch (error) {
     const incident = Math.random().toString(36).slice(2, 10);
-    deps.logger.error({ err: error, incident }, 'request failed');
+    deps.logger.error({ err: error, code: errorCodeOf(error), incident }, 'request failed');
     return errorReply(
       `mec-bot could not finish that (error ${incident}, logged). Nothing was half-done; check /mec status and try again.`,
     );

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { MecError } from '../../../domain/errors.js';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -48,7 +49,10 @@ export function button(
 ): Button {
   const encoded = JSON.stringify(value);
   if (encoded.length > LIMITS.buttonValue)
-    throw new Error(`button value for ${actionId} is over ${LIMITS.buttonValue} characters`);
+    throw new MecError(
+      'button_value_too_long',
+      `button value for ${actionId} is over ${LIMITS.buttonValue} characters; keep ids in it, not state`,
+    );
   return {
     type: 'button',
     action_id: actionId,

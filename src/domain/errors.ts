@@ -1,0 +1,48 @@
+/**
+ * Every code a thrown {@link MecError} can carry. Codes are snake_case and stable: logs, alerts and
+ * runbooks match on them, so a code is never renamed or reused for another meaning. Expected refusals
+ * are not here; they come back as values with their own reason codes.
+ */
+export const ERROR_CODES = [
+  /** Not a MecError: whatever was thrown carried no code of ours. */
+  'unexpected',
+  /** Something the code relies on did not hold; a bug in mec-bot. */
+  'invariant_violated',
+  'not_json',
+  'registry_malformed',
+  'registry_write_failed',
+  'registry_restore_failed',
+  'flag_key_invalid',
+  'artifact_unreadable',
+  'mirror_mismatch',
+  'traffic_controller_failed',
+  'alarm_trip_conflict',
+  'lock_timeout',
+  'body_too_large',
+  'signing_secret_missing',
+  'slack_reply_invalid',
+  'button_value_too_long',
+  'local_redis_failed',
+  'stand_in_timeout',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * The one error the bot throws: a stable `code` to match on, a message that says what to do, and the
+ * error behind it as `cause` when there is one.
+ */
+export class MecError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The code to log for anything caught: a MecError's own, else `unexpected`. */
+export function errorCodeOf(error: unknown): ErrorCode {
+  return error instanceof MecError ? error.code : 'unexpected';
+}
