@@ -23,7 +23,7 @@ export interface PreflightDeps {
   directory: ContactDirectory | undefined;
 }
 
-export interface PreflightCheck {
+interface PreflightCheck {
   name: string;
   ok: boolean;
   detail: string;

@@ -5,7 +5,9 @@ import type { AlertBatch, ReceivedAlert } from './ports/alert-batch.js';
 import type { IncidentNotifier } from './ports/incident-notifier.js';
 import type { IncidentStore } from './ports/incident-store.js';
 import type { MetricsSource, QueriedAlarm } from './ports/metrics-source.js';
+import type { RolloutMetrics } from './ports/rollout-metrics.js';
 import { apply, type RolloutContext } from './rollout-context.js';
+import { noteShadow } from './stamp-shadow.js';
 import type { TransitionResult } from './transition.js';
 import { transitionIncident } from './transition-incident.js';
 
@@ -21,6 +23,8 @@ export interface ReceiveDeps {
   incidents: IncidentStore;
   metrics: MetricsSource | undefined;
   notifier: IncidentNotifier;
+  /** Counts the time from an alarm to traffic back at shadow. */
+  observe: Pick<RolloutMetrics, 'shadowReached'>;
 }
 
 export interface ReceiveSummary {
@@ -92,7 +96,7 @@ async function fire(deps: ReceiveDeps, alarm: PagedAlarm, id: string, text: stri
  * came from Alertmanager or from the bot's own soak checks.
  */
 export async function raiseIncident(
-  deps: Pick<ReceiveDeps, 'ctx' | 'incidents' | 'notifier'>,
+  deps: Pick<ReceiveDeps, 'ctx' | 'incidents' | 'notifier' | 'observe'>,
   raised: {
     alarm: PagedAlarm;
     id: string;
@@ -128,7 +132,7 @@ export async function raiseIncident(
   const { state } = await ctx.store.load(ctx.phase);
   const finished = state?.lastRollback;
   if (rollbackId && finished?.rollbackId === rollbackId) {
-    await transitionIncident(deps, id, { type: 'shadow_reached', rollbackId, shadowAt: finished.finishedAt });
+    await noteShadow(deps, id, rollbackId, finished.finishedAt);
   }
   await deps.notifier.page(id);
 }

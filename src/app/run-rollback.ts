@@ -49,12 +49,10 @@ export function runRollback(
     const result = await apply(ctx, { type: 'rollback_finished', rollbackId, summary });
     if (result.outcome === 'applied') {
       ctx.observe.rollbackFinished(state.rollback.reason.startsWith('BLOCKER') ? 'blocker_alarm' : 'person');
-      const stamped = await stampShadow(
-        { ctx, incidents: ctx.incidents, notifier: ctx.notifier },
+      await stampShadow(
+        { ctx, incidents: ctx.incidents, notifier: ctx.notifier, observe: ctx.observe },
         rollbackId,
       );
-      if (stamped?.shadowAt)
-        ctx.observe.shadowReached((Date.parse(stamped.shadowAt) - Date.parse(stamped.receivedAt)) / 1_000);
     }
     return result.outcome;
   });

@@ -51,7 +51,7 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
     const alarm = ctx.settings.alarms.find((candidate) => candidate.name === trip.alarm.name);
     if (!alarm) continue;
     await raiseIncident(
-      { ctx, incidents: ctx.incidents, notifier: ctx.notifier },
+      { ctx, incidents: ctx.incidents, notifier: ctx.notifier, observe: ctx.observe },
       {
         alarm,
         id: incidentIdOf(tick.watchId, alarm.name),

@@ -1,16 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { configSchema, crossCheckConfig, type MecConfig } from './config-schema.js';
+import { configSchema, type MecConfig } from './config-schema.js';
+import { crossCheckConfig } from './cross-check-config.js';
 import { crossCheckEnv, envSchema, type MecEnv } from './env-schema.js';
 
 /** Where the sandbox keeps its Redis data and its copy of the example workspace. */
 export const SANDBOX_DIR = '.mec-sandbox';
-export const SANDBOX_WORKSPACE = `${SANDBOX_DIR}/workspace`;
+const SANDBOX_WORKSPACE = `${SANDBOX_DIR}/workspace`;
 export const EXAMPLE_WORKSPACE = 'examples/m6/workspace';
-export const EXAMPLE_CONFIG = 'examples/m6/mec.config.yml';
+const EXAMPLE_CONFIG = 'examples/m6/mec.config.yml';
 /** The example's plan in seconds: the sandbox's default, so a newcomer sees a whole rollout in minutes. */
-export const DEMO_CONFIG = 'examples/m6/mec.demo.yml';
+const DEMO_CONFIG = 'examples/m6/mec.demo.yml';
 
 export interface Settings {
   env: MecEnv;

@@ -12,7 +12,7 @@ type Event<T extends string> = Extract<UserEvent, { type: T }>;
 function roleRefusal(state: RolloutState, actor: string, roleId: string): Decision | undefined {
   const { policy } = state;
   if (!policy.approverRoleIds.includes(roleId)) {
-    return refused(state, 'unknown_role', `${roleId} is not a role that approves ${state.phase}.`);
+    return refused(state, 'unknown_role', `${roleId} is not a role that approves ${state.policy.phase}.`);
   }
   if (!holdsRole(policy, actor, roleId)) {
     return refused(
@@ -51,7 +51,7 @@ export function approve(state: RolloutState, event: Event<'approve'>, now: Date)
     );
   }
   const signedAt = toSignedAt(now);
-  const digest = approvalDigest({ phase: state.phase, roleId, signedAt, artifactRoot });
+  const digest = approvalDigest({ phase: state.policy.phase, roleId, signedAt, artifactRoot });
   const next = draft(state);
   next.approvals[roleId] = { roleId, userId: actor, signedAt, artifactRoot, digest };
   if (next.rejection?.roleId === roleId) delete next.rejection;

@@ -21,7 +21,7 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
     return refused(
       state,
       'rollout_active',
-      `the ${state.phase} rollout ${state.rolloutId} is still active; see /mec status.`,
+      `the ${state.policy.phase} rollout ${state.rolloutId} is still active; see /mec status.`,
     );
   }
   // A completed phase serves 100%; a new rollout would start from a traffic figure that is not true.
@@ -29,7 +29,7 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
     return refused(
       state,
       'phase_complete',
-      `${state.phase} is complete and certified; the next phase gets its own config.`,
+      `${state.policy.phase} is complete and certified; the next phase gets its own config.`,
     );
   }
   if (!isPermitted(policy, actor, 'start')) {
@@ -38,7 +38,6 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
   const pending: CheckState = { status: 'pending' };
   const next: RolloutState = {
     rolloutId: event.rolloutId,
-    phase: policy.phase,
     policy,
     status: 'active',
     startedBy: actor,

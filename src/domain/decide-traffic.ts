@@ -4,7 +4,7 @@ import type { Effect } from './effect.js';
 import { isPermitted } from './policy.js';
 import { evaluateRampGates, firstHold, nextRampWeight } from './ramp-gates.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
-import { nextAttemptId, type RolloutState } from './rollout-state.js';
+import { nextAttemptId, type RolloutState, soakWeightPct } from './rollout-state.js';
 
 type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
 
@@ -48,7 +48,6 @@ export function trafficApplied(state: RolloutState, event: Event<'traffic_applie
     next.soak = {
       soakId,
       stepIndex: next.cursor,
-      weightPct,
       startedAt: now.toISOString(),
       endsAt,
       status: 'running',
@@ -72,18 +71,23 @@ export function soakFinished(state: RolloutState, event: Event<'soak_finished'>,
     return noop(
       state,
       'soak_running',
-      `${soak.weightPct}% soak ends ${describeInstant(new Date(soak.endsAt), now)}.`,
+      `${soakWeightPct(state.policy, soak)}% soak ends ${describeInstant(new Date(soak.endsAt), now)}.`,
     );
   }
   const next = draft(state);
   if (event.breached) {
     next.soak = { ...soak, status: 'breached' };
-    const message = `${soak.weightPct}% soak breached: ${event.summary}.`;
+    const message = `${soakWeightPct(state.policy, soak)}% soak breached: ${event.summary}.`;
     return applied(next, 'soak_breached_recorded', message, [], { summary: event.summary });
   }
   next.soak = { ...soak, status: 'passed' };
   next.cursor = soak.stepIndex + 1;
-  return advance(next, now, `${soak.weightPct}% soak passed: ${event.summary}.`, 'soak_passed');
+  return advance(
+    next,
+    now,
+    `${soakWeightPct(state.policy, soak)}% soak passed: ${event.summary}.`,
+    'soak_passed',
+  );
 }
 
 /** After a step ends: complete the rollout when the plan is done, or ramp on by itself with autoAdvance. */
@@ -96,7 +100,7 @@ function advance(
   if (next.cursor >= next.policy.steps.length) {
     next.status = 'complete';
     next.ended = { at: now.toISOString(), reason: 'complete' };
-    return applied(next, 'rollout_complete', `${message} ${next.phase} is complete and certified.`, [
+    return applied(next, 'rollout_complete', `${message} ${next.policy.phase} is complete and certified.`, [
       { kind: 'certify' },
     ]);
   }

@@ -72,11 +72,14 @@ function certify(
 ): Decision {
   if (state?.rolloutId !== event.rolloutId || state.status !== 'complete')
     return noop(state, 'rollout_not_active', 'only a rollout that completed is certified; ignored.');
-  if (state.certified) return noop(state, 'duplicate', `${state.phase} is already certified.`);
+  if (state.certified) return noop(state, 'duplicate', `${state.policy.phase} is already certified.`);
   const next = draft(state);
   const { artifactRoot, registryRoot } = event;
   next.certified = { at: now.toISOString(), artifactRoot, registryRoot };
-  return applied(next, 'phase_certified', `${state.phase} certified.`, [], { artifactRoot, registryRoot });
+  return applied(next, 'phase_certified', `${state.policy.phase} certified.`, [], {
+    artifactRoot,
+    registryRoot,
+  });
 }
 
 /**
@@ -97,7 +100,7 @@ function whenInactive(state: RolloutState | null, event: Exclude<RolloutEvent, {
       },
     );
   }
-  const what = state ? `the ${state.phase} rollout is ${state.status}` : 'no rollout has been started';
+  const what = state ? `the ${state.policy.phase} rollout is ${state.status}` : 'no rollout has been started';
   const reason = state ? 'rollout_not_active' : 'no_rollout';
   if (!('actor' in event)) return noop(state, reason, `${what}; ignored.`);
   return refused(state, reason, `${what}. Start one with /mec start.`);

@@ -9,7 +9,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 export const SYSTEM_ACTOR = 'mec-bot';
 
 /** What happened to a request: changed state, only noted, or refused by a gate or a permission. */
-export type LedgerOutcome = 'applied' | 'recorded' | 'refused';
+type LedgerOutcome = 'applied' | 'recorded' | 'refused';
 
 /** The part of a ledger entry its author writes. Version 1 of the record format. */
 export interface LedgerBody {

@@ -5,7 +5,7 @@
 export type PlanStep = { kind: 'ramp'; weightPct: number } | { kind: 'soak'; soakMs: number };
 
 /** A governance role. `id` is what approval digests commit to; `name` is what people read. */
-export interface RoleSpec {
+interface RoleSpec {
   id: string;
   name: string;
   /** Slack user ids holding the role. */

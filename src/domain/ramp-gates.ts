@@ -3,9 +3,9 @@ import { describeInstant } from './describe-instant.js';
 import { SYSTEM_ACTOR } from './ledger-entry.js';
 import { own } from './own.js';
 import { isPermitted, roleName } from './policy.js';
-import { CHECKS, goRecorded, type RolloutState } from './rollout-state.js';
+import { CHECKS, goRecorded, type RolloutState, soakWeightPct } from './rollout-state.js';
 
-export const RAMP_GATES = [
+const RAMP_GATES = [
   'rollout',
   'permission',
   'pause',
@@ -56,7 +56,7 @@ const GATE_CHECKS: Record<RampGate, GateCheck> = {
       ? undefined
       : {
           reason: 'rollout_not_active',
-          message: `the ${state.phase} rollout is ${state.status}; start a new one with /mec start.`,
+          message: `the ${state.policy.phase} rollout is ${state.status}; start a new one with /mec start.`,
         },
 
   permission: (state, { actor }) =>
@@ -149,12 +149,12 @@ const GATE_CHECKS: Record<RampGate, GateCheck> = {
     if (soak.status === 'breached') {
       return {
         reason: 'soak_breached',
-        message: `the ${soak.weightPct}% soak was breached; roll back with /mec rollback.`,
+        message: `the ${soakWeightPct(state.policy, soak)}% soak was breached; roll back with /mec rollback.`,
       };
     }
     return {
       reason: 'soak_running',
-      message: `${soak.weightPct}% soak ends ${describeInstant(new Date(soak.endsAt), now)}.`,
+      message: `${soakWeightPct(state.policy, soak)}% soak ends ${describeInstant(new Date(soak.endsAt), now)}.`,
     };
   },
 };

@@ -28,7 +28,7 @@ export interface Approval {
   digest: string;
 }
 
-export interface GoNoGo {
+interface GoNoGo {
   roleId: string;
   userId: string;
   at: string;
@@ -47,9 +47,8 @@ export interface OpenGate {
 export interface Soak {
   /** Identifies this soak; the report that ends it must echo it. */
   soakId: string;
-  /** Index of the soak step in the plan. */
+  /** Index of the soak step in the plan; the weight it soaks is the ramp before it (soakWeightPct). */
   stepIndex: number;
-  weightPct: number;
   startedAt: string;
   endsAt: string;
   status: 'running' | 'passed' | 'breached';
@@ -57,7 +56,6 @@ export interface Soak {
 
 export interface RolloutState {
   rolloutId: string;
-  phase: string;
   policy: RolloutPolicy;
   status: 'active' | 'complete' | 'stopped';
   startedBy: string;
@@ -139,4 +137,10 @@ export function ledgerSnapshot(state: RolloutState | null) {
     status: state.status,
     trafficPct: state.trafficPct,
   };
+}
+
+/** The weight a soak holds traffic at: the plan's last ramp before the soak step. */
+export function soakWeightPct(policy: RolloutPolicy, soak: Pick<Soak, 'stepIndex'>): number {
+  const ramp = policy.steps.slice(0, soak.stepIndex).findLast((step) => step.kind === 'ramp');
+  return ramp?.kind === 'ramp' ? ramp.weightPct : 0;
 }

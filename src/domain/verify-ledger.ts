@@ -1,7 +1,7 @@
 import { canonicalJson } from './canonical-json.js';
 import { GENESIS_HASH, type LedgerEntry, ledgerEntryHash } from './ledger-entry.js';
 
-export type ChainProblem = 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
+type ChainProblem = 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
 
 export type ChainVerdict =
   | { ok: true; entries: number; headHash: string }

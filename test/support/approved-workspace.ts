@@ -13,7 +13,7 @@ import { toPolicy } from '../../src/config/to-policy.js';
 import type { RolloutEvent } from '../../src/domain/rollout-event.js';
 import { copyExampleWorkspace } from './workspace.js';
 
-export const EXAMPLE_CONFIG = 'examples/m6/mec.config.yml';
+const EXAMPLE_CONFIG = 'examples/m6/mec.config.yml';
 
 /**
  * A copy of the example workspace and a Redis prefix holding an M6 rollout under the example config,

@@ -198,7 +198,7 @@ export async function toReady(target: Driver, slack: SlackApiStandIn) {
 }
 
 /** Polls the stored rollout until `predicate` holds. */
-export async function waitForState(
+async function waitForState(
   adapters: ReturnType<typeof redisAdapters>,
   phase: string,
   predicate: (state: RolloutState) => boolean,

@@ -3,7 +3,7 @@ import type { RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-
 type Element = { action_id?: string; value?: string; text?: { text: string } };
 type Block = { type: string; text?: { text: string }; elements?: Element[] };
 
-export const blocksOf = (call: RecordedCall) =>
+const blocksOf = (call: RecordedCall) =>
   (call.args.blocks ?? (call.args.view as { blocks?: unknown } | undefined)?.blocks ?? []) as Block[];
 export const textOf = (call: RecordedCall) => `${call.args.text ?? ''}\n${JSON.stringify(blocksOf(call))}`;
 

@@ -33,8 +33,6 @@ export const PEOPLE = {
   outsider: 'U0OUTSIDER1',
 } as const;
 
-export const RELEASE_CHANNEL = 'C0RELEASE01';
-
 /** Records the effects the bot asks for, in place of the job workers. */
 export class RecordingEffects implements EffectRunner {
   readonly effects: Effect[] = [];

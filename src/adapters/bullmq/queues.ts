@@ -16,7 +16,7 @@ export const QUEUE_NAMES = {
   incident: 'mec-notify-incident',
   review: 'mec-review',
 } as const;
-export type QueueKind = keyof typeof QUEUE_NAMES;
+type QueueKind = keyof typeof QUEUE_NAMES;
 
 /** What each job carries: ids and figures only, never a token or a response_url. */
 export interface CheckJob {

@@ -6,7 +6,7 @@ import type { Flags } from '../../app/ports/flag-registry.js';
 import { sha256Hex } from '../../domain/sha256.js';
 import { writeFileAtomic } from './atomic-write.js';
 
-export const backupManifestSchema = z.object({
+const backupManifestSchema = z.object({
   phase: z.string(),
   takenAt: z.string(),
   files: z.array(
@@ -17,12 +17,12 @@ export const backupManifestSchema = z.object({
     }),
   ),
 });
-export type BackupManifest = z.infer<typeof backupManifestSchema>;
+type BackupManifest = z.infer<typeof backupManifestSchema>;
 
 const MANIFEST = 'manifest.json';
 
 /** `artifacts/mec/<phase>/backups/<timestamp>/`, the timestamp in ISO form with ':' made '-'. */
-export function backupDir(phase: string, takenAt: Date): string {
+function backupDir(phase: string, takenAt: Date): string {
   return `artifacts/mec/${phase}/backups/${takenAt.toISOString().replaceAll(':', '-')}`;
 }
 
@@ -31,7 +31,7 @@ export function backupDir(phase: string, takenAt: Date): string {
  * directory is named by `takenAt`, so taking the same backup again (a retried job) rewrites the same
  * files rather than making a second backup.
  */
-export async function takeBackup(
+async function takeBackup(
   workspace: string,
   phase: string,
   files: readonly string[],
@@ -51,7 +51,7 @@ export async function takeBackup(
 }
 
 /** Recomputes every backed-up file's digest against the manifest; lists what does not match. */
-export async function verifyBackup(
+async function verifyBackup(
   workspace: string,
   dir: string,
 ): Promise<{ ok: boolean; problems: string[]; manifest?: BackupManifest }> {
@@ -73,7 +73,7 @@ export async function verifyBackup(
   return { ok: problems.length === 0, problems, manifest };
 }
 
-export async function readBackupFile(workspace: string, dir: string, path: string): Promise<string> {
+async function readBackupFile(workspace: string, dir: string, path: string): Promise<string> {
   return readFile(join(workspace, dir, path), 'utf8');
 }
 

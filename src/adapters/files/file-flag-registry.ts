@@ -7,7 +7,7 @@ import { registryMerkleRoot } from '../../domain/merkle.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 /** Where registry snapshots go, relative to the workspace. */
-export const SNAPSHOT_DIR = 'meta/merkle';
+const SNAPSHOT_DIR = 'meta/merkle';
 
 /**
  * The feature registry (`meta/meta_flags.json`) as a file in the release workspace. Every write is

@@ -56,7 +56,7 @@ export function mirroredEntries(text: string): Array<{ seq: number; hash: string
   return [...text.matchAll(MARKER)].map((match) => ({ seq: Number(match[1]), hash: match[2] as string }));
 }
 
-export function renderMirror(entries: readonly LedgerEntry[]): string {
+function renderMirror(entries: readonly LedgerEntry[]): string {
   return HEADER + entries.map(renderEntry).join('');
 }
 

@@ -7,7 +7,7 @@ import { BodyTooLargeError, readBody } from './read-body.js';
 const labels = z.record(z.string(), z.string());
 
 /** Alertmanager's webhook payload, version 4. */
-export const alertmanagerPayload = z.object({
+const alertmanagerPayload = z.object({
   version: z.literal('4'),
   groupKey: z.string().min(1),
   truncatedAlerts: z.number().int().nonnegative().optional(),
@@ -31,10 +31,10 @@ export const alertmanagerPayload = z.object({
     )
     .min(1),
 });
-export type AlertmanagerPayload = z.infer<typeof alertmanagerPayload>;
+type AlertmanagerPayload = z.infer<typeof alertmanagerPayload>;
 
 /** What the alert intake takes of a payload: the group key, and each alert's own fields. */
-export function toAlertBatch(payload: AlertmanagerPayload): AlertBatch {
+function toAlertBatch(payload: AlertmanagerPayload): AlertBatch {
   return {
     groupKey: payload.groupKey,
     alerts: payload.alerts.map(({ status, labels, annotations, startsAt, fingerprint }) => ({
@@ -50,7 +50,7 @@ export function toAlertBatch(payload: AlertmanagerPayload): AlertBatch {
 export const ALERTMANAGER_PATH = '/alerts/alertmanager';
 
 /** The largest webhook body taken: Alertmanager groups rarely come near it. */
-export const MAX_WEBHOOK_BYTES = 256 * 1024;
+const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 // Both sides hashed first, so the comparison is over equal lengths and takes the same time either way.
 function sameToken(given: string, expected: string): boolean {

@@ -2,7 +2,7 @@ import type { DashboardData } from '../../app/ports/dashboard-data.js';
 import { approvalStatus } from '../../domain/approvals.js';
 import { own } from '../../domain/own.js';
 import { roleName } from '../../domain/policy.js';
-import { CHECKS, type RolloutState, stageOf } from '../../domain/rollout-state.js';
+import { CHECKS, type RolloutState, soakWeightPct, stageOf } from '../../domain/rollout-state.js';
 
 const escapeHtml = (text: unknown) =>
   String(text)
@@ -57,7 +57,7 @@ function overview(state: RolloutState, version: number): string {
   const weights = state.policy.steps.flatMap((step) => (step.kind === 'ramp' ? [step.weightPct] : []));
   const soak =
     state.soak?.status === 'running'
-      ? `<p>⏳ ${state.soak.weightPct}% soak ends ${escapeHtml(state.soak.endsAt)}</p>`
+      ? `<p>⏳ ${soakWeightPct(state.policy, state.soak)}% soak ends ${escapeHtml(state.soak.endsAt)}</p>`
       : '';
   return `<section id="overview"><h2>Rollout ${escapeHtml(state.rolloutId)}</h2>
 <p><b>Stage:</b> ${escapeHtml(stageOf(state).replaceAll('_', ' '))} · <b>Status:</b> ${escapeHtml(state.status)}${state.paused ? ' · ⏸ paused' : ''}${state.lock ? ` · 🔒 locked (${escapeHtml(state.lock.reason)})` : ''} · version ${version}</p>

@@ -14,7 +14,7 @@ return 0
  * and a rollback of the same rollout never write the registry at the same time. The lease expires, so
  * a process that dies holding it does not block the others for long.
  */
-export async function withRedisLock<T>(
+async function withRedisLock<T>(
   redis: Redis,
   prefix: string,
   name: string,

@@ -60,7 +60,7 @@ export const VERBS: Record<Verb, VerbSpec> = {
 };
 
 /** Longer text is refused before any parsing: no real command comes near it. */
-export const MAX_TEXT_LENGTH = 500;
+const MAX_TEXT_LENGTH = 500;
 
 // Control characters (other than the space itself) have no place in a command.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.

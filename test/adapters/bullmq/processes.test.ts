@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { redisAdapters } from '../../../src/adapters/redis/redis-adapters.js';
+import { soakWeightPct } from '../../../src/domain/rollout-state.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { type Driver, processDriver, toReady } from '../../support/jobs-harness.js';
 import { type BotProcess, compressedConfigFile, startBotProcess } from '../../support/processes.js';
@@ -78,7 +79,7 @@ describe('worker processes that die mid-job', () => {
     await firstWorker.kill('SIGKILL');
     const rescuer = await start('worker');
     const state = await driver.waitForState((candidate) => candidate.trafficPct === 5, 20_000);
-    expect(state.soak?.weightPct).toBe(5);
+    expect(state.soak && soakWeightPct(state.policy, state.soak)).toBe(5);
     const entries = await adapters.ledger.read();
     expect(entries.filter((entry) => entry.body.reason === 'registry_write')).toHaveLength(1);
     expect(entries.filter((entry) => entry.body.reason === 'traffic_applied')).toHaveLength(1);

@@ -85,8 +85,14 @@ export function describeStoreContract(name: string, make: () => StoreAdapters): 
     it('keeps phases apart but chains one ledger across them', async () => {
       const { store, ledger } = make();
       await store.commit('M6', 0, started(), body('start'));
-      await store.commit('M7', 0, { ...started(), phase: 'M7' }, body('start', { phase: 'M7' }));
-      expect((await store.load('M7')).state?.phase).toBe('M7');
+      const m7 = started();
+      await store.commit(
+        'M7',
+        0,
+        { ...m7, policy: { ...m7.policy, phase: 'M7' } },
+        body('start', { phase: 'M7' }),
+      );
+      expect((await store.load('M7')).state?.policy.phase).toBe('M7');
       expect((await store.load('M6')).version).toBe(1);
       expect(verifyLedger(await ledger.read())).toMatchObject({ ok: true, entries: 2 });
     });

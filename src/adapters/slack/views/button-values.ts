@@ -15,7 +15,6 @@ export const rolloutButtonValue = z.strictObject({
   role: z.string().max(64).optional(),
   go: z.boolean().optional(),
 });
-export type RolloutButtonValue = z.infer<typeof rolloutButtonValue>;
 
 /** Approval buttons carry the artifact root they commit to instead of a version: others' approvals do not make them stale. */
 export const approvalButtonValue = z.strictObject({
@@ -23,7 +22,6 @@ export const approvalButtonValue = z.strictObject({
   root: z.string().regex(/^[0-9a-f]{64}$/),
   role: z.string().min(1).max(64),
 });
-export type ApprovalButtonValue = z.infer<typeof approvalButtonValue>;
 
 /** Parses a button's JSON value; undefined for anything malformed. */
 export function parseButtonValue<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined {

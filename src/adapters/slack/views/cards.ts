@@ -45,10 +45,10 @@ export function approvalCard(state: RolloutState, artifactRoot: string, now: Dat
       ]),
     ];
   });
-  return message(`Approvals for MEC ${state.phase}: artifact root ${abbreviate(artifactRoot)}`, [
-    header(`Approvals · MEC ${state.phase}`),
+  return message(`Approvals for MEC ${state.policy.phase}: artifact root ${abbreviate(artifactRoot)}`, [
+    header(`Approvals · MEC ${state.policy.phase}`),
     section(
-      `Each approval commits to the artifact Merkle root \`${artifactRoot}\` as \`sha256("${state.phase}:<role>:<signed_at>:<root>")\`. If the artifacts change, every approval is void.`,
+      `Each approval commits to the artifact Merkle root \`${artifactRoot}\` as \`sha256("${state.policy.phase}:<role>:<signed_at>:<root>")\`. If the artifacts change, every approval is void.`,
     ),
     ...rows,
     context(
@@ -94,7 +94,7 @@ export function goNoGoCard(state: RolloutState, version: number): SlackMessage {
       ]),
     );
   }
-  return message(`The ${state.phase} shadow smoke passed: ${names}, record the go/no-go`, blocks);
+  return message(`The ${state.policy.phase} shadow smoke passed: ${names}, record the go/no-go`, blocks);
 }
 
 export interface RejectModalContext {
@@ -111,7 +111,7 @@ export function rejectModal(state: RolloutState, meta: RejectModalContext) {
     metadata: meta,
     title: 'Reject the release',
     submit: 'Reject',
-    intro: `Rejecting as *${roleName(state.policy, meta.roleId)}* voids every approval of ${state.phase} and holds ramps until all roles approve again.`,
+    intro: `Rejecting as *${roleName(state.policy, meta.roleId)}* voids every approval of ${state.policy.phase} and holds ramps until all roles approve again.`,
   });
 }
 

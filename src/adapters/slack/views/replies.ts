@@ -28,7 +28,7 @@ export function textReply(text: string): SlackMessage {
 export function statusReply(input: DashboardInput | undefined): SlackMessage {
   if (!input) return textReply('No rollout has been started. Start one with `/mec start`.');
   return message(
-    `MEC ${input.state.phase}: ${stageOf(input.state)}, traffic ${input.state.trafficPct}%`,
+    `MEC ${input.state.policy.phase}: ${stageOf(input.state)}, traffic ${input.state.trafficPct}%`,
     dashboardBlocks(input),
   );
 }

@@ -3,7 +3,7 @@ import { describeInstant } from '../../../domain/describe-instant.js';
 import { SYSTEM_ACTOR } from '../../../domain/ledger-entry.js';
 import { roleName } from '../../../domain/policy.js';
 import { evaluateRampGates, firstHold, nextRampWeight } from '../../../domain/ramp-gates.js';
-import { type RolloutState, stageOf } from '../../../domain/rollout-state.js';
+import { type RolloutState, soakWeightPct, stageOf } from '../../../domain/rollout-state.js';
 import { escapeSlackText, mrkdwnOf, peopleOf } from '../escape-text.js';
 import { ACTION } from '../ids.js';
 import type { SlackMessage } from './blocks.js';
@@ -38,11 +38,11 @@ const BAR_CELLS = 20;
  * An instant as Slack shows it in each reader's own time zone, so it stays right between redraws; the
  * fallback, for clients that cannot, is the UTC time and how far off it was when drawn.
  */
-export function slackTime(at: Date, now: Date): string {
+function slackTime(at: Date, now: Date): string {
   return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${describeInstant(at, now)}>`;
 }
 
-export function progressBar(trafficPct: number): string {
+function progressBar(trafficPct: number): string {
   const filled = Math.round((trafficPct / 100) * BAR_CELLS);
   return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_CELLS - filled)}\` *${trafficPct}%*`;
 }
@@ -56,11 +56,11 @@ export function dashboardBlocks(input: DashboardInput): Block[] {
     .join(' → ');
   const soak =
     state.soak?.status === 'running'
-      ? `\n⏳ ${state.soak.weightPct}% soak ends ${slackTime(new Date(state.soak.endsAt), now)}`
+      ? `\n⏳ ${soakWeightPct(state.policy, state.soak)}% soak ends ${slackTime(new Date(state.soak.endsAt), now)}`
       : '';
   const pending = state.pendingRamp ? `\n↗ moving to ${state.pendingRamp.weightPct}%…` : '';
   return [
-    header(`MEC ${state.phase} rollout · ${state.rolloutId}`),
+    header(`MEC ${state.policy.phase} rollout · ${state.rolloutId}`),
     section(
       `*Stage:* ${stageOf(state).replaceAll('_', ' ')} · *Status:* ${state.status}${state.paused ? ' · ⏸ paused' : ''}${state.lock ? ' · 🔒 locked after rollback' : ''}\n*Traffic* ${progressBar(state.trafficPct)}  (${steps})${soak}${pending}`,
     ),
@@ -136,7 +136,7 @@ export function rolloutMessage(input: DashboardInput): SlackMessage {
   const blocks = dashboardBlocks(input);
   if (buttons.length > 0) blocks.push(actions('mec_rollout_actions', buttons));
   return message(
-    `MEC ${state.phase} rollout ${state.rolloutId}: ${stageOf(state).replaceAll('_', ' ')}, traffic ${state.trafficPct}%`,
+    `MEC ${state.policy.phase} rollout ${state.rolloutId}: ${stageOf(state).replaceAll('_', ' ')}, traffic ${state.trafficPct}%`,
     blocks,
   );
 }
