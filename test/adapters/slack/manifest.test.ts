@@ -65,7 +65,10 @@ describe('manifest.yml', () => {
 
   it('subscribes to exactly the events the code listens for', async () => {
     const code = await source();
-    const listened = [...code.matchAll(/app\.event\('([a-z_]+)'/g)].map((match) => match[1]);
+    // A listener names its event literally or through the EVENT table in ids.ts.
+    const listened = [...code.matchAll(/app\.event\((?:'([a-z_]+)'|EVENT\.(\w+))/g)].map(
+      (match) => match[1] ?? EVENT[match[2] as keyof typeof EVENT],
+    );
     const { settings } = await manifest();
     expect(new Set(settings.event_subscriptions.bot_events)).toEqual(new Set(listened));
     expect(new Set(listened)).toEqual(new Set(Object.values(EVENT)));
