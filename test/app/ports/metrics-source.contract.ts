@@ -15,7 +15,7 @@ export interface MetricsSourceAdapters {
  */
 export type MetricsFailures<A> = Record<string, (adapters: A, alarm: QueriedAlarm) => Promise<void>>;
 
-export const LATENCY: QueriedAlarm = {
+const LATENCY: QueriedAlarm = {
   name: 'latency_slo_drop',
   severity: 'BLOCKER',
   comparator: 'gt',
@@ -23,7 +23,7 @@ export const LATENCY: QueriedAlarm = {
   query: 'mec_latency_drop',
 };
 
-export const DETERMINISM: QueriedAlarm = {
+const DETERMINISM: QueriedAlarm = {
   name: 'determinism_variance',
   severity: 'CRITICAL',
   comparator: 'gte',
