@@ -1,6 +1,6 @@
 import type { TrafficChange, TrafficController } from '../../app/ports/traffic-controller.js';
 
-/** One change of weight as a flag system takes it: the weight, and the rollout it is for. */
+/** What a flag system is told: the weight, and the rollout it is for. */
 export interface ServedChange {
   phase: string;
   rolloutId: string;
@@ -15,6 +15,8 @@ export interface ServedChange {
 export class MemoryTrafficController implements TrafficController {
   /** Each change, in order; a weight set again while served is not listed again. */
   readonly changes: ServedChange[] = [];
+  /** Everything it was told while reachable, in order, repeats included. */
+  readonly told: ServedChange[] = [];
   #failure: string | undefined;
 
   /** The weight served now, in percent; undefined until the first change. */
@@ -33,7 +35,9 @@ export class MemoryTrafficController implements TrafficController {
 
   async setWeight(change: TrafficChange): Promise<void> {
     if (this.#failure !== undefined) throw new Error(`the flag system is unreachable: ${this.#failure}`);
+    const said = { phase: change.phase, rolloutId: change.rolloutId, weightPct: change.weightPct };
+    this.told.push(said);
     if (change.weightPct === this.servedPct) return;
-    this.changes.push({ phase: change.phase, rolloutId: change.rolloutId, weightPct: change.weightPct });
+    this.changes.push({ ...said });
   }
 }

@@ -8,7 +8,7 @@ describeTrafficControllerContract('memory', () => {
     flagSystem: {
       served: async () => controller.servedPct,
       changes: async () => controller.changes.map((change) => change.weightPct),
-      told: async () => controller.changes.map((said) => ({ said: { ...said }, raw: JSON.stringify(said) })),
+      told: async () => controller.told.map((said) => ({ said: { ...said }, raw: JSON.stringify(said) })),
     },
     failures: { 'is told to fail': () => controller.fail('connection refused') },
     recover: () => controller.recover(),
