@@ -22,6 +22,9 @@ import {
 } from './slack-requests.js';
 import { copyExampleWorkspace } from './workspace.js';
 
+/** The example config's release channel. */
+export const RELEASE_CHANNEL = 'C0RELEASE01';
+
 /** The example config's people, by what they do. */
 export const PEOPLE = {
   governance: 'U0AVERYCHEN',

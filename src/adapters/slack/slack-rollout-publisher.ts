@@ -35,6 +35,9 @@ const HOME_FRESH_MS = 24 * 3_600_000;
 /** How long to wait for another process to post the rollout message it claimed. */
 const PARENT_WAIT_MS = 10_000;
 
+/** How many posts `published` remembers having made, so that telling it again posts nothing. */
+const TOLD_KEPT = 1_000;
+
 /** The thread reply for a ledger entry: who did what, the outcome, and a full approval digest. */
 export function describeEntry({ seq, body }: LedgerEntry, policy: RolloutPolicy | undefined): string {
   const actor = body.actor === SYSTEM_ACTOR ? undefined : body.actor;
@@ -55,6 +58,8 @@ export function describeEntry({ seq, body }: LedgerEntry, policy: RolloutPolicy 
 export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliveries {
   readonly #deps: SlackPublisherDeps;
   readonly #token = randomUUID();
+  /** The posts `published` made, named as QueuedPublisher names their jobs; oldest first. */
+  readonly #told = new Set<string>();
 
   constructor(deps: SlackPublisherDeps) {
     this.#deps = deps;
@@ -62,11 +67,18 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
 
   async published(phase: string, result: TransitionResult): Promise<void> {
     if (result.outcome === 'conflict' || !result.state) return;
+    const { rolloutId } = result.state;
     await this.redraw(phase);
-    if (result.entry)
-      await this.postThread(phase, result.state.rolloutId, describeEntry(result.entry, result.state.policy));
+    const { entry } = result;
+    if (entry)
+      await this.#once(`thread-${entry.seq}`, () =>
+        this.postThread(phase, rolloutId, describeEntry(entry, result.state?.policy)),
+      );
     for (const effect of result.effects) {
-      if (effect.kind === 'post_card') await this.postCard(phase, effect.card);
+      if (effect.kind === 'post_card')
+        await this.#once(`card-${effect.card}-${rolloutId}-${result.version}`, () =>
+          this.postCard(phase, effect.card),
+        );
     }
     await this.#deps.refs.markDirty(DRAWING.homes(phase));
     await this.refreshHomes(phase);
@@ -173,6 +185,20 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
       ledgerHead,
       ...(artifactRoot ? { artifactRoot } : {}),
     };
+  }
+
+  /**
+   * Posts unless `post` was made already. Told directly there is no queue whose job ids make a second
+   * telling a no-op, and there is one publisher per process then, so remembering here is enough.
+   */
+  async #once(post: string, make: () => Promise<void>): Promise<void> {
+    if (this.#told.has(post)) return;
+    await make();
+    this.#told.add(post);
+    for (const oldest of this.#told) {
+      if (this.#told.size <= TOLD_KEPT) break;
+      this.#told.delete(oldest);
+    }
   }
 
   /**

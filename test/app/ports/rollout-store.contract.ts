@@ -107,6 +107,33 @@ export function describeStoreContract(name: string, make: () => StoreAdapters): 
       expect(verifyLedger(await ledger.read())).toMatchObject({ ok: true, headHash: second.hash });
     });
 
+    it('reads the ledger from any seq: from the middle, from the first, and past the head', async () => {
+      const { store, ledger } = make();
+      await store.commit('M6', 0, started(), body('start'));
+      await store.commit('M6', 1, null, body('ramp', { outcome: 'refused', reason: 'soak_running' }));
+      await store.commit('M6', 1, { ...started(), trafficPct: 5 }, body('ramp'));
+      const seqs = async (fromSeq?: number) => (await ledger.read(fromSeq)).map((entry) => entry.seq);
+      expect(await seqs()).toEqual([1, 2, 3]);
+      expect(await seqs(1)).toEqual([1, 2, 3]);
+      expect(await seqs(2)).toEqual([2, 3]);
+      expect(await seqs(3)).toEqual([3]);
+      expect(await seqs(4)).toEqual([]);
+      expect((await ledger.read(2))[0]?.body).toEqual(
+        body('ramp', { outcome: 'refused', reason: 'soak_running' }),
+      );
+    });
+
+    it('hands out copies: changing a loaded state or a read entry changes nothing stored', async () => {
+      const { store, ledger } = make();
+      await store.commit('M6', 0, started(), body('start'));
+      const loaded = await store.load('M6');
+      (loaded.state as RolloutState).trafficPct = 60;
+      const [entry] = await ledger.read();
+      (entry as LedgerEntry).body.actor = 'U_OUTSIDER';
+      expect((await store.load('M6')).state).toEqual(started());
+      expect(verifyLedger(await ledger.read())).toMatchObject({ ok: true, entries: 1 });
+    });
+
     it('reports the genesis head for an empty ledger', async () => {
       const { ledger } = make();
       expect(await ledger.head()).toEqual({ seq: 0, hash: GENESIS_HASH });
@@ -142,6 +169,36 @@ export function describeStoreContract(name: string, make: () => StoreAdapters): 
       expect((await registryRoot.get()).leased).toBe(true);
       await registryRoot.release('A');
       expect(await registryRoot.begin(null, 'r1', 'B')).toBe(true);
+    });
+
+    it('keeps the root of a failed write pending, with the confirmed root unchanged, until a writer replaces it', async () => {
+      const { registryRoot } = make();
+      await registryRoot.begin(null, 'r1', 'A');
+      await registryRoot.confirm('r1', 'A', body('registry_write'));
+      expect(await registryRoot.begin('r1', 'r2', 'B')).toBe(true);
+      await registryRoot.release('B');
+      expect(await registryRoot.get()).toEqual({ root: 'r1', pendingRoot: 'r2', leased: false });
+      expect(await registryRoot.begin('r1', 'r3', 'C')).toBe(true);
+      expect(await registryRoot.get()).toEqual({ root: 'r1', pendingRoot: 'r3', leased: true });
+    });
+
+    it('does not let the lease holder begin again, nor a writer confirm after giving its lease up', async () => {
+      const { registryRoot, ledger } = make();
+      expect(await registryRoot.begin(null, 'r1', 'A')).toBe(true);
+      expect(await registryRoot.begin(null, 'r1', 'A')).toBe(false);
+      await registryRoot.release('A');
+      expect(await registryRoot.confirm('r1', 'A', body('registry_write'))).toBe(false);
+      expect(await registryRoot.get()).toEqual({ root: null, pendingRoot: 'r1', leased: false });
+      expect(await ledger.read()).toEqual([]);
+    });
+
+    it('recovers nothing when no root is pending', async () => {
+      const { registryRoot, ledger } = make();
+      expect(await registryRoot.recover('r1', body('registry_recovered'))).toBe(false);
+      await registryRoot.begin(null, 'r1', 'A');
+      await registryRoot.confirm('r1', 'A', body('registry_write'));
+      expect(await registryRoot.recover('r1', body('registry_recovered'))).toBe(false);
+      expect((await ledger.read()).map((entry) => entry.body.action)).toEqual(['registry_write']);
     });
 
     it('recovers a pending root only when no writer holds the lease', async () => {
