@@ -1,8 +1,9 @@
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
 import { type BotProcess, startBotProcess } from '../support/processes.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -17,16 +18,7 @@ async function sandbox(): Promise<{ bot: BotProcess; browser: Browser }> {
   await cp('examples', join(cwd, 'examples'), { recursive: true });
   const bot = await startBotProcess({}, { cwd });
   cleanups.push(() => bot.kill('SIGTERM'));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   cleanups.push(() => browser.close());
   return { bot, browser };
 }

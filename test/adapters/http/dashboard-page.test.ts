@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { dashboardHtml } from '../../../src/adapters/http/dashboard-page.js';
 import { apply } from '../../../src/app/rollout-context.js';
 import type { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
+import { launchChromium } from '../../support/browser.js';
 import { type JobsHarness, toReady, useJobsHarness } from '../../support/jobs-harness.js';
 import { useTestRedis } from '../../support/redis.js';
 import { PEOPLE } from '../../support/slack-harness.js';
@@ -53,16 +53,7 @@ describe('the governance dashboard', () => {
     const state = await toReady(harness, standIn);
     await harness.command(PEOPLE.releaseManager, 'ramp 5');
     await harness.waitForState((candidate) => candidate.soak?.status === 'running');
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
       const errors: string[] = [];

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../../src/adapters/http/http-server.js';
 import { mrkdwnOf } from '../../../src/adapters/slack/escape-text.js';
@@ -22,6 +22,7 @@ import type { RolloutState } from '../../../src/domain/rollout-state.js';
 import { Sandbox } from '../../../src/sandbox/sandbox.js';
 import { applyAll, minutes, ROOT_A, readyState, U_GOV, U_OUT, U_SEC } from '../../domain/fixtures.js';
 import { alertPayload, postAlert } from '../../support/alertmanager.js';
+import { launchChromium } from '../../support/browser.js';
 import { INCIDENT } from '../../support/incident.js';
 import {
   ALERT_TOKEN,
@@ -70,16 +71,7 @@ async function start(): Promise<{ harness: JobsHarness; sandbox: Sandbox; sandbo
 }
 
 async function launch(): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   cleanups.push(() => browser.close());
   return browser;
 }
