@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MecError } from '../domain/errors.js';
 import type { NewIncident } from '../domain/incident.js';
 import type { RolloutState } from '../domain/rollout-state.js';
 import type { AlertBatch, ReceivedAlert } from './ports/alert-batch.js';
@@ -35,39 +36,106 @@ export interface ReceiveSummary {
 
 const sha = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex');
 
+/** How many times an alarm's incident may resolve under a batch before the batch gives up. */
+const EPISODE_ROUNDS = 5;
+
+/** What an alert is called on its incident: its `instance` label, or else its fingerprint. */
+const instanceOf = (alert: ReceivedAlert) => alert.labels.instance || alert.fingerprint;
+
+/** An alert whose delivery this call claimed, with the delivery's key. */
+interface Claimed {
+  alert: ReceivedAlert;
+  delivery: string;
+}
+
+/** The alerts of a batch, in order: a matched alarm's alerts of one status together, the rest one by one. */
+type Group =
+  | { kind: 'alarm'; alarm: PagedAlarm; status: 'firing' | 'resolved'; claimed: Claimed[] }
+  | { kind: 'unmatched'; claimed: [Claimed] };
+
 /**
  * Takes a batch of alerts (Alertmanager's, mapped by its webhook). Each delivery (group key, fingerprint,
- * start, status) is acted on once, so re-sends are no-ops. An alert maps through its `mec_alarm` and
- * `mec_phase` labels to the alarm policy; one that maps to nothing is recorded, not dropped. The alarm
- * is applied first, so a BLOCKER's rollback job is queued before anything is sent to Slack; then the
- * incident channel is paged.
+ * start, status) is claimed in one atomic step before it is acted on, so re-sends and concurrent copies
+ * are no-ops; one whose acting failed is given back, so its re-send is acted on. An alert maps through
+ * its `mec_alarm` and `mec_phase` labels to the alarm policy; one that maps to nothing is recorded, not
+ * dropped. The alerts of one alarm are taken together: the alarm is applied once, first, so a BLOCKER's
+ * rollback job is queued before anything is sent to Slack; then they open the alarm's incident and page,
+ * or fold into it while it is open, without a page.
  */
 export async function receiveAlerts(deps: ReceiveDeps, batch: AlertBatch): Promise<ReceiveSummary> {
   const summary: ReceiveSummary = { received: batch.alerts.length, duplicates: 0, unknown: 0 };
-  for (const alert of batch.alerts) {
-    const delivery = sha(batch.groupKey, alert.fingerprint, alert.startsAt, alert.status);
-    if (await deps.incidents.seen(delivery)) {
-      summary.duplicates += 1;
-      continue;
+  const claims = await Promise.all(
+    batch.alerts.map(async (alert) => {
+      const delivery = sha(batch.groupKey, alert.fingerprint, alert.startsAt, alert.status);
+      return { alert, delivery, claimed: await deps.incidents.claimDelivery(delivery) };
+    }),
+  );
+  const taken = claims.filter((claim) => claim.claimed);
+  summary.duplicates = claims.length - taken.length;
+  const pending = new Set(taken.map((claim) => claim.delivery));
+  try {
+    for (const group of groupsOf(deps, taken)) {
+      if (group.kind === 'unmatched') summary.unknown += 1;
+      await act(deps, batch.groupKey, group);
+      for (const { delivery } of group.claimed) {
+        await deps.incidents.keepDelivery(delivery);
+        pending.delete(delivery);
+      }
     }
-    const id = sha(batch.groupKey, alert.fingerprint, alert.startsAt).slice(0, 16);
-    const alarm = deps.alarms.find((candidate) => candidate.name === alert.labels.mec_alarm);
-    if (!alarm || alert.labels.mec_phase !== deps.ctx.phase) {
-      summary.unknown += 1;
-      await recordUnmatched(deps, id, alert);
-    } else {
-      const text = alert.annotations.summary ?? alarm.summary ?? alarm.name;
-      if (alert.status === 'firing') await fire(deps, alarm, id, text);
-      else await resolve(deps, alarm, id, text);
-    }
-    // Marked seen only once acted on: a delivery that failed half-way is taken again when re-sent, and
-    // taking one twice is harmless (the rollback and the page carry ids of their own).
-    await deps.incidents.markSeen(delivery);
+  } catch (error) {
+    // What was acted on stays kept; the rest is given back, so Alertmanager's retry of the failed
+    // request acts on it.
+    await Promise.all([...pending].map((delivery) => deps.incidents.releaseDelivery(delivery)));
+    throw error;
   }
   return summary;
 }
 
-async function fire(deps: ReceiveDeps, alarm: PagedAlarm, id: string, text: string): Promise<void> {
+async function act(deps: ReceiveDeps, groupKey: string, group: Group): Promise<void> {
+  if (group.kind === 'unmatched') {
+    const [{ alert }] = group.claimed;
+    return recordUnmatched(deps, sha(groupKey, alert.fingerprint, alert.startsAt).slice(0, 16), alert);
+  }
+  const alerts = group.claimed.map((claim) => claim.alert);
+  const text = alerts[0]?.annotations.summary ?? group.alarm.summary ?? group.alarm.name;
+  if (group.status === 'firing') return fire(deps, group.alarm, alerts, text);
+  return resolve(deps, group.alarm, text);
+}
+
+function groupsOf(deps: ReceiveDeps, claims: readonly Claimed[]): Group[] {
+  const groups: Group[] = [];
+  const byAlarm = new Map<string, Extract<Group, { kind: 'alarm' }>>();
+  for (const claim of claims) {
+    const { alert } = claim;
+    const alarm = deps.alarms.find((candidate) => candidate.name === alert.labels.mec_alarm);
+    if (!alarm || alert.labels.mec_phase !== deps.ctx.phase) {
+      groups.push({ kind: 'unmatched', claimed: [claim] });
+      continue;
+    }
+    const key = `${alarm.name}\n${alert.status}`;
+    const group = byAlarm.get(key);
+    if (group) group.claimed.push(claim);
+    else {
+      const created = { kind: 'alarm' as const, alarm, status: alert.status, claimed: [claim] };
+      byAlarm.set(key, created);
+      groups.push(created);
+    }
+  }
+  return groups;
+}
+
+/** The alarm's current incident: one per alarm while it fires, a new one each time it fires anew. */
+async function incidentIdOf(deps: ReceiveDeps, alarm: string): Promise<string> {
+  const episode = await deps.incidents.episodeOf(deps.ctx.phase, alarm);
+  return sha(deps.ctx.phase, alarm, String(episode)).slice(0, 16);
+}
+
+async function fire(
+  deps: ReceiveDeps,
+  alarm: PagedAlarm,
+  alerts: readonly ReceivedAlert[],
+  text: string,
+): Promise<void> {
   const { ctx } = deps;
   const receivedAt = ctx.now();
   const before = (await ctx.store.load(ctx.phase)).state;
@@ -80,15 +148,25 @@ async function fire(deps: ReceiveDeps, alarm: PagedAlarm, id: string, text: stri
   });
   if (alarm.severity === 'WARNING') return;
   const reading = deps.metrics ? await deps.metrics.read(alarm, receivedAt) : undefined;
-  await raiseIncident(deps, {
-    alarm,
-    id,
-    text,
-    receivedAt,
-    before,
-    result,
-    value: reading && 'value' in reading ? reading.value : null,
-  });
+  const instances = [...new Set(alerts.map(instanceOf))];
+  for (let round = 1; round <= EPISODE_ROUNDS; round++) {
+    const raised = await raiseIncident(deps, {
+      alarm,
+      id: await incidentIdOf(deps, alarm.name),
+      text,
+      receivedAt,
+      before,
+      result,
+      value: reading && 'value' in reading ? reading.value : null,
+      instances,
+    });
+    // The incident resolved between the look-up and the fold: the alarm fires anew, in a new incident.
+    if (raised !== 'already_resolved') return;
+  }
+  throw new MecError(
+    'invariant_violated',
+    `the ${alarm.name} incident resolved ${EPISODE_ROUNDS} times while its alerts were folded`,
+  );
 }
 
 /**
@@ -105,8 +183,10 @@ export async function raiseIncident(
     before: RolloutState | null;
     result: TransitionResult;
     value: number | null;
+    /** The alerts raising it; while the incident is open they fold into it instead of paging again. */
+    instances?: readonly string[];
   },
-): Promise<void> {
+): Promise<'opened' | 'folded' | 'already_resolved'> {
   const { ctx } = deps;
   const { alarm, id, result } = raised;
   const rollbackId =
@@ -125,9 +205,16 @@ export async function raiseIncident(
     receivedAt: raised.receivedAt.toISOString(),
     fromPct: Math.max(raised.before?.trafficPct ?? 0, raised.before?.pendingRamp?.weightPct ?? 0),
     ...(rollbackId ? { rollbackId } : {}),
+    ...(raised.instances ? { instances: [...raised.instances] } : {}),
   };
-  // An alert taken twice (re-sent at once) opens the incident once: the second open is a duplicate.
-  await transitionIncident(deps, id, { type: 'open_incident', incident });
+  // An incident raised twice (a retried soak tick) opens once: the second open is a duplicate.
+  const opened = await transitionIncident(deps, id, { type: 'open_incident', incident });
+  if (opened.outcome !== 'applied' && raised.instances) {
+    const folded = await transitionIncident(deps, id, { type: 'alert_folded', instances: raised.instances });
+    if (folded.reason === 'already_resolved') return 'already_resolved';
+    if (folded.outcome === 'applied') await deps.notifier.redraw(id);
+    return 'folded';
+  }
   // The rollback may have finished before the incident was stored: then its finish time is on the rollout.
   const { state } = await ctx.store.load(ctx.phase);
   const finished = state?.lastRollback;
@@ -135,9 +222,10 @@ export async function raiseIncident(
     await noteShadow(deps, id, rollbackId, finished.finishedAt);
   }
   await deps.notifier.page(id);
+  return 'opened';
 }
 
-async function resolve(deps: ReceiveDeps, alarm: PagedAlarm, id: string, text: string): Promise<void> {
+async function resolve(deps: ReceiveDeps, alarm: PagedAlarm, text: string): Promise<void> {
   await apply(deps.ctx, {
     type: 'alarm',
     alarm: alarm.name,
@@ -145,6 +233,7 @@ async function resolve(deps: ReceiveDeps, alarm: PagedAlarm, id: string, text: s
     firing: false,
     summary: `${text} (resolved)`,
   });
+  const id = await incidentIdOf(deps, alarm.name);
   const result = await transitionIncident(deps, id, { type: 'resolve_incident' });
   if (result.outcome !== 'applied') return;
   if (result.followUp) await deps.notifier.followUp(id, result.followUp);

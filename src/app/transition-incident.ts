@@ -19,9 +19,10 @@ export interface TransitionIncidentDeps {
 export type { IncidentTransitionResult };
 
 // Each fact of an incident is set once, so it is changed at most six times in its life (opened, paged,
-// acknowledged, at shadow, resolved, overridden): every conflict is one of those, and seven attempts
-// always get through.
-const ATTEMPTS = 7;
+// acknowledged, at shadow, resolved, overridden), plus once per alert body of its alarm folded into it
+// while it is open. Every conflict is another writer's progress; bodies of one alarm arrive a group
+// interval apart, so twelve attempts get through.
+const ATTEMPTS = 12;
 
 /**
  * The only way incidents and their ledger entries are written: loads the incident, decides, and commits

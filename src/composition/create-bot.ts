@@ -56,7 +56,7 @@ export interface Bot {
 export function createBot(options: BotOptions): Bot {
   const { config, redis, prefix, logger, queues } = options;
   const refs = new RedisMessageRefs(redis, prefix);
-  const incidents = new RedisIncidentStore(redis, prefix);
+  const incidents = new RedisIncidentStore(redis, prefix, config.incidents.retention);
   const slack = options.slack ? createSlackApp(options.slack, logger) : undefined;
   const now = options.now ?? (() => new Date());
   const effects: EffectRunner =

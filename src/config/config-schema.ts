@@ -130,6 +130,15 @@ const traffic = z.strictObject({
   timeout: duration.default(5_000),
 });
 
+const incidents = z.strictObject({
+  /**
+   * How long a resolved incident's keys (the incident, its rollback index, its place in the recent list)
+   * and an acted-on alert delivery are kept in Redis, in milliseconds. The ledger keeps its entries
+   * regardless. Default 30d.
+   */
+  retention: duration.default(30 * 86_400_000),
+});
+
 /** When the weekly governance review is posted: a cron expression in a time zone. */
 const review = z
   .strictObject({
@@ -202,6 +211,7 @@ export const configSchema = z.strictObject({
   }),
   traffic: traffic.default({ controller: 'file', timeout: 5_000 }),
   jobs: jobs.default({ notifyInterval: 1_000, lockDuration: 30_000 }),
+  incidents: incidents.default({ retention: 30 * 86_400_000 }),
   review: review.default({ cron: '0 9 * * 1', timezone: 'UTC' }),
   channels: z.strictObject({
     release: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel id, like C024BE91L'),

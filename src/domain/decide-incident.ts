@@ -37,6 +37,8 @@ export function decideIncident(incident: Incident | null, event: IncidentEvent, 
         'incident_opened',
         `${event.incident.severity} ${event.incident.alarm} opened incident ${event.incident.id}.`,
       );
+    case 'alert_folded':
+      return fold(incident, event);
     case 'notice_posted':
       return noticePosted(incident, event);
     case 'acknowledge':
@@ -55,6 +57,23 @@ export function decideIncident(incident: Incident | null, event: IncidentEvent, 
         message: `The alert ${event.labels.alertname ?? '(unnamed)'} (mec_alarm ${event.labels.mec_alarm ?? 'unset'}, mec_phase ${event.labels.mec_phase ?? 'unset'}) maps to no alarm of this phase; recorded, nobody paged.`,
       };
   }
+}
+
+function fold(incident: Incident | null, event: Of<'alert_folded'>): IncidentDecision {
+  if (!incident) return unknown();
+  // A resolved incident stays closed: alerts that fire after it are a new incident, paged anew.
+  if (incident.resolvedAt)
+    return noop('already_resolved', `incident ${incident.id} is resolved; the alarm fires anew.`);
+  const known = new Set(incident.instances);
+  const added = [...new Set(event.instances)].filter((instance) => !known.has(instance));
+  if (added.length === 0)
+    return noop('duplicate', `every alert was folded into incident ${incident.id} already.`);
+  const instances = [...(incident.instances ?? []), ...added];
+  return applied(
+    { ...incident, instances },
+    'alert_folded',
+    `${added.length} more alert${added.length === 1 ? '' : 's'} of ${incident.alarm} folded into incident ${incident.id}: ${instances.length} in all.`,
+  );
 }
 
 function noticePosted(incident: Incident | null, event: Of<'notice_posted'>): IncidentDecision {

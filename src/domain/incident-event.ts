@@ -8,6 +8,11 @@ import type { RolloutPolicy } from './policy.js';
 export type IncidentEvent =
   /** A BLOCKER or CRITICAL alarm the bot has just applied is paged. */
   | { type: 'open_incident'; incident: NewIncident }
+  /**
+   * More alerts of the incident's alarm fired while it is open: they fold into it, with no new page.
+   * `instances` name them (the `instance` label, or the fingerprint).
+   */
+  | { type: 'alert_folded'; instances: readonly string[] }
   /** The notice is up in the incident channel, at this message. */
   | { type: 'notice_posted'; channel: string; ts: string }
   | { type: 'acknowledge'; actor: string; policy: RolloutPolicy }

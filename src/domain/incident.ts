@@ -19,6 +19,12 @@ export interface Incident {
   /** The traffic weight, in percent, the alarm found (the pending ramp's, if one was under way). */
   fromPct: number;
   rollbackId?: string;
+  /**
+   * The alerts of the alarm folded into this incident while it was open, one entry per instance (the
+   * alert's `instance` label, or its fingerprint), first first: their count is how many fired. Absent for
+   * an incident the bot's own soak raised.
+   */
+  instances?: string[];
   /** ISO-8601 UTC: when traffic was back at shadow. */
   shadowAt?: string;
   /** The first acknowledgement; later ones change nothing. `at` is ISO-8601 UTC. */

@@ -35,12 +35,14 @@ export const REASONS = [
   'registry_write',
   'registry_recovered',
   'incident_opened',
+  'alert_folded',
   'notice_posted',
   'incident_at_shadow',
   'incident_resolved',
   // nothing to do
   'duplicate',
   'incident_unknown',
+  'already_resolved',
   'not_this_rollback',
   // refused
   'no_rollout',

@@ -164,7 +164,7 @@ describe('transitionIncident on Redis, from independent connections', () => {
     const { prefix, connect } = testRedis();
     const [one, two] = [connect(), connect()].map((redis) => ({
       ctx,
-      incidents: new RedisIncidentStore(redis, prefix),
+      incidents: new RedisIncidentStore(redis, prefix, 86_400_000),
     }));
     if (!one || !two) throw new Error('two connections expected');
     await transitionIncident(one, INCIDENT.id, open);
@@ -198,7 +198,7 @@ describe('transitionIncident on Redis, from independent connections', () => {
     const { prefix, connect } = testRedis();
     const stores = [connect(), connect()].map((redis) => ({
       ctx,
-      incidents: new RedisIncidentStore(redis, prefix),
+      incidents: new RedisIncidentStore(redis, prefix, 86_400_000),
     }));
     const [first] = stores;
     if (!first) throw new Error('a connection expected');

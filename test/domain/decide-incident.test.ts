@@ -34,6 +34,7 @@ const acked = { ...INCIDENT, acknowledged: { by: U_SRE, at: '2026-11-24T04:00:30
 const paged = { ...INCIDENT, notice: { channel: 'C_INCIDENT', ts: '1.1' } };
 const atShadow = { ...INCIDENT, shadowAt: '2026-11-24T04:00:02.500Z' };
 const resolved = { ...INCIDENT, resolvedAt: '2026-11-24T04:10:00.000Z' };
+const firing = { ...INCIDENT, instances: ['web-0', 'web-1'] };
 const overridden = {
   ...CRITICAL,
   overridden: { by: U_GOV, at: '2026-11-24T04:02:00.000Z', reason: 'GOV-42' },
@@ -81,6 +82,57 @@ const rows: Row[] = [
     { type: 'open_incident', incident: OPENED },
     NOW,
     { outcome: 'noop', reason: 'duplicate', incident: null },
+  ],
+  [
+    'opens an incident with the instances of the alerts that opened it',
+    null,
+    { type: 'open_incident', incident: { ...OPENED, instances: ['web-0', 'web-1'] } },
+    NOW,
+    {
+      outcome: 'applied',
+      reason: 'incident_opened',
+      incident: { ...OPENED, instances: ['web-0', 'web-1'] },
+    },
+  ],
+  [
+    'folds alerts of the alarm into its open incident, each instance once',
+    firing,
+    { type: 'alert_folded', instances: ['web-1', 'web-2', 'web-2', 'web-3'] },
+    NOW,
+    {
+      outcome: 'applied',
+      reason: 'alert_folded',
+      incident: { ...firing, instances: ['web-0', 'web-1', 'web-2', 'web-3'] },
+      message: '2 more alerts of latency_slo_drop folded into incident inc-1: 4 in all.',
+    },
+  ],
+  [
+    'folds into an incident opened without instances (a soak trip)',
+    INCIDENT,
+    { type: 'alert_folded', instances: ['web-0'] },
+    NOW,
+    { outcome: 'applied', reason: 'alert_folded', incident: { ...INCIDENT, instances: ['web-0'] } },
+  ],
+  [
+    'changes nothing when every instance folded in already',
+    firing,
+    { type: 'alert_folded', instances: ['web-0'] },
+    NOW,
+    { outcome: 'noop', reason: 'duplicate', incident: null },
+  ],
+  [
+    'folds nothing into a resolved incident: the alarm fires anew',
+    { ...resolved, instances: ['web-0'] },
+    { type: 'alert_folded', instances: ['web-1'] },
+    NOW,
+    { outcome: 'noop', reason: 'already_resolved', incident: null },
+  ],
+  [
+    'knows no incident to fold into when there is none',
+    null,
+    { type: 'alert_folded', instances: ['web-1'] },
+    NOW,
+    { outcome: 'noop', reason: 'incident_unknown', incident: null },
   ],
   [
     'records where the notice was posted',

@@ -11,6 +11,7 @@ import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
 import { RedisSampleMetrics } from '../../src/adapters/redis/redis-sample-metrics.js';
 import { ACTION } from '../../src/adapters/slack/ids.js';
 import { EVENTS_PATH } from '../../src/adapters/slack/slack-app.js';
+import type { MetricsSource } from '../../src/app/ports/metrics-source.js';
 import { type Bot, createBot } from '../../src/composition/create-bot.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
@@ -82,6 +83,8 @@ export async function startJobsHarness(
     redisUrl?: string;
     /** Where the bot's Redis connections report outages, as main.ts wires them; warnings only by default. */
     connectionLog?: OutageLogger;
+    /** Where alarm values come from, instead of the samples in Redis. */
+    metrics?: MetricsSource;
   } = {},
 ): Promise<JobsHarness> {
   const loaded = await readConfig('examples/m6/mec.config.yml');
@@ -108,6 +111,7 @@ export async function startJobsHarness(
     logger: pino({ level: 'silent' }),
     queues,
     slack: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: standIn.apiUrl },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   const bot = createBot(botOptions);
   const workers = options.workers === false ? undefined : bot.startWorkers(jobs);

@@ -49,7 +49,7 @@ export async function startSlackPublishers(
   const connection = redis.connect();
   const refs = new RedisMessageRefs(connection, redis.prefix);
   const store = new RedisRolloutStore(connection, redis.prefix);
-  const incidents = new RedisIncidentStore(connection, redis.prefix);
+  const incidents = new RedisIncidentStore(connection, redis.prefix, 86_400_000);
   const now = () => T0;
   const rollouts = new SlackRolloutPublisher({
     messenger,

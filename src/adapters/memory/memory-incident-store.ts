@@ -6,12 +6,16 @@ import type { MemoryLedger } from './memory-ledger.js';
 
 const RECENT_KEPT = 500;
 
-/** Incidents in one process's memory: for use-case tests and the contract suite's reference. */
+/**
+ * Incidents in one process's memory: for use-case tests and the contract suite's reference. Nothing
+ * expires: a process's life is shorter than any retention period.
+ */
 export class MemoryIncidentStore implements IncidentStore {
   readonly #incidents = new Map<string, StoredIncident>();
   readonly #recent: string[] = [];
   readonly #ofRollback = new Map<string, string>();
-  readonly #seen = new Set<string>();
+  readonly #deliveries = new Set<string>();
+  readonly #episodes = new Map<string, number>();
   readonly #ledger: MemoryLedger;
 
   constructor(ledger: MemoryLedger) {
@@ -38,6 +42,10 @@ export class MemoryIncidentStore implements IncidentStore {
         this.#recent.length = Math.min(this.#recent.length, RECENT_KEPT);
       }
       if (next.rollbackId) this.#ofRollback.set(next.rollbackId, id);
+      if (next.resolvedAt && !current.incident?.resolvedAt) {
+        const episode = episodeKey(next.phase, next.alarm);
+        this.#episodes.set(episode, (this.#episodes.get(episode) ?? 0) + 1);
+      }
     }
     return { status: 'committed', version, entry: this.#ledger.appendNow(body) };
   }
@@ -53,11 +61,21 @@ export class MemoryIncidentStore implements IncidentStore {
     return this.#ofRollback.get(rollbackId);
   }
 
-  async seen(deliveryKey: string): Promise<boolean> {
-    return this.#seen.has(deliveryKey);
+  async claimDelivery(deliveryKey: string): Promise<boolean> {
+    if (this.#deliveries.has(deliveryKey)) return false;
+    this.#deliveries.add(deliveryKey);
+    return true;
   }
 
-  async markSeen(deliveryKey: string): Promise<void> {
-    this.#seen.add(deliveryKey);
+  async keepDelivery(_deliveryKey: string): Promise<void> {}
+
+  async releaseDelivery(deliveryKey: string): Promise<void> {
+    this.#deliveries.delete(deliveryKey);
+  }
+
+  async episodeOf(phase: string, alarm: string): Promise<number> {
+    return this.#episodes.get(episodeKey(phase, alarm)) ?? 0;
   }
 }
+
+const episodeKey = (phase: string, alarm: string) => `${phase}\n${alarm}`;

@@ -7,16 +7,23 @@ import type { LedgerBody } from '../../domain/ledger-entry.js';
 import { APPEND_LEDGER_LUA, type CommitReply } from './commit-script.js';
 import { redisKeys } from './redis-keys.js';
 
-const DEDUP_SECONDS = 7 * 86_400;
 const RECENT_KEPT = 500;
+/**
+ * How long a claimed delivery is held while it is acted on, in milliseconds. Acting takes seconds; a
+ * process that dies half-way lets go after this, so Alertmanager's re-send is acted on.
+ */
+const CLAIM_LEASE_MS = 5 * 60_000;
 
 /**
- * One atomic step: check the incident's version, store it, index it, and append its ledger entry.
+ * One atomic step: check the incident's version, store it, index it, and append its ledger entry. The
+ * commit that first stores the incident resolved moves its alarm's episode on and sets the incident and
+ * its rollback index to expire after the retention period.
  *
  * KEYS: incident hash, ledger entry list, ledger head hash, recent list, rollback index (the incident
- * hash again when there is no rollback).
+ * hash again when there is no rollback), the alarm's episode counter (the incident hash again when
+ * nothing is stored).
  * ARGV: expected version, incident JSON ('' = leave it), ledger body (canonical JSON), incident id,
- * rollback id ('' = none).
+ * rollback id ('' = none), '1' when the incident is resolved, the retention period in milliseconds.
  * Returns {'conflict', currentVersion} or {'committed', version, seq, prevHash, hash}.
  */
 const INCIDENT_COMMIT_LUA = `${APPEND_LEDGER_LUA}
@@ -31,7 +38,13 @@ if ARGV[2] ~= '' then
     redis.call('LPUSH', KEYS[4], ARGV[4])
     redis.call('LTRIM', KEYS[4], 0, ${RECENT_KEPT - 1})
   end
-  if ARGV[5] ~= '' then redis.call('SET', KEYS[5], ARGV[4]) end
+  -- NX: a plain SET would clear the expiry a resolved incident's index was given.
+  if ARGV[5] ~= '' then redis.call('SET', KEYS[5], ARGV[4], 'NX') end
+  if ARGV[6] == '1' and redis.call('HSETNX', KEYS[1], 'resolved', '1') == 1 then
+    redis.call('INCR', KEYS[6])
+    redis.call('PEXPIRE', KEYS[1], ARGV[7])
+    if ARGV[5] ~= '' then redis.call('PEXPIRE', KEYS[5], ARGV[7]) end
+  end
 end
 local seq, prevHash, hash = append_ledger(KEYS[2], KEYS[3], ARGV[3])
 return {'committed', version, seq, prevHash, hash}
@@ -44,27 +57,35 @@ interface IncidentCommitCommand {
     headKey: string,
     recentKey: string,
     rollbackKey: string,
+    episodeKey: string,
     expectedVersion: string,
     incidentJson: string,
     bodyJson: string,
     id: string,
     rollbackId: string,
+    resolved: string,
+    retentionMs: string,
   ): Promise<CommitReply>;
 }
 
 /**
- * Incidents as Redis hashes `{v, state}`, with the list of recent ones, an index by rollback, and the
- * alert deliveries already seen. Every change is checked against `v` inside the commit script.
+ * Incidents as Redis hashes `{v, state}`, with the list of recent ones, an index by rollback, each
+ * alarm's episode counter, and the alert deliveries already seen. Every change is checked against `v`
+ * inside the commit script. A resolved incident's keys, and every delivery kept, expire after the
+ * retention period; an episode counter is one small key per configured alarm, and is kept.
  */
 export class RedisIncidentStore implements IncidentStore {
   readonly #redis: Redis & IncidentCommitCommand;
   readonly #keys: ReturnType<typeof redisKeys>;
+  readonly #retentionMs: number;
 
-  constructor(redis: Redis, prefix: string) {
+  /** `retentionMs`: how long a resolved incident's keys and a kept delivery are kept, in milliseconds. */
+  constructor(redis: Redis, prefix: string, retentionMs: number) {
     if (!('mecIncidentCommit' in redis))
-      redis.defineCommand('mecIncidentCommit', { numberOfKeys: 5, lua: INCIDENT_COMMIT_LUA });
+      redis.defineCommand('mecIncidentCommit', { numberOfKeys: 6, lua: INCIDENT_COMMIT_LUA });
     this.#redis = redis as Redis & IncidentCommitCommand;
     this.#keys = redisKeys(prefix);
+    this.#retentionMs = retentionMs;
   }
 
   async load(id: string): Promise<StoredIncident> {
@@ -86,11 +107,14 @@ export class RedisIncidentStore implements IncidentStore {
       this.#keys.ledgerHead,
       this.#recentKey,
       rollbackId ? this.#rollbackKey(rollbackId) : key,
+      next ? this.#episodeKey(next.phase, next.alarm) : key,
       String(expectedVersion),
       next ? JSON.stringify(next) : '',
       canonicalJson(body),
       id,
       rollbackId,
+      next?.resolvedAt ? '1' : '',
+      String(this.#retentionMs),
     );
     if (reply[0] === 'conflict') return { status: 'conflict', version: reply[1] };
     const [, version, seq, prevHash, hash] = reply;
@@ -100,6 +124,9 @@ export class RedisIncidentStore implements IncidentStore {
   async recent(limit = 50): Promise<Incident[]> {
     const ids = await this.#redis.lrange(this.#recentKey, 0, limit - 1);
     const all = await Promise.all(ids.map(async (id) => (await this.load(id)).incident));
+    // A list entry cannot expire by itself: one whose incident did is dropped when it is read.
+    const expired = ids.filter((_, index) => all[index] === null);
+    await Promise.all(expired.map((id) => this.#redis.lrem(this.#recentKey, 0, id)));
     return all.filter((incident): incident is Incident => incident !== null);
   }
 
@@ -107,16 +134,33 @@ export class RedisIncidentStore implements IncidentStore {
     return (await this.#redis.get(this.#rollbackKey(rollbackId))) ?? undefined;
   }
 
-  async seen(deliveryKey: string): Promise<boolean> {
-    return (await this.#redis.exists(this.#keys.slack('alert-seen', deliveryKey))) === 1;
+  async claimDelivery(deliveryKey: string): Promise<boolean> {
+    const key = this.#deliveryKey(deliveryKey);
+    return (await this.#redis.set(key, 'claimed', 'PX', CLAIM_LEASE_MS, 'NX')) === 'OK';
   }
 
-  async markSeen(deliveryKey: string): Promise<void> {
-    await this.#redis.set(this.#keys.slack('alert-seen', deliveryKey), '1', 'EX', DEDUP_SECONDS);
+  async keepDelivery(deliveryKey: string): Promise<void> {
+    await this.#redis.set(this.#deliveryKey(deliveryKey), 'kept', 'PX', this.#retentionMs);
+  }
+
+  async releaseDelivery(deliveryKey: string): Promise<void> {
+    await this.#redis.del(this.#deliveryKey(deliveryKey));
+  }
+
+  async episodeOf(phase: string, alarm: string): Promise<number> {
+    return Number((await this.#redis.get(this.#episodeKey(phase, alarm))) ?? 0);
   }
 
   get #recentKey(): string {
     return this.#keys.slack('incidents', 'recent');
+  }
+
+  #deliveryKey(deliveryKey: string): string {
+    return this.#keys.slack('alert-seen', deliveryKey);
+  }
+
+  #episodeKey(phase: string, alarm: string): string {
+    return this.#keys.slack('incident-episode', `${phase}:${alarm}`);
   }
 
   #rollbackKey(rollbackId: string): string {

@@ -24,8 +24,18 @@ export interface IncidentStore {
   recent(limit?: number): Promise<Incident[]>;
   /** The id of the incident that started rollback `rollbackId`. */
   ofRollback(rollbackId: string): Promise<string | undefined>;
-  /** Whether an alert delivery was already acted on: Alertmanager's re-sends of it are no-ops. */
-  seen(deliveryKey: string): Promise<boolean>;
-  /** Notes a delivery as acted on (for a week, in Redis). */
-  markSeen(deliveryKey: string): Promise<void>;
+  /**
+   * Claims an alert delivery before it is acted on, in one atomic step: true for the one caller that
+   * got it, false when it is claimed or was acted on already (a re-send, or a concurrent copy).
+   */
+  claimDelivery(deliveryKey: string): Promise<boolean>;
+  /** Keeps a claimed delivery as acted on (for the retention period, in Redis): re-sends are duplicates. */
+  keepDelivery(deliveryKey: string): Promise<void>;
+  /** Gives a claimed delivery back because acting on it failed: a re-send is then acted on. */
+  releaseDelivery(deliveryKey: string): Promise<void>;
+  /**
+   * How many incidents of `alarm` in `phase` have resolved: the alarm's current incident is named by
+   * it. The commit that resolves an incident moves it on, once.
+   */
+  episodeOf(phase: string, alarm: string): Promise<number>;
 }

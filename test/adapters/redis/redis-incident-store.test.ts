@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RedisIncidentStore } from '../../../src/adapters/redis/redis-incident-store.js';
+import { redisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisLedger } from '../../../src/adapters/redis/redis-ledger.js';
 import { RedisRolloutStore } from '../../../src/adapters/redis/redis-rollout-store.js';
 import { decide } from '../../../src/domain/decide.js';
@@ -12,11 +13,15 @@ import { INCIDENT } from '../../support/incident.js';
 import { useTestRedis } from '../../support/redis.js';
 
 const testRedis = useTestRedis();
+const RETENTION_MS = 86_400_000;
 
 describeIncidentStoreContract('redis', () => {
   const { prefix, connect } = testRedis();
   const redis = connect();
-  return { incidents: new RedisIncidentStore(redis, prefix), ledger: new RedisLedger(redis, prefix) };
+  return {
+    incidents: new RedisIncidentStore(redis, prefix, RETENTION_MS),
+    ledger: new RedisLedger(redis, prefix),
+  };
 });
 
 describe('redis incident store: races between independent connections', () => {
@@ -24,7 +29,10 @@ describe('redis incident store: races between independent connections', () => {
 
   it(`lets exactly one of two commits at the same version win, ${ROUNDS} times, with no fork and no lost entry`, async () => {
     const { prefix, connect } = testRedis();
-    const [a, b] = [new RedisIncidentStore(connect(), prefix), new RedisIncidentStore(connect(), prefix)];
+    const [a, b] = [
+      new RedisIncidentStore(connect(), prefix, RETENTION_MS),
+      new RedisIncidentStore(connect(), prefix, RETENTION_MS),
+    ];
     for (let round = 0; round < ROUNDS; round++) {
       const next = { ...INCIDENT, summary: `round ${round}` };
       const results = await Promise.all([
@@ -45,7 +53,7 @@ describe('redis incident store: races between independent connections', () => {
   it('chains incident and rollout commits from different connections into one ledger', async () => {
     const { prefix, connect } = testRedis();
     const rollouts = new RedisRolloutStore(connect(), prefix);
-    const incidents = new RedisIncidentStore(connect(), prefix);
+    const incidents = new RedisIncidentStore(connect(), prefix, RETENTION_MS);
     const started = decide(null, startEvent(), T0).state as RolloutState;
     await Promise.all([
       rollouts.commit('M6', 0, started, body('start')),
@@ -56,5 +64,54 @@ describe('redis incident store: races between independent connections', () => {
       ok: true,
       entries: 3,
     });
+  });
+});
+
+describe('redis incident store: keys expire a retention period after the incident resolves', () => {
+  it('keeps an open incident, and expires it and its rollback index once it resolves', async () => {
+    const { prefix, connect } = testRedis();
+    const redis = connect();
+    const incidents = new RedisIncidentStore(redis, prefix, RETENTION_MS);
+    const keys = redisKeys(prefix);
+    const rollbackKey = keys.slack('incident-of-rollback', 'rb-1');
+    await incidents.commit(INCIDENT.id, 0, INCIDENT, body('open_incident'));
+    expect(await redis.pttl(keys.incident(INCIDENT.id))).toBe(-1);
+    expect(await redis.pttl(rollbackKey)).toBe(-1);
+    const resolved = { ...INCIDENT, resolvedAt: '2026-11-24T04:10:00.000Z' };
+    await incidents.commit(INCIDENT.id, 1, resolved, body('resolve_incident'));
+    const acked = { ...resolved, acknowledged: { by: 'U_SRE', at: '2026-11-24T04:11:00.000Z' } };
+    await incidents.commit(INCIDENT.id, 2, acked, body('acknowledge'));
+    for (const key of [keys.incident(INCIDENT.id), rollbackKey]) {
+      const ttl = await redis.pttl(key);
+      expect(ttl, key).toBeGreaterThan(0);
+      expect(ttl, key).toBeLessThanOrEqual(RETENTION_MS);
+    }
+  });
+
+  it('gives a claimed delivery a short lease, and a kept one the retention period', async () => {
+    const { prefix, connect } = testRedis();
+    const redis = connect();
+    const incidents = new RedisIncidentStore(redis, prefix, RETENTION_MS);
+    const key = redisKeys(prefix).slack('alert-seen', 'delivery-1');
+    await incidents.claimDelivery('delivery-1');
+    const lease = await redis.pttl(key);
+    expect(lease).toBeGreaterThan(0);
+    expect(lease).toBeLessThan(RETENTION_MS);
+    await incidents.keepDelivery('delivery-1');
+    expect(await redis.pttl(key)).toBeGreaterThan(lease);
+    expect(await redis.pttl(key)).toBeLessThanOrEqual(RETENTION_MS);
+  });
+
+  it('drops an incident whose keys expired from the recent list', async () => {
+    const { prefix, connect } = testRedis();
+    const redis = connect();
+    const incidents = new RedisIncidentStore(redis, prefix, RETENTION_MS);
+    const keys = redisKeys(prefix);
+    await incidents.commit('inc-a', 0, { ...INCIDENT, id: 'inc-a' }, body('open_incident'));
+    await incidents.commit('inc-b', 0, { ...INCIDENT, id: 'inc-b' }, body('open_incident'));
+    // As the retention period would, once inc-a resolved.
+    await redis.del(keys.incident('inc-a'));
+    expect((await incidents.recent()).map((incident) => incident.id)).toEqual(['inc-b']);
+    expect(await redis.lrange(keys.slack('incidents', 'recent'), 0, -1)).toEqual(['inc-b']);
   });
 });

@@ -232,4 +232,18 @@ describe('the incident notice', () => {
     expect(said(overridden)).toContain('Deployment gate overridden by <@U_GOV>: GOV-42');
     expect(said(overridden)).not.toContain(ACTION.override);
   });
+
+  it('counts the alerts folded into it and names the first ten instances', () => {
+    const instances = Array.from({ length: 300 }, (_, n) => `web-${n}:9090`);
+    const folded = said({ ...incident, instances });
+    expect(folded).toContain('300 alerts');
+    expect(folded).toContain('web-0:9090, web-1:9090');
+    expect(folded).toContain('web-9:9090, and 290 more');
+    expect(folded).not.toContain('web-10:9090');
+    expect(said({ ...incident, instances: ['<fp-1>'] })).toContain(
+      '1 alert* of this alarm while it fires: &lt;fp-1&gt;',
+    );
+    expect(said(incident)).not.toContain('of this alarm while it fires');
+    expectWithinLimits(incidentNotice({ ...incident, instances }, undefined));
+  });
 });

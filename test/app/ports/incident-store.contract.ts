@@ -108,12 +108,29 @@ export function describeIncidentStoreContract(name: string, make: () => Incident
       expect((await incidents.recent()).map((incident) => incident.id)).toEqual(['inc-c']);
     });
 
-    it('remembers which alert deliveries were seen', async () => {
+    it('lets one caller claim a delivery; a kept one stays claimed, a released one can be claimed again', async () => {
       const { incidents } = make();
-      expect(await incidents.seen('delivery-1')).toBe(false);
-      await incidents.markSeen('delivery-1');
-      expect(await incidents.seen('delivery-1')).toBe(true);
-      expect(await incidents.seen('delivery-2')).toBe(false);
+      const claims = await Promise.all([1, 2, 3].map(() => incidents.claimDelivery('delivery-1')));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      await incidents.keepDelivery('delivery-1');
+      expect(await incidents.claimDelivery('delivery-1')).toBe(false);
+      expect(await incidents.claimDelivery('delivery-2')).toBe(true);
+      await incidents.releaseDelivery('delivery-2');
+      expect(await incidents.claimDelivery('delivery-2')).toBe(true);
+    });
+
+    it("moves the alarm's episode on once, when its incident resolves", async () => {
+      const { incidents } = make();
+      expect(await incidents.episodeOf('M6', INCIDENT.alarm)).toBe(0);
+      await incidents.commit('inc-1', 0, INCIDENT, body('open_incident'));
+      expect(await incidents.episodeOf('M6', INCIDENT.alarm)).toBe(0);
+      const resolved = { ...INCIDENT, resolvedAt: '2026-11-24T04:10:00.000Z' };
+      await incidents.commit('inc-1', 1, resolved, body('resolve_incident'));
+      expect(await incidents.episodeOf('M6', INCIDENT.alarm)).toBe(1);
+      const acked = { ...resolved, acknowledged: { by: 'U_SRE', at: '2026-11-24T04:11:00.000Z' } };
+      await incidents.commit('inc-1', 2, acked, body('acknowledge'));
+      expect(await incidents.episodeOf('M6', INCIDENT.alarm)).toBe(1);
+      expect(await incidents.episodeOf('M6', 'determinism_variance')).toBe(0);
     });
 
     it('appends to the one ledger chain that every other writer appends to', async () => {

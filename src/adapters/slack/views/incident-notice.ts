@@ -25,10 +25,21 @@ function response(incident: Incident): string {
   return `Rolled back: traffic ${incident.fromPct}% → 0% (shadow), ${seconds.toFixed(1)} s after the alert arrived. Ramps are locked until every role approves again.`;
 }
 
+/** How many instances the notice names before it only counts the rest. */
+const INSTANCES_SHOWN = 10;
+
+/** The alerts folded into the incident: how many, and which instances (the first few). */
+function alertsOf(instances: readonly string[]): string {
+  const shown = instances.slice(0, INSTANCES_SHOWN).map(escapeSlackText).join(', ');
+  const rest = instances.length - INSTANCES_SHOWN;
+  const count = `${instances.length} alert${instances.length === 1 ? '' : 's'}`;
+  return `*${count}* of this alarm while it fires: ${shown}${rest > 0 ? `, and ${rest} more` : ''}.`;
+}
+
 /**
  * The pager-style notice in the incident channel: the alarm, its value against the threshold and
- * window, the phase, what mec-bot did and how long it took, a mention of on-call, and Acknowledge (and
- * Override for a CRITICAL gate).
+ * window, the phase, the alerts folded into it, what mec-bot did and how long it took, a mention of
+ * on-call, and Acknowledge (and Override for a CRITICAL gate).
  */
 export function incidentNotice(incident: Incident, oncallGroup: string | undefined): SlackMessage {
   const icon = incident.severity === 'BLOCKER' ? '🚨' : '⛔';
@@ -40,6 +51,7 @@ export function incidentNotice(incident: Incident, oncallGroup: string | undefin
     section(
       `${mention}*${incident.alarm}* is ${value} against the threshold ${SYMBOL[incident.comparator] ?? incident.comparator} ${incident.threshold} over ${formatDurationMs(incident.windowMs)}.\n${escapeSlackText(incident.summary)}`,
     ),
+    ...(incident.instances?.length ? [section(alertsOf(incident.instances))] : []),
     section(`*What mec-bot did:* ${response(incident)}`),
     context(
       `Alert received ${incident.receivedAt.slice(11, 19)} UTC · incident ${incident.id}`,
