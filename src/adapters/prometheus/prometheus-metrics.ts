@@ -61,6 +61,8 @@ function worstOf(alarm: WatchedAlarm, samples: readonly string[]): { value: numb
   if (worst !== undefined && breaches(alarm, worst)) return { value: worst };
   const unreadable = samples.filter((sample) => !Number.isFinite(Number(sample)));
   if (unreadable.length > 0 || worst === undefined)
-    return { error: `${unreadable.length} of ${samples.length} series are not numbers (${unreadable[0]})` };
+    return {
+      error: `value ${unreadable[0]} is not a number (${unreadable.length} of ${samples.length} series)`,
+    };
   return { value: worst };
 }
