@@ -11,6 +11,7 @@ import { EVENTS_PATH } from './adapters/slack/slack-app.js';
 import { guardRegistry } from './app/registry-guard.js';
 import { type Bot, createBot } from './composition/create-bot.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
+import { secretValues } from './config/secret-values.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
 import { logRedisOutages, logRepeatedErrors } from './infra/log-redis-outages.js';
 import { createLogger } from './infra/logger.js';
@@ -74,6 +75,8 @@ const botOptions = {
   logger,
   queues,
   ...(slack ? { slack } : {}),
+  // Pre-flight commands pick what their config names from this copy; their output loses every secret.
+  commandEnv: { parent: { ...process.env }, secrets: secretValues(process.env) },
 };
 const bot: Bot = createBot(botOptions);
 

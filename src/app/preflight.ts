@@ -7,8 +7,16 @@ export interface PreflightSettings {
   phase: string;
   roles: ReadonlyArray<{ id: string; name: string; users: readonly string[] }>;
   preflight: {
-    /** Each one an argv list, run with no shell; `timeout` in milliseconds. */
-    commands: ReadonlyArray<{ name: string; argv: readonly string[]; timeout: number }>;
+    /**
+     * Each one an argv list, run with no shell; `timeout` in milliseconds; `env` the names of the
+     * variables it gets from the bot's environment, beyond PATH and HOME.
+     */
+    commands: ReadonlyArray<{
+      name: string;
+      argv: readonly string[];
+      timeout: number;
+      env: readonly string[];
+    }>;
     checksums: ReadonlyArray<{ path: string; sha256Prefix: string }>;
     determinism?: { manifest: string; baseline: string; allowedChanges: readonly string[] } | undefined;
     /** Role ids whose members must be active users. */
@@ -64,7 +72,10 @@ async function runCommand(
   runner: CommandRunner,
   command: PreflightSettings['preflight']['commands'][number],
 ): Promise<PreflightCheck> {
-  const result = await runner.run(command.argv as [string, ...string[]], command.timeout);
+  const result = await runner.run(command.argv as [string, ...string[]], {
+    timeoutMs: command.timeout,
+    env: command.env,
+  });
   if (result.ok) return { name: command.name, ok: true, detail: result.output || 'exit 0' };
   return {
     name: command.name,

@@ -3,6 +3,7 @@ import { BullEffects } from '../adapters/bullmq/bullmq-effects.js';
 import { QueuedIncidentNotifier, QueuedPublisher } from '../adapters/bullmq/queued-publisher.js';
 import type { Queues } from '../adapters/bullmq/queues.js';
 import { startWorkers, type Workers } from '../adapters/bullmq/workers.js';
+import type { CommandEnvironment } from '../adapters/process/exec-command-runner.js';
 import { BotMetrics } from '../adapters/prometheus/bot-metrics.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { RedisIncidentStore } from '../adapters/redis/redis-incident-store.js';
@@ -36,6 +37,11 @@ export interface BotOptions extends ContextOptions {
   effects?: EffectRunner;
   /** Where alarm values come from, instead of the configured source (tests). */
   metrics?: MetricsSource;
+  /**
+   * The environment pre-flight commands pick their variables from, and the secrets their output is
+   * scrubbed of. Without, a command gets no environment at all (not even PATH).
+   */
+  commandEnv?: CommandEnvironment;
 }
 
 export interface Bot {

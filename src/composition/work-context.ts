@@ -1,6 +1,6 @@
 import { crashpointFor } from '../adapters/bullmq/job-deps.js';
 import { HttpTrafficController } from '../adapters/http-traffic/http-traffic-controller.js';
-import { ExecCommandRunner } from '../adapters/process/exec-command-runner.js';
+import { type CommandEnvironment, ExecCommandRunner } from '../adapters/process/exec-command-runner.js';
 import type { BotMetrics } from '../adapters/prometheus/bot-metrics.js';
 import { RedisTrafficLock } from '../adapters/redis/redis-lock.js';
 import type { SlackApp } from '../adapters/slack/slack-app.js';
@@ -14,7 +14,7 @@ import type { ContextOptions } from './rollout-context.js';
 
 /** The rollout context, with what the background work needs beyond it. */
 export function workContext(
-  options: ContextOptions,
+  options: ContextOptions & { commandEnv?: CommandEnvironment | undefined },
   ctx: RolloutContext,
   parts: {
     metrics: MetricsSource;
@@ -36,7 +36,7 @@ export function workContext(
         : undefined,
     metrics: parts.metrics,
     lock: new RedisTrafficLock(redis, prefix),
-    commands: new ExecCommandRunner(workspace),
+    commands: new ExecCommandRunner(workspace, options.commandEnv ?? { parent: {}, secrets: [] }),
     directory: parts.slack ? webApiDirectory(parts.slack.app.client) : undefined,
     incidents: parts.incidents,
     notifier: parts.notifier,

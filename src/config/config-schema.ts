@@ -74,6 +74,13 @@ const preflightCommand = z.strictObject({
   argv: z.array(z.string().min(1)).min(1),
   /** How long the command may run before it is killed and fails the check, in milliseconds. Default 30s. */
   timeout: duration.default(30_000),
+  /**
+   * Names of the bot's environment variables the command gets, beyond PATH and HOME, which it always
+   * gets. Default none: nothing else of the bot's environment reaches the command.
+   */
+  env: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name, like CI_TOKEN'))
+    .default([]),
 });
 
 const preflight = z.strictObject({

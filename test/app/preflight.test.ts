@@ -28,7 +28,7 @@ const preflightIn = (
     {
       settings: config,
       files: new FileReleaseFiles(workspace, config.artifacts.files),
-      commands: new ExecCommandRunner(workspace),
+      commands: new ExecCommandRunner(workspace, { parent: process.env, secrets: [] }),
       directory,
     },
     startedAt,
@@ -54,6 +54,7 @@ describe('runPreflight', () => {
       name: 'echo_args',
       argv: ['node', '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', 'a; echo pwned', '$(id)'],
       timeout: 5_000,
+      env: [],
     };
     const report = await preflightIn(
       { ...config, preflight: { ...config.preflight, commands: [probe] } },
@@ -67,11 +68,12 @@ describe('runPreflight', () => {
   it('fails a command that runs past its timeout, and one that exits non-zero, with what it printed', async () => {
     const config = await example();
     const commands = [
-      { name: 'slow', argv: ['node', '-e', 'setTimeout(() => {}, 10000)'], timeout: 200 },
+      { name: 'slow', argv: ['node', '-e', 'setTimeout(() => {}, 10000)'], timeout: 200, env: [] },
       {
         name: 'failing',
         argv: ['node', '-e', 'console.error("schema broken"); process.exit(3)'],
         timeout: 5_000,
+        env: [],
       },
     ];
     const report = await preflightIn(

@@ -65,6 +65,17 @@ describe('loadSettings', () => {
     expect(slack.ok && slack.settings.configPath).toMatch(/examples\/m6\/mec\.config\.yml$/);
   });
 
+  it('gives each pre-flight command the variables its config names, and none by default', async () => {
+    const plain = await loadSettings({ MEC_CONFIG: await exampleWith([]) });
+    expect(plain.ok && plain.settings.config.preflight.commands[0]?.env).toEqual([]);
+    const named = await loadSettings({
+      MEC_CONFIG: await exampleWith([
+        ['      timeout: 30s\n', '      timeout: 30s\n      env: [CI_TOKEN, LANG]\n'],
+      ]),
+    });
+    expect(named.ok && named.settings.config.preflight.commands[0]?.env).toEqual(['CI_TOKEN', 'LANG']);
+  });
+
   it('lists every problem in a bad config, each with its path', async () => {
     const path = await exampleWith([
       ['    - ramp: 25\n', '    - ramp: 2\n'],
@@ -116,6 +127,11 @@ describe('loadSettings', () => {
       'artifacts.files[1]: must be a relative POSIX path',
     ],
     ['an unsafe phase', [['phase: M6', 'phase: ../M6']], 'phase: must be like M6'],
+    [
+      'a pre-flight env entry that is not a variable name',
+      [['      timeout: 30s\n', '      timeout: 30s\n      env: [ci-token]\n']],
+      'preflight.commands[0].env[0]: must be a variable name',
+    ],
     [
       'a role listed twice',
       [['  - id: release_manager', '  - id: governance_lead']],

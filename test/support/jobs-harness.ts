@@ -15,6 +15,7 @@ import type { MetricsSource } from '../../src/app/ports/metrics-source.js';
 import { type Bot, createBot } from '../../src/composition/create-bot.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
+import { secretValues } from '../../src/config/secret-values.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { logRedisOutages, logRepeatedErrors, type OutageLogger } from '../../src/infra/log-redis-outages.js';
 import { type RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
@@ -112,6 +113,8 @@ export async function startJobsHarness(
     queues,
     slack: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: standIn.apiUrl },
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    // As main.ts passes it: the test process's environment, which a test may have stubbed.
+    commandEnv: { parent: { ...process.env }, secrets: secretValues(process.env) },
   };
   const bot = createBot(botOptions);
   const workers = options.workers === false ? undefined : bot.startWorkers(jobs);

@@ -25,6 +25,9 @@ export class MemoryMetrics implements MetricsSource {
 
   async read(alarm: QueriedAlarm): Promise<Reading> {
     const held = this.#values.get(alarm.name) ?? { error: `no value for ${alarm.name}` };
+    // NaN and ±Inf say nothing about health, as in Prometheus: they read as errors.
+    if ('value' in held && !Number.isFinite(held.value))
+      return { alarm: alarm.name, error: `value ${held.value} is not a number` };
     return { alarm: alarm.name, ...held };
   }
 }

@@ -21,7 +21,11 @@ export class RedisSampleMetrics implements MetricsSource {
     const raw = await this.#redis.hget(this.#key, alarm.name);
     if (raw === null) return { alarm: alarm.name, value: healthyValue(alarm) };
     if (raw.startsWith('error:')) return { alarm: alarm.name, error: raw.slice('error:'.length) };
-    return { alarm: alarm.name, value: Number(raw) };
+    const value = Number(raw);
+    // NaN and ±Inf say nothing about health, as in Prometheus: they read as errors.
+    return Number.isFinite(value)
+      ? { alarm: alarm.name, value }
+      : { alarm: alarm.name, error: `value ${raw} is not a number` };
   }
 
   async inject(alarm: string, value: number | { error: string }): Promise<void> {

@@ -1,10 +1,21 @@
+import { describe, expect, it } from 'vitest';
 import { PrometheusMetrics } from '../../../src/adapters/prometheus/prometheus-metrics.js';
+import type { QueriedAlarm } from '../../../src/app/ports/metrics-source.js';
 import { describeMetricsSourceContract } from '../../app/ports/metrics-source.contract.js';
+import { T0 } from '../../domain/fixtures.js';
 import { listenForTest } from '../../support/local-server.js';
 
-type Answer = { status: number; body: unknown };
+/** How the fake answers a query: with a status and a body, or (`hang`) never. */
+type Answer = { status: number; body: unknown } | 'hang';
 
 const vector = (result: unknown[]) => ({ status: 'success', data: { resultType: 'vector', result } });
+
+/** A number as Prometheus's JSON writes a sample value: `+Inf`, `-Inf` and `NaN` as such. */
+function promValue(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(value);
+}
 
 /** Prometheus's instant-query API, answering each query as the test set it; a query it was not told of has no data. */
 async function fakePrometheus() {
@@ -16,6 +27,7 @@ async function fakePrometheus() {
       url.pathname === '/api/v1/query'
         ? (answers.get(query) ?? { status: 200, body: vector([]) })
         : { status: 404, body: { status: 'error', error: 'not found' } };
+    if (answer === 'hang') return;
     response
       .writeHead(answer.status, { 'content-type': 'application/json' })
       .end(JSON.stringify(answer.body));
@@ -31,7 +43,7 @@ describeMetricsSourceContract(
       prometheus,
       source: new PrometheusMetrics(prometheus.server.url, 2_000),
       set: async (alarm, value) => {
-        const body = vector([{ metric: {}, value: [1_700_000_000, String(value)] }]);
+        const body = vector([{ metric: {}, value: [1_700_000_000, promValue(value)] }]);
         prometheus.answers.set(alarm.query, { status: 200, body });
       },
     };
@@ -53,3 +65,73 @@ describeMetricsSourceContract(
     'is out of reach': ({ prometheus }) => prometheus.server.close(),
   },
 );
+
+const series = (...values: string[]) =>
+  vector(values.map((value, index) => ({ metric: { pod: `pod-${index}` }, value: [1_700_000_000, value] })));
+
+const alarmWith = (comparator: QueriedAlarm['comparator'], threshold: number): QueriedAlarm => ({
+  name: 'latency_slo_drop',
+  severity: 'BLOCKER',
+  comparator,
+  threshold,
+  query: 'mec_latency_drop',
+});
+
+describe('prometheus: a vector of several series', () => {
+  it.each([
+    { comparator: 'gt', threshold: 0.03, values: ['0.01', '0.05'], value: 0.05 },
+    { comparator: 'gte', threshold: 0.1, values: ['0.02', '0.1', '0.04'], value: 0.1 },
+    { comparator: 'lt', threshold: 0.95, values: ['0.99', '0.9'], value: 0.9 },
+    { comparator: 'lte', threshold: 0.95, values: ['0.97', '0.95', '0.96'], value: 0.95 },
+    { comparator: 'gt', threshold: 0.03, values: ['0.01', '0.02'], value: 0.02 },
+    { comparator: 'lt', threshold: 0.95, values: ['0.99', '0.98'], value: 0.98 },
+  ] as const)(
+    'reads the worst series for $comparator $threshold: $values gives $value',
+    async ({ comparator, threshold, values, value }) => {
+      const prometheus = await fakePrometheus();
+      const alarm = alarmWith(comparator, threshold);
+      prometheus.answers.set(alarm.query, { status: 200, body: series(...values) });
+      const source = new PrometheusMetrics(prometheus.server.url, 2_000);
+      expect(await source.read(alarm, T0)).toEqual({ alarm: alarm.name, value });
+    },
+  );
+
+  it('reads a breaching series even when another series has no number', async () => {
+    const prometheus = await fakePrometheus();
+    const alarm = alarmWith('gt', 0.03);
+    prometheus.answers.set(alarm.query, { status: 200, body: series('NaN', '0.05') });
+    const source = new PrometheusMetrics(prometheus.server.url, 2_000);
+    expect(await source.read(alarm, T0)).toEqual({ alarm: alarm.name, value: 0.05 });
+  });
+});
+
+describe('prometheus: never healthy', () => {
+  it.each<[string, Answer]>([
+    ['an empty vector', { status: 200, body: vector([]) }],
+    ['a NaN value', { status: 200, body: series('NaN') }],
+    ['a +Inf value', { status: 200, body: series('+Inf') }],
+    ['a -Inf value', { status: 200, body: series('-Inf') }],
+    ['a value that is not numeric', { status: 200, body: series('fast') }],
+    ['a NaN series beside a healthy one', { status: 200, body: series('0.01', 'NaN') }],
+    ['an +Inf series beside a healthy one', { status: 200, body: series('+Inf', '0.01') }],
+    [
+      'a non-numeric scalar',
+      { status: 200, body: { status: 'success', data: { resultType: 'scalar', result: [1, 'NaN'] } } },
+    ],
+    ['an HTTP 500', { status: 500, body: { status: 'error', error: 'internal' } }],
+    [
+      'an HTTP 422 with a query error',
+      { status: 422, body: { status: 'error', errorType: 'execution', error: 'boom' } },
+    ],
+    ['a body that is not a query result', { status: 200, body: { hello: 'world' } }],
+    ['no answer before the timeout', 'hang'],
+  ])('gives an error reading for %s', async (_, answer) => {
+    const prometheus = await fakePrometheus();
+    const alarm = alarmWith('gt', 0.03);
+    prometheus.answers.set(alarm.query, answer);
+    const source = new PrometheusMetrics(prometheus.server.url, 200);
+    const reading = await source.read(alarm, T0);
+    expect(reading).toEqual({ alarm: alarm.name, error: expect.any(String) });
+    expect((reading as { error: string }).error).not.toBe('');
+  });
+});

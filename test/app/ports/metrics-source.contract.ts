@@ -60,6 +60,17 @@ export function describeMetricsSourceContract<A extends MetricsSourceAdapters>(
       expect(await source.read(LATENCY, T0)).toEqual({ alarm: 'latency_slo_drop', value: 0.05 });
     });
 
+    it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+      'gives an error reading, never a number, when the value is %s',
+      async (value) => {
+        const { source, set } = await make();
+        await set(LATENCY, 0.01);
+        await set(LATENCY, value);
+        const reading = await source.read(LATENCY, T0);
+        expect(reading).toEqual({ alarm: 'latency_slo_drop', error: expect.any(String) });
+      },
+    );
+
     it.each(Object.entries(failures))(
       'gives an error reading, never a number, when the source %s',
       async (_, fail) => {

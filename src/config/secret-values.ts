@@ -1,0 +1,39 @@
+/** Variables whose whole value is a secret. */
+const SECRET_VARIABLES = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'MEC_ALERT_TOKEN',
+  'MEC_LEDGER_KEY',
+] as const;
+
+/**
+ * Every secret value the bot holds, read from its raw environment: the Slack credentials, the alert
+ * token, the ledger key and the password in REDIS_URL (as written and decoded). Output
+ * that leaves the bot (pre-flight command output) is scrubbed of each.
+ */
+export function secretValues(raw: Readonly<Record<string, string | undefined>>): string[] {
+  const secrets: string[] = SECRET_VARIABLES.map((name) => raw[name] ?? '');
+  const redisUrl = raw.REDIS_URL;
+  if (redisUrl) {
+    try {
+      const { username, password } = new URL(redisUrl);
+      // The password is the credential. A user name is scrubbed only when it stands alone, where it is
+      // the secret; otherwise a name like `mec` would blank every path that contains it.
+      const secret = password || username;
+      secrets.push(secret, safeDecode(secret));
+    } catch {
+      // Not a URL: env-schema refuses it before anything runs; scrub the whole value meanwhile.
+      secrets.push(redisUrl);
+    }
+  }
+  return [...new Set(secrets.filter((secret) => secret !== ''))];
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}

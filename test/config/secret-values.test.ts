@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { secretValues } from '../../src/config/secret-values.js';
+
+describe('secretValues', () => {
+  it('collects the Slack credentials, the alert token, the ledger key and the Redis password', () => {
+    const secrets = secretValues({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'signing-1',
+      SLACK_APP_TOKEN: 'xapp-1',
+      MEC_ALERT_TOKEN: 'alert-token-1',
+      MEC_LEDGER_KEY: 'ledger-key-1',
+      REDIS_URL: 'redis://mec:p%40ss@cache:6379/0',
+      LOG_LEVEL: 'info',
+    });
+    expect(secrets.sort()).toEqual(
+      ['xoxb-1', 'signing-1', 'xapp-1', 'alert-token-1', 'ledger-key-1', 'p%40ss', 'p@ss'].sort(),
+    );
+  });
+
+  it('takes a Redis user name standing alone, without a password, as the secret', () => {
+    expect(secretValues({ REDIS_URL: 'redis://token-4410@cache:6379' })).toEqual(['token-4410']);
+  });
+
+  it('holds nothing for a bot without secrets, or a Redis URL without credentials', () => {
+    expect(secretValues({ REDIS_URL: 'redis://127.0.0.1:6379', SLACK_BOT_TOKEN: '' })).toEqual([]);
+  });
+});
