@@ -30,9 +30,9 @@ const lost = (name: string) =>
  * renewal finds the token gone, or when no renewal has succeeded for a whole lease (Redis unreachable:
  * the key may have expired, so the lock must be taken as lost).
  */
-function heartbeat(redis: Redis, key: string, token: string, leaseMs: number, name: string) {
+function heartbeat(redis: Redis, key: string, token: string, leaseMs: number, name: string, takenAt: number) {
   const controller = new AbortController();
-  let heldUntil = Date.now() + leaseMs;
+  let heldUntil = takenAt + leaseMs;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const tick = async () => {
@@ -79,6 +79,8 @@ async function withRedisLock<T>(
   const token = randomUUID();
   const leaseMs = options.leaseMs ?? 30_000;
   const deadline = Date.now() + (options.waitMs ?? 60_000);
+  // The lease runs from when the SET was sent, not from when its answer came.
+  let takenAt = Date.now();
   while ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') {
     if (Date.now() > deadline)
       throw new MecError(
@@ -86,8 +88,9 @@ async function withRedisLock<T>(
         `timed out waiting for the ${name} lock; another process holds it, and its lease expires if it died`,
       );
     await new Promise((resolve) => setTimeout(resolve, 20));
+    takenAt = Date.now();
   }
-  const lease = heartbeat(redis, key, token, leaseMs, name);
+  const lease = heartbeat(redis, key, token, leaseMs, name, takenAt);
   try {
     const result = await work(lease.signal);
     // Work that finished after losing the lock may have raced another holder: it is not a success.
