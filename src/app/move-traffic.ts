@@ -15,12 +15,14 @@ export interface TrafficDeps extends RegistryDeps {
  * Moves traffic: writes the flag in the feature registry through the registry guard, then tells the
  * external flag system if there is one. Setting the weight the registry already has writes and records
  * nothing, so a job re-run after a crash moves traffic once; the external system is told again, and
- * must take the same weight twice as one change.
+ * must take the same weight twice as one change. Once `deps.signal` says the traffic lock is lost, nothing
+ * more is written or told: another writer may already have moved traffic, and a late write would undo it.
  */
 export async function moveTraffic(deps: TrafficDeps, change: TrafficChange): Promise<{ changed: boolean }> {
   const value = flagValueFor(change.weightPct);
   const { flags } = await deps.registry.read();
   let changed = false;
+  deps.signal?.throwIfAborted();
   if (canonicalJson(flags[deps.flag] ?? null) !== canonicalJson(value)) {
     const result = await writeFlag(deps, {
       phase: change.phase,
@@ -37,6 +39,7 @@ export async function moveTraffic(deps: TrafficDeps, change: TrafficChange): Pro
     }
     changed = true;
   }
+  deps.signal?.throwIfAborted();
   await deps.external?.setWeight(change);
   return { changed };
 }

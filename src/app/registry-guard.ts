@@ -11,6 +11,11 @@ export interface RegistryDeps {
   registry: Pick<FlagRegistry, 'read' | 'write'>;
   rootRecord: RegistryRootRecord;
   now: () => Date;
+  /**
+   * Aborts when the traffic lock the write runs under is lost; checked before a write begins, which
+   * then fails with the signal's reason (`lock_lost`). Absent for writes that need no traffic lock.
+   */
+  signal?: AbortSignal;
 }
 
 export type RegistryCheck =
@@ -139,6 +144,7 @@ async function writeRegistry(
     const claimedRoot = check.status === 'tampered' ? check.recordedRoot : root;
     const { next, before, after } = change(flags);
     if (registryMerkleRoot(next) === root) return { status: 'unchanged', root };
+    deps.signal?.throwIfAborted();
     const token = randomUUID();
     if (!(await deps.rootRecord.begin(claimedRoot, registryMerkleRoot(next), token))) {
       await pause(attempt);

@@ -3,18 +3,25 @@ import { guardRegistry } from './registry-guard.js';
 import { apply } from './rollout-context.js';
 import type { WorkContext } from './work-context.js';
 
-/** Ramps and rollbacks of a rollout take turns under one lock, so a rollback's write to shadow always
- * lands after any ramp write that was already under way. */
-export const underTrafficLock = (ctx: WorkContext, rolloutId: string, work: () => Promise<string>) =>
-  ctx.lock.withLock(`traffic-${rolloutId}`, ctx.settings.jobs.lockDuration, work);
+/**
+ * Ramps and rollbacks of a rollout take turns under one lock, so a rollback's write to shadow always
+ * lands after any ramp write that was already under way. The lock is renewed while the work runs, so a
+ * slow write keeps it; `signal` aborts if it is lost anyway, and the writes check it.
+ */
+export const underTrafficLock = (
+  ctx: WorkContext,
+  rolloutId: string,
+  work: (signal: AbortSignal) => Promise<string>,
+) => ctx.lock.withLock(`traffic-${rolloutId}`, ctx.settings.jobs.lockDuration, work);
 
-/** What traffic moves go through: the registry, its guard, and the external flag system. */
-export const trafficDeps = (ctx: WorkContext) => ({
+/** What traffic moves go through: the registry, its guard, the external flag system, and the lock's signal. */
+export const trafficDeps = (ctx: WorkContext, signal: AbortSignal) => ({
   registry: ctx.registry,
   rootRecord: ctx.rootRecord,
   now: ctx.now,
   flag: ctx.settings.registry.flag,
   external: ctx.traffic,
+  signal,
 });
 
 /**
@@ -27,19 +34,20 @@ export function runRamp(
   ramp: { rampId: string; weightPct: number; rolloutId: string },
 ): Promise<string> {
   const { rampId, weightPct, rolloutId } = ramp;
-  return underTrafficLock(ctx, rolloutId, async () => {
+  return underTrafficLock(ctx, rolloutId, async (signal) => {
     const { state } = await ctx.store.load(ctx.phase);
     const pending = state?.pendingRamp;
     if (!state || state.rolloutId !== rolloutId || pending?.rampId !== rampId) return 'stale';
     // A hand-edited registry is not written over by a ramp: the CRITICAL gate opens and a person decides.
     if ((await guardRegistry(ctx, ctx.phase)).status === 'tampered') return 'registry_tampered';
-    await moveTraffic(trafficDeps(ctx), {
+    await moveTraffic(trafficDeps(ctx, signal), {
       phase: ctx.phase,
       rolloutId,
       actor: pending.requestedBy,
       weightPct,
     });
     await ctx.crashpoint('ramp:after_write');
+    signal.throwIfAborted();
     return (await apply(ctx, { type: 'traffic_applied', rampId, weightPct })).outcome;
   });
 }

@@ -19,7 +19,7 @@ export function runRollback(
 ): Promise<string> {
   const { rollbackId, rolloutId } = rollback;
   const { flag } = ctx.settings.registry;
-  return underTrafficLock(ctx, rolloutId, async () => {
+  return underTrafficLock(ctx, rolloutId, async (signal) => {
     const { state } = await ctx.store.load(ctx.phase);
     if (!state || state.rolloutId !== rolloutId || state.rollback?.rollbackId !== rollbackId) return 'stale';
     const dir = state.checks.backup.ref;
@@ -28,7 +28,7 @@ export function runRollback(
     const flags = plan?.ok
       ? { ...plan.flags, ...shadow }
       : { ...(await ctx.registry.read()).flags, ...shadow };
-    const restored = await restoreRegistry(ctx, {
+    const restored = await restoreRegistry(trafficDeps(ctx, signal), {
       phase: ctx.phase,
       rolloutId,
       actor: SYSTEM_ACTOR,
@@ -44,8 +44,14 @@ export function runRollback(
       ? `registry restored from ${dir}`
       : `${plan ? `backup unusable (${plan.problems.join('; ')})` : 'no backup'}: ${flag} set to shadow only`;
     // Tells an external flag system too; for the registry alone it is already done, and records nothing.
-    await moveTraffic(trafficDeps(ctx), { phase: ctx.phase, rolloutId, actor: SYSTEM_ACTOR, weightPct: 0 });
+    await moveTraffic(trafficDeps(ctx, signal), {
+      phase: ctx.phase,
+      rolloutId,
+      actor: SYSTEM_ACTOR,
+      weightPct: 0,
+    });
     await ctx.crashpoint('rollback:after_restore');
+    signal.throwIfAborted();
     const result = await apply(ctx, { type: 'rollback_finished', rollbackId, summary });
     if (result.outcome === 'applied') {
       ctx.observe.rollbackFinished(state.rollback.reason.startsWith('BLOCKER') ? 'blocker_alarm' : 'person');

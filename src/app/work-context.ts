@@ -19,7 +19,7 @@ interface WorkSettings extends RolloutSettings, PreflightSettings {
     errorsToGate: number;
   };
   jobs: {
-    /** How long a job's lock, and the traffic lock, lasts, in milliseconds. */
+    /** How long a job's lock, and the traffic lock's lease, lasts, in milliseconds; both are renewed. */
     lockDuration: number;
   };
 }

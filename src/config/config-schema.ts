@@ -168,8 +168,8 @@ const jobs = z.strictObject({
   /** Slack messages per channel: at most one per this interval, in milliseconds. Default 1s. */
   notifyInterval: duration.default(1_000),
   /**
-   * How long a job's lock lasts, in milliseconds, and the lease of the traffic lock; a worker that dies
-   * is noticed after about this long. Default 30s.
+   * How long a job's lock lasts, in milliseconds, and the lease of the traffic lock; both are renewed
+   * while their work runs, so a worker that dies is noticed after about this long. Default 30s.
    */
   lockDuration: duration.default(30_000),
 });

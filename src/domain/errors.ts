@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'traffic_controller_failed',
   'alarm_trip_conflict',
   'lock_timeout',
+  /** A traffic lock's lease was lost while its work ran: another holder may have taken it. */
+  'lock_lost',
   'body_too_large',
   'signing_secret_missing',
   'slack_reply_invalid',

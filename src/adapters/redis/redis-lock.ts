@@ -9,22 +9,78 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+// Extends the lease only while the token is still ours, so a renewal never revives a lock that
+// expired and was taken by another holder.
+const RENEW_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+
+/** How many renewals fall in one lease: two can fail (a slow Redis, a blip) before the lease runs out. */
+const RENEWALS_PER_LEASE = 3;
+
+const lost = (name: string) =>
+  new MecError(
+    'lock_lost',
+    `lost the ${name} lock while its work ran (its lease was not renewed in time, or another holder took it); the job retries under a fresh lock`,
+  );
+
+/**
+ * Renews the lease on `key` every third of `leaseMs` while `token` holds it. Aborts `controller` when a
+ * renewal finds the token gone, or when no renewal has succeeded for a whole lease (Redis unreachable:
+ * the key may have expired, so the lock must be taken as lost).
+ */
+function heartbeat(redis: Redis, key: string, token: string, leaseMs: number, name: string, takenAt: number) {
+  const controller = new AbortController();
+  let heldUntil = takenAt + leaseMs;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const tick = async () => {
+    // A renewal is counted from when it was sent: the lease runs from then, whenever the answer comes.
+    const sentAt = Date.now();
+    try {
+      const renewed = await redis.eval(RENEW_LUA, 1, key, token, leaseMs);
+      if (renewed === 1) heldUntil = sentAt + leaseMs;
+      else controller.abort(lost(name));
+    } catch {
+      if (Date.now() >= heldUntil) controller.abort(lost(name));
+    }
+    if (!stopped && !controller.signal.aborted) timer = setTimeout(tick, leaseMs / RENEWALS_PER_LEASE);
+  };
+  timer = setTimeout(tick, leaseMs / RENEWALS_PER_LEASE);
+  return {
+    signal: controller.signal,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
 /**
  * A Redis mutex for work that must not interleave across processes, such as moving traffic: a ramp
- * and a rollback of the same rollout never write the registry at the same time. The lease expires, so
- * a process that dies holding it does not block the others for long.
+ * and a rollback of the same rollout never write the registry at the same time. The lease (SET NX PX
+ * with a token of this holder's) is renewed while the work runs, so slow work keeps the lock; a
+ * process that dies holding it stops renewing, and the others get in one lease later.
+ *
+ * Renewal rather than fencing tokens: the external flag system is told through a plain HTTP call and
+ * cannot be made to check a fencing token, so keeping the lock held is the only guard that covers it.
+ * What renewal cannot stop (a holder that loses Redis for a whole lease yet goes on working) is
+ * covered by the signal: the work learns it lost the lock and writes nothing more.
  */
 async function withRedisLock<T>(
   redis: Redis,
   prefix: string,
   name: string,
-  work: () => Promise<T>,
+  work: (signal: AbortSignal) => Promise<T>,
   options: { leaseMs?: number; waitMs?: number } = {},
 ): Promise<T> {
   const key = redisKeys(prefix).lock(name);
   const token = randomUUID();
   const leaseMs = options.leaseMs ?? 30_000;
   const deadline = Date.now() + (options.waitMs ?? 60_000);
+  // The lease runs from when the SET was sent, not from when its answer came.
+  let takenAt = Date.now();
   while ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') {
     if (Date.now() > deadline)
       throw new MecError(
@@ -32,15 +88,22 @@ async function withRedisLock<T>(
         `timed out waiting for the ${name} lock; another process holds it, and its lease expires if it died`,
       );
     await new Promise((resolve) => setTimeout(resolve, 20));
+    takenAt = Date.now();
   }
+  const lease = heartbeat(redis, key, token, leaseMs, name, takenAt);
   try {
-    return await work();
+    const result = await work(lease.signal);
+    // Work that finished after losing the lock may have raced another holder: it is not a success.
+    lease.signal.throwIfAborted();
+    return result;
   } finally {
-    await redis.eval(RELEASE_LUA, 1, key, token);
+    lease.stop();
+    // A lost lock is not ours to release, and its connection may be gone.
+    if (!lease.signal.aborted) await redis.eval(RELEASE_LUA, 1, key, token);
   }
 }
 
-/** The traffic lock as a Redis mutex. */
+/** The traffic lock as a Redis mutex whose lease is renewed while the work runs. */
 export class RedisTrafficLock implements TrafficLock {
   readonly #redis: Redis;
   readonly #prefix: string;
@@ -50,7 +113,7 @@ export class RedisTrafficLock implements TrafficLock {
     this.#prefix = prefix;
   }
 
-  withLock<T>(name: string, leaseMs: number, work: () => Promise<T>): Promise<T> {
+  withLock<T>(name: string, leaseMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return withRedisLock(this.#redis, this.#prefix, name, work, { leaseMs });
   }
 }

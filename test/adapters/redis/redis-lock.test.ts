@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { redisKeys } from '../../../src/adapters/redis/redis-keys.js';
+import { RedisTrafficLock } from '../../../src/adapters/redis/redis-lock.js';
+import { MecError } from '../../../src/domain/errors.js';
+import { useTestRedis } from '../../support/redis.js';
+
+const testRedis = useTestRedis();
+const LEASE_MS = 200;
+const NAME = 'traffic-r1';
+
+/** A promise and the function that settles it, for a test to decide when work moves on. */
+function gate<T = void>() {
+  let open!: (value: T) => void;
+  const opened = new Promise<T>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
+
+/** Resolves with the reason once `signal` is aborted. */
+const abortedWith = (signal: AbortSignal) =>
+  new Promise<unknown>((resolve) => {
+    if (signal.aborted) resolve(signal.reason);
+    signal.addEventListener('abort', () => resolve(signal.reason), { once: true });
+  });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('RedisTrafficLock', () => {
+  it('keeps a second writer out while the first one’s traffic call hangs past the lease', async () => {
+    const redis = testRedis();
+    const first = new RedisTrafficLock(redis.connect(), redis.prefix);
+    const second = new RedisTrafficLock(redis.connect(), redis.prefix);
+    const events: string[] = [];
+    const firstIn = gate();
+
+    const ramp = first.withLock(NAME, LEASE_MS, async () => {
+      events.push('ramp in');
+      firstIn.open();
+      // The external flag system hangs for several leases before it answers.
+      await sleep(LEASE_MS * 4);
+      events.push('ramp wrote 25%');
+      return 'ramp done';
+    });
+    await firstIn.opened;
+    const rollback = second.withLock(NAME, LEASE_MS, async () => {
+      events.push('rollback wrote shadow');
+      return 'rollback done';
+    });
+
+    expect(await Promise.all([ramp, rollback])).toEqual(['ramp done', 'rollback done']);
+    expect(events).toEqual(['ramp in', 'ramp wrote 25%', 'rollback wrote shadow']);
+  });
+
+  it('tells the work it lost the lock when a renewal finds its token gone, and fails with lock_lost', async () => {
+    const redis = testRedis();
+    const client = redis.connect();
+    const lock = new RedisTrafficLock(client, redis.prefix);
+    const resume = gate();
+    const seen: { reason?: unknown } = {};
+
+    const held = lock.withLock(NAME, LEASE_MS, async (signal: AbortSignal) => {
+      // Someone else's hands on the key: the lease is no longer this holder's.
+      await client.set(redisKeys(redis.prefix).lock(NAME), 'another-token', 'PX', 60_000);
+      seen.reason = await abortedWith(signal);
+      await resume.opened;
+      return 'wrote anyway';
+    });
+    const outcome = held.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    await expect.poll(() => seen.reason).toBeDefined();
+    resume.open();
+
+    expect(seen.reason).toBeInstanceOf(MecError);
+    expect((seen.reason as MecError).code).toBe('lock_lost');
+    const error = await outcome;
+    expect(error).toBeInstanceOf(MecError);
+    expect((error as MecError).code).toBe('lock_lost');
+    // The other holder's key is not released by the one that lost it.
+    expect(await client.get(redisKeys(redis.prefix).lock(NAME))).toBe('another-token');
+  });
+
+  it('releases the lock as soon as the work ends, and stops renewing it', async () => {
+    const redis = testRedis();
+    const client = redis.connect();
+    const lock = new RedisTrafficLock(client, redis.prefix);
+    const key = redisKeys(redis.prefix).lock(NAME);
+
+    expect(await lock.withLock(NAME, LEASE_MS, async () => 'done')).toBe('done');
+    expect(await client.exists(key)).toBe(0);
+
+    // A later holder's lease is its own: the first holder's heartbeat does not touch it.
+    await client.set(key, 'later-token', 'PX', LEASE_MS);
+    await sleep(LEASE_MS * 2);
+    expect(await client.exists(key)).toBe(0);
+  });
+
+  it('releases the lock when the work throws, and passes the error on', async () => {
+    const redis = testRedis();
+    const client = redis.connect();
+    const lock = new RedisTrafficLock(client, redis.prefix);
+    const failure = new MecError('traffic_controller_failed', 'answered 503');
+
+    await expect(
+      lock.withLock(NAME, LEASE_MS, async () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await client.exists(redisKeys(redis.prefix).lock(NAME))).toBe(0);
+  });
+
+  it('lets a second writer in once a holder that died stops renewing, and the holder learns it', async () => {
+    const redis = testRedis();
+    const dying = redis.connect({ maxRetriesPerRequest: 0 });
+    const first = new RedisTrafficLock(dying, redis.prefix);
+    const second = new RedisTrafficLock(redis.connect(), redis.prefix);
+    const firstIn = gate();
+    const resume = gate();
+    const seen: { reason?: unknown } = {};
+
+    const held = first.withLock(NAME, LEASE_MS, async (signal: AbortSignal) => {
+      firstIn.open();
+      seen.reason = await abortedWith(signal);
+      await resume.opened;
+      return 'late write';
+    });
+    const outcome = held.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    await firstIn.opened;
+    // The holder's process is gone as far as Redis can tell: its connection drops and nothing renews.
+    dying.disconnect();
+
+    expect(await second.withLock(NAME, LEASE_MS, async () => 'rollback done')).toBe('rollback done');
+    await expect.poll(() => seen.reason).toBeDefined();
+    expect((seen.reason as MecError).code).toBe('lock_lost');
+    resume.open();
+    expect(((await outcome) as MecError).code).toBe('lock_lost');
+  });
+});
