@@ -146,6 +146,8 @@ async function fire(
     firing: true,
     summary: `${text} (Alertmanager)`,
   });
+  // An alarm that did not land must not be taken as done: the claim is released, and the re-send acts.
+  if (result.outcome === 'conflict') throw unlanded(result.message, alarm.name);
   if (alarm.severity === 'WARNING') return;
   const reading = deps.metrics ? await deps.metrics.read(alarm, receivedAt) : undefined;
   const instances = [...new Set(alerts.map(instanceOf))];
@@ -226,13 +228,14 @@ export async function raiseIncident(
 }
 
 async function resolve(deps: ReceiveDeps, alarm: PagedAlarm, text: string): Promise<void> {
-  await apply(deps.ctx, {
+  const applied = await apply(deps.ctx, {
     type: 'alarm',
     alarm: alarm.name,
     severity: alarm.severity,
     firing: false,
     summary: `${text} (resolved)`,
   });
+  if (applied.outcome === 'conflict') throw unlanded(applied.message, alarm.name);
   const id = await incidentIdOf(deps, alarm.name);
   const result = await transitionIncident(deps, id, { type: 'resolve_incident' });
   if (result.outcome !== 'applied') return;
@@ -245,3 +248,9 @@ async function recordUnmatched(deps: ReceiveDeps, id: string, alert: ReceivedAle
   const { status, labels, annotations, startsAt } = alert;
   await transitionIncident(deps, id, { type: 'alert_unmatched', status, labels, annotations, startsAt });
 }
+
+const unlanded = (why: string, alarm: string) =>
+  new MecError(
+    'alarm_trip_conflict',
+    `the ${alarm} alert did not land (${why}); Alertmanager's re-send is acted on`,
+  );

@@ -47,9 +47,15 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
       'alarm_trip_conflict',
       `the ${tick.kind} evaluation did not land (${result.message}); retrying`,
     );
+  const rolledBack = result.effects.some((effect) => effect.kind === 'roll_back');
   for (const trip of tick.kind === 'soak' ? step.tripped : []) {
     const alarm = ctx.settings.alarms.find((candidate) => candidate.name === trip.alarm.name);
     if (!alarm) continue;
+    // The rollback is the BLOCKER's: another alarm's incident must not claim it.
+    const own =
+      alarm.severity === 'BLOCKER'
+        ? result
+        : { ...result, effects: result.effects.filter((effect) => effect.kind !== 'roll_back') };
     await raiseIncident(
       { ctx, incidents: ctx.incidents, notifier: ctx.notifier, observe: ctx.observe },
       {
@@ -58,10 +64,12 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
         text: tripSummary(trip, step),
         receivedAt: now,
         before: state,
-        result,
+        result: own,
         value: trip.value,
       },
     );
+    // decideWatchTick stops at the BLOCKER that rolls back: the trips after it were not applied.
+    if (alarm.severity === 'BLOCKER' && rolledBack) break;
   }
   if (result.effects.some((effect) => effect.kind === 'roll_back')) return { outcome: 'rolled_back' };
   // The watch goes on until its end; a job that runs a little early by another clock evaluates again.

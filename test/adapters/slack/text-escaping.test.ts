@@ -221,6 +221,19 @@ describe('each Slack view', () => {
     ['the status reply', () => statusReply(dashboard()), 3],
     ['the incident notice', () => incidentNotice({ ...INCIDENT, summary: TYPED }, 'S0ONCALL'), 1],
     [
+      'an overridden incident notice',
+      () =>
+        incidentNotice(
+          {
+            ...INCIDENT,
+            severity: 'CRITICAL',
+            overridden: { by: U_GOV, at: INCIDENT.receivedAt, reason: TYPED },
+          },
+          'S0ONCALL',
+        ),
+      2,
+    ],
+    [
       'the weekly review',
       () =>
         reviewDigest('M6', {

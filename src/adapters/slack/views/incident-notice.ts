@@ -11,7 +11,7 @@ const SYMBOL: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤
 function response(incident: Incident): string {
   if (incident.severity === 'CRITICAL') {
     if (incident.overridden)
-      return `Deployment gate overridden by <@${incident.overridden.by}>: ${incident.overridden.reason}`;
+      return `Deployment gate overridden by <@${incident.overridden.by}>: ${escapeSlackText(incident.overridden.reason)}`;
     return incident.resolvedAt
       ? 'The deployment gate held ramps until the alarm resolved.'
       : 'Deployment gate held: ramps are refused until this resolves, or a permitted role overrides it with a reason.';
