@@ -2,6 +2,10 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { parseDurationMs } from '../domain/duration.js';
 import { GOVERNED_ACTIONS } from '../domain/policy.js';
+import { SECRET_VARIABLES } from './secret-values.js';
+
+/** The bot's own credentials: never handed to a child process, whatever the config says. */
+const HELD_SECRETS = new Set<string>([...SECRET_VARIABLES, 'REDIS_URL']);
 
 const ID = /^[a-z][a-z0-9_]*$/;
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
@@ -79,7 +83,15 @@ const preflightCommand = z.strictObject({
    * gets. Default none: nothing else of the bot's environment reaches the command.
    */
   env: z
-    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name, like CI_TOKEN'))
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name, like CI_TOKEN')
+        .refine(
+          (name) => !HELD_SECRETS.has(name),
+          "holds one of the bot's own secrets, which no pre-flight command is given; give the command a credential of its own",
+        ),
+    )
     .default([]),
 });
 

@@ -1,5 +1,5 @@
 /** Variables whose whole value is a secret. */
-const SECRET_VARIABLES = [
+export const SECRET_VARIABLES = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',

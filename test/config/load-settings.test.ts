@@ -133,6 +133,16 @@ describe('loadSettings', () => {
       'preflight.commands[0].env[0]: must be a variable name',
     ],
     [
+      'a pre-flight env entry that would hand a command the bot token',
+      [['      timeout: 30s\n', '      timeout: 30s\n      env: [SLACK_BOT_TOKEN]\n']],
+      "preflight.commands[0].env[0]: holds one of the bot's own secrets",
+    ],
+    [
+      'a pre-flight env entry that would hand a command the Redis URL',
+      [['      timeout: 30s\n', '      timeout: 30s\n      env: [REDIS_URL]\n']],
+      "preflight.commands[0].env[0]: holds one of the bot's own secrets",
+    ],
+    [
       'a role listed twice',
       [['  - id: release_manager', '  - id: governance_lead']],
       'roles[4].id: "governance_lead" is listed twice',
