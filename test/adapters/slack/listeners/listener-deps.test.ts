@@ -11,11 +11,7 @@ function capture() {
 
 describe('answer', () => {
   it.each([
-    [
-      'a MecError',
-      new MecError('lock_timeout', 'try the action again'),
-      'lock_timeout',
-    ],
+    ['a MecError', new MecError('lock_timeout', 'try the action again'), 'lock_timeout'],
     ['any other error', new Error('socket hang up'), 'unexpected'],
   ])('logs %s with its code and tells the person it failed', async (_what, error, code) => {
     const { logger, logged } = capture();
