@@ -5,21 +5,16 @@ import type { RolloutState } from '../../src/domain/rollout-state.js';
 import {
   applyAll,
   approvals,
-  checkDone,
-  decideStep,
   expectRefused,
   minutes,
   ROOT_A,
   rampEvent,
   readyState,
-  rollbackDone,
   soakDone,
   startEvent,
-  T0,
   trafficDone,
   U_GOV,
   U_RM,
-  U_SEC,
 } from './fixtures.js';
 
 const critical = (firing: boolean): RolloutEvent => ({
@@ -27,10 +22,93 @@ const critical = (firing: boolean): RolloutEvent => ({
   alarm: 'determinism_variance',
   severity: 'CRITICAL',
   firing,
-  summary: 'variance 0.11 > 0.08',
+  summary: 'variance 0.11 > 0.08 over 10m',
 });
 
-describe('decide: CRITICAL gates belong to the phase', () => {
+describe('CRITICAL gates', () => {
+  it('opens a gate that refuses ramps, and closes it when the alarm resolves', () => {
+    const open = applyAll(readyState(), [[critical(true), minutes(40)]]);
+    const held = decide(open, rampEvent(5), minutes(41));
+    expectRefused(held, 'critical_gate_open');
+    expect(held.message).toContain('determinism_variance');
+    const closed = applyAll(open, [[critical(false), minutes(42)]]);
+    expect(decide(closed, rampEvent(5), minutes(43)).outcome).toBe('applied');
+  });
+
+  it('closes a gate on an override by a permitted role with a reason, and refuses one without', () => {
+    const open = applyAll(readyState(), [[critical(true), minutes(40)]]);
+    expectRefused(
+      decide(
+        open,
+        { type: 'override_gate', actor: U_GOV, gateId: 'determinism_variance', reason: '  ' },
+        minutes(41),
+      ),
+      'reason_required',
+    );
+    expectRefused(
+      decide(
+        open,
+        { type: 'override_gate', actor: U_RM, gateId: 'determinism_variance', reason: 'known flake' },
+        minutes(41),
+      ),
+      'not_permitted',
+    );
+    const overridden = decide(
+      open,
+      {
+        type: 'override_gate',
+        actor: U_GOV,
+        gateId: 'determinism_variance',
+        reason: 'known flake, ticket 42',
+      },
+      minutes(41),
+    );
+    expect(overridden).toMatchObject({
+      outcome: 'applied',
+      reason: 'gate_overridden',
+      detail: { reason: 'known flake, ticket 42' },
+    });
+    expect(decide(overridden.state, rampEvent(5), minutes(42)).outcome).toBe('applied');
+  });
+
+  it('treats a repeated firing alarm as a duplicate', () => {
+    const open = applyAll(readyState(), [[critical(true), minutes(40)]]);
+    expect(decide(open, critical(true), minutes(41)).outcome).toBe('noop');
+  });
+
+  it('opens a gate for a hand-edited registry like any other CRITICAL', () => {
+    const open = applyAll(readyState(), [
+      [
+        {
+          type: 'gate_opened',
+          gateId: 'registry_tampered',
+          source: 'registry',
+          summary: 'root 1a2b… is not the one recorded',
+        },
+        minutes(40),
+      ],
+    ]);
+    expectRefused(decide(open, rampEvent(5), minutes(41)), 'critical_gate_open');
+  });
+
+  it('records a WARNING without changing anything', () => {
+    const state = readyState();
+    const decision = decide(
+      state,
+      {
+        type: 'alarm',
+        alarm: 'feature_drift',
+        severity: 'WARNING',
+        firing: true,
+        summary: 'drift detector tripped',
+      },
+      minutes(40),
+    );
+    expect(decision).toMatchObject({ outcome: 'recorded', reason: 'alarm_recorded', state });
+  });
+});
+
+describe('CRITICAL gates belong to the phase', () => {
   it('keeps an open gate when a rollout is aborted and a new one starts', () => {
     const gated = applyAll(readyState(), [[critical(true), minutes(40)]]);
     const aborted = applyAll(gated, [[{ type: 'abort', actor: U_RM, reason: 'new build' }, minutes(41)]]);
@@ -83,94 +161,56 @@ describe('decide: CRITICAL gates belong to the phase', () => {
   );
 });
 
-describe('decide: a phase that is complete', () => {
-  it('refuses to start again, because traffic is at 100%', () => {
-    let state = readyState();
-    let at = 40;
-    for (const weightPct of [5, 25, 60, 100]) {
-      state = applyAll(state, [
-        [rampEvent(weightPct), minutes(at)],
-        [trafficDone(weightPct), minutes(at)],
-        [soakDone(), minutes(at + 15)],
-      ]);
-      at += 16;
-    }
-    expect(state.status).toBe('complete');
-    expectRefused(
-      decide(state, { ...startEvent(), rolloutId: 'R2' } as RolloutEvent, minutes(at)),
-      'phase_complete',
-    );
-  });
-});
-
-describe('decide: job reports carry their attempt id', () => {
-  it('ignores a traffic report from a ramp that a rollback cancelled, when the same weight is asked for again', () => {
-    const first = applyAll(readyState(), [[rampEvent(5), minutes(40)]]);
-    const staleReport: RolloutEvent = {
-      type: 'traffic_applied',
-      weightPct: 5,
-      rampId: first.pendingRamp?.rampId ?? '',
-    };
-    const retried = applyAll(first, [
-      [{ type: 'rollback', actor: U_RM, reason: 'wrong' }, minutes(41)],
-      [rollbackDone(), minutes(42)],
-      ...approvals(ROOT_A, minutes(43)),
-      [rampEvent(5), minutes(44)],
-    ]);
-    expect(retried.pendingRamp?.rampId).not.toBe(
-      staleReport.type === 'traffic_applied' && staleReport.rampId,
-    );
-    expect(decide(retried, staleReport, minutes(45))).toMatchObject({ outcome: 'noop', reason: 'duplicate' });
-  });
-
-  it('ignores a check result from an earlier run of that check', () => {
-    const started = decide(null, startEvent(), T0).state as RolloutState;
-    const failed = applyAll(started, [[checkDone('preflight', false, 'bad checksum'), minutes(1)]]);
-    const earlierRunId = started.checks.preflight.runId as string;
-    const rerun = applyAll(failed, [[{ type: 'run_check', actor: U_RM, check: 'preflight' }, minutes(2)]]);
-    const late = decide(
-      rerun,
-      { type: 'check_finished', check: 'preflight', runId: earlierRunId, passed: true, summary: 'ok' },
-      minutes(3),
-    );
-    expect(late).toMatchObject({ outcome: 'noop', reason: 'duplicate' });
-  });
-
-  it('does not let the smoke pass before it has run its full duration', () => {
-    const smoking = applyAll(decide(null, startEvent(), T0).state, [
-      [checkDone('preflight'), minutes(1)],
-      [checkDone('backup'), minutes(1)],
-      [checkDone('rehearsal'), minutes(1)],
-    ]);
-    expect(decideStep(smoking, checkDone('smoke'), minutes(2))).toMatchObject({
-      outcome: 'noop',
-      reason: 'smoke_running',
-    });
-    expect(decideStep(smoking, checkDone('smoke'), minutes(31)).outcome).toBe('applied');
-    expect(decideStep(smoking, checkDone('smoke', false, 'latency alarm'), minutes(2)).outcome).toBe(
-      'applied',
-    );
-  });
-
-  it('does not end a soak early when a worker clock is behind, and says when it ends', () => {
-    const soaking = applyAll(readyState(), [
+describe('a BLOCKER alarm', () => {
+  const blocker: RolloutEvent = {
+    type: 'alarm',
+    alarm: 'latency_slo_drop',
+    severity: 'BLOCKER',
+    firing: true,
+    summary: 'attainment dropped 4.2% > 3% over 5m',
+  };
+  const live = () =>
+    applyAll(readyState(), [
       [rampEvent(5), minutes(40)],
       [trafficDone(5), minutes(40)],
+      [soakDone(false, 'clean'), minutes(55)],
+      [rampEvent(25), minutes(56)],
+      [trafficDone(25), minutes(56)],
     ]);
-    expect(decideStep(soaking, soakDone(), minutes(54.9))).toMatchObject({
-      outcome: 'noop',
-      reason: 'soak_running',
+
+  it('rolls back from the current weight, skipping the soak', () => {
+    const decision = decide(live(), blocker, minutes(60));
+    expect(decision).toMatchObject({
+      outcome: 'applied',
+      reason: 'rollback_accepted',
+      effects: [{ kind: 'roll_back', fromPct: 25 }],
     });
+    expect((decision.state as RolloutState).soak).toBeUndefined();
   });
 
-  it('treats the same rejection delivered twice as a duplicate', () => {
-    const event: RolloutEvent = {
-      type: 'reject',
-      actor: U_SEC,
-      roleId: 'security_officer',
-      reason: 'CVE open',
-    };
-    const once = applyAll(readyState(), [[event, minutes(40)]]);
-    expect(decide(once, event, minutes(40))).toMatchObject({ outcome: 'noop', reason: 'duplicate' });
+  it('locks ramps when a BLOCKER fires while traffic is at shadow, until every role approves again', () => {
+    const decision = decide(readyState(), blocker, minutes(40));
+    expect(decision).toMatchObject({
+      outcome: 'applied',
+      reason: 'locked_by_blocker',
+      effects: [],
+      state: { approvals: {} },
+    });
+    expectRefused(decide(decision.state, rampEvent(5), minutes(41)), 'rollback_lock');
+    expect(decide(decision.state, blocker, minutes(42)).outcome).toBe('recorded');
+    const renewed = applyAll(decision.state, approvals(ROOT_A, minutes(50)));
+    expect(decide(renewed, rampEvent(5), minutes(51)).outcome).toBe('applied');
+  });
+
+  it('records a BLOCKER on a rollout that is over, without acting on it', () => {
+    const aborted = applyAll(readyState(), [
+      [{ type: 'abort', actor: U_RM, reason: 'new build' }, minutes(41)],
+    ]);
+    expect(decide(aborted, blocker, minutes(42))).toMatchObject({
+      outcome: 'recorded',
+      reason: 'alarm_recorded',
+      effects: [],
+      state: aborted,
+    });
   });
 });

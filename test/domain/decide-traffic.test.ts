@@ -5,7 +5,6 @@ import { type RolloutState, stageOf } from '../../src/domain/rollout-state.js';
 import {
   applyAll,
   approvals,
-  checkDone,
   decideStep,
   expectRefused,
   minutes,
@@ -13,13 +12,8 @@ import {
   ROOT_A,
   rampEvent,
   readyState,
-  resolveStep,
   rollbackDone,
-  type Step,
-  smokedState,
   soakDone,
-  startEvent,
-  T0,
   trafficDone,
   U_GOV,
   U_RM,
@@ -37,76 +31,7 @@ function stepThrough(state: RolloutState, weightPct: number, rampAt: Date): Roll
   return applyAll(applied, [[soakDone(false, 'clean'), new Date(soak.endsAt)]]);
 }
 
-describe('decide: the lifecycle of one phase', () => {
-  it('runs pre-flight, backup, rehearsal and smoke in order, each starting when the one before passes', () => {
-    const started = decide(null, startEvent(), T0);
-    expect(started).toMatchObject({
-      outcome: 'applied',
-      reason: 'rollout_started',
-      effects: [{ kind: 'run_check', check: 'preflight' }],
-    });
-    let state = started.state as RolloutState;
-    for (const [check, following] of [
-      ['preflight', 'backup'],
-      ['backup', 'rehearsal'],
-      ['rehearsal', 'smoke'],
-    ] as const) {
-      expect(stageOf(state)).toBe(check);
-      const decision = decideStep(state, checkDone(check, true, 'ok'), minutes(1));
-      const runId = (decision.state as RolloutState).checks[following].runId;
-      expect(decision.effects).toEqual([{ kind: 'run_check', check: following, runId }]);
-      state = decision.state as RolloutState;
-    }
-    expect(state.checks.smoke).toMatchObject({ status: 'running', endsAt: minutes(31).toISOString() });
-    const smoked = decideStep(state, checkDone('smoke', true, 'ok'), minutes(31));
-    expect(smoked.effects).toEqual([{ kind: 'post_card', card: 'go_no_go' }]);
-    expect(stageOf(smoked.state as RolloutState)).toBe('go_no_go');
-  });
-
-  it('keeps traffic at shadow until the first ramp', () => {
-    expect(readyState().trafficPct).toBe(0);
-    expect(stageOf(readyState())).toBe('ready');
-  });
-
-  it('stays in pre-flight when a check fails, and a re-run starts it again', () => {
-    const started = decide(null, startEvent(), T0).state as RolloutState;
-    const failed = decideStep(started, checkDone('preflight', false, 'checksum mismatch'), minutes(1));
-    expect(failed).toMatchObject({ outcome: 'applied', reason: 'check_failed', effects: [] });
-    expect(stageOf(failed.state as RolloutState)).toBe('preflight');
-    const rerun = decide(failed.state, { type: 'run_check', actor: U_RM, check: 'preflight' }, minutes(2));
-    expect(rerun).toMatchObject({ outcome: 'applied', effects: [{ kind: 'run_check', check: 'preflight' }] });
-  });
-
-  it('records a joint go only when both roles say go, and asks for approvals then', () => {
-    const half = decide(
-      smokedState(),
-      { type: 'go_no_go', actor: U_GOV, roleId: 'governance_lead', go: true },
-      minutes(32),
-    );
-    expect(half).toMatchObject({ outcome: 'applied', effects: [] });
-    expect(stageOf(half.state as RolloutState)).toBe('go_no_go');
-    const joint = decide(
-      half.state,
-      { type: 'go_no_go', actor: U_SRE, roleId: 'sre_oncall', go: true },
-      minutes(32),
-    );
-    expect(joint).toMatchObject({ outcome: 'applied', effects: [{ kind: 'post_card', card: 'approvals' }] });
-  });
-
-  it('stops the rollout on a no-go', () => {
-    const decision = decide(
-      smokedState(),
-      { type: 'go_no_go', actor: U_SRE, roleId: 'sre_oncall', go: false, reason: 'p99 looks odd' },
-      minutes(32),
-    );
-    expect(decision).toMatchObject({ outcome: 'applied', reason: 'no_go_recorded' });
-    expect(decision.state).toMatchObject({
-      status: 'stopped',
-      ended: { reason: 'no-go by SRE On-Call: p99 looks odd' },
-    });
-    expectRefused(decide(decision.state, rampEvent(5), minutes(33)), 'rollout_not_active');
-  });
-
+describe('ramping through the plan', () => {
   it('ramps 5 -> 25 -> 60 -> 100 with a soak at each step, then completes and certifies', () => {
     let state = readyState();
     let at = minutes(40);
@@ -169,9 +94,39 @@ describe('decide: the lifecycle of one phase', () => {
     expect(breached.reason).toBe('soak_breached_recorded');
     expectRefused(decide(breached.state, rampEvent(25), minutes(56)), 'soak_breached');
   });
+
+  it('ignores a traffic report from a ramp that a rollback cancelled, when the same weight is asked for again', () => {
+    const first = applyAll(readyState(), [[rampEvent(5), minutes(40)]]);
+    const staleReport: RolloutEvent = {
+      type: 'traffic_applied',
+      weightPct: 5,
+      rampId: first.pendingRamp?.rampId ?? '',
+    };
+    const retried = applyAll(first, [
+      [{ type: 'rollback', actor: U_RM, reason: 'wrong' }, minutes(41)],
+      [rollbackDone(), minutes(42)],
+      ...approvals(ROOT_A, minutes(43)),
+      [rampEvent(5), minutes(44)],
+    ]);
+    expect(retried.pendingRamp?.rampId).not.toBe(
+      staleReport.type === 'traffic_applied' && staleReport.rampId,
+    );
+    expect(decide(retried, staleReport, minutes(45))).toMatchObject({ outcome: 'noop', reason: 'duplicate' });
+  });
+
+  it('does not end a soak early when a worker clock is behind, and says when it ends', () => {
+    const soaking = applyAll(readyState(), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+    ]);
+    expect(decideStep(soaking, soakDone(), minutes(54.9))).toMatchObject({
+      outcome: 'noop',
+      reason: 'soak_running',
+    });
+  });
 });
 
-describe('decide: pause, resume and abort', () => {
+describe('pause, resume and abort', () => {
   it('refuses ramps while paused and allows them again after resume', () => {
     const paused = applyAll(readyState(), [
       [{ type: 'pause', actor: U_SRE, reason: 'investigating' }, minutes(40)],
@@ -207,110 +162,24 @@ describe('decide: pause, resume and abort', () => {
     );
   });
 
-  it('lets a new rollout start once the last one stopped', () => {
-    const aborted = decide(
-      readyState(),
-      { type: 'abort', actor: U_RM, reason: 'wrong build' },
-      minutes(40),
-    ).state;
-    const restarted = decide(aborted, { ...startEvent(), rolloutId: 'R2' } as RolloutEvent, minutes(41));
-    expect(restarted).toMatchObject({ outcome: 'applied', state: { rolloutId: 'R2', trafficPct: 0 } });
-    expectRefused(decide(restarted.state, startEvent(), minutes(42)), 'rollout_active');
-  });
-});
-
-describe('decide: CRITICAL gates', () => {
-  const critical = (firing: boolean): RolloutEvent => ({
-    type: 'alarm',
-    alarm: 'determinism_variance',
-    severity: 'CRITICAL',
-    firing,
-    summary: 'variance 0.11 > 0.08 over 10m',
+  it('refuses to resume a rollout that is not paused, and takes a second pause as a duplicate', () => {
+    expectRefused(decide(readyState(), { type: 'resume', actor: U_RM }, minutes(40)), 'not_paused');
+    const paused = applyAll(readyState(), [[{ type: 'pause', actor: U_SRE }, minutes(40)]]);
+    expect(decide(paused, { type: 'pause', actor: U_RM }, minutes(41))).toMatchObject({
+      outcome: 'noop',
+      reason: 'duplicate',
+    });
   });
 
-  it('opens a gate that refuses ramps, and closes it when the alarm resolves', () => {
-    const open = applyAll(readyState(), [[critical(true), minutes(40)]]);
-    const held = decide(open, rampEvent(5), minutes(41));
-    expectRefused(held, 'critical_gate_open');
-    expect(held.message).toContain('determinism_variance');
-    const closed = applyAll(open, [[critical(false), minutes(42)]]);
-    expect(decide(closed, rampEvent(5), minutes(43)).outcome).toBe('applied');
-  });
-
-  it('closes a gate on an override by a permitted role with a reason, and refuses one without', () => {
-    const open = applyAll(readyState(), [[critical(true), minutes(40)]]);
+  it('refuses an abort without a reason', () => {
     expectRefused(
-      decide(
-        open,
-        { type: 'override_gate', actor: U_GOV, gateId: 'determinism_variance', reason: '  ' },
-        minutes(41),
-      ),
+      decide(readyState(), { type: 'abort', actor: U_RM, reason: '  ' }, minutes(40)),
       'reason_required',
     );
-    expectRefused(
-      decide(
-        open,
-        { type: 'override_gate', actor: U_RM, gateId: 'determinism_variance', reason: 'known flake' },
-        minutes(41),
-      ),
-      'not_permitted',
-    );
-    const overridden = decide(
-      open,
-      {
-        type: 'override_gate',
-        actor: U_GOV,
-        gateId: 'determinism_variance',
-        reason: 'known flake, ticket 42',
-      },
-      minutes(41),
-    );
-    expect(overridden).toMatchObject({
-      outcome: 'applied',
-      reason: 'gate_overridden',
-      detail: { reason: 'known flake, ticket 42' },
-    });
-    expect(decide(overridden.state, rampEvent(5), minutes(42)).outcome).toBe('applied');
-  });
-
-  it('treats a repeated firing alarm as a duplicate', () => {
-    const open = applyAll(readyState(), [[critical(true), minutes(40)]]);
-    expect(decide(open, critical(true), minutes(41)).outcome).toBe('noop');
-  });
-
-  it('opens a gate for a hand-edited registry like any other CRITICAL', () => {
-    const open = applyAll(readyState(), [
-      [
-        {
-          type: 'gate_opened',
-          gateId: 'registry_tampered',
-          source: 'registry',
-          summary: 'root 1a2b… is not the one recorded',
-        },
-        minutes(40),
-      ],
-    ]);
-    expectRefused(decide(open, rampEvent(5), minutes(41)), 'critical_gate_open');
-  });
-
-  it('records a WARNING without changing anything', () => {
-    const state = readyState();
-    const decision = decide(
-      state,
-      {
-        type: 'alarm',
-        alarm: 'feature_drift',
-        severity: 'WARNING',
-        firing: true,
-        summary: 'drift detector tripped',
-      },
-      minutes(40),
-    );
-    expect(decision).toMatchObject({ outcome: 'recorded', reason: 'alarm_recorded', state });
   });
 });
 
-describe('decide: BLOCKER rollback, the lock, and the retry', () => {
+describe('rollback', () => {
   const blocker: RolloutEvent = {
     type: 'alarm',
     alarm: 'latency_slo_drop',
@@ -326,16 +195,6 @@ describe('decide: BLOCKER rollback, the lock, and the retry', () => {
       [rampEvent(25), minutes(56)],
       [trafficDone(25), minutes(56)],
     ]);
-
-  it('rolls back from the current weight, skipping the soak', () => {
-    const decision = decide(live(), blocker, minutes(60));
-    expect(decision).toMatchObject({
-      outcome: 'applied',
-      reason: 'rollback_accepted',
-      effects: [{ kind: 'roll_back', fromPct: 25 }],
-    });
-    expect((decision.state as RolloutState).soak).toBeUndefined();
-  });
 
   it('rolls back exactly once when alarms, a person and a retry all ask at the same moment', () => {
     const first = decide(live(), blocker, minutes(60));
@@ -376,93 +235,33 @@ describe('decide: BLOCKER rollback, the lock, and the retry', () => {
     expect(decideStep(finished.state, rollbackDone('again'), minutes(62)).outcome).toBe('noop');
   });
 
-  it('lifts the lock once every role approves again, and the plan restarts at its first step', () => {
-    const locked = applyAll(live(), [
-      [blocker, minutes(60)],
-      [rollbackDone('registry restored'), minutes(61)],
-    ]);
-    const renewed = applyAll(locked, approvals(ROOT_A, minutes(90)));
-    expect(renewed.lock).toBeUndefined();
-    expectRefused(decide(renewed, rampEvent(25), minutes(91)), 'not_next_step');
-    expect(decide(renewed, rampEvent(5), minutes(91)).outcome).toBe('applied');
-  });
-
-  it('locks ramps when a BLOCKER fires while traffic is at shadow, until every role approves again', () => {
-    const decision = decide(readyState(), blocker, minutes(40));
-    expect(decision).toMatchObject({
-      outcome: 'applied',
-      reason: 'locked_by_blocker',
-      effects: [],
-      state: { approvals: {} },
-    });
-    expectRefused(decide(decision.state, rampEvent(5), minutes(41)), 'rollback_lock');
-    expect(decide(decision.state, blocker, minutes(42)).outcome).toBe('recorded');
-    const renewed = applyAll(decision.state, approvals(ROOT_A, minutes(50)));
-    expect(decide(renewed, rampEvent(5), minutes(51)).outcome).toBe('applied');
-  });
-
   it('refuses a rollback from someone without the permission', () => {
     expectRefused(
       decide(live(), { type: 'rollback', actor: U_GOV, reason: 'curious' }, minutes(60)),
       'not_permitted',
     );
   });
-});
 
-describe('decide: re-running an input changes nothing', () => {
-  const reports: Array<[string, () => readonly [RolloutState, Step, Date]]> = [
-    [
-      'a check result',
-      () => [
-        decide(null, startEvent(), T0).state as RolloutState,
-        checkDone('preflight', true, 'ok'),
-        minutes(1),
-      ],
-    ],
-    [
-      'an approval',
-      () => [
-        smokedState(),
-        { type: 'approve', actor: U_GOV, roleId: 'governance_lead', artifactRoot: ROOT_A },
-        minutes(33),
-      ],
-    ],
-    [
-      'a traffic confirmation',
-      () => [applyAll(readyState(), [[rampEvent(5), minutes(40)]]), trafficDone(5), minutes(40)],
-    ],
-    [
-      'a go',
-      () => [
-        smokedState(),
-        { type: 'go_no_go', actor: U_GOV, roleId: 'governance_lead', go: true },
-        minutes(32),
-      ],
-    ],
-  ];
-
-  it.each(reports)('treats %s delivered twice as a duplicate', (_what, make) => {
-    const [state, step, now] = make();
-    // The same report, delivered twice.
-    const event = resolveStep(state, step);
-    const once = decide(state, event, now);
-    expect(once.outcome).toBe('applied');
-    const twice = decide(once.state, event, now);
-    expect(twice).toMatchObject({ outcome: 'noop', state: once.state, effects: [] });
+  it('refuses a rollback when traffic is already at shadow', () => {
+    expectRefused(
+      decide(readyState(), { type: 'rollback', actor: U_SRE, reason: 'just in case' }, minutes(40)),
+      'nothing_to_roll_back',
+    );
   });
 
-  it('gives the same decision for the same input, and leaves the input untouched', () => {
-    const state = readyState();
-    const frozen = structuredClone(state);
-    expect(decide(state, rampEvent(5), minutes(40))).toEqual(decide(state, rampEvent(5), minutes(40)));
-    expect(state).toEqual(frozen);
+  it('rolls back a ramp still being applied, from the weight it was moving to', () => {
+    const moving = applyAll(readyState(), [[rampEvent(5), minutes(40)]]);
+    const decision = decide(moving, { type: 'rollback', actor: U_SRE, reason: 'wrong build' }, minutes(41));
+    expect(decision).toMatchObject({
+      outcome: 'applied',
+      reason: 'rollback_accepted',
+      effects: [{ kind: 'roll_back', fromPct: 5, reason: 'wrong build' }],
+    });
+    expect(decision.state?.pendingRamp).toBeUndefined();
   });
-});
 
-describe('reason codes', () => {
-  it('are all stable snake_case identifiers, each listed once', async () => {
-    const { REASONS } = await import('../../src/domain/reason.js');
-    for (const reason of REASONS) expect(reason).toMatch(/^[a-z]+(_[a-z]+)*$/);
-    expect(new Set(REASONS).size).toBe(REASONS.length);
+  it('gives a rollback asked for without a reason the reason "requested in Slack"', () => {
+    const decision = decide(live(), { type: 'rollback', actor: U_SRE, reason: '  ' }, minutes(60));
+    expect(decision.state?.rollback?.reason).toBe('requested in Slack');
   });
 });
