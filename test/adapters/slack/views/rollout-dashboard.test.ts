@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION } from '../../../src/adapters/slack/ids.js';
-import type { Block, SlackMessage } from '../../../src/adapters/slack/views/blocks.js';
-import { approvalCard } from '../../../src/adapters/slack/views/cards.js';
-import { incidentNotice } from '../../../src/adapters/slack/views/incident-notice.js';
+import { ACTION } from '../../../../src/adapters/slack/ids.js';
+import type { Block, SlackMessage } from '../../../../src/adapters/slack/views/blocks.js';
+import { approvalCard } from '../../../../src/adapters/slack/views/cards.js';
+import { incidentNotice } from '../../../../src/adapters/slack/views/incident-notice.js';
 import {
   availableButtons,
   type DashboardInput,
   rolloutMessage,
-} from '../../../src/adapters/slack/views/rollout-dashboard.js';
-import { decide } from '../../../src/domain/decide.js';
-import type { Incident } from '../../../src/domain/incident.js';
-import type { RolloutState } from '../../../src/domain/rollout-state.js';
+} from '../../../../src/adapters/slack/views/rollout-dashboard.js';
+import { decide } from '../../../../src/domain/decide.js';
+import type { Incident } from '../../../../src/domain/incident.js';
+import type { RolloutState } from '../../../../src/domain/rollout-state.js';
 import {
   applyAll,
   minutes,
@@ -22,8 +22,8 @@ import {
   trafficDone,
   U_GOV,
   U_SRE,
-} from '../../domain/fixtures.js';
-import { INCIDENT } from '../../support/incident.js';
+} from '../../../domain/fixtures.js';
+import { INCIDENT } from '../../../support/incident.js';
 
 const ALARMS = [
   { name: 'latency_slo_drop', severity: 'BLOCKER' },
