@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION } from '../../../../src/adapters/slack/ids.js';
-import type { Block, SlackMessage } from '../../../../src/adapters/slack/views/blocks.js';
-import { approvalCard } from '../../../../src/adapters/slack/views/cards.js';
-import { incidentNotice } from '../../../../src/adapters/slack/views/incident-notice.js';
 import {
   availableButtons,
   type DashboardInput,
+  progressBar,
   rolloutMessage,
+  slackTime,
 } from '../../../../src/adapters/slack/views/rollout-dashboard.js';
-import { decide } from '../../../../src/domain/decide.js';
-import type { Incident } from '../../../../src/domain/incident.js';
 import type { RolloutState } from '../../../../src/domain/rollout-state.js';
 import {
   applyAll,
@@ -23,7 +19,7 @@ import {
   U_GOV,
   U_SRE,
 } from '../../../domain/fixtures.js';
-import { INCIDENT } from '../../../support/incident.js';
+import { expectWithinLimits } from '../../../support/slack-limits.js';
 
 const ALARMS = [
   { name: 'latency_slo_drop', severity: 'BLOCKER' },
@@ -42,14 +38,6 @@ const input = (state: RolloutState, now = minutes(40)): DashboardInput => ({
 
 const labels = (state: RolloutState, now?: Date) =>
   availableButtons(input(state, now)).map((button) => button.text.text);
-
-function expectWithinLimits(message: SlackMessage): void {
-  expect(message.text.length).toBeGreaterThan(0);
-  expect(message.blocks.length).toBeLessThanOrEqual(50);
-  for (const block of message.blocks as Array<Block & { text?: { text: string } }>) {
-    if (block.type === 'section') expect(block.text?.text.length).toBeLessThanOrEqual(3_000);
-  }
-}
 
 describe('the rollout message', () => {
   it('draws the same blocks for the same state (snapshot)', () => {
@@ -179,57 +167,19 @@ describe('the rollout message', () => {
   });
 });
 
-describe('the approval card', () => {
-  it('offers Approve for each role still waiting, Reject for every role, and an abbreviated digest for the approved', () => {
-    const partly = applyAll(smokedState(), [
-      [{ type: 'approve', actor: U_GOV, roleId: 'governance_lead', artifactRoot: ROOT_A }, minutes(33)],
-    ]);
-    const card = approvalCard(partly, ROOT_A, minutes(34));
-    const buttons = card.blocks.flatMap((block) =>
-      'elements' in block ? (block.elements as Array<{ action_id?: string }>) : [],
+describe('the traffic bar and the times', () => {
+  it.each([
+    [0, '░'.repeat(20)],
+    [5, `█${'░'.repeat(19)}`],
+    [60, `${'█'.repeat(12)}${'░'.repeat(8)}`],
+    [100, '█'.repeat(20)],
+  ])('draws %i%% as twenty cells', (trafficPct, cells) => {
+    expect(progressBar(trafficPct)).toBe(`\`${cells}\` *${trafficPct}%*`);
+  });
+
+  it("gives Slack the epoch seconds to show in each reader's zone, with the UTC time as fallback", () => {
+    expect(slackTime(minutes(55), minutes(48))).toBe(
+      `<!date^${minutes(55).getTime() / 1000}^{date_short_pretty} {time}|13:55 UTC, in 7 minutes>`,
     );
-    expect(buttons.filter((button) => button.action_id === ACTION.approve)).toHaveLength(3);
-    // An approved role keeps its Reject button: a rejection voids every approval.
-    expect(buttons.filter((button) => button.action_id === ACTION.reject)).toHaveLength(4);
-    const digest = partly.approvals.governance_lead?.digest ?? '';
-    const text = JSON.stringify(card.blocks);
-    expect(text).toContain(`${digest.slice(0, 12)}…`);
-    expect(text).not.toContain(digest);
-    expectWithinLimits(card);
-  });
-
-  it('marks approvals bound to another artifact root as void', () => {
-    const state = readyState();
-    expect(JSON.stringify(approvalCard(state, 'f'.repeat(64), minutes(40)).blocks)).toContain(
-      'stale root: approve again',
-    );
-    expect(decide(state, rampEvent(5, 'f'.repeat(64)), minutes(40)).reason).toBe('approval_stale_root');
-  });
-});
-
-describe('the incident notice', () => {
-  const { rollbackId: _, ...incident } = INCIDENT;
-  const said = (value: Incident): string => JSON.stringify(incidentNotice(value, undefined).blocks);
-
-  it('says a rollback is under way only when one was accepted', () => {
-    expect(said({ ...incident, rollbackId: 'rb-1' })).toContain('Rolling back: traffic 25% → 0%');
-    expect(said(incident)).toContain('No rollback was started');
-    expect(said(incident)).not.toContain('Rolling back');
-  });
-
-  it('reports how long the rollback took once traffic is at shadow', () => {
-    const done = { ...incident, rollbackId: 'rb-1', shadowAt: '2026-11-24T04:00:02.500Z' };
-    expect(said(done)).toContain('Rolled back: traffic 25% → 0% (shadow), 2.5 s after the alert arrived');
-  });
-
-  it('says who overrode a CRITICAL gate and why, and offers no second override', () => {
-    const critical: Incident = { ...incident, alarm: 'determinism_variance', severity: 'CRITICAL' };
-    expect(said(critical)).toContain(ACTION.override);
-    const overridden = {
-      ...critical,
-      overridden: { by: 'U_GOV', at: '2026-11-24T04:02:00.000Z', reason: 'GOV-42' },
-    };
-    expect(said(overridden)).toContain('Deployment gate overridden by <@U_GOV>: GOV-42');
-    expect(said(overridden)).not.toContain(ACTION.override);
   });
 });
