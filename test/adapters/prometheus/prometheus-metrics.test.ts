@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileFlagRegistry } from '../../src/adapters/files/file-flag-registry.js';
-import { HttpTrafficController } from '../../src/adapters/http-traffic/http-traffic-controller.js';
-import { PrometheusMetrics } from '../../src/adapters/prometheus/prometheus-metrics.js';
-import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
-import { moveTraffic } from '../../src/app/move-traffic.js';
-import { freePort } from '../../src/infra/free-port.js';
-import { useTestRedis } from '../support/redis.js';
-import { copyExampleWorkspace } from '../support/workspace.js';
+import { FileFlagRegistry } from '../../../src/adapters/files/file-flag-registry.js';
+import { HttpTrafficController } from '../../../src/adapters/http-traffic/http-traffic-controller.js';
+import { PrometheusMetrics } from '../../../src/adapters/prometheus/prometheus-metrics.js';
+import { redisAdapters } from '../../../src/adapters/redis/redis-adapters.js';
+import { moveTraffic } from '../../../src/app/move-traffic.js';
+import { freePort } from '../../../src/infra/free-port.js';
+import { useTestRedis } from '../../support/redis.js';
+import { copyExampleWorkspace } from '../../support/workspace.js';
 
 const testRedis = useTestRedis();
 
