@@ -1,27 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileFlagRegistry } from '../../../src/adapters/files/file-flag-registry.js';
-import { HttpTrafficController } from '../../../src/adapters/http-traffic/http-traffic-controller.js';
 import { PrometheusMetrics } from '../../../src/adapters/prometheus/prometheus-metrics.js';
-import { redisAdapters } from '../../../src/adapters/redis/redis-adapters.js';
-import { moveTraffic } from '../../../src/app/move-traffic.js';
 import { freePort } from '../../../src/infra/free-port.js';
-import { useTestRedis } from '../../support/redis.js';
-import { copyExampleWorkspace } from '../../support/workspace.js';
-
-const testRedis = useTestRedis();
-
-async function listen(handler: Parameters<typeof createServer>[1]) {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return {
-    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
+import { listen } from '../../support/http-stub.js';
 
 const LATENCY = {
   name: 'latency_slo_drop',
@@ -30,62 +10,6 @@ const LATENCY = {
   threshold: 0.03,
   query: 'mec_latency_drop',
 };
-
-describe('the traffic controllers', () => {
-  async function fileController() {
-    const workspace = await copyExampleWorkspace();
-    const { prefix, connect } = testRedis();
-    const { rootRecord, ledger } = redisAdapters(connect(), prefix);
-    const registry = new FileFlagRegistry(workspace, 'meta/meta_flags.json');
-    return {
-      workspace,
-      ledger,
-      controller: {
-        setWeight: (change: Parameters<typeof moveTraffic>[1]) =>
-          moveTraffic(
-            { registry, rootRecord, now: () => new Date(), flag: 'meta_prod', external: undefined },
-            change,
-          ),
-      },
-    };
-  }
-
-  it('writes meta_prod once, and records nothing when the weight is already set', async () => {
-    const { workspace, ledger, controller } = await fileController();
-    const change = { phase: 'M6', rolloutId: 'R1', actor: 'U0RELEASEMGR', weightPct: 25 };
-    expect(await controller.setWeight(change)).toEqual({ changed: true });
-    expect(await controller.setWeight(change)).toEqual({ changed: false });
-    const flags = JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8'));
-    expect(flags.meta_prod).toEqual({ mode: 'ramp', weightPct: 25 });
-    expect((await ledger.read()).filter((entry) => entry.body.reason === 'registry_write')).toHaveLength(1);
-  });
-
-  it('POSTs the weight to the configured URL, and fails the job on a non-2xx answer', async () => {
-    const received: unknown[] = [];
-    let status = 200;
-    const shim = await listen((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => {
-        body += chunk;
-      });
-      request.on('end', () => {
-        received.push(JSON.parse(body));
-        response.writeHead(status).end();
-      });
-    });
-    try {
-      const http = new HttpTrafficController(`${shim.url}/flags`, 'meta_prod', 2_000);
-      await http.setWeight({ phase: 'M6', rolloutId: 'R1', actor: 'U0RELEASEMGR', weightPct: 60 });
-      expect(received).toEqual([{ flag: 'meta_prod', weightPct: 60, phase: 'M6', rolloutId: 'R1' }]);
-      status = 503;
-      await expect(
-        http.setWeight({ phase: 'M6', rolloutId: 'R1', actor: 'U0RELEASEMGR', weightPct: 100 }),
-      ).rejects.toThrow('answered 503');
-    } finally {
-      await shim.close();
-    }
-  });
-});
 
 describe('PrometheusMetrics', () => {
   it('reads the value of an instant query', async () => {
@@ -138,5 +62,37 @@ describe('PrometheusMetrics', () => {
       new Date(),
     );
     expect(reading).toMatchObject({ error: expect.stringContaining('unreachable') });
+  });
+
+  it("asks for the alarm's own query at the instant given, in seconds", async () => {
+    const asked: URLSearchParams[] = [];
+    const prometheus = await listen((request, response) => {
+      asked.push(new URL(request.url ?? '', 'http://x').searchParams);
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1, '0.5'] } }));
+    });
+    try {
+      const at = new Date('2025-10-21T13:00:00.500Z');
+      const reading = await new PrometheusMetrics(`${prometheus.url}/`, 2_000).read(LATENCY, at);
+      expect(reading).toEqual({ alarm: 'latency_slo_drop', value: 0.5 });
+      expect(asked.map((params) => [params.get('query'), params.get('time')])).toEqual([
+        ['mec_latency_drop', String(at.getTime() / 1000)],
+      ]);
+    } finally {
+      await prometheus.close();
+    }
+  });
+
+  it('reads an answer other than 200 as an error', async () => {
+    const prometheus = await listen((_request, response) => void response.writeHead(503).end());
+    try {
+      expect(await new PrometheusMetrics(prometheus.url, 2_000).read(LATENCY, new Date())).toEqual({
+        alarm: 'latency_slo_drop',
+        error: 'Prometheus answered 503',
+      });
+    } finally {
+      await prometheus.close();
+    }
   });
 });
