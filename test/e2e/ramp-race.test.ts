@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { redisAdapters } from '../../../src/adapters/redis/redis-adapters.js';
-import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { processDriver, toReady } from '../../support/jobs-harness.js';
-import { type BotProcess, compressedConfigFile, startBotProcess } from '../../support/processes.js';
-import { useTestRedis } from '../../support/redis.js';
-import { PEOPLE } from '../../support/slack-harness.js';
-import { SIGNING_SECRET } from '../../support/slack-requests.js';
-import { copyExampleWorkspace } from '../../support/workspace.js';
+import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { processDriver, toReady } from '../support/jobs-harness.js';
+import { type BotProcess, compressedConfigFile, startBotProcess } from '../support/processes.js';
+import { useTestRedis } from '../support/redis.js';
+import { PEOPLE } from '../support/slack-harness.js';
+import { SIGNING_SECRET } from '../support/slack-requests.js';
+import { copyExampleWorkspace } from '../support/workspace.js';
 
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { compressed, type JobsHarness, startJobsHarness } from '../../support/jobs-harness.js';
-import { useTestRedis } from '../../support/redis.js';
-import { parentPost, textOf } from '../../support/slack-find.js';
-import { PEOPLE } from '../../support/slack-harness.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { compressed, type JobsHarness, startJobsHarness } from '../support/jobs-harness.js';
+import { useTestRedis } from '../support/redis.js';
+import { parentPost, textOf } from '../support/slack-find.js';
+import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;

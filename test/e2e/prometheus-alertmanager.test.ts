@@ -5,19 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { rulePack } from '../../../src/adapters/prometheus/rule-pack.js';
-import { freePort } from '../../../src/infra/free-port.js';
-import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
+import { rulePack } from '../../src/adapters/prometheus/rule-pack.js';
+import { freePort } from '../../src/infra/free-port.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import {
   ALERT_TOKEN,
   compressed,
   type JobsHarness,
   startJobsHarness,
   toReady,
-} from '../../support/jobs-harness.js';
-import { useTestRedis } from '../../support/redis.js';
-import { textOf } from '../../support/slack-find.js';
-import { PEOPLE } from '../../support/slack-harness.js';
+} from '../support/jobs-harness.js';
+import { useTestRedis } from '../support/redis.js';
+import { textOf } from '../support/slack-find.js';
+import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 const cleanups: Array<() => Promise<unknown>> = [];

@@ -1,19 +1,19 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyWorkspace } from '../../../src/app/verify-workspace.js';
-import type { MecConfig } from '../../../src/config/config-schema.js';
-import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
+import { verifyWorkspace } from '../../src/app/verify-workspace.js';
+import type { MecConfig } from '../../src/config/config-schema.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import {
   compressed,
   holdingSoaks,
   type JobsHarness,
   startJobsHarness,
   toReady,
-} from '../../support/jobs-harness.js';
-import { useTestRedis } from '../../support/redis.js';
-import { latestDrawing, parentPost, textOf } from '../../support/slack-find.js';
-import { PEOPLE } from '../../support/slack-harness.js';
+} from '../support/jobs-harness.js';
+import { useTestRedis } from '../support/redis.js';
+import { latestDrawing, parentPost, textOf } from '../support/slack-find.js';
+import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;

@@ -1,39 +1,39 @@
 import type { Server } from 'node:http';
 import { type Browser, chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHttpServer } from '../../../src/adapters/http/http-server.js';
-import { mrkdwnOf } from '../../../src/adapters/slack/escape-text.js';
-import { ACTION, REJECT_INPUT, VIEW } from '../../../src/adapters/slack/ids.js';
-import { renderOutcome, renderTransition } from '../../../src/adapters/slack/render-outcome.js';
-import { EVENTS_PATH } from '../../../src/adapters/slack/slack-app.js';
-import { describeEntry } from '../../../src/adapters/slack/slack-rollout-publisher.js';
-import { homeView } from '../../../src/adapters/slack/views/home-view.js';
-import { incidentNotice } from '../../../src/adapters/slack/views/incident-notice.js';
-import { statusReply, textReply, verifyReply } from '../../../src/adapters/slack/views/replies.js';
-import { reviewDigest } from '../../../src/adapters/slack/views/review-digest.js';
-import { type DashboardInput, rolloutMessage } from '../../../src/adapters/slack/views/rollout-dashboard.js';
-import { ledgerBody } from '../../../src/app/ledger-body.js';
-import { readConfig } from '../../../src/config/load-settings.js';
-import { decide } from '../../../src/domain/decide.js';
-import { GENESIS_HASH } from '../../../src/domain/ledger-entry.js';
-import { evaluateRampGates } from '../../../src/domain/ramp-gates.js';
-import type { RolloutEvent } from '../../../src/domain/rollout-event.js';
-import type { RolloutState } from '../../../src/domain/rollout-state.js';
-import { Sandbox } from '../../../src/sandbox/sandbox.js';
-import { applyAll, minutes, ROOT_A, readyState, U_GOV, U_OUT, U_SEC } from '../../domain/fixtures.js';
-import { alertPayload, postAlert } from '../../support/alertmanager.js';
-import { INCIDENT } from '../../support/incident.js';
+import { startHttpServer } from '../../src/adapters/http/http-server.js';
+import { mrkdwnOf } from '../../src/adapters/slack/escape-text.js';
+import { ACTION, REJECT_INPUT, VIEW } from '../../src/adapters/slack/ids.js';
+import { renderOutcome, renderTransition } from '../../src/adapters/slack/render-outcome.js';
+import { EVENTS_PATH } from '../../src/adapters/slack/slack-app.js';
+import { describeEntry } from '../../src/adapters/slack/slack-rollout-publisher.js';
+import { homeView } from '../../src/adapters/slack/views/home-view.js';
+import { incidentNotice } from '../../src/adapters/slack/views/incident-notice.js';
+import { statusReply, textReply, verifyReply } from '../../src/adapters/slack/views/replies.js';
+import { reviewDigest } from '../../src/adapters/slack/views/review-digest.js';
+import { type DashboardInput, rolloutMessage } from '../../src/adapters/slack/views/rollout-dashboard.js';
+import { ledgerBody } from '../../src/app/ledger-body.js';
+import { readConfig } from '../../src/config/load-settings.js';
+import { decide } from '../../src/domain/decide.js';
+import { GENESIS_HASH } from '../../src/domain/ledger-entry.js';
+import { evaluateRampGates } from '../../src/domain/ramp-gates.js';
+import type { RolloutEvent } from '../../src/domain/rollout-event.js';
+import type { RolloutState } from '../../src/domain/rollout-state.js';
+import { Sandbox } from '../../src/sandbox/sandbox.js';
+import { applyAll, minutes, ROOT_A, readyState, U_GOV, U_OUT, U_SEC } from '../domain/fixtures.js';
+import { alertPayload, postAlert } from '../support/alertmanager.js';
+import { INCIDENT } from '../support/incident.js';
 import {
   ALERT_TOKEN,
   holdingSoaks,
   type JobsHarness,
   startJobsHarness,
   toReady,
-} from '../../support/jobs-harness.js';
-import { useTestRedis } from '../../support/redis.js';
-import { approvalCardPost, buttonForRole, latestDrawing, textOf, where } from '../../support/slack-find.js';
-import { PEOPLE } from '../../support/slack-harness.js';
-import { buttonClick, postForm, viewSubmission } from '../../support/slack-requests.js';
+} from '../support/jobs-harness.js';
+import { useTestRedis } from '../support/redis.js';
+import { approvalCardPost, buttonForRole, latestDrawing, textOf, where } from '../support/slack-find.js';
+import { PEOPLE } from '../support/slack-harness.js';
+import { buttonClick, postForm, viewSubmission } from '../support/slack-requests.js';
 
 const testRedis = useTestRedis();
 

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { apply } from '../../../src/app/rollout-context.js';
-import type { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { type JobsHarness, toReady, useJobsHarness } from '../../support/jobs-harness.js';
-import { useTestRedis } from '../../support/redis.js';
-import { textOf } from '../../support/slack-find.js';
-import { PEOPLE } from '../../support/slack-harness.js';
+import { apply } from '../../src/app/rollout-context.js';
+import type { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { type JobsHarness, toReady, useJobsHarness } from '../support/jobs-harness.js';
+import { useTestRedis } from '../support/redis.js';
+import { textOf } from '../support/slack-find.js';
+import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 
