@@ -72,18 +72,6 @@ describe('the shadow smoke', () => {
   });
 });
 
-describe('job ids', () => {
-  it('are derived from the attempt, so the same effect asked for twice is one job', async () => {
-    const state = await toReady(harness, standIn);
-    const effect = { kind: 'set_traffic' as const, weightPct: 5, rampId: `${state.rolloutId}.999` };
-    await harness.queues.ramp.pause();
-    await harness.bot.ctx.effects.run('M6', state, [effect]);
-    await harness.bot.ctx.effects.run('M6', state, [effect]);
-    const jobs = await harness.queues.ramp.getJobs(['waiting', 'prioritized', 'delayed']);
-    expect(jobs.map((job) => job.id)).toEqual([`ramp-${state.rolloutId}.999`]);
-  });
-});
-
 describe('rollback', () => {
   it('happens exactly once when alarms, a person and a retry all ask at the same moment', async () => {
     const soaking = await soakingAt5();
