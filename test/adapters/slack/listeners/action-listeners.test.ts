@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { artifactRootOf } from '../../../src/adapters/files/workspace-artifacts.js';
-import { ACTION, REJECT_INPUT, VIEW } from '../../../src/adapters/slack/ids.js';
-import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { useTestRedis } from '../../support/redis.js';
+import { artifactRootOf } from '../../../../src/adapters/files/workspace-artifacts.js';
+import { ACTION, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
+import { SlackApiStandIn } from '../../../../src/sandbox/slack-api-stand-in.js';
+import { useTestRedis } from '../../../support/redis.js';
 import {
   approvalCardPost,
   button,
@@ -13,13 +13,13 @@ import {
   parentPost,
   textOf,
   where,
-} from '../../support/slack-find.js';
+} from '../../../support/slack-find.js';
 import {
   expectWithinSlackLimits,
   PEOPLE,
   type SlackHarness,
   startSlackHarness,
-} from '../../support/slack-harness.js';
+} from '../../../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { useTestRedis } from '../../support/redis.js';
+import { SlackApiStandIn } from '../../../../src/sandbox/slack-api-stand-in.js';
+import { useTestRedis } from '../../../support/redis.js';
 import {
   expectWithinSlackLimits,
   PEOPLE,
   type SlackHarness,
   startSlackHarness,
-} from '../../support/slack-harness.js';
-import { commandFields, postForm } from '../../support/slack-requests.js';
+} from '../../../support/slack-harness.js';
+import { commandFields, postForm } from '../../../support/slack-requests.js';
 
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION } from '../../../src/adapters/slack/ids.js';
-import { apply } from '../../../src/app/rollout-context.js';
-import type { MecConfig } from '../../../src/config/config-schema.js';
-import { CHECKS } from '../../../src/domain/rollout-state.js';
-import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { type TestRedis, useTestRedis } from '../../support/redis.js';
+import { ACTION } from '../../../../src/adapters/slack/ids.js';
+import { apply } from '../../../../src/app/rollout-context.js';
+import type { MecConfig } from '../../../../src/config/config-schema.js';
+import { CHECKS } from '../../../../src/domain/rollout-state.js';
+import { SlackApiStandIn } from '../../../../src/sandbox/slack-api-stand-in.js';
+import { type TestRedis, useTestRedis } from '../../../support/redis.js';
 import {
   approvalCardPost,
   button,
@@ -12,13 +12,13 @@ import {
   parentPost,
   textOf,
   where,
-} from '../../support/slack-find.js';
+} from '../../../support/slack-find.js';
 import {
   expectWithinSlackLimits,
   PEOPLE,
   type SlackHarness,
   startSlackHarness,
-} from '../../support/slack-harness.js';
+} from '../../../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;
