@@ -1,11 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ACTION, COMMAND, EVENT } from '../../../src/adapters/slack/ids.js';
-import { FEATURE_SCOPES, WEB_API_SCOPES } from '../../../src/adapters/slack/web-api-scopes.js';
+import { sourceText } from '../../support/source-text.js';
 
 interface Manifest {
   features: {
@@ -21,27 +20,6 @@ interface Manifest {
 }
 
 const manifest = async () => parse(await readFile('manifest.yml', 'utf8')) as Manifest;
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-    .map((entry) => join(entry.parentPath, entry.name));
-}
-
-async function source(): Promise<string> {
-  const files = await sourceFiles('src');
-  return (await Promise.all(files.map((file) => readFile(file, 'utf8')))).join('\n');
-}
-
-/** Web API methods the code calls through Bolt's client, e.g. `client.chat.postMessage(`. */
-async function methodsInCode(): Promise<Set<string>> {
-  return new Set(
-    [...(await source()).matchAll(/\bclient\.([a-z]+)\.([a-zA-Z]+)\(/g)].map(
-      (match) => `${match[1]}.${match[2]}`,
-    ),
-  );
-}
 
 describe('manifest.yml', () => {
   it("is a valid Slack app manifest under Slack's published schema", async () => {
@@ -60,11 +38,11 @@ describe('manifest.yml', () => {
     const { features } = await manifest();
     expect(features.slash_commands.map((command) => command.command)).toEqual([COMMAND]);
     expect(features.slash_commands[0]?.should_escape).toBe(true);
-    expect(await source()).toContain('app.command(COMMAND');
+    expect(await sourceText()).toContain('app.command(COMMAND');
   });
 
   it('subscribes to exactly the events the code listens for', async () => {
-    const code = await source();
+    const code = await sourceText();
     const listened = [...code.matchAll(/app\.event\(EVENT\.(\w+)/g)].map(
       (match) => EVENT[match[1] as keyof typeof EVENT],
     );
@@ -83,20 +61,8 @@ describe('manifest.yml', () => {
     expect(typeof settings.socket_mode_enabled).toBe('boolean');
   });
 
-  it('asks for exactly the bot scopes the code uses, both ways', async () => {
-    const methods = await methodsInCode();
-    expect(methods.size).toBeGreaterThan(0);
-    for (const method of methods) expect(Object.keys(WEB_API_SCOPES), `scope of ${method}`).toContain(method);
-    const needed = new Set<string>([...FEATURE_SCOPES]);
-    for (const method of methods) {
-      const scope = WEB_API_SCOPES[method];
-      if (scope) needed.add(scope);
-    }
-    expect(new Set((await manifest()).oauth_config.scopes.bot)).toEqual(needed);
-  });
-
   it('has a handler for every button the views draw, and draws every button it handles', async () => {
-    const code = await source();
+    const code = await sourceText();
     const handled = new Set(
       [...code.matchAll(/app\.action<[^>]*>\(\s*ACTION\.([a-zA-Z]+)/g)].map((match) => match[1]),
     );

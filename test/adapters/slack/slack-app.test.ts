@@ -1,13 +1,20 @@
 import { once } from 'node:events';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { createSlackApp } from '../../../src/adapters/slack/slack-app.js';
 import { createBot } from '../../../src/composition/create-bot.js';
 import { readConfig } from '../../../src/config/load-settings.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { useTestRedis } from '../../support/redis.js';
-import { PEOPLE, RecordingEffects } from '../../support/slack-harness.js';
-import { commandFields } from '../../support/slack-requests.js';
+import {
+  expectWithinSlackLimits,
+  PEOPLE,
+  RecordingEffects,
+  type SlackHarness,
+  startSlackHarness,
+} from '../../support/slack-harness.js';
+import { commandFields, postForm } from '../../support/slack-requests.js';
 import { copyExampleWorkspace } from '../../support/workspace.js';
 
 const testRedis = useTestRedis();
@@ -100,6 +107,46 @@ describe('Socket Mode', () => {
     expect(String(reply.args.text)).toContain('rollout started');
     await standIn.waitFor(
       (call) => call.method === 'chat.postMessage' && call.args.channel === 'C0RELEASE01',
+    );
+  });
+});
+
+describe('the Bolt HTTP receiver', () => {
+  let standIn: SlackApiStandIn;
+  let harness: SlackHarness;
+
+  beforeEach(async () => {
+    standIn = new SlackApiStandIn();
+    await standIn.start();
+    harness = await startSlackHarness(standIn, testRedis());
+  });
+
+  afterEach(async () => {
+    expectWithinSlackLimits(standIn.calls);
+    await harness.close();
+    await standIn.stop();
+  });
+
+  it('answers 401 to a request with a forged signature, and does nothing', async () => {
+    const fields = commandFields('start', PEOPLE.releaseManager, standIn.responseUrl('x'));
+    const reply = await postForm(harness.url, fields, { secret: 'not-the-signing-secret' });
+    expect(reply.status).toBe(401);
+    expect(await harness.adapters.ledger.read()).toEqual([]);
+    expect(standIn.callsOf('chat.postMessage')).toEqual([]);
+  });
+
+  it('answers 401 to a correctly signed request whose timestamp is older than 5 minutes', async () => {
+    const fields = commandFields('start', PEOPLE.releaseManager, standIn.responseUrl('x'));
+    const reply = await postForm(harness.url, fields, {
+      timestampSec: Math.floor(Date.now() / 1000) - 6 * 60,
+    });
+    expect(reply.status).toBe(401);
+    expect(await harness.adapters.ledger.read()).toEqual([]);
+  });
+
+  it('is not built without a signing secret, which it needs to verify requests', () => {
+    expect(() => createSlackApp({ botToken: 'xoxb-test-token' }, pino({ level: 'silent' }))).toThrow(
+      expect.objectContaining({ code: 'signing_secret_missing' }),
     );
   });
 });

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { artifactRootOf } from '../../../../src/adapters/files/workspace-artifacts.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
+import type { MecConfig } from '../../../../src/config/config-schema.js';
 import { SlackApiStandIn } from '../../../../src/sandbox/slack-api-stand-in.js';
 import { useTestRedis } from '../../../support/redis.js';
 import {
   approvalCardPost,
   button,
   buttonForRole,
+  goNoGoCardPost,
   latestDrawing,
   latestUpdate,
   parentPost,
@@ -17,6 +19,7 @@ import {
 import {
   expectWithinSlackLimits,
   PEOPLE,
+  passChecks,
   type SlackHarness,
   startSlackHarness,
 } from '../../../support/slack-harness.js';
@@ -24,11 +27,13 @@ import {
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;
 let harness: SlackHarness;
+// A zero-length smoke: the go/no-go tests play the check workers themselves.
+const configure = (config: MecConfig) => ({ ...config, smoke: { duration: 0 } });
 
 beforeEach(async () => {
   standIn = new SlackApiStandIn();
   await standIn.start();
-  harness = await startSlackHarness(standIn, testRedis());
+  harness = await startSlackHarness(standIn, testRedis(), { configure });
 });
 
 afterEach(async () => {
@@ -201,38 +206,6 @@ describe('the approval card', () => {
     expect((await harness.adapters.store.load('M6')).state?.rejection).toBeUndefined();
   });
 
-  it('records a rejection from the modal, voiding approvals and holding ramps until they are renewed', async () => {
-    const { card } = await startedWithCard();
-    await harness.clickAndWait(
-      PEOPLE.governance,
-      ACTION.approve,
-      button(card, ACTION.approve, 'Governance Lead'),
-      where(card),
-    );
-    await harness.click(
-      PEOPLE.security,
-      ACTION.reject,
-      buttonForRole(card, ACTION.reject, 'security_officer'),
-      where(card),
-    );
-    const modal = await standIn.waitFor((call) => call.method === 'views.open');
-    const view = modal.args.view as { private_metadata: string };
-    const submitted = await harness.submitView(PEOPLE.security, VIEW.rejectReason, view.private_metadata, {
-      [REJECT_INPUT.block]: { [REJECT_INPUT.action]: { value: 'CVE-2025-1234 is open' } },
-    });
-    expect(submitted.status).toBe(200);
-    await standIn.waitFor(
-      (call) =>
-        call.method === 'chat.postEphemeral' && String(call.args.text).includes('rejected the release'),
-    );
-    const state = (await harness.adapters.store.load('M6')).state;
-    expect(state?.rejection).toMatchObject({ roleId: 'security_officer', reason: 'CVE-2025-1234 is open' });
-    expect(state?.approvals).toEqual({});
-    const { responseId } = await harness.command(PEOPLE.releaseManager, 'ramp 5 --dry-run');
-    const dryRun = await harness.responses(responseId);
-    expect(textOf(dryRun)).toContain('rejected the release');
-  });
-
   it('refuses a Reject click by someone outside the role without opening the modal, and records it', async () => {
     const { card } = await startedWithCard();
     const { responseId } = await harness.click(
@@ -289,15 +262,68 @@ describe('the rollout message', () => {
     );
     expect(textOf(redrawn)).not.toContain('mec_pause');
   });
+});
 
-  it('refuses what config does not grant, and records who asked', async () => {
+describe('the go/no-go card', () => {
+  it('is posted in the thread once the smoke passes, for the Governance Lead and SRE On-Call', async () => {
     await harness.commandAndWait(PEOPLE.releaseManager, 'start');
-    const { responseId } = await harness.command(PEOPLE.outsider, 'pause');
-    expect(String((await harness.responses(responseId)).args.text)).toContain('not_permitted');
-    const { responseId: startId } = await harness.command(PEOPLE.governance, 'abort testing');
-    expect(String((await harness.responses(startId)).args.text)).toContain('not_permitted');
-    expect(await ledgerReasons()).toEqual(
-      expect.arrayContaining([`${PEOPLE.outsider}:not_permitted`, `${PEOPLE.governance}:not_permitted`]),
+    const parent = await parentPost(standIn);
+    await passChecks(harness);
+    const card = await goNoGoCardPost(standIn);
+    expect(card.args).toMatchObject({ thread_ts: parent.reply.ts, reply_broadcast: 'true' });
+    expect(textOf(card)).toContain('Governance Lead and SRE On-Call');
+    expect(button(card, ACTION.goNoGo, 'No-go')).toBeTruthy();
+  });
+
+  it('takes the joint go from both roles on the same card, then drops its buttons and posts the approval card', async () => {
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    await passChecks(harness);
+    const card = await goNoGoCardPost(standIn);
+    await harness.clickAndWait(
+      PEOPLE.governance,
+      ACTION.goNoGo,
+      button(card, ACTION.goNoGo, 'Go'),
+      where(card),
     );
+    const second = await harness.clickAndWait(
+      PEOPLE.sre,
+      ACTION.goNoGo,
+      button(card, ACTION.goNoGo, 'Go'),
+      where(card),
+    );
+    expect(String(second.args.text)).toContain('Joint go recorded');
+    await approvalCardPost(standIn);
+    const redrawn = latestDrawing(standIn, card);
+    expect(textOf(redrawn)).toContain('✅ go: SRE On-Call');
+    expect(textOf(redrawn)).not.toContain(ACTION.goNoGo);
+  });
+
+  it('stops the rollout on a no-go', async () => {
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    await passChecks(harness);
+    const card = await goNoGoCardPost(standIn);
+    const reply = await harness.clickAndWait(
+      PEOPLE.sre,
+      ACTION.goNoGo,
+      button(card, ACTION.goNoGo, 'No-go'),
+      where(card),
+    );
+    expect(String(reply.args.text)).toContain('the rollout is stopped');
+    expect((await harness.adapters.store.load('M6')).state?.status).toBe('stopped');
+  });
+
+  it('refuses a go from someone outside both roles, and records it', async () => {
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    await passChecks(harness);
+    const card = await goNoGoCardPost(standIn);
+    const reply = await harness.clickAndWait(
+      PEOPLE.product,
+      ACTION.goNoGo,
+      button(card, ACTION.goNoGo, 'Go'),
+      where(card),
+    );
+    expect(String(reply.args.text)).toContain('not_role_member');
+    const last = (await harness.adapters.ledger.read()).at(-1);
+    expect(last?.body).toMatchObject({ actor: PEOPLE.product, outcome: 'refused' });
   });
 });

@@ -1,22 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION } from '../../../../src/adapters/slack/ids.js';
+import type { MecConfig } from '../../../../src/config/config-schema.js';
 import { SlackApiStandIn } from '../../../../src/sandbox/slack-api-stand-in.js';
-import { useTestRedis } from '../../../support/redis.js';
+import { type TestRedis, useTestRedis } from '../../../support/redis.js';
+import { button, goNoGoCardPost, where } from '../../../support/slack-find.js';
 import {
   expectWithinSlackLimits,
   PEOPLE,
+  passChecks,
   type SlackHarness,
   startSlackHarness,
 } from '../../../support/slack-harness.js';
-import { commandFields, postForm } from '../../../support/slack-requests.js';
 
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;
 let harness: SlackHarness;
+let redis: TestRedis;
 
 beforeEach(async () => {
   standIn = new SlackApiStandIn();
   await standIn.start();
-  harness = await startSlackHarness(standIn, testRedis());
+  redis = testRedis();
+  harness = await startSlackHarness(standIn, redis);
 });
 
 afterEach(async () => {
@@ -27,24 +32,9 @@ afterEach(async () => {
 
 const ephemeralText = (body: string) => JSON.parse(body) as { text: string; response_type: string };
 
-describe('the Bolt HTTP receiver', () => {
-  it('answers 401 to a request with a forged signature, and does nothing', async () => {
-    const fields = commandFields('start', PEOPLE.releaseManager, standIn.responseUrl('x'));
-    const reply = await postForm(harness.url, fields, { secret: 'not-the-signing-secret' });
-    expect(reply.status).toBe(401);
-    expect(await harness.adapters.ledger.read()).toEqual([]);
-    expect(standIn.callsOf('chat.postMessage')).toEqual([]);
-  });
-
-  it('answers 401 to a correctly signed request whose timestamp is older than 5 minutes', async () => {
-    const fields = commandFields('start', PEOPLE.releaseManager, standIn.responseUrl('x'));
-    const reply = await postForm(harness.url, fields, {
-      timestampSec: Math.floor(Date.now() / 1000) - 6 * 60,
-    });
-    expect(reply.status).toBe(401);
-    expect(await harness.adapters.ledger.read()).toEqual([]);
-  });
-});
+async function ledgerReasons() {
+  return (await harness.adapters.ledger.read()).map((entry) => `${entry.body.actor}:${entry.body.reason}`);
+}
 
 describe('/mec grammar', () => {
   it('lists every verb with an example on help', async () => {
@@ -119,5 +109,65 @@ describe('/mec grammar', () => {
     const parent = await standIn.waitFor((call) => call.method === 'chat.postMessage');
     expect(parent.args.channel).toBe('C0RELEASE01');
     expect(String((await harness.responses(reply.responseId)).args.text)).toContain('rollout started');
+  });
+});
+
+describe('permissions', () => {
+  it('refuses what config does not grant, and records who asked', async () => {
+    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+    const { responseId } = await harness.command(PEOPLE.outsider, 'pause');
+    expect(String((await harness.responses(responseId)).args.text)).toContain('not_permitted');
+    const { responseId: startId } = await harness.command(PEOPLE.governance, 'abort testing');
+    expect(String((await harness.responses(startId)).args.text)).toContain('not_permitted');
+    expect(await ledgerReasons()).toEqual(
+      expect.arrayContaining([`${PEOPLE.outsider}:not_permitted`, `${PEOPLE.governance}:not_permitted`]),
+    );
+  });
+});
+
+describe('the go/no-go, for someone who holds both roles', () => {
+  // The SRE backup is made Governance Lead as well.
+  const bothRoles = (config: MecConfig) => ({
+    ...config,
+    // A zero-length smoke: the test plays the check workers itself.
+    smoke: { duration: 0 },
+    roles: config.roles.map((role) =>
+      role.id === 'governance_lead' ? { ...role, users: [...role.users, PEOPLE.sreBackup] } : role,
+    ),
+  });
+
+  it('decides for the role still open, is refused and recorded for the second, and a second person completes it', async () => {
+    const dual = await startSlackHarness(standIn, redis, { configure: bothRoles });
+    try {
+      await dual.commandAndWait(PEOPLE.releaseManager, 'start');
+      await passChecks(dual);
+      const first = await dual.commandAndWait(PEOPLE.sreBackup, 'go');
+      expect(String(first.args.text)).toContain('Go from Governance Lead');
+
+      const second = await dual.commandAndWait(PEOPLE.sreBackup, 'go');
+      expect(String(second.args.text)).toContain('approver_not_distinct');
+      const refusal = (await dual.adapters.ledger.read()).at(-1);
+      expect(refusal?.body).toMatchObject({
+        actor: PEOPLE.sreBackup,
+        outcome: 'refused',
+        reason: 'approver_not_distinct',
+      });
+
+      const card = await goNoGoCardPost(standIn);
+      const joint = await dual.clickAndWait(
+        PEOPLE.sre,
+        ACTION.goNoGo,
+        button(card, ACTION.goNoGo, 'Go'),
+        where(card),
+      );
+      expect(String(joint.args.text)).toContain('Joint go recorded');
+      const { state } = await dual.adapters.store.load('M6');
+      expect(state?.goNoGo).toMatchObject({
+        governance_lead: { userId: PEOPLE.sreBackup, go: true },
+        sre_oncall: { userId: PEOPLE.sre, go: true },
+      });
+    } finally {
+      await dual.close();
+    }
   });
 });

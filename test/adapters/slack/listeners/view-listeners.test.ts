@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION } from '../../../../src/adapters/slack/ids.js';
-import { apply } from '../../../../src/app/rollout-context.js';
-import type { MecConfig } from '../../../../src/config/config-schema.js';
-import { CHECKS } from '../../../../src/domain/rollout-state.js';
+import { ACTION, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
 import { SlackApiStandIn } from '../../../../src/sandbox/slack-api-stand-in.js';
-import { type TestRedis, useTestRedis } from '../../../support/redis.js';
+import { useTestRedis } from '../../../support/redis.js';
 import {
   approvalCardPost,
   button,
-  latestDrawing,
+  buttonForRole,
   parentPost,
   textOf,
   where,
@@ -23,15 +20,11 @@ import {
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;
 let harness: SlackHarness;
-let redis: TestRedis;
-// A zero-length smoke: the tests play the check workers themselves.
-const configure = (config: MecConfig) => ({ ...config, smoke: { duration: 0 } });
 
 beforeEach(async () => {
   standIn = new SlackApiStandIn();
   await standIn.start();
-  redis = testRedis();
-  harness = await startSlackHarness(standIn, redis, { configure });
+  harness = await startSlackHarness(standIn, testRedis());
 });
 
 afterEach(async () => {
@@ -40,133 +33,45 @@ afterEach(async () => {
   await standIn.stop();
 });
 
-/** Reports each check as passed, as the check jobs would, echoing each run id. */
-async function passChecks(target: SlackHarness = harness) {
-  for (const check of CHECKS) {
-    const { state } = await target.adapters.store.load('M6');
-    const runId = state?.checks[check].runId ?? '';
-    const result = await apply(target.bot.ctx, {
-      type: 'check_finished',
-      check,
-      runId,
-      passed: true,
-      summary: `${check} ok`,
-    });
-    expect(result.outcome).toBe('applied');
-  }
+async function startedWithCard() {
+  await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+  const parent = await parentPost(standIn);
+  await harness.commandAndWait(PEOPLE.releaseManager, 'approvals');
+  const card = await approvalCardPost(standIn);
+  return { parent, card };
 }
 
-const goNoGoCard = () =>
-  standIn.waitFor(
-    (call) => call.method === 'chat.postMessage' && textOf(call).includes('record the joint go/no-go'),
-  );
-
-describe('the go/no-go card', () => {
-  it('is posted in the thread once the smoke passes, for the Governance Lead and SRE On-Call', async () => {
-    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
-    const parent = await parentPost(standIn);
-    await passChecks();
-    const card = await goNoGoCard();
-    expect(card.args).toMatchObject({ thread_ts: parent.reply.ts, reply_broadcast: 'true' });
-    expect(textOf(card)).toContain('Governance Lead and SRE On-Call');
-    expect(button(card, ACTION.goNoGo, 'No-go')).toBeTruthy();
-  });
-
-  it('takes the joint go from both roles on the same card, then drops its buttons and posts the approval card', async () => {
-    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
-    await passChecks();
-    const card = await goNoGoCard();
+describe('the reject modal', () => {
+  it('records a rejection from the modal, voiding approvals and holding ramps until they are renewed', async () => {
+    const { card } = await startedWithCard();
     await harness.clickAndWait(
       PEOPLE.governance,
-      ACTION.goNoGo,
-      button(card, ACTION.goNoGo, 'Go'),
+      ACTION.approve,
+      button(card, ACTION.approve, 'Governance Lead'),
       where(card),
     );
-    const second = await harness.clickAndWait(
-      PEOPLE.sre,
-      ACTION.goNoGo,
-      button(card, ACTION.goNoGo, 'Go'),
+    await harness.click(
+      PEOPLE.security,
+      ACTION.reject,
+      buttonForRole(card, ACTION.reject, 'security_officer'),
       where(card),
     );
-    expect(String(second.args.text)).toContain('Joint go recorded');
-    await approvalCardPost(standIn);
-    const redrawn = latestDrawing(standIn, card);
-    expect(textOf(redrawn)).toContain('✅ go: SRE On-Call');
-    expect(textOf(redrawn)).not.toContain(ACTION.goNoGo);
-  });
-
-  it('stops the rollout on a no-go', async () => {
-    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
-    await passChecks();
-    const card = await goNoGoCard();
-    const reply = await harness.clickAndWait(
-      PEOPLE.sre,
-      ACTION.goNoGo,
-      button(card, ACTION.goNoGo, 'No-go'),
-      where(card),
+    const modal = await standIn.waitFor((call) => call.method === 'views.open');
+    const view = modal.args.view as { private_metadata: string };
+    const submitted = await harness.submitView(PEOPLE.security, VIEW.rejectReason, view.private_metadata, {
+      [REJECT_INPUT.block]: { [REJECT_INPUT.action]: { value: 'CVE-2025-1234 is open' } },
+    });
+    expect(submitted.status).toBe(200);
+    await standIn.waitFor(
+      (call) =>
+        call.method === 'chat.postEphemeral' && String(call.args.text).includes('rejected the release'),
     );
-    expect(String(reply.args.text)).toContain('the rollout is stopped');
-    expect((await harness.adapters.store.load('M6')).state?.status).toBe('stopped');
-  });
-
-  it('refuses a go from someone outside both roles, and records it', async () => {
-    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
-    await passChecks();
-    const card = await goNoGoCard();
-    const reply = await harness.clickAndWait(
-      PEOPLE.product,
-      ACTION.goNoGo,
-      button(card, ACTION.goNoGo, 'Go'),
-      where(card),
-    );
-    expect(String(reply.args.text)).toContain('not_role_member');
-    const last = (await harness.adapters.ledger.read()).at(-1);
-    expect(last?.body).toMatchObject({ actor: PEOPLE.product, outcome: 'refused' });
-  });
-});
-
-describe('the go/no-go, for someone who holds both roles', () => {
-  // The SRE backup is made Governance Lead as well.
-  const bothRoles = (config: MecConfig) => ({
-    ...configure(config),
-    roles: config.roles.map((role) =>
-      role.id === 'governance_lead' ? { ...role, users: [...role.users, PEOPLE.sreBackup] } : role,
-    ),
-  });
-
-  it('decides for the role still open, is refused and recorded for the second, and a second person completes it', async () => {
-    const dual = await startSlackHarness(standIn, testRedis(), { configure: bothRoles });
-    try {
-      await dual.commandAndWait(PEOPLE.releaseManager, 'start');
-      await passChecks(dual);
-      const first = await dual.commandAndWait(PEOPLE.sreBackup, 'go');
-      expect(String(first.args.text)).toContain('Go from Governance Lead');
-
-      const second = await dual.commandAndWait(PEOPLE.sreBackup, 'go');
-      expect(String(second.args.text)).toContain('approver_not_distinct');
-      const refusal = (await dual.adapters.ledger.read()).at(-1);
-      expect(refusal?.body).toMatchObject({
-        actor: PEOPLE.sreBackup,
-        outcome: 'refused',
-        reason: 'approver_not_distinct',
-      });
-
-      const card = await goNoGoCard();
-      const joint = await dual.clickAndWait(
-        PEOPLE.sre,
-        ACTION.goNoGo,
-        button(card, ACTION.goNoGo, 'Go'),
-        where(card),
-      );
-      expect(String(joint.args.text)).toContain('Joint go recorded');
-      const { state } = await dual.adapters.store.load('M6');
-      expect(state?.goNoGo).toMatchObject({
-        governance_lead: { userId: PEOPLE.sreBackup, go: true },
-        sre_oncall: { userId: PEOPLE.sre, go: true },
-      });
-    } finally {
-      await dual.close();
-    }
+    const state = (await harness.adapters.store.load('M6')).state;
+    expect(state?.rejection).toMatchObject({ roleId: 'security_officer', reason: 'CVE-2025-1234 is open' });
+    expect(state?.approvals).toEqual({});
+    const { responseId } = await harness.command(PEOPLE.releaseManager, 'ramp 5 --dry-run');
+    const dryRun = await harness.responses(responseId);
+    expect(textOf(dryRun)).toContain('rejected the release');
   });
 });
 
@@ -212,30 +117,5 @@ describe('App Home', () => {
     });
     await standIn.waitFor((call) => call.method === 'views.publish' && call.args.user_id === PEOPLE.sre);
     expect(standIn.callsOf('views.publish').map((call) => call.args.user_id)).toEqual([PEOPLE.sre]);
-  });
-});
-
-describe('one parent message, whichever process made the transition', () => {
-  it('is redrawn by a second process that handled the click', async () => {
-    await harness.commandAndWait(PEOPLE.releaseManager, 'start');
-    const parent = await parentPost(standIn);
-    // Another process: its own Bolt app, HTTP server and Redis connection, on the same Redis and workspace.
-    const second = await startSlackHarness(standIn, redis, { configure, workspace: harness.workspace });
-    try {
-      const since = standIn.calls.length;
-      const { responseId } = await second.command(PEOPLE.sre, 'pause');
-      expect(String((await second.responses(responseId)).args.text)).toContain('Rollout paused');
-      const redraw = await standIn.waitFor(
-        (call) => call.method === 'chat.update' && call.args.ts === parent.reply.ts,
-        5_000,
-        since,
-      );
-      expect(textOf(redraw)).toContain('paused');
-      expect(
-        standIn.callsOf('chat.postMessage').filter((call) => call.args.thread_ts === undefined),
-      ).toHaveLength(1);
-    } finally {
-      await second.close();
-    }
   });
 });
