@@ -43,7 +43,7 @@ export function describeEntry({ seq, body }: LedgerEntry, policy: RolloutPolicy 
   const digest =
     typeof detail?.facts?.digest === 'string' ? `\nCommitment digest: \`${detail.facts.digest}\`` : '';
   const message = mrkdwnOf(detail?.message ?? body.reason, peopleOf(policy, actor));
-  return `${who}: ${body.action.replaceAll('_', ' ')} â ${message}${digest} Â· ledger #${seq}`;
+  return `${who}: ${body.action.replaceAll('_', ' ')} → ${message}${digest} · ledger #${seq}`;
 }
 
 /**

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeEntry } from '../../../src/adapters/slack/slack-rollout-publisher.js';
+import type { LedgerEntry } from '../../../src/domain/ledger-entry.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
+import { POLICY, U_GOV, U_SRE } from '../../domain/fixtures.js';
 import { type TestRedis, useTestRedis } from '../../support/redis.js';
 import { parentPost, textOf } from '../../support/slack-find.js';
 import {
@@ -25,6 +28,49 @@ afterEach(async () => {
   expectWithinSlackLimits(standIn.calls);
   await harness.close();
   await standIn.stop();
+});
+
+const entry = (body: Partial<LedgerEntry['body']>): LedgerEntry => ({
+  seq: 12,
+  prevHash: '0'.repeat(64),
+  hash: '1'.repeat(64),
+  body: {
+    v: 1,
+    at: '2025-10-21T13:40:00.000Z',
+    phase: 'M6',
+    rolloutId: 'R1',
+    actor: U_GOV,
+    action: 'override_gate',
+    outcome: 'applied',
+    reason: 'gate_overridden',
+    before: null,
+    after: null,
+    detail: { message: `Gate x overridden by ${U_GOV}: <!channel> & more.` },
+    ...body,
+  },
+});
+
+describe('describeEntry, the thread reply for a ledger entry', () => {
+  it('says who did what, the outcome, and the entry, escaping what was typed', () => {
+    expect(describeEntry(entry({}), POLICY)).toBe(
+      `<@${U_GOV}>: override gate → Gate x overridden by <@${U_GOV}>: &lt;!channel&gt; &amp; more. · ledger #12`,
+    );
+  });
+
+  it("names the bot for its own work, and gives an approval's digest in full", () => {
+    const digest = 'd'.repeat(64);
+    const text = describeEntry(
+      entry({ actor: 'mec-bot', action: 'approve', detail: { message: 'approved', facts: { digest } } }),
+      POLICY,
+    );
+    expect(text).toBe(`mec-bot: approve → approved\nCommitment digest: \`${digest}\` · ledger #12`);
+  });
+
+  it('falls back on the reason code when the entry has no message', () => {
+    expect(describeEntry(entry({ actor: U_SRE, detail: null }), undefined)).toBe(
+      `<@${U_SRE}>: override gate → gate_overridden · ledger #12`,
+    );
+  });
 });
 
 describe('one parent message, whichever process made the transition', () => {
