@@ -269,7 +269,7 @@ export interface UseCaseWorld {
 const SETTINGS: WorkSettings = {
   phase: 'M6',
   registry: { path: 'meta/meta_flags.json', flag: 'meta_prod' },
-  backup: { files: ['meta/meta_flags.json', 'artifacts/mec/M6/determinism_manifest.json'] },
+  backup: { files: ['artifacts/mec/M6/determinism_manifest.json', 'telemetry/schema/meta_v1.json'] },
   roles: WORLD_POLICY.roles.map(({ id, name, userIds }) => ({ id, name, users: userIds })),
   preflight: { commands: [], checksums: [], contacts: [] },
   alarms: ALARMS,
