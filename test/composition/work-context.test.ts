@@ -49,6 +49,11 @@ describe('workContext', () => {
 
   it('tells no external flag system with the file controller, and the configured URL with http', async () => {
     expect((await built()).work.traffic).toBeUndefined();
+    const fileWithUrl = await built((config) => ({
+      ...config,
+      traffic: { controller: 'file', url: 'http://flags.internal/weights', timeout: 2_000 },
+    }));
+    expect(fileWithUrl.work.traffic).toBeUndefined();
     const { work } = await built((config) => ({
       ...config,
       traffic: { controller: 'http', url: 'http://flags.internal/weights', timeout: 2_000 },
