@@ -29,13 +29,11 @@ describe('RedisLedger', () => {
   it('reads a ledger longer than one page, from any seq', async () => {
     const { prefix, connect } = testRedis();
     const ledger = new RedisLedger(connect(), prefix);
-    const redis = connect();
     const bodies = Array.from({ length: 1_005 }, (_, i) => body('append', { actor: `U${i}` }));
     for (const entry of bodies) await ledger.append(entry);
     expect(await ledger.read()).toHaveLength(1_005);
     expect((await ledger.read(1_003)).map((entry) => entry.seq)).toEqual([1_003, 1_004, 1_005]);
     expect(await ledger.read(2_000)).toEqual([]);
-    expect((await redis.keys(`${prefix}*`)).every((key) => key.startsWith(prefix))).toBe(true);
   });
 
   it('answers an append with the entry as stored, and the head with its seq and hash', async () => {
