@@ -10,7 +10,7 @@ import type { PreflightSettings } from './preflight.js';
 import type { RolloutContext, RolloutSettings } from './rollout-context.js';
 
 /** The parts of the config the background work reads. */
-interface WorkSettings extends RolloutSettings, PreflightSettings {
+export interface WorkSettings extends RolloutSettings, PreflightSettings {
   alarms: readonly AlarmSettings[];
   metrics: {
     /** Milliseconds between two evaluations of a watch. */

@@ -25,7 +25,7 @@ const duration = z.string().transform((text, ctx) => {
 });
 
 /** A path inside the release workspace: relative, POSIX, never climbing out of it. */
-const workspacePath = z
+export const workspacePath = z
   .string()
   .min(1)
   .refine(

@@ -6,7 +6,7 @@ import type { Approval, RolloutState } from './rollout-state.js';
 
 export type ApprovalStatus = 'valid' | 'missing' | 'expired' | 'stale_root';
 
-function approvalExpiresAt(state: RolloutState, approval: Approval): Date {
+export function approvalExpiresAt(state: RolloutState, approval: Approval): Date {
   return new Date(Date.parse(approval.signedAt) + state.policy.approvalTtlMs);
 }
 

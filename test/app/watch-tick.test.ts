@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import type { WatchTick } from '../../src/app/ports/background-work.js';
+import { watchTick } from '../../src/app/watch-tick.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
+import { NO_COUNTS, type WatchCounters } from '../../src/domain/alarm-watch.js';
+import { decide } from '../../src/domain/decide.js';
+import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import {
+  applyAll,
+  checkDone,
+  minutes,
+  rampEvent,
+  readyState,
+  startEvent,
+  T0,
+  trafficDone,
+} from '../domain/fixtures.js';
 import { holdingSoaks, startJobsHarness, toReady } from '../support/jobs-harness.js';
 import { listenForTest } from '../support/local-server.js';
 import { useTestRedis } from '../support/redis.js';
 import { PEOPLE } from '../support/slack-harness.js';
+import { useCaseWorld } from '../support/use-case-world.js';
 
 const testRedis = useTestRedis();
 
@@ -54,5 +70,207 @@ describe('watchTick on Prometheus', () => {
       await harness.close();
       await standIn.stop();
     }
+  });
+});
+
+/** The smoke running from T0+0.7m to T0+30.7m. */
+const smoking = (): RolloutState =>
+  applyAll(decide(null, startEvent(), T0).state, [
+    [checkDone('preflight'), minutes(0.5)],
+    [checkDone('backup'), minutes(0.6)],
+    [checkDone('rehearsal'), minutes(0.7)],
+  ]);
+
+/** Traffic at 5% with its soak running from T0+40m to T0+55m. */
+const soaking = (): RolloutState =>
+  applyAll(readyState(), [
+    [rampEvent(5), minutes(40)],
+    [trafficDone(5), minutes(40)],
+  ]);
+
+const counted = (fields: Partial<WatchCounters>): WatchCounters => ({ ...NO_COUNTS, ...fields });
+
+function tickOf(state: RolloutState, kind: 'smoke' | 'soak', counters = NO_COUNTS): WatchTick {
+  const watchId = (kind === 'smoke' ? state.checks.smoke.runId : state.soak?.soakId) ?? '';
+  return { kind, rolloutId: state.rolloutId, watchId, tick: 0, counters, samples: [] };
+}
+
+async function worldWith(state: RolloutState) {
+  const world = useCaseWorld();
+  await world.seed(state);
+  return world;
+}
+
+describe('watchTick: the smoke', () => {
+  it('goes on while nothing trips, keeping each evaluation as a sample, and names the next tick', async () => {
+    const world = await worldWith(smoking());
+    world.at(minutes(10));
+    const result = await watchTick(world.ctx, tickOf(smoking(), 'smoke'));
+    expect(result.outcome).toBe('watching');
+    expect(result.next?.delayMs).toBe(30_000);
+    expect(result.next?.tick).toMatchObject({ tick: 1, counters: { evaluations: 1 } });
+    expect(result.next?.tick.samples).toEqual([
+      {
+        at: minutes(10).toISOString(),
+        values: { latency_slo_drop: 0, determinism_variance: 0, feature_drift: 0 },
+      },
+    ]);
+    expect(world.reasons()).toEqual([]);
+  });
+
+  it('waits only until the end for the last tick', async () => {
+    const world = await worldWith(smoking());
+    world.at(minutes(30.5));
+    expect((await watchTick(world.ctx, tickOf(smoking(), 'smoke'))).next?.delayMs).toBe(12_000);
+  });
+
+  it('passes at its end with meta_prod at shadow, and writes its report', async () => {
+    const world = await worldWith(smoking());
+    world.at(minutes(30.7));
+    const result = await watchTick(world.ctx, tickOf(smoking(), 'smoke'));
+    expect(result).toEqual({ outcome: 'applied' });
+    const report = JSON.parse(world.files.written.get('reports/run_M6_smoke.json') ?? '{}');
+    expect(report).toMatchObject({ phase: 'M6', passed: true, failure: null });
+    expect((await world.store.load('M6')).state?.checks.smoke).toMatchObject({
+      status: 'passed',
+      ref: 'reports/run_M6_smoke.json',
+      summary: '1 evaluations, no alarm tripped, meta_prod stayed shadow',
+    });
+  });
+
+  it('fails as soon as an alarm breaches on breachesToTrip evaluations in a row, paging nobody itself', async () => {
+    const world = await worldWith(smoking());
+    world.metrics.values.set('latency_slo_drop', 0.05);
+    world.at(minutes(10));
+    const first = await watchTick(world.ctx, tickOf(smoking(), 'smoke'));
+    expect(first.outcome).toBe('watching');
+    world.at(minutes(10.5));
+    const second = await watchTick(world.ctx, first.next?.tick as WatchTick);
+    expect(second).toEqual({ outcome: 'applied' });
+    expect((await world.store.load('M6')).state?.checks.smoke).toMatchObject({
+      status: 'failed',
+      summary: 'BLOCKER latency_slo_drop at 0.05 (threshold gt 0.03)',
+    });
+    expect(JSON.parse(world.files.written.get('reports/run_M6_smoke.json') ?? '{}').samples).toHaveLength(2);
+    expect(world.notifier.pages).toEqual([]);
+  });
+
+  it('fails when meta_prod left shadow during the smoke', async () => {
+    const world = await worldWith(smoking());
+    world.registry.handEdit({ meta_prod: { mode: 'ramp', weightPct: 5 } });
+    world.at(minutes(10));
+    await watchTick(world.ctx, tickOf(smoking(), 'smoke'));
+    expect((await world.store.load('M6')).state?.checks.smoke.summary).toBe(
+      'meta_prod left shadow during the smoke',
+    );
+  });
+
+  it('does not pass at its end a smoke that could not read every evaluation', async () => {
+    const world = await worldWith(smoking());
+    world.metrics.values.set('determinism_variance', { error: 'connection refused' });
+    world.at(minutes(30.7));
+    await watchTick(world.ctx, tickOf(smoking(), 'smoke', counted({ evaluations: 1 })));
+    expect((await world.store.load('M6')).state?.checks.smoke).toMatchObject({
+      status: 'failed',
+      summary: 'the metrics source failed 1 of 2 evaluations',
+    });
+  });
+});
+
+describe('watchTick: a soak', () => {
+  it('rolls back when a BLOCKER trips, and pages an incident that names the rollback and the value', async () => {
+    const world = await worldWith(soaking());
+    world.metrics.values.set('latency_slo_drop', 0.05);
+    world.at(minutes(45));
+    const result = await watchTick(
+      world.ctx,
+      tickOf(soaking(), 'soak', counted({ breaches: { latency_slo_drop: 1 } })),
+    );
+    expect(result).toEqual({ outcome: 'rolled_back' });
+    const { state } = await world.store.load('M6');
+    expect(world.effects.effects).toEqual([
+      expect.objectContaining({ kind: 'roll_back', fromPct: 5, rollbackId: state?.rollback?.rollbackId }),
+    ]);
+    const [incident] = await world.incidents.recent();
+    expect(incident).toMatchObject({
+      alarm: 'latency_slo_drop',
+      severity: 'BLOCKER',
+      value: 0.05,
+      fromPct: 5,
+      rollbackId: state?.rollback?.rollbackId,
+      summary: 'latency_slo_drop 0.05 gt 0.03 over 2 evaluations',
+      receivedAt: minutes(45).toISOString(),
+    });
+    expect(world.notifier.pages).toEqual([incident?.id]);
+  });
+
+  it('opens the gate of a CRITICAL that trips and pages it, while the soak goes on', async () => {
+    const world = await worldWith(soaking());
+    world.metrics.values.set('determinism_variance', 0.1);
+    world.at(minutes(45));
+    const result = await watchTick(
+      world.ctx,
+      tickOf(soaking(), 'soak', counted({ breaches: { determinism_variance: 1 } })),
+    );
+    expect(result.outcome).toBe('watching');
+    const { state } = await world.store.load('M6');
+    expect(Object.keys(state?.gates ?? {})).toEqual(['determinism_variance']);
+    expect(state?.soak?.status).toBe('running');
+    expect(world.notifier.pages).toHaveLength(1);
+  });
+
+  it('opens the metrics_source gate when the source fails errorsToGate evaluations in a row', async () => {
+    const world = await worldWith(soaking());
+    world.metrics.values.set('latency_slo_drop', { error: 'timeout' });
+    world.at(minutes(45));
+    await watchTick(world.ctx, tickOf(soaking(), 'soak', counted({ sourceErrors: 2, unreadEvaluations: 2 })));
+    expect(Object.keys((await world.store.load('M6')).state?.gates ?? {})).toEqual(['metrics_source']);
+  });
+
+  it.each([
+    ['passes a clean soak at its end', counted({ evaluations: 29 }), 'passed', 'soak_passed'],
+    [
+      'breaches a soak in which a CRITICAL breached',
+      counted({ evaluations: 29, breached: { determinism_variance: 0.1 } }),
+      'breached',
+      'soak_breached_recorded',
+    ],
+    [
+      'breaches a soak with an evaluation it could not read',
+      counted({ evaluations: 29, unreadEvaluations: 1 }),
+      'breached',
+      'soak_breached_recorded',
+    ],
+  ])('%s', async (_what, counters, status, reason) => {
+    const world = await worldWith(soaking());
+    world.at(minutes(55));
+    expect(await watchTick(world.ctx, tickOf(soaking(), 'soak', counters))).toEqual({ outcome: 'applied' });
+    expect((await world.store.load('M6')).state?.soak?.status).toBe(status);
+    expect(world.reasons()).toEqual([reason]);
+  });
+
+  it('throws, so that the job runs again, when its evaluation did not land', async () => {
+    const world = await worldWith(soaking());
+    world.ctx.store = {
+      load: (phase) => world.store.load(phase),
+      commit: async (_phase, version) => ({ status: 'conflict', version: version + 1 }),
+    };
+    world.at(minutes(55));
+    await expect(watchTick(world.ctx, tickOf(soaking(), 'soak'))).rejects.toMatchObject({
+      code: 'alarm_trip_conflict',
+    });
+  });
+});
+
+describe('watchTick: a tick of a watch that is over', () => {
+  it.each([
+    ['another rollout', { rolloutId: 'R0' }],
+    ['a soak that is not the one running', { watchId: 'R1.99' }],
+  ])('is stale for %s, and reads no alarm', async (_what, change) => {
+    const world = await worldWith(soaking());
+    expect(await watchTick(world.ctx, { ...tickOf(soaking(), 'soak'), ...change })).toEqual({
+      outcome: 'stale',
+    });
+    expect(world.metrics.reads).toEqual([]);
   });
 });

@@ -44,6 +44,12 @@ export const parentPost = (standIn: SlackApiStandIn) =>
 export const approvalCardPost = (standIn: SlackApiStandIn) =>
   standIn.waitFor((call) => call.method === 'chat.postMessage' && textOf(call).includes('mec_approve'));
 
+/** The go/no-go card, posted in the parent's thread once the smoke passed. */
+export const goNoGoCardPost = (standIn: SlackApiStandIn) =>
+  standIn.waitFor(
+    (call) => call.method === 'chat.postMessage' && textOf(call).includes('record the joint go/no-go'),
+  );
+
 /** The latest update of a message. */
 export const latestUpdate = (standIn: SlackApiStandIn, ts: string) =>
   standIn

@@ -5,10 +5,12 @@ import { startHttpServer } from '../../src/adapters/http/http-server.js';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
 import { EVENTS_PATH } from '../../src/adapters/slack/slack-app.js';
 import type { EffectRunner } from '../../src/app/ports/effect-runner.js';
+import { apply } from '../../src/app/rollout-context.js';
 import { type Bot, createBot } from '../../src/composition/create-bot.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import type { Effect } from '../../src/domain/effect.js';
+import { CHECKS } from '../../src/domain/rollout-state.js';
 import type { RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import type { TestRedis } from './redis.js';
 import {
@@ -175,5 +177,21 @@ export function expectWithinSlackLimits(calls: readonly RecordedCall[]): void {
         true,
       );
     }
+  }
+}
+
+/** Reports each check as passed, as the check jobs would, echoing each run id. */
+export async function passChecks(target: SlackHarness): Promise<void> {
+  for (const check of CHECKS) {
+    const { state } = await target.adapters.store.load('M6');
+    const runId = state?.checks[check].runId ?? '';
+    const result = await apply(target.bot.ctx, {
+      type: 'check_finished',
+      check,
+      runId,
+      passed: true,
+      summary: `${check} ok`,
+    });
+    expect(result.outcome).toBe('applied');
   }
 }

@@ -22,7 +22,7 @@ type BackupManifest = z.infer<typeof backupManifestSchema>;
 const MANIFEST = 'manifest.json';
 
 /** `artifacts/mec/<phase>/backups/<timestamp>/`, the timestamp in ISO form with ':' made '-'. */
-function backupDir(phase: string, takenAt: Date): string {
+export function backupDir(phase: string, takenAt: Date): string {
   return `artifacts/mec/${phase}/backups/${takenAt.toISOString().replaceAll(':', '-')}`;
 }
 
@@ -31,7 +31,7 @@ function backupDir(phase: string, takenAt: Date): string {
  * directory is named by `takenAt`, so taking the same backup again (a retried job) rewrites the same
  * files rather than making a second backup.
  */
-async function takeBackup(
+export async function takeBackup(
   workspace: string,
   phase: string,
   files: readonly string[],
@@ -51,7 +51,7 @@ async function takeBackup(
 }
 
 /** Recomputes every backed-up file's digest against the manifest; lists what does not match. */
-async function verifyBackup(
+export async function verifyBackup(
   workspace: string,
   dir: string,
 ): Promise<{ ok: boolean; problems: string[]; manifest?: BackupManifest }> {

@@ -68,7 +68,7 @@ function heartbeat(redis: Redis, key: string, token: string, leaseMs: number, na
  * What renewal cannot stop (a holder that loses Redis for a whole lease yet goes on working) is
  * covered by the signal: the work learns it lost the lock and writes nothing more.
  */
-async function withRedisLock<T>(
+export async function withRedisLock<T>(
   redis: Redis,
   prefix: string,
   name: string,

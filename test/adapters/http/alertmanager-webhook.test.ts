@@ -1,12 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ACTION, REJECT_INPUT, VIEW } from '../../../src/adapters/slack/ids.js';
+import { ACTION } from '../../../src/adapters/slack/ids.js';
 import type { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { alertPayload, postAlert } from '../../support/alertmanager.js';
 import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../../support/jobs-harness.js';
 import { useTestRedis } from '../../support/redis.js';
-import { button, latestDrawing, textOf, where } from '../../support/slack-find.js';
+import { latestDrawing, textOf } from '../../support/slack-find.js';
 import { PEOPLE } from '../../support/slack-harness.js';
-import { buttonClick, postForm, viewSubmission } from '../../support/slack-requests.js';
 
 const testRedis = useTestRedis();
 
@@ -158,33 +157,6 @@ describe('a BLOCKER from Alertmanager', () => {
     expect(reasons.filter((reason) => reason === 'rollback_accepted')).toHaveLength(1);
   });
 
-  it('records who acknowledged and when, updates the notice, and refuses someone not permitted', async () => {
-    await soakingAt5();
-    await postAlert(
-      harness.webhookUrl,
-      alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' }),
-      ALERT_TOKEN,
-    );
-    const notice = await standIn.waitFor(
-      (call) => call.method === 'chat.postMessage' && call.args.channel === 'C0INCIDENT1',
-      10_000,
-    );
-    const ackValue = button(notice, ACTION.acknowledge);
-    const denied = await harness.click(PEOPLE.product, ACTION.acknowledge, ackValue, where(notice));
-    expect(String(denied.args.text)).toContain('not_permitted');
-    const acked = await harness.click(PEOPLE.sre, ACTION.acknowledge, ackValue, where(notice));
-    expect(String(acked.args.text)).toContain('Acknowledged latency_slo_drop');
-    const entries = await harness.adapters.ledger.read();
-    expect(
-      entries
-        .filter((entry) => entry.body.action === 'acknowledge')
-        .map((entry) => `${entry.body.actor}:${entry.body.reason}`),
-    ).toEqual([`${PEOPLE.product}:not_permitted`, `${PEOPLE.sre}:incident_acknowledged`]);
-    await expect
-      .poll(() => textOf(latestDrawing(standIn, notice)), { timeout: 10_000 })
-      .toContain(`Acknowledged by <@${PEOPLE.sre}>`);
-  });
-
   it('follows up in the notice thread when the alert resolves', async () => {
     await soakingAt5();
     await postAlert(
@@ -227,69 +199,5 @@ describe('a CRITICAL from Alertmanager', () => {
     expect(textOf(await harness.command(PEOPLE.releaseManager, 'ramp 5'))).toContain('Ramp to 5% accepted');
     const reasons = await harness.reasons();
     expect(reasons).toEqual(expect.arrayContaining(['gate_opened', 'gate_closed']));
-  });
-
-  it('closes on an override with a reason given in a modal, by a permitted role, recorded in the ledger', async () => {
-    await toReady(harness, standIn);
-    await postAlert(
-      harness.webhookUrl,
-      alertPayload({ alarm: 'determinism_variance', severity: 'CRITICAL' }),
-      ALERT_TOKEN,
-    );
-    const notice = await standIn.waitFor(
-      (call) => call.method === 'chat.postMessage' && call.args.channel === 'C0INCIDENT1',
-      10_000,
-    );
-    const eventsUrl = harness.webhookUrl.replace('/alerts/alertmanager', '/slack/events');
-    // The Override button only opens the modal; there is no answer to wait for.
-    const click = buttonClick(
-      PEOPLE.governance,
-      ACTION.override,
-      button(notice, ACTION.override),
-      where(notice),
-      standIn.responseUrl('o'),
-    );
-    await postForm(eventsUrl, click);
-    const modal = await standIn.waitFor((call) => call.method === 'views.open', 10_000);
-    const view = modal.args.view as { callback_id: string; private_metadata: string };
-    expect(view.callback_id).toBe(VIEW.overrideReason);
-    const submit = (user: string, reason: string) =>
-      postForm(
-        eventsUrl,
-        viewSubmission(user, VIEW.overrideReason, view.private_metadata, {
-          [REJECT_INPUT.block]: { [REJECT_INPUT.action]: { value: reason } },
-        }),
-      );
-    await submit(PEOPLE.releaseManager, 'I want to ramp');
-    await standIn.waitFor(
-      (call) => call.method === 'chat.postEphemeral' && String(call.args.text).includes('not_permitted'),
-      10_000,
-    );
-    await submit(PEOPLE.governance, 'known flake in the variance job, ticket GOV-42');
-    await harness.waitForState((state) => !Object.hasOwn(state.gates, 'determinism_variance'));
-    const overridden = (await harness.adapters.ledger.read()).find(
-      (entry) => entry.body.reason === 'gate_overridden',
-    );
-    expect(overridden?.body).toMatchObject({
-      actor: PEOPLE.governance,
-      detail: { facts: { reason: 'known flake in the variance job, ticket GOV-42' } },
-    });
-    // The incident notes the override too: in the ledger, in its thread, and on its notice.
-    const noted = `<@${PEOPLE.governance}> overrode the determinism_variance deployment gate: known flake in the variance job, ticket GOV-42`;
-    const followUp = await standIn.waitFor(
-      (call) => call.method === 'chat.postMessage' && call.args.thread_ts === notice.reply.ts,
-      10_000,
-    );
-    expect(textOf(followUp)).toContain(noted);
-    await expect
-      .poll(() => textOf(latestDrawing(standIn, notice)), { timeout: 10_000 })
-      .toContain(`Deployment gate overridden by <@${PEOPLE.governance}>: known flake`);
-    expect(textOf(latestDrawing(standIn, notice))).not.toContain(ACTION.override);
-    const onIncident = (await harness.adapters.ledger.read()).filter(
-      (entry) => entry.body.action === 'override',
-    );
-    expect(onIncident.map((entry) => [entry.body.actor, entry.body.reason])).toEqual([
-      [PEOPLE.governance, 'gate_overridden'],
-    ]);
   });
 });

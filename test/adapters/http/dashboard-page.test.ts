@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { dashboardHtml } from '../../../src/adapters/http/dashboard-page.js';
 import { apply } from '../../../src/app/rollout-context.js';
 import type { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
@@ -13,14 +10,12 @@ import { useTestRedis } from '../../support/redis.js';
 import { PEOPLE } from '../../support/slack-harness.js';
 
 const testRedis = useTestRedis();
-const run = promisify(execFile);
 
 const current = useJobsHarness(testRedis);
 let harness: JobsHarness;
 let standIn: SlackApiStandIn;
-let prefix: string;
 beforeEach(() => {
-  ({ harness, standIn, prefix } = current());
+  ({ harness, standIn } = current());
 });
 
 describe('the governance dashboard', () => {
@@ -70,25 +65,5 @@ describe('the governance dashboard', () => {
     } finally {
       await browser.close();
     }
-  });
-
-  it('is written as one file by npm run dashboard:snapshot', async () => {
-    await toReady(harness, standIn);
-    const tsx = 'node_modules/tsx/dist/cli.mjs';
-    const { stdout } = await run('node', [tsx, 'src/cli/dashboard-snapshot.ts'], {
-      env: {
-        PATH: process.env.PATH,
-        REDIS_URL: inject('redisUrl'),
-        MEC_REDIS_PREFIX: prefix,
-        MEC_WORKSPACE: harness.workspace,
-      },
-    });
-    expect(stdout).toContain('observability_dashboard.html');
-    const html = await readFile(
-      join(harness.workspace, 'artifacts/mec/M6/observability_dashboard.html'),
-      'utf8',
-    );
-    expect(html).toContain('MEC M6 governance dashboard');
-    expect(html).not.toMatch(/\b(?:src|href)=["']?https?:/);
   });
 });

@@ -11,7 +11,7 @@ export interface SlackMessage {
 }
 
 /** Slack's limits for one message (Block Kit reference). */
-const LIMITS = {
+export const LIMITS = {
   blocks: 50,
   sectionText: 3_000,
   buttonValue: 2_000,
@@ -73,7 +73,7 @@ export function button(
 }
 
 /** Keeps text within a limit, marking the cut. */
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 

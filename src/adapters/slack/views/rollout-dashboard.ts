@@ -38,11 +38,11 @@ const BAR_CELLS = 20;
  * An instant as Slack shows it in each reader's own time zone, so it stays right between redraws; the
  * fallback, for clients that cannot, is the UTC time and how far off it was when drawn.
  */
-function slackTime(at: Date, now: Date): string {
+export function slackTime(at: Date, now: Date): string {
   return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${describeInstant(at, now)}>`;
 }
 
-function progressBar(trafficPct: number): string {
+export function progressBar(trafficPct: number): string {
   const filled = Math.round((trafficPct / 100) * BAR_CELLS);
   return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_CELLS - filled)}\` *${trafficPct}%*`;
 }

@@ -1,0 +1,128 @@
+import { type Job, RateLimitError, type Worker } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import { runIncidentJob, runNotifyJob } from '../../../src/adapters/bullmq/notify-jobs.js';
+import type { IncidentJob, NotifyJob } from '../../../src/adapters/bullmq/queues.js';
+import type { RolloutDeliveries } from '../../../src/app/ports/slack-deliveries.js';
+import type { WeeklyReview } from '../../../src/domain/weekly-review.js';
+
+const job = <T>(data: T) => ({ data }) as Job<T>;
+
+/** The one call of the worker a notify job makes: rateLimit, recorded. */
+function fakeWorker() {
+  const waits: number[] = [];
+  const worker = {
+    rateLimit: async (ms: number) => {
+      waits.push(ms);
+    },
+  } as unknown as Worker;
+  return { waits, worker: () => worker };
+}
+
+function recordingDeliveries(failWith?: Error) {
+  const calls: unknown[][] = [];
+  const record =
+    (name: string) =>
+    async (...args: unknown[]) => {
+      calls.push([name, ...args]);
+      if (failWith) throw failWith;
+    };
+  const deliveries: RolloutDeliveries = {
+    redraw: record('redraw'),
+    postEntry: record('postEntry'),
+    postCard: record('postCard'),
+    refreshHomes: record('refreshHomes'),
+    postReview: record('postReview'),
+  };
+  return { calls, deliveries };
+}
+
+const REVIEW = { from: 'a', to: 'b' } as WeeklyReview;
+
+/** What Bolt's client throws for a 429 when it is told not to wait itself. */
+const rateLimited = (retryAfter?: number) =>
+  Object.assign(new Error('An API error occurred: ratelimited'), {
+    code: 'slack_webapi_rate_limited_error',
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  });
+
+describe('runNotifyJob', () => {
+  it.each([
+    [{ kind: 'redraw', phase: 'M6' }, ['redraw', 'M6']],
+    [{ kind: 'thread', phase: 'M6', rolloutId: 'R1', seq: 7 }, ['postEntry', 'M6', 'R1', 7]],
+    [{ kind: 'card', phase: 'M6', card: 'approvals' }, ['postCard', 'M6', 'approvals']],
+    [{ kind: 'homes', phase: 'M6' }, ['refreshHomes', 'M6']],
+    [{ kind: 'review', phase: 'M6', review: REVIEW }, ['postReview', 'M6', REVIEW]],
+  ] as Array<[NotifyJob, unknown[]]>)(
+    'hands a %j delivery to the publisher and names it for the log',
+    async (data, call) => {
+      const { calls, deliveries } = recordingDeliveries();
+      const { waits, worker } = fakeWorker();
+      expect(await runNotifyJob(deliveries, worker, job(data))).toBe(data.kind);
+      expect(calls).toEqual([call]);
+      expect(waits).toEqual([]);
+    },
+  );
+
+  it("makes the whole queue wait out Slack's Retry-After on a 429, and puts the job back", async () => {
+    const { deliveries } = recordingDeliveries(rateLimited(3));
+    const { waits, worker } = fakeWorker();
+    await expect(
+      runNotifyJob(deliveries, worker, job({ kind: 'redraw', phase: 'M6' })),
+    ).rejects.toBeInstanceOf(RateLimitError);
+    expect(waits).toEqual([3_000]);
+  });
+
+  it('waits a second on a 429 that gives no Retry-After', async () => {
+    const { deliveries } = recordingDeliveries(rateLimited());
+    const { waits, worker } = fakeWorker();
+    await expect(
+      runNotifyJob(deliveries, worker, job({ kind: 'homes', phase: 'M6' })),
+    ).rejects.toBeInstanceOf(RateLimitError);
+    expect(waits).toEqual([1_000]);
+  });
+
+  it('lets any other failure through, for the job to be retried with backoff', async () => {
+    const failure = new Error('socket hang up');
+    const { deliveries } = recordingDeliveries(failure);
+    const { waits, worker } = fakeWorker();
+    await expect(runNotifyJob(deliveries, worker, job({ kind: 'redraw', phase: 'M6' }))).rejects.toBe(
+      failure,
+    );
+    expect(waits).toEqual([]);
+  });
+});
+
+describe('runIncidentJob', () => {
+  it.each([
+    [{ kind: 'page', id: 'inc-1' }, ['page', 'inc-1']],
+    [{ kind: 'redraw', id: 'inc-1' }, ['redraw', 'inc-1']],
+    [{ kind: 'follow_up', id: 'inc-1', text: 'resolved' }, ['followUp', 'inc-1', 'resolved']],
+  ] as Array<[IncidentJob, unknown[]]>)(
+    'hands a %j delivery to the incident publisher',
+    async (data, call) => {
+      const calls: unknown[][] = [];
+      const notifier = {
+        page: async (id: string) => void calls.push(['page', id]),
+        redraw: async (id: string) => void calls.push(['redraw', id]),
+        followUp: async (id: string, text: string) => void calls.push(['followUp', id, text]),
+      };
+      expect(await runIncidentJob(notifier, fakeWorker().worker, job(data))).toBe(data.kind);
+      expect(calls).toEqual([call]);
+    },
+  );
+
+  it('waits out a 429 too: a page is never lost to a rate limit', async () => {
+    const notifier = {
+      page: async () => {
+        throw rateLimited(2);
+      },
+      redraw: async () => undefined,
+      followUp: async () => undefined,
+    };
+    const { waits, worker } = fakeWorker();
+    await expect(runIncidentJob(notifier, worker, job({ kind: 'page', id: 'inc-1' }))).rejects.toBeInstanceOf(
+      RateLimitError,
+    );
+    expect(waits).toEqual([2_000]);
+  });
+});

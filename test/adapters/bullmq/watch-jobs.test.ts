@@ -1,0 +1,69 @@
+import type { Job } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import type { JobDeps } from '../../../src/adapters/bullmq/job-deps.js';
+import { closeQueues, createQueues, type WatchJob } from '../../../src/adapters/bullmq/queues.js';
+import { runWatchJob } from '../../../src/adapters/bullmq/watch-jobs.js';
+import type { TickResult, WatchTick } from '../../../src/app/ports/background-work.js';
+import { NO_COUNTS } from '../../../src/domain/alarm-watch.js';
+import { useTestRedis } from '../../support/redis.js';
+
+const testRedis = useTestRedis();
+
+const TICK: WatchJob = {
+  phase: 'M6',
+  rolloutId: 'R1',
+  watchId: 'R1.4',
+  tick: 3,
+  counters: NO_COUNTS,
+  samples: [],
+};
+
+/** Job deps on real queues, whose watchTick answers `result` and keeps the ticks it was given. */
+function depsAnswering(result: (tick: WatchTick) => TickResult) {
+  const { prefix, connect } = testRedis();
+  const queues = createQueues(connect({ maxRetriesPerRequest: null }), prefix);
+  const ticks: WatchTick[] = [];
+  const deps = {
+    queues,
+    work: {
+      watchTick: async (tick: WatchTick) => {
+        ticks.push(tick);
+        return result(tick);
+      },
+    },
+  } as unknown as JobDeps;
+  return { deps, queues, ticks };
+}
+
+describe('runWatchJob', () => {
+  it('hands the tick to watchTick as the smoke or a soak, without the phase the job carries', async () => {
+    const { deps, queues, ticks } = depsAnswering(() => ({ outcome: 'applied' }));
+    try {
+      expect(await runWatchJob(deps, 'soak', { data: TICK } as Job<WatchJob>)).toBe('applied');
+      const { phase: _phase, ...tick } = TICK;
+      expect(ticks).toEqual([{ kind: 'soak', ...tick }]);
+      expect(await queues.soak.getJobs(['waiting', 'delayed'])).toEqual([]);
+    } finally {
+      await closeQueues(queues);
+    }
+  });
+
+  it('queues the next tick after its delay, under an id naming the tick, so a retried job queues it once', async () => {
+    const { deps, queues } = depsAnswering((tick) => ({
+      outcome: 'watching',
+      next: { tick: { ...tick, tick: tick.tick + 1 }, delayMs: 30_000 },
+    }));
+    try {
+      const job = { data: TICK } as Job<WatchJob>;
+      expect(await runWatchJob(deps, 'smoke', job)).toBe('watching');
+      expect(await runWatchJob(deps, 'smoke', job)).toBe('watching');
+      const queued = await queues.smoke.getJobs(['waiting', 'delayed']);
+      expect(queued.map((next) => [next.id, next.name, next.opts.delay, next.data])).toEqual([
+        ['smoke-R1.4-4', 'smoke', 30_000, { ...TICK, tick: 4 }],
+      ]);
+      expect(await queues.soak.getJobs(['waiting', 'delayed'])).toEqual([]);
+    } finally {
+      await closeQueues(queues);
+    }
+  });
+});

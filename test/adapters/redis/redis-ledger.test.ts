@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { RedisLedger } from '../../../src/adapters/redis/redis-ledger.js';
+import { GENESIS_HASH } from '../../../src/domain/ledger-entry.js';
+import { verifyLedger } from '../../../src/domain/verify-ledger.js';
+import { body } from '../../app/ports/rollout-store.contract.js';
+import { useTestRedis } from '../../support/redis.js';
+
+const testRedis = useTestRedis();
+
+describe('RedisLedger', () => {
+  const ROUNDS = 200;
+
+  it(`appends from two connections at once, ${ROUNDS} each, into one unbroken chain`, async () => {
+    const { prefix, connect } = testRedis();
+    const [a, b] = [new RedisLedger(connect(), prefix), new RedisLedger(connect(), prefix)];
+    await Promise.all(
+      Array.from({ length: ROUNDS }, (_, i) => [
+        a.append(body('append', { actor: `A${i}` })),
+        b.append(body('append', { actor: `B${i}` })),
+      ]).flat(),
+    );
+    const entries = await a.read();
+    expect(verifyLedger(entries)).toMatchObject({ ok: true, entries: 2 * ROUNDS });
+    expect(entries.map((entry) => entry.seq)).toEqual(Array.from({ length: 2 * ROUNDS }, (_, i) => i + 1));
+    const actors = new Set(entries.map((entry) => entry.body.actor));
+    expect(actors.size).toBe(2 * ROUNDS);
+  });
+
+  it('reads a ledger longer than one page, from any seq', async () => {
+    const { prefix, connect } = testRedis();
+    const ledger = new RedisLedger(connect(), prefix);
+    const bodies = Array.from({ length: 1_005 }, (_, i) => body('append', { actor: `U${i}` }));
+    for (const entry of bodies) await ledger.append(entry);
+    expect(await ledger.read()).toHaveLength(1_005);
+    expect((await ledger.read(1_003)).map((entry) => entry.seq)).toEqual([1_003, 1_004, 1_005]);
+    expect(await ledger.read(2_000)).toEqual([]);
+  });
+
+  it('answers an append with the entry as stored, and the head with its seq and hash', async () => {
+    const { prefix, connect } = testRedis();
+    const ledger = new RedisLedger(connect(), prefix);
+    expect(await ledger.head()).toEqual({ seq: 0, hash: GENESIS_HASH });
+    const first = await ledger.append(body('start'));
+    const second = await ledger.append(body('ramp'));
+    expect(second).toMatchObject({ seq: 2, prevHash: first.hash, body: body('ramp') });
+    expect(await ledger.read()).toEqual([first, second]);
+    expect(await ledger.head()).toEqual({ seq: 2, hash: second.hash });
+  });
+});

@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { webApiMessenger } from '../../../src/adapters/slack/slack-messenger.js';
+import { textReply } from '../../../src/adapters/slack/views/replies.js';
+import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
+import { webClientOn } from '../../support/web-client.js';
+
+let standIn: SlackApiStandIn;
+beforeEach(async () => {
+  standIn = new SlackApiStandIn();
+  await standIn.start();
+});
+afterEach(async () => {
+  await standIn.stop();
+});
+
+const HELLO = textReply('hello');
+
+describe('webApiMessenger', () => {
+  it('posts a message with its fallback text and blocks, and answers where it went', async () => {
+    const messenger = webApiMessenger(webClientOn(standIn));
+    const { ts } = await messenger.post('C0RELEASE01', HELLO);
+    const [call] = standIn.callsOf('chat.postMessage');
+    expect(call?.args).toMatchObject({ channel: 'C0RELEASE01', text: 'hello', blocks: HELLO.blocks });
+    expect(call?.args.thread_ts).toBeUndefined();
+    expect(ts).toBe(call?.reply.ts);
+  });
+
+  it('posts in a thread, broadcast to the channel only when asked', async () => {
+    const messenger = webApiMessenger(webClientOn(standIn));
+    await messenger.post('C0RELEASE01', HELLO, { ts: '1.1' });
+    await messenger.post('C0RELEASE01', HELLO, { ts: '1.1', broadcast: true });
+    const [quiet, broadcast] = standIn.callsOf('chat.postMessage');
+    expect(quiet?.args).toMatchObject({ thread_ts: '1.1' });
+    expect(quiet?.args.reply_broadcast).toBeUndefined();
+    expect(broadcast?.args).toMatchObject({ thread_ts: '1.1', reply_broadcast: 'true' });
+  });
+
+  it('updates a message, publishes App Home, opens a modal and answers ephemerally', async () => {
+    const messenger = webApiMessenger(webClientOn(standIn));
+    const { ts } = await messenger.post('C0RELEASE01', HELLO);
+    await messenger.update('C0RELEASE01', ts, textReply('again'));
+    await messenger.publishHome('U0SRE', { type: 'home', blocks: HELLO.blocks });
+    await messenger.openModal('trigger-1', {
+      type: 'modal',
+      title: { type: 'plain_text', text: 'Why' },
+      blocks: [],
+    });
+    await messenger.postEphemeral('C0RELEASE01', 'U0SRE', HELLO);
+    expect(standIn.calls.map((call) => call.method)).toEqual([
+      'chat.postMessage',
+      'chat.update',
+      'views.publish',
+      'views.open',
+      'chat.postEphemeral',
+    ]);
+    expect(standIn.messages.get(ts)?.text).toBe('again');
+    expect(standIn.callsOf('views.publish')[0]?.args).toMatchObject({ user_id: 'U0SRE' });
+    expect(standIn.callsOf('views.open')[0]?.args).toMatchObject({ trigger_id: 'trigger-1' });
+    expect(standIn.callsOf('chat.postEphemeral')[0]?.args).toMatchObject({ user: 'U0SRE', text: 'hello' });
+  });
+
+  it("passes Slack's 429 on to the caller, whose queue waits it out", async () => {
+    standIn.rateLimits.set('chat.postMessage', { times: 1, retryAfterSec: 7 });
+    const messenger = webApiMessenger(webClientOn(standIn));
+    await expect(messenger.post('C0RELEASE01', HELLO)).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 7,
+    });
+  });
+});

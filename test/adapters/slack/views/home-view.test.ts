@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { homeView } from '../../../../src/adapters/slack/views/home-view.js';
+import { dashboardBlocks } from '../../../../src/adapters/slack/views/rollout-dashboard.js';
+import { minutes, ROOT_A, readyState } from '../../../domain/fixtures.js';
+
+describe('homeView', () => {
+  it('shows the dashboard of the rollout, without its buttons', () => {
+    const input = { state: readyState(), version: 3, now: minutes(40), artifactRoot: ROOT_A, alarms: [] };
+    const view = homeView(input);
+    expect(view).toEqual({ type: 'home', blocks: dashboardBlocks(input) });
+    expect(JSON.stringify(view)).not.toContain('"type":"actions"');
+  });
+
+  it('says how to start one when no rollout has been started', () => {
+    expect(JSON.stringify(homeView(undefined))).toContain(
+      'No MEC rollout has been started. Start one with `/mec start`',
+    );
+  });
+});

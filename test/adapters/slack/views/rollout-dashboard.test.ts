@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import {
+  availableButtons,
+  type DashboardInput,
+  progressBar,
+  rolloutMessage,
+  slackTime,
+} from '../../../../src/adapters/slack/views/rollout-dashboard.js';
+import type { RolloutState } from '../../../../src/domain/rollout-state.js';
+import {
+  applyAll,
+  minutes,
+  ROOT_A,
+  rampEvent,
+  readyState,
+  smokedState,
+  soakDone,
+  trafficDone,
+  U_GOV,
+  U_SRE,
+} from '../../../domain/fixtures.js';
+import { expectWithinLimits } from '../../../support/slack-limits.js';
+
+const ALARMS = [
+  { name: 'latency_slo_drop', severity: 'BLOCKER' },
+  { name: 'determinism_variance', severity: 'CRITICAL' },
+  { name: 'feature_drift', severity: 'WARNING' },
+];
+
+const input = (state: RolloutState, now = minutes(40)): DashboardInput => ({
+  state,
+  version: 7,
+  now,
+  artifactRoot: ROOT_A,
+  ledgerHead: { seq: 12, hash: 'c'.repeat(64) },
+  alarms: ALARMS,
+});
+
+const labels = (state: RolloutState, now?: Date) =>
+  availableButtons(input(state, now)).map((button) => button.text.text);
+
+describe('the rollout message', () => {
+  it('draws the same blocks for the same state (snapshot)', () => {
+    expect(rolloutMessage(input(readyState()))).toMatchSnapshot();
+  });
+
+  it('shows the seed checklist sections, the traffic bar and the soak countdown', () => {
+    const soaking = applyAll(readyState(), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+    ]);
+    const text = JSON.stringify(rolloutMessage(input(soaking, minutes(48))).blocks);
+    for (const section of [
+      '1. Pre-Flight Validation',
+      '2. Observability & SLO Guardrails',
+      '3. Deployment Sequencing',
+      '4. Backup & Rollback Preparedness',
+      '5. Approvals',
+      '6. Merkle & Ledger Anchoring',
+    ]) {
+      expect(text).toContain(section);
+    }
+    expect(text).toContain('█░░░░░░░░░░░░░░░░░░░');
+    // Slack shows the end in each reader's time zone; the fallback is what other clients show.
+    expect(text).toMatch(
+      /5% soak ends <!date\^\d+\^\{date_short_pretty\} \{time\}\|13:55 UTC, in 7 minutes>/,
+    );
+  });
+
+  it.each([
+    ['waiting for the go/no-go', () => smokedState(), minutes(40), ['Go', 'No-go', 'Pause']],
+    ['ready for the first step', () => readyState(), minutes(40), ['Ramp to 5%', 'Pause']],
+    [
+      'waiting for approvals after the go',
+      () =>
+        applyAll(smokedState(), [
+          [{ type: 'go_no_go', actor: U_GOV, roleId: 'governance_lead', go: true }, minutes(32)],
+          [{ type: 'go_no_go', actor: U_SRE, roleId: 'sre_oncall', go: true }, minutes(32)],
+        ]),
+      minutes(40),
+      ['Pause'],
+    ],
+    [
+      'held by an open CRITICAL gate',
+      () =>
+        applyAll(readyState(), [
+          [
+            {
+              type: 'alarm',
+              alarm: 'determinism_variance',
+              severity: 'CRITICAL',
+              firing: true,
+              summary: 'x',
+            },
+            minutes(39),
+          ],
+        ]),
+      minutes(40),
+      ['Override determinism_variance…', 'Pause'],
+    ],
+    [
+      'soaking at 5%',
+      () =>
+        applyAll(readyState(), [
+          [rampEvent(5), minutes(40)],
+          [trafficDone(5), minutes(40)],
+        ]),
+      minutes(41),
+      ['Pause', 'Roll back'],
+    ],
+    [
+      'between steps',
+      () =>
+        applyAll(readyState(), [
+          [rampEvent(5), minutes(40)],
+          [trafficDone(5), minutes(40)],
+          [soakDone(), minutes(55)],
+        ]),
+      minutes(56),
+      ['Ramp to 25%', 'Pause', 'Roll back'],
+    ],
+    [
+      'paused between steps',
+      () =>
+        applyAll(readyState(), [
+          [rampEvent(5), minutes(40)],
+          [trafficDone(5), minutes(40)],
+          [soakDone(), minutes(55)],
+          [{ type: 'pause', actor: U_SRE }, minutes(56)],
+        ]),
+      minutes(57),
+      ['Resume', 'Roll back'],
+    ],
+    [
+      'stopped',
+      () =>
+        applyAll(smokedState(), [
+          [{ type: 'go_no_go', actor: U_GOV, roleId: 'governance_lead', go: false }, minutes(32)],
+        ]),
+      minutes(40),
+      [],
+    ],
+  ] as Array<[string, () => RolloutState, Date, string[]]>)(
+    'carries only the buttons that apply when %s',
+    (_when, state, now, expected) => {
+      expect(labels(state(), now)).toEqual(expected);
+    },
+  );
+
+  it('stays within Slack limits however long the summaries grow', () => {
+    const state = readyState();
+    const long = 'x'.repeat(20_000);
+    state.checks.preflight.summary = long;
+    state.gates = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [
+        `gate_${i}`,
+        { id: `gate_${i}`, source: 'alarm' as const, openedAt: minutes(1).toISOString(), summary: long },
+      ]),
+    );
+    expectWithinLimits(rolloutMessage(input(state)));
+  });
+
+  it('puts the drawn version and rollout id in every button, so stale clicks are recognised', () => {
+    for (const button of availableButtons(input(readyState()))) {
+      expect(JSON.parse(button.value ?? '')).toMatchObject({ r: 'R1', v: 7 });
+    }
+  });
+});
+
+describe('the traffic bar and the times', () => {
+  it.each([
+    [0, '░'.repeat(20)],
+    [5, `█${'░'.repeat(19)}`],
+    [60, `${'█'.repeat(12)}${'░'.repeat(8)}`],
+    [100, '█'.repeat(20)],
+  ])('draws %i%% as twenty cells', (trafficPct, cells) => {
+    expect(progressBar(trafficPct)).toBe(`\`${cells}\` *${trafficPct}%*`);
+  });
+
+  it("gives Slack the epoch seconds to show in each reader's zone, with the UTC time as fallback", () => {
+    expect(slackTime(minutes(55), minutes(48))).toBe(
+      `<!date^${minutes(55).getTime() / 1000}^{date_short_pretty} {time}|13:55 UTC, in 7 minutes>`,
+    );
+  });
+});

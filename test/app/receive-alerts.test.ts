@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertBatch, ReceivedAlert } from '../../src/app/ports/alert-batch.js';
+import { type ReceiveDeps, receiveAlerts } from '../../src/app/receive-alerts.js';
+import type { RolloutState } from '../../src/domain/rollout-state.js';
+import { applyAll, minutes, rampEvent, readyState, trafficDone } from '../domain/fixtures.js';
+import { ALARMS, type UseCaseWorld, useCaseWorld } from '../support/use-case-world.js';
+
+const alert = (alarm: string, fields: Partial<ReceivedAlert> = {}): ReceivedAlert => ({
+  status: 'firing',
+  labels: { alertname: 'MecAlarm', mec_alarm: alarm, mec_phase: 'M6' },
+  annotations: { summary: `${alarm} breached` },
+  startsAt: '2025-10-21T13:44:00.000Z',
+  fingerprint: `fp-${alarm}`,
+  ...fields,
+});
+
+const batch = (...alerts: ReceivedAlert[]): AlertBatch => ({ groupKey: '{}:{alertname="MecAlarm"}', alerts });
+
+const atFive = (): RolloutState =>
+  applyAll(readyState(), [
+    [rampEvent(5), minutes(40)],
+    [trafficDone(5), minutes(40)],
+  ]);
+
+async function receiving(state: RolloutState | null = atFive()) {
+  const world = useCaseWorld();
+  if (state) await world.seed(state);
+  world.at(minutes(45));
+  const deps: ReceiveDeps = {
+    ctx: world.ctx,
+    alarms: ALARMS,
+    incidents: world.incidents,
+    metrics: world.metrics,
+    notifier: world.notifier,
+    observe: world.ctx.observe,
+  };
+  return { world, deps };
+}
+
+const incidents = (world: UseCaseWorld) => world.incidents.recent();
+
+describe('receiveAlerts', () => {
+  it('rolls a BLOCKER back before anyone is told, then pages its incident with the value and the traffic', async () => {
+    const { world, deps } = await receiving();
+    world.metrics.values.set('latency_slo_drop', 0.042);
+    expect(await receiveAlerts(deps, batch(alert('latency_slo_drop')))).toEqual({
+      received: 1,
+      duplicates: 0,
+      unknown: 0,
+    });
+    const { state } = await world.store.load('M6');
+    expect(world.effects.effects).toEqual([expect.objectContaining({ kind: 'roll_back', fromPct: 5 })]);
+    const [incident] = await incidents(world);
+    expect(incident).toMatchObject({
+      alarm: 'latency_slo_drop',
+      severity: 'BLOCKER',
+      summary: 'latency_slo_drop breached',
+      value: 0.042,
+      comparator: 'gt',
+      threshold: 0.03,
+      windowMs: 300_000,
+      fromPct: 5,
+      rollbackId: state?.rollback?.rollbackId,
+      receivedAt: minutes(45).toISOString(),
+    });
+    expect(world.notifier.pages).toEqual([incident?.id]);
+    expect(world.reasons()).toEqual(['rollback_accepted', 'incident_opened']);
+  });
+
+  it('acts on a re-sent alert once: one rollback, one incident, one page', async () => {
+    const { world, deps } = await receiving();
+    await receiveAlerts(deps, batch(alert('latency_slo_drop')));
+    const before = world.reasons();
+    expect(await receiveAlerts(deps, batch(alert('latency_slo_drop')))).toMatchObject({ duplicates: 1 });
+    expect(world.reasons()).toEqual(before);
+    expect(world.notifier.pages).toHaveLength(1);
+  });
+
+  it('records a WARNING for the weekly review, paging nobody', async () => {
+    const { world, deps } = await receiving();
+    await receiveAlerts(deps, batch(alert('feature_drift')));
+    expect(world.reasons()).toEqual(['alarm_recorded']);
+    expect(await incidents(world)).toEqual([]);
+    expect(world.notifier.pages).toEqual([]);
+  });
+
+  it.each([
+    ['an alarm the phase does not have', alert('disk_full')],
+    [
+      'another phase',
+      alert('latency_slo_drop', { labels: { mec_alarm: 'latency_slo_drop', mec_phase: 'M7' } }),
+    ],
+  ])(
+    'records an alert for %s as unknown, instead of dropping it, and pages nobody',
+    async (_what, unknown) => {
+      const { world, deps } = await receiving();
+      expect(await receiveAlerts(deps, batch(unknown))).toMatchObject({ unknown: 1 });
+      expect(world.reasons()).toEqual(['alarm_unknown']);
+      expect((await world.store.load('M6')).state?.rollback).toBeUndefined();
+      expect(world.notifier.pages).toEqual([]);
+    },
+  );
+
+  it("closes a CRITICAL's gate when it resolves, and follows up on its incident", async () => {
+    const { world, deps } = await receiving();
+    await receiveAlerts(deps, batch(alert('determinism_variance')));
+    expect(Object.keys((await world.store.load('M6')).state?.gates ?? {})).toEqual(['determinism_variance']);
+    world.at(minutes(50));
+    await receiveAlerts(deps, batch(alert('determinism_variance', { status: 'resolved' })));
+    expect((await world.store.load('M6')).state?.gates).toEqual({});
+    const [incident] = await incidents(world);
+    expect(incident?.resolvedAt).toBe(minutes(50).toISOString());
+    expect(world.notifier.followUps).toEqual([
+      { id: incident?.id, text: expect.stringContaining('determinism_variance resolved at') },
+    ]);
+    expect(world.notifier.redraws).toEqual([incident?.id]);
+  });
+
+  it("says what the alarm's config says when the alert has no summary, and pages a value it could not read as unknown", async () => {
+    const { world, deps } = await receiving(readyState());
+    await receiveAlerts(
+      { ...deps, metrics: undefined },
+      batch(alert('latency_slo_drop', { annotations: {} })),
+    );
+    const [incident] = await incidents(world);
+    expect(incident).toMatchObject({
+      summary: 'p95 latency SLO attainment dropped',
+      value: null,
+      fromPct: 0,
+    });
+    expect((await world.store.load('M6')).state?.lock?.reason).toContain('BLOCKER latency_slo_drop');
+  });
+});

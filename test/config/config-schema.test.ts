@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { configSchema, workspacePath } from '../../src/config/config-schema.js';
+
+/** The example config as YAML reads it, before the schema: a fresh copy to change. */
+const example = () => parse(readFileSync('examples/m6/mec.config.yml', 'utf8')) as Record<string, unknown>;
+
+const messages = (raw: unknown) => {
+  const parsed = configSchema.safeParse(raw);
+  return parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+};
+
+describe('configSchema', () => {
+  it('reads the example config, with its durations in milliseconds', () => {
+    const config = configSchema.parse(example());
+    expect(config.smoke.duration).toBe(30 * 60_000);
+    expect(config.approvals.ttl).toBe(24 * 3_600_000);
+    expect(config.plan.steps[1]).toEqual({ soak: 15 * 60_000 });
+    expect(config.alarms.map((alarm) => alarm.window)).toEqual([300_000, 600_000, 900_000]);
+    expect(config.preflight.commands[0]?.timeout).toBe(30_000);
+  });
+
+  it('fills what the example leaves out: the weekly review on Monday 09:00 UTC, a 5 s query timeout', () => {
+    const config = configSchema.parse(example());
+    expect(config.review).toEqual({ cron: '0 9 * * 1', timezone: 'UTC' });
+    expect(config.metrics.queryTimeout).toBe(5_000);
+    expect(config.traffic).toEqual({ controller: 'file', timeout: 5_000 });
+  });
+
+  it('refuses a config whose review schedule is not a cron expression', () => {
+    expect(messages({ ...example(), review: { cron: 'every monday', timezone: 'UTC' } })).toEqual([
+      expect.stringContaining('review.cron: "every monday" in UTC is not a usable cron schedule'),
+    ]);
+  });
+
+  it('refuses a duration it cannot read, saying how to write one', () => {
+    expect(messages({ ...example(), smoke: { duration: '30 minutes' } })).toEqual([
+      'smoke.duration: "30 minutes" is not a duration; write it like 15m, 30s, 250ms or 1h30m',
+    ]);
+  });
+
+  it.each(['artifacts/mec/M6/manifest.json', 'meta/meta_flags.json'])(
+    'takes %s as a workspace path',
+    (path) => {
+      expect(workspacePath.safeParse(path).success).toBe(true);
+    },
+  );
+
+  it.each(['../secrets.json', '/etc/passwd', 'meta//flags.json', 'meta\\flags.json', 'meta/', ''])(
+    'refuses %j as a workspace path',
+    (path) => {
+      expect(workspacePath.safeParse(path).success).toBe(false);
+    },
+  );
+});

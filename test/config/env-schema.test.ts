@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { crossCheckEnv, envSchema } from '../../src/config/env-schema.js';
+
+const problems = (env: Record<string, string>) => {
+  const parsed = envSchema.safeParse(env);
+  return parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+};
+
+describe('envSchema', () => {
+  it('fills the defaults of a bare environment', () => {
+    expect(envSchema.parse({})).toEqual({
+      PORT: 3000,
+      MEC_REDIS_PREFIX: 'mec:',
+      MEC_ROLE: 'all',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('counts an empty variable as unset, so FOO= in a .env file is no value', () => {
+    expect(envSchema.parse({ PORT: '', SLACK_BOT_TOKEN: '', REDIS_URL: '', MEC_ROLE: '' })).toEqual(
+      envSchema.parse({}),
+    );
+  });
+
+  it('reads a port as a number, and the settings that are given', () => {
+    expect(
+      envSchema.parse({
+        PORT: '8080',
+        REDIS_URL: 'rediss://cache:6380',
+        MEC_ROLE: 'worker',
+        MEC_REDIS_PREFIX: 'prod:m6:',
+      }),
+    ).toMatchObject({
+      PORT: 8080,
+      REDIS_URL: 'rediss://cache:6380',
+      MEC_ROLE: 'worker',
+      MEC_REDIS_PREFIX: 'prod:m6:',
+    });
+  });
+
+  it.each([
+    ['SLACK_BOT_TOKEN', 'xoxp-user-token', 'must be a bot token starting with xoxb-'],
+    ['SLACK_APP_TOKEN', 'xoxb-1', 'must be an app-level token starting with xapp-'],
+    ['REDIS_URL', 'http://localhost:6379', 'must be a redis:// or rediss:// URL'],
+    ['MEC_ALERT_TOKEN', 'short', 'must be at least 16 characters'],
+    ['MEC_REDIS_PREFIX', 'mec prod', 'may hold letters, digits, ":", "_" and "-"'],
+    ['MEC_CRASHPOINT', 'anywhere', ''],
+    ['PORT', '70000', ''],
+  ])('refuses %s=%j', (name, value, message) => {
+    expect(problems({ [name]: value })).toEqual([expect.stringContaining(`${name}: ${message}`)]);
+  });
+});
+
+describe('crossCheckEnv', () => {
+  it.each([
+    [{}, []],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123' }, []],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, []],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, ['SLACK_SIGNING_SECRET']],
+    [{ SLACK_SIGNING_SECRET: 'secret-123' }, ['SLACK_BOT_TOKEN']],
+    [{ SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: 'xapp-1' }, ['SLACK_BOT_TOKEN']],
+  ] as Array<[Record<string, string>, string[]]>)(
+    'checks that the Slack credentials %j go together',
+    (env, wrong) => {
+      expect(crossCheckEnv(env).map((issue) => issue.path[0])).toEqual(wrong);
+    },
+  );
+});

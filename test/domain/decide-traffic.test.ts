@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/domain/decide.js';
+import type { RolloutEvent } from '../../src/domain/rollout-event.js';
+import { type RolloutState, stageOf } from '../../src/domain/rollout-state.js';
+import {
+  applyAll,
+  approvals,
+  decideStep,
+  expectRefused,
+  minutes,
+  POLICY,
+  ROOT_A,
+  rampEvent,
+  readyState,
+  rollbackDone,
+  soakDone,
+  trafficDone,
+  U_GOV,
+  U_RM,
+  U_SRE,
+} from './fixtures.js';
+
+/** Ramps to `weightPct`, has the controller confirm it, and lets its soak pass. */
+function stepThrough(state: RolloutState, weightPct: number, rampAt: Date): RolloutState {
+  const applied = applyAll(state, [
+    [rampEvent(weightPct), rampAt],
+    [trafficDone(weightPct), rampAt],
+  ]);
+  const soak = applied.soak;
+  if (!soak) return applied;
+  return applyAll(applied, [[soakDone(false, 'clean'), new Date(soak.endsAt)]]);
+}
+
+describe('ramping through the plan', () => {
+  it('ramps 5 -> 25 -> 60 -> 100 with a soak at each step, then completes and certifies', () => {
+    let state = readyState();
+    let at = minutes(40);
+    for (const weightPct of [5, 25, 60]) {
+      state = stepThrough(state, weightPct, at);
+      expect(state.trafficPct).toBe(weightPct);
+      expect(state.soak?.status).toBe('passed');
+      at = new Date(at.getTime() + 16 * 60_000);
+    }
+    const accepted = decide(state, rampEvent(100), at);
+    expect(accepted).toMatchObject({
+      reason: 'ramp_accepted',
+      effects: [{ kind: 'set_traffic', weightPct: 100 }],
+    });
+    const moved = decideStep(accepted.state, trafficDone(100), at);
+    const soak = (moved.state as RolloutState).soak;
+    expect(moved.effects).toEqual([{ kind: 'end_soak_at', soakId: soak?.soakId, endsAt: soak?.endsAt }]);
+    expect(soak?.stepIndex).toBe(7);
+    const done = decideStep(moved.state, soakDone(false, 'clean'), new Date(soak?.endsAt ?? 0));
+    expect(done).toMatchObject({
+      outcome: 'applied',
+      reason: 'rollout_complete',
+      effects: [{ kind: 'certify' }],
+    });
+    expect(done.state).toMatchObject({ status: 'complete', trafficPct: 100 });
+  });
+
+  it('starts each soak when the traffic controller confirms the weight, not when the ramp is asked for', () => {
+    const accepted = decide(readyState(), rampEvent(5), minutes(40)).state as RolloutState;
+    expect(accepted).toMatchObject({ trafficPct: 0, pendingRamp: { weightPct: 5 } });
+    expect(accepted.soak).toBeUndefined();
+    const moved = decideStep(accepted, trafficDone(5), minutes(41)).state as RolloutState;
+    expect(moved.soak).toMatchObject({ weightPct: 5, status: 'running', endsAt: minutes(56).toISOString() });
+  });
+
+  it('ramps on by itself after each clean soak when the plan says autoAdvance', () => {
+    const soaking = applyAll(readyState({ ...POLICY, autoAdvance: true }), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+    ]);
+    const soaked = decideStep(soaking, soakDone(false, 'clean'), minutes(55));
+    expect(soaked.effects).toEqual([{ kind: 'request_ramp', weightPct: 25 }]);
+  });
+
+  it('waits for a person after each soak when autoAdvance is off', () => {
+    const soaking = applyAll(readyState(), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+    ]);
+    const soaked = decideStep(soaking, soakDone(false, 'clean'), minutes(55));
+    expect(soaked).toMatchObject({ outcome: 'applied', reason: 'soak_passed', effects: [] });
+  });
+
+  it('holds the plan after a breached soak until a rollback', () => {
+    const soaking = applyAll(readyState(), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+    ]);
+    const breached = decideStep(soaking, soakDone(true, 'error rate 4%'), minutes(55));
+    expect(breached.reason).toBe('soak_breached_recorded');
+    expectRefused(decide(breached.state, rampEvent(25), minutes(56)), 'soak_breached');
+  });
+
+  it('ignores a traffic report from a ramp that a rollback cancelled, when the same weight is asked for again', () => {
+    const first = applyAll(readyState(), [[rampEvent(5), minutes(40)]]);
+    const staleReport: RolloutEvent = {
+      type: 'traffic_applied',
+      weightPct: 5,
+      rampId: first.pendingRamp?.rampId ?? '',
+    };
+    const retried = applyAll(first, [
+      [{ type: 'rollback', actor: U_RM, reason: 'wrong' }, minutes(41)],
+      [rollbackDone(), minutes(42)],
+      ...approvals(ROOT_A, minutes(43)),
+      [rampEvent(5), minutes(44)],
+    ]);
+    expect(retried.pendingRamp?.rampId).not.toBe(
+      staleReport.type === 'traffic_applied' && staleReport.rampId,
+    );
+    expect(decide(retried, staleReport, minutes(45))).toMatchObject({ outcome: 'noop', reason: 'duplicate' });
+  });
+
+  it('does not end a soak early when a worker clock is behind, and says when it ends', () => {
+    const soaking = applyAll(readyState(), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+    ]);
+    expect(decideStep(soaking, soakDone(), minutes(54.9))).toMatchObject({
+      outcome: 'noop',
+      reason: 'soak_running',
+    });
+  });
+});
+
+describe('pause, resume and abort', () => {
+  it('refuses ramps while paused and allows them again after resume', () => {
+    const paused = applyAll(readyState(), [
+      [{ type: 'pause', actor: U_SRE, reason: 'investigating' }, minutes(40)],
+    ]);
+    expectRefused(decide(paused, rampEvent(5), minutes(41)), 'rollout_paused');
+    const resumed = applyAll(paused, [[{ type: 'resume', actor: U_RM }, minutes(42)]]);
+    expect(decide(resumed, rampEvent(5), minutes(43)).outcome).toBe('applied');
+  });
+
+  it('does not auto-advance while paused, and advances on resume', () => {
+    const policy = { ...POLICY, autoAdvance: true };
+    const soaking = applyAll(readyState(policy), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+      [{ type: 'pause', actor: U_SRE }, minutes(41)],
+    ]);
+    const soaked = decideStep(soaking, soakDone(false, 'clean'), minutes(55));
+    expect(soaked.effects).toEqual([]);
+    const resumed = decide(soaked.state, { type: 'resume', actor: U_SRE }, minutes(56));
+    expect(resumed.effects).toEqual([{ kind: 'request_ramp', weightPct: 25 }]);
+  });
+
+  it('aborts a rollout at shadow, and refuses to abort once traffic has moved', () => {
+    const aborted = decide(readyState(), { type: 'abort', actor: U_RM, reason: 'wrong build' }, minutes(40));
+    expect(aborted.state).toMatchObject({ status: 'stopped', ended: { reason: 'aborted: wrong build' } });
+    const live = applyAll(readyState(), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+    ]);
+    expectRefused(
+      decide(live, { type: 'abort', actor: U_RM, reason: 'wrong build' }, minutes(41)),
+      'abort_needs_rollback',
+    );
+  });
+
+  it('refuses to resume a rollout that is not paused, and takes a second pause as a duplicate', () => {
+    expectRefused(decide(readyState(), { type: 'resume', actor: U_RM }, minutes(40)), 'not_paused');
+    const paused = applyAll(readyState(), [[{ type: 'pause', actor: U_SRE }, minutes(40)]]);
+    expect(decide(paused, { type: 'pause', actor: U_RM }, minutes(41))).toMatchObject({
+      outcome: 'noop',
+      reason: 'duplicate',
+    });
+  });
+
+  it('refuses an abort without a reason', () => {
+    expectRefused(
+      decide(readyState(), { type: 'abort', actor: U_RM, reason: '  ' }, minutes(40)),
+      'reason_required',
+    );
+  });
+});
+
+describe('rollback', () => {
+  const blocker: RolloutEvent = {
+    type: 'alarm',
+    alarm: 'latency_slo_drop',
+    severity: 'BLOCKER',
+    firing: true,
+    summary: 'attainment dropped 4.2% > 3% over 5m',
+  };
+  const live = () =>
+    applyAll(readyState(), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+      [soakDone(false, 'clean'), minutes(55)],
+      [rampEvent(25), minutes(56)],
+      [trafficDone(25), minutes(56)],
+    ]);
+
+  it('rolls back exactly once when alarms, a person and a retry all ask at the same moment', () => {
+    const first = decide(live(), blocker, minutes(60));
+    const rollbackId = first.state?.rollback?.rollbackId;
+    const others: RolloutEvent[] = [blocker, { ...blocker, alarm: 'error_budget' } as RolloutEvent];
+    for (const event of others) {
+      // Further alarms change nothing, and ask for the same rollback again (same id) in case its job was lost.
+      const repeat = decide(first.state, event, minutes(60));
+      expect(repeat).toMatchObject({ outcome: 'recorded', state: first.state });
+      expect(repeat.effects).toEqual([
+        { kind: 'roll_back', fromPct: 25, reason: expect.any(String), rollbackId },
+      ]);
+    }
+    // A person asking again is recorded, and the same rollback (same id) is asked for again.
+    const again = decide(first.state, { type: 'rollback', actor: U_SRE, reason: 'paged' }, minutes(60));
+    expect(again).toMatchObject({ outcome: 'recorded', state: first.state });
+    expect(again.effects).toEqual([
+      { kind: 'roll_back', fromPct: 25, reason: expect.any(String), rollbackId },
+    ]);
+  });
+
+  it('ignores a rollback report for another rollback id', () => {
+    const rolling = decide(live(), blocker, minutes(60)).state as RolloutState;
+    const stale = decide(
+      rolling,
+      { type: 'rollback_finished', rollbackId: 'R1.999', summary: 'old' },
+      minutes(61),
+    );
+    expect(stale).toMatchObject({ outcome: 'noop', state: rolling });
+  });
+
+  it('returns to shadow, voids the approvals and locks ramps when the rollback finishes', () => {
+    const rolling = decide(live(), blocker, minutes(60)).state;
+    const finished = decideStep(rolling, rollbackDone('registry restored'), minutes(61));
+    expect(finished.state).toMatchObject({ trafficPct: 0, cursor: 0, approvals: {} });
+    expect(stageOf(finished.state as RolloutState)).toBe('locked');
+    expectRefused(decide(finished.state, rampEvent(5), minutes(62)), 'rollback_lock');
+    expect(decideStep(finished.state, rollbackDone('again'), minutes(62)).outcome).toBe('noop');
+  });
+
+  it('refuses a rollback from someone without the permission', () => {
+    expectRefused(
+      decide(live(), { type: 'rollback', actor: U_GOV, reason: 'curious' }, minutes(60)),
+      'not_permitted',
+    );
+  });
+
+  it('refuses a rollback when traffic is already at shadow', () => {
+    expectRefused(
+      decide(readyState(), { type: 'rollback', actor: U_SRE, reason: 'just in case' }, minutes(40)),
+      'nothing_to_roll_back',
+    );
+  });
+
+  it('rolls back a ramp still being applied, from the weight it was moving to', () => {
+    const moving = applyAll(readyState(), [[rampEvent(5), minutes(40)]]);
+    const decision = decide(moving, { type: 'rollback', actor: U_SRE, reason: 'wrong build' }, minutes(41));
+    expect(decision).toMatchObject({
+      outcome: 'applied',
+      reason: 'rollback_accepted',
+      effects: [{ kind: 'roll_back', fromPct: 5, reason: 'wrong build' }],
+    });
+    expect(decision.state?.pendingRamp).toBeUndefined();
+  });
+
+  it('gives a rollback asked for without a reason the reason "requested in Slack"', () => {
+    const decision = decide(live(), { type: 'rollback', actor: U_SRE, reason: '  ' }, minutes(60));
+    expect(decision.state?.rollback?.reason).toBe('requested in Slack');
+  });
+});

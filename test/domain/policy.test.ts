@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { holdsRole, isPermitted, rampWeights, roleName } from '../../src/domain/policy.js';
+import { POLICY, U_GOV, U_OUT, U_RM, U_SRE, U_SRE2 } from './fixtures.js';
+
+describe('the policy', () => {
+  it('names a role by its name, or by its id when it has none in the policy', () => {
+    expect(roleName(POLICY, 'sre_oncall')).toBe('SRE On-Call');
+    expect(roleName(POLICY, 'janitor')).toBe('janitor');
+  });
+
+  it.each([
+    [U_SRE, 'sre_oncall', true],
+    [U_SRE2, 'sre_oncall', true],
+    [U_GOV, 'sre_oncall', false],
+    [U_SRE, 'janitor', false],
+  ])('says whether %s holds %s: %s', (userId, roleId, held) => {
+    expect(holdsRole(POLICY, userId, roleId)).toBe(held);
+  });
+
+  it.each([
+    [U_RM, 'ramp', true],
+    [U_SRE, 'rollback', true],
+    [U_SRE, 'ramp', false],
+    [U_GOV, 'override', true],
+    [U_OUT, 'pause', false],
+    [U_SRE, 'acknowledge', false],
+  ] as const)('lets %s %s only through a role granted it: %s', (userId, action, permitted) => {
+    expect(isPermitted(POLICY, userId, action)).toBe(permitted);
+  });
+
+  it('lists the ramp weights of the plan in order, skipping the soaks', () => {
+    expect(rampWeights(POLICY)).toEqual([5, 25, 60, 100]);
+  });
+});

@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
+import { soakWeightPct } from '../../src/domain/rollout-state.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { type Driver, processDriver, toReady } from '../support/jobs-harness.js';
+import { type BotProcess, compressedConfigFile, startBotProcess } from '../support/processes.js';
+import { type TestRedis, useTestRedis } from '../support/redis.js';
+import { PEOPLE } from '../support/slack-harness.js';
+import { SIGNING_SECRET } from '../support/slack-requests.js';
+import { copyExampleWorkspace } from '../support/workspace.js';
+
+const testRedis = useTestRedis();
+let standIn: SlackApiStandIn;
+let redis: TestRedis;
+let processes: BotProcess[];
+
+beforeEach(async () => {
+  standIn = new SlackApiStandIn();
+  await standIn.start();
+  redis = testRedis();
+  processes = [];
+});
+
+afterEach(async () => {
+  await Promise.all(processes.map((process) => process.kill('SIGKILL')));
+  await standIn.stop();
+});
+
+async function setup(
+  options: { crashpoint?: string; configEdit?: Parameters<typeof compressedConfigFile>[0] } = {},
+) {
+  const config = await compressedConfigFile(options.configEdit);
+  const workspace = await copyExampleWorkspace();
+  const env = {
+    MEC_CONFIG: config,
+    MEC_WORKSPACE: workspace,
+    REDIS_URL: inject('redisUrl'),
+    MEC_REDIS_PREFIX: redis.prefix,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: standIn.apiUrl,
+  };
+  const start = async (role: 'web' | 'worker', extra: Record<string, string> = {}) => {
+    const started = await startBotProcess({ ...env, MEC_ROLE: role, ...extra });
+    processes.push(started);
+    return started;
+  };
+  // Started side by side: each start is mostly CPU, and the machine has two cores.
+  const [web, firstWorker] = await Promise.all([
+    start('web'),
+    start('worker', options.crashpoint ? { MEC_CRASHPOINT: options.crashpoint } : {}),
+  ]);
+  const adapters = redisAdapters(redis.connect(), redis.prefix);
+  const driver: Driver = processDriver(`${web.url}/slack/events`, standIn, adapters);
+  return { web, firstWorker, start, adapters, driver, workspace };
+}
+
+const weightOf = (after: unknown) => (after as { meta_prod?: { weightPct: number } }).meta_prod?.weightPct;
+
+// Each test gets 120 s: it starts two or three bot processes, up to 20 s each on a loaded machine.
+describe('worker processes that die mid-job', () => {
+  it('recover a ramp whose worker was SIGKILLed after writing the registry: traffic moves once', async () => {
+    const { firstWorker, start, adapters, driver, workspace } = await setup({
+      crashpoint: 'ramp:after_write',
+    });
+    await toReady(driver, standIn);
+    await driver.command(PEOPLE.releaseManager, 'ramp 5');
+    await expect.poll(() => firstWorker.output(), { timeout: 15_000 }).toContain('crashpoint reached');
+    const written = await adapters.ledger.read();
+    expect(
+      written
+        .filter((entry) => entry.body.reason === 'registry_write')
+        .map((entry) => weightOf(entry.body.after)),
+    ).toEqual([5]);
+    expect((await adapters.store.load('M6')).state?.trafficPct).toBe(0);
+
+    await firstWorker.kill('SIGKILL');
+    const rescuer = await start('worker');
+    const state = await driver.waitForState((candidate) => candidate.trafficPct === 5, 20_000);
+    expect(state.soak && soakWeightPct(state.policy, state.soak)).toBe(5);
+    const entries = await adapters.ledger.read();
+    expect(entries.filter((entry) => entry.body.reason === 'registry_write')).toHaveLength(1);
+    expect(entries.filter((entry) => entry.body.reason === 'traffic_applied')).toHaveLength(1);
+    await expect.poll(() => rescuer.output(), { timeout: 15_000 }).toContain('"queue":"mec-ramp"');
+    const flags = JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8'));
+    expect(flags.meta_prod).toEqual({ mode: 'ramp', weightPct: 5 });
+  }, 120_000);
+
+  it('recover a rollback whose worker was SIGKILLed after restoring: the rollback finishes once', async () => {
+    const { firstWorker, start, adapters, driver, workspace } = await setup({
+      crashpoint: 'rollback:after_restore',
+      configEdit: (doc) => doc.setIn(['plan', 'steps', 1, 'soak'], '60s'),
+    });
+    await toReady(driver, standIn);
+    await driver.command(PEOPLE.releaseManager, 'ramp 5');
+    await driver.waitForState((state) => state.soak?.status === 'running');
+    await driver.command(PEOPLE.sre, 'rollback error budget');
+    await expect.poll(() => firstWorker.output(), { timeout: 15_000 }).toContain('crashpoint reached');
+    await firstWorker.kill('SIGKILL');
+    await start('worker');
+    const state = await driver.waitForState(
+      (candidate) => candidate.lock !== undefined && candidate.rollback === undefined,
+      20_000,
+    );
+    expect(state.trafficPct).toBe(0);
+    const entries = await adapters.ledger.read();
+    expect(entries.filter((entry) => entry.body.reason === 'rollback_accepted')).toHaveLength(1);
+    expect(entries.filter((entry) => entry.body.reason === 'rollback_finished')).toHaveLength(1);
+    const restores = entries.filter(
+      (entry) =>
+        entry.body.reason === 'registry_write' && JSON.stringify(entry.body.after).includes('restoredFrom'),
+    );
+    expect(restores).toHaveLength(1);
+    const flags = JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8'));
+    expect(flags.meta_prod).toEqual({ mode: 'shadow', weightPct: 0 });
+  }, 120_000);
+});
+
+describe('web and worker processes side by side', () => {
+  it('runs in the worker process what the web process accepted', async () => {
+    const { web, firstWorker, driver } = await setup();
+    expect(web.output()).toContain('"workers":"off"');
+    await driver.command(PEOPLE.releaseManager, 'start');
+    await driver.waitForState((state) => state.checks.preflight.status === 'passed');
+    await expect.poll(() => firstWorker.output(), { timeout: 10_000 }).toContain('"queue":"mec-preflight"');
+    expect(web.output()).not.toContain('"queue":"mec-preflight"');
+  }, 120_000);
+});

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { webClientOn } from '../support/web-client.js';
+
+let standIn: SlackApiStandIn;
+beforeEach(async () => {
+  standIn = new SlackApiStandIn();
+  await standIn.start();
+});
+afterEach(async () => {
+  await standIn.stop();
+});
+
+describe('the Slack API stand-in', () => {
+  it('answers a post with a ts of its own, keeps the message, and applies an update to it', async () => {
+    const client = webClientOn(standIn);
+    const posted = await client.chat.postMessage({ channel: 'C0RELEASE01', text: 'first', blocks: [] });
+    const again = await client.chat.postMessage({
+      channel: 'C0RELEASE01',
+      text: 'second',
+      thread_ts: String(posted.ts),
+    });
+    expect(posted.ts).not.toBe(again.ts);
+    await client.chat.update({ channel: 'C0RELEASE01', ts: String(posted.ts), text: 'edited' });
+    expect(standIn.messages.get(String(posted.ts))).toMatchObject({ text: 'edited' });
+    expect(standIn.messages.get(String(again.ts))).toMatchObject({ threadTs: posted.ts });
+    await expect(client.chat.update({ channel: 'C0RELEASE01', ts: '1.1', text: 'x' })).rejects.toMatchObject({
+      data: { error: 'message_not_found' },
+    });
+  });
+
+  it('records every call with its arguments, blocks parsed, for tests to assert on', async () => {
+    const client = webClientOn(standIn);
+    await client.chat.postMessage({ channel: 'C0RELEASE01', text: 'x', blocks: [{ type: 'divider' }] });
+    expect(standIn.callsOf('chat.postMessage')[0]?.args.blocks).toEqual([{ type: 'divider' }]);
+    await expect(client.apiCall('admin.everything')).rejects.toMatchObject({
+      data: { error: 'unknown_method' },
+    });
+  });
+
+  it('answers 429 with Retry-After as many times as asked, then serves again', async () => {
+    standIn.rateLimits.set('chat.postMessage', { times: 1, retryAfterSec: 3 });
+    const client = webClientOn(standIn);
+    await expect(client.chat.postMessage({ channel: 'C0RELEASE01', text: 'x' })).rejects.toMatchObject({
+      retryAfter: 3,
+    });
+    await expect(client.chat.postMessage({ channel: 'C0RELEASE01', text: 'x' })).resolves.toMatchObject({
+      ok: true,
+    });
+    expect(standIn.calls.map((call) => call.method)).toEqual(['chat.postMessage (429)', 'chat.postMessage']);
+  });
+
+  it('holds the calls of a method until released', async () => {
+    const client = webClientOn(standIn);
+    const release = standIn.hold('chat.postMessage');
+    const posting = client.chat.postMessage({ channel: 'C0RELEASE01', text: 'held' });
+    await client.auth.test();
+    expect(standIn.callsOf('chat.postMessage')).toEqual([]);
+    release();
+    await posting;
+    expect(standIn.callsOf('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('waits for a call that is still to come, or finds one already made, and takes posts to a response_url', async () => {
+    const coming = standIn.waitFor((call) => call.method === 'response_url' && call.args.id === 'r1');
+    await fetch(standIn.responseUrl('r1'), {
+      method: 'POST',
+      body: JSON.stringify({ text: 'done' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect((await coming).args).toEqual({ text: 'done', id: 'r1' });
+    expect((await standIn.waitFor((call) => call.method === 'response_url')).args.id).toBe('r1');
+    await expect(standIn.waitFor((call) => call.method === 'never', 50)).rejects.toMatchObject({
+      code: 'stand_in_timeout',
+    });
+  });
+});
