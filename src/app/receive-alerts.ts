@@ -147,7 +147,11 @@ async function fire(
     summary: `${text} (Alertmanager)`,
   });
   // An alarm that did not land must not be taken as done: the claim is released, and the re-send acts.
-  if (result.outcome === 'conflict') throw unlanded(result.message, alarm.name);
+  if (result.outcome === 'conflict')
+    throw new MecError(
+      'alarm_trip_conflict',
+      `the ${alarm.name} alert did not land (${result.message}); its re-send acts`,
+    );
   if (alarm.severity === 'WARNING') return;
   const reading = deps.metrics ? await deps.metrics.read(alarm, receivedAt) : undefined;
   const instances = [...new Set(alerts.map(instanceOf))];
@@ -235,7 +239,11 @@ async function resolve(deps: ReceiveDeps, alarm: PagedAlarm, text: string): Prom
     firing: false,
     summary: `${text} (resolved)`,
   });
-  if (applied.outcome === 'conflict') throw unlanded(applied.message, alarm.name);
+  if (applied.outcome === 'conflict')
+    throw new MecError(
+      'alarm_trip_conflict',
+      `the ${alarm.name} resolve did not land (${applied.message}); its re-send acts`,
+    );
   const id = await incidentIdOf(deps, alarm.name);
   const result = await transitionIncident(deps, id, { type: 'resolve_incident' });
   if (result.outcome !== 'applied') return;
@@ -248,9 +256,3 @@ async function recordUnmatched(deps: ReceiveDeps, id: string, alert: ReceivedAle
   const { status, labels, annotations, startsAt } = alert;
   await transitionIncident(deps, id, { type: 'alert_unmatched', status, labels, annotations, startsAt });
 }
-
-const unlanded = (why: string, alarm: string) =>
-  new MecError(
-    'alarm_trip_conflict',
-    `the ${alarm} alert did not land (${why}); Alertmanager's re-send is acted on`,
-  );

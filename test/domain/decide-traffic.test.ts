@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/domain/decide.js';
 import type { RolloutEvent } from '../../src/domain/rollout-event.js';
-import { type RolloutState, stageOf } from '../../src/domain/rollout-state.js';
+import { type RolloutState, soakWeightPct, stageOf } from '../../src/domain/rollout-state.js';
 import {
   applyAll,
   approvals,
@@ -64,7 +64,8 @@ describe('ramping through the plan', () => {
     expect(accepted).toMatchObject({ trafficPct: 0, pendingRamp: { weightPct: 5 } });
     expect(accepted.soak).toBeUndefined();
     const moved = decideStep(accepted, trafficDone(5), minutes(41)).state as RolloutState;
-    expect(moved.soak).toMatchObject({ weightPct: 5, status: 'running', endsAt: minutes(56).toISOString() });
+    expect(moved.soak).toMatchObject({ status: 'running', endsAt: minutes(56).toISOString() });
+    expect(moved.soak && soakWeightPct(moved.policy, moved.soak)).toBe(5);
   });
 
   it('ramps on by itself after each clean soak when the plan says autoAdvance', () => {

@@ -61,6 +61,8 @@ describe('the weekly governance review', () => {
       ALERT_TOKEN,
     );
     await harness.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
+    // The rollback's last word is the incident's time to shadow: wait for it, so the review is the last entry.
+    await expect.poll(async () => (await harness.reasons()).includes('incident_at_shadow')).toBe(true);
     const reply = await harness.command(PEOPLE.sre, 'review');
     expect(String(reply.args.text)).toContain('1 warnings, 1 rollbacks, 1 incidents prevented');
     const digest = textOf(await reviewPost());

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { alertPayload, postAlert } from '../../support/alertmanager.js';
-import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../../support/jobs-harness.js';
-import { useTestRedis } from '../../support/redis.js';
-import { latestDrawing, textOf } from '../../support/slack-find.js';
-import { PEOPLE } from '../../support/slack-harness.js';
+import type { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { alertPayload, postAlert } from '../support/alertmanager.js';
+import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../support/jobs-harness.js';
+import { useTestRedis } from '../support/redis.js';
+import { latestDrawing, textOf } from '../support/slack-find.js';
+import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 

@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RedisSampleMetrics } from '../../../src/adapters/redis/redis-sample-metrics.js';
-import type { MetricsSource } from '../../../src/app/ports/metrics-source.js';
-import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { alertPayload, postAlert } from '../../support/alertmanager.js';
+import { RedisSampleMetrics } from '../../src/adapters/redis/redis-sample-metrics.js';
+import type { MetricsSource } from '../../src/app/ports/metrics-source.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { alertPayload, postAlert } from '../support/alertmanager.js';
 import {
   ALERT_TOKEN,
   holdingSoaks,
   type JobsHarness,
   startJobsHarness,
   toReady,
-} from '../../support/jobs-harness.js';
-import { useTestRedis } from '../../support/redis.js';
+} from '../support/jobs-harness.js';
+import { useTestRedis } from '../support/redis.js';
 
 const testRedis = useTestRedis();
 

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { apply } from '../../../src/app/rollout-context.js';
-import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { holdingSoaks, type JobsHarness, startJobsHarness, toReady } from '../../support/jobs-harness.js';
-import { listenForTest } from '../../support/local-server.js';
-import { useTestRedis } from '../../support/redis.js';
-import { PEOPLE } from '../../support/slack-harness.js';
+import { apply } from '../../src/app/rollout-context.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { holdingSoaks, type JobsHarness, startJobsHarness, toReady } from '../support/jobs-harness.js';
+import { listenForTest } from '../support/local-server.js';
+import { useTestRedis } from '../support/redis.js';
+import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 const LOCK_MS = 300;
