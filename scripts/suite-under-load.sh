@@ -28,10 +28,11 @@ for i in $(seq 1 "$runs"); do
   else
     verdict=FAIL
   fi
-  summary=$(grep -E '^ +Tests ' "$logs/run-$i.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g' | tr -s ' ')
+  summary=$(sed 's/\x1b\[[0-9;]*m//g' "$logs/run-$i.log" | grep -E '^ +Tests ' | tail -1 | tr -s ' ')
   echo "run $i: $verdict in $(($(date +%s) - start)) s,${summary}"
 done
 touch "$logs/done"
 wait "$background"
-echo "foreground: $passed of $runs passed; beside: $(grep -c pass "$logs/beside.results" 2>/dev/null || echo 0) passed, $(grep -c fail "$logs/beside.results" 2>/dev/null || echo 0) failed; logs in $logs"
+count() { grep -c "$1" "$logs/beside.results" 2>/dev/null || true; }
+echo "foreground: $passed of $runs passed; beside: $(count pass) passed, $(count fail) failed; logs in $logs"
 [ "$passed" -eq "$runs" ]
