@@ -4,7 +4,9 @@ import type { RolloutEvent } from '../../src/domain/rollout-event.js';
 import {
   applyAll,
   approvals,
+  BLOCKER_ALARM,
   expectRefused,
+  liveAt25,
   minutes,
   POLICY,
   ROOT_A,
@@ -13,8 +15,6 @@ import {
   readyState,
   rollbackDone,
   smokedState,
-  soakDone,
-  trafficDone,
   U_GOV,
   U_OUT,
   U_PO,
@@ -145,21 +145,8 @@ describe('approve and reject', () => {
 });
 
 describe('the rollback lock', () => {
-  const blocker: RolloutEvent = {
-    type: 'alarm',
-    alarm: 'latency_slo_drop',
-    severity: 'BLOCKER',
-    firing: true,
-    summary: 'attainment dropped 4.2% > 3% over 5m',
-  };
-  const live = () =>
-    applyAll(readyState(), [
-      [rampEvent(5), minutes(40)],
-      [trafficDone(5), minutes(40)],
-      [soakDone(false, 'clean'), minutes(55)],
-      [rampEvent(25), minutes(56)],
-      [trafficDone(25), minutes(56)],
-    ]);
+  const blocker = BLOCKER_ALARM;
+  const live = liveAt25;
 
   it('lifts the lock once every role approves again, and the plan restarts at its first step', () => {
     const locked = applyAll(live(), [

@@ -5,14 +5,14 @@ import type { RolloutState } from '../../src/domain/rollout-state.js';
 import {
   applyAll,
   approvals,
+  BLOCKER_ALARM,
   expectRefused,
+  liveAt25,
   minutes,
   ROOT_A,
   rampEvent,
   readyState,
-  soakDone,
   startEvent,
-  trafficDone,
   U_GOV,
   U_RM,
 } from './fixtures.js';
@@ -162,21 +162,8 @@ describe('CRITICAL gates belong to the phase', () => {
 });
 
 describe('a BLOCKER alarm', () => {
-  const blocker: RolloutEvent = {
-    type: 'alarm',
-    alarm: 'latency_slo_drop',
-    severity: 'BLOCKER',
-    firing: true,
-    summary: 'attainment dropped 4.2% > 3% over 5m',
-  };
-  const live = () =>
-    applyAll(readyState(), [
-      [rampEvent(5), minutes(40)],
-      [trafficDone(5), minutes(40)],
-      [soakDone(false, 'clean'), minutes(55)],
-      [rampEvent(25), minutes(56)],
-      [trafficDone(25), minutes(56)],
-    ]);
+  const blocker = BLOCKER_ALARM;
+  const live = liveAt25;
 
   it('rolls back from the current weight, skipping the soak', () => {
     const decision = decide(live(), blocker, minutes(60));

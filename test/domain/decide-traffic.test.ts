@@ -5,8 +5,10 @@ import { type RolloutState, soakWeightPct, stageOf } from '../../src/domain/roll
 import {
   applyAll,
   approvals,
+  BLOCKER_ALARM,
   decideStep,
   expectRefused,
+  liveAt25,
   minutes,
   POLICY,
   ROOT_A,
@@ -181,21 +183,8 @@ describe('pause, resume and abort', () => {
 });
 
 describe('rollback', () => {
-  const blocker: RolloutEvent = {
-    type: 'alarm',
-    alarm: 'latency_slo_drop',
-    severity: 'BLOCKER',
-    firing: true,
-    summary: 'attainment dropped 4.2% > 3% over 5m',
-  };
-  const live = () =>
-    applyAll(readyState(), [
-      [rampEvent(5), minutes(40)],
-      [trafficDone(5), minutes(40)],
-      [soakDone(false, 'clean'), minutes(55)],
-      [rampEvent(25), minutes(56)],
-      [trafficDone(25), minutes(56)],
-    ]);
+  const blocker = BLOCKER_ALARM;
+  const live = liveAt25;
 
   it('rolls back exactly once when alarms, a person and a retry all ask at the same moment', () => {
     const first = decide(live(), blocker, minutes(60));

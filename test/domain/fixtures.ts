@@ -153,3 +153,22 @@ export const rampEvent = (weightPct: number, artifactRoot = ROOT_A, actor = U_RM
   weightPct,
   artifactRoot,
 });
+
+/** A BLOCKER alarm firing, as Alertmanager or a soak reports it. */
+export const BLOCKER_ALARM: RolloutEvent = {
+  type: 'alarm',
+  alarm: 'latency_slo_drop',
+  severity: 'BLOCKER',
+  firing: true,
+  summary: 'attainment dropped 4.2% > 3% over 5m',
+};
+
+/** A rollout live at 25%: the 5% step soaked clean, then traffic moved to 25% at T0+56m. */
+export const liveAt25 = (): RolloutState =>
+  applyAll(readyState(), [
+    [rampEvent(5), minutes(40)],
+    [trafficDone(5), minutes(40)],
+    [soakDone(false, 'clean'), minutes(55)],
+    [rampEvent(25), minutes(56)],
+    [trafficDone(25), minutes(56)],
+  ]);
