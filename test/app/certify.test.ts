@@ -1,32 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { certify } from '../../src/app/certify.js';
 import { registryMerkleRoot } from '../../src/domain/merkle.js';
-import type { RolloutState } from '../../src/domain/rollout-state.js';
-import {
-  applyAll,
-  minutes,
-  ROOT_B,
-  rampEvent,
-  readyState,
-  soakDone,
-  trafficDone,
-} from '../domain/fixtures.js';
+import { completeState, ROOT_B, readyState } from '../domain/fixtures.js';
 import { useCaseWorld } from '../support/use-case-world.js';
-
-/** The whole plan run through: 5, 25, 60 and 100%, each soak clean. */
-function completeState(): RolloutState {
-  let state = readyState();
-  let at = 40;
-  for (const weightPct of [5, 25, 60, 100]) {
-    state = applyAll(state, [
-      [rampEvent(weightPct), minutes(at)],
-      [trafficDone(weightPct), minutes(at)],
-      [soakDone(), minutes(at + 15)],
-    ]);
-    at += 16;
-  }
-  return state;
-}
 
 describe('certify', () => {
   it('records the final artifact and registry roots on the completed rollout, once', async () => {

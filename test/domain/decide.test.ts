@@ -5,6 +5,7 @@ import type { RolloutState } from '../../src/domain/rollout-state.js';
 import {
   applyAll,
   checkDone,
+  completeState,
   expectRefused,
   minutes,
   POLICY,
@@ -14,7 +15,6 @@ import {
   resolveStep,
   type Step,
   smokedState,
-  soakDone,
   startEvent,
   T0,
   trafficDone,
@@ -24,21 +24,6 @@ import {
   U_SEC,
   U_SRE,
 } from './fixtures.js';
-
-/** The whole plan run through: 5, 25, 60 and 100%, each soak clean. */
-function completeState(): RolloutState {
-  let state = readyState();
-  let at = 40;
-  for (const weightPct of [5, 25, 60, 100]) {
-    state = applyAll(state, [
-      [rampEvent(weightPct), minutes(at)],
-      [trafficDone(weightPct), minutes(at)],
-      [soakDone(), minutes(at + 15)],
-    ]);
-    at += 16;
-  }
-  return state;
-}
 
 const CERTIFY = {
   type: 'certify',

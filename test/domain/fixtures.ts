@@ -172,3 +172,18 @@ export const liveAt25 = (): RolloutState =>
     [rampEvent(25), minutes(56)],
     [trafficDone(25), minutes(56)],
   ]);
+
+/** The whole plan run through: 5, 25, 60 and 100%, each soak clean. */
+export function completeState(): RolloutState {
+  let state = readyState();
+  let at = 40;
+  for (const weightPct of [5, 25, 60, 100]) {
+    state = applyAll(state, [
+      [rampEvent(weightPct), minutes(at)],
+      [trafficDone(weightPct), minutes(at)],
+      [soakDone(), minutes(at + 15)],
+    ]);
+    at += 16;
+  }
+  return state;
+}
