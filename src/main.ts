@@ -7,6 +7,7 @@ import { ALERTMANAGER_PATH, alertmanagerWebhook } from './adapters/http/alertman
 import { dashboardHtml } from './adapters/http/dashboard-page.js';
 import { healthRoutes } from './adapters/http/health-routes.js';
 import { type Routes, startHttpServer } from './adapters/http/http-server.js';
+import { readRedisSettings } from './adapters/redis/redis-settings.js';
 import { EVENTS_PATH } from './adapters/slack/slack-app.js';
 import { guardRegistry } from './app/registry-guard.js';
 import { type Bot, createBot } from './composition/create-bot.js';
@@ -47,6 +48,18 @@ if (!env.REDIS_URL) {
 }
 const redisUrl = env.REDIS_URL ?? (localRedis as LocalRedis).url;
 const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+// Outside the sandbox the bot must be able to trust what Redis kept: one that forgets on a restart
+// forgets which traffic the bot moved.
+if (env.SLACK_BOT_TOKEN) {
+  const settings = await readRedisSettings(redis);
+  for (const warning of settings.warnings) logger.warn({ redisUrl: redactUrl(redisUrl) }, warning);
+  if (settings.persists === false && env.MEC_ALLOW_VOLATILE_REDIS !== '1') {
+    console.error(
+      `mec-bot did not start: the Redis at ${redactUrl(redisUrl)} keeps nothing on disk (${settings.detail}), so a restart would forget every rollout and which traffic the bot moved. Turn on an append-only file (appendonly yes) or RDB snapshots (save "3600 1 300 100"), or set MEC_ALLOW_VOLATILE_REDIS=1 to run on it anyway.`,
+    );
+    process.exit(1);
+  }
+}
 // BullMQ's workers block on their connection, which must retry forever rather than fail a command.
 const jobsRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
 // A Redis that restarts is an expected outage: logged once per connection, not once per retry.

@@ -70,6 +70,25 @@ describe('main', () => {
     expect(started.output()).not.toContain('EADDRINUSE');
   }, 60_000);
 
+  it('refuses, with Slack credentials, a Redis that keeps nothing on disk, unless told to allow it', async () => {
+    const port = await childPort();
+    const env = {
+      PORT: String(port),
+      MEC_CONFIG: CONFIG,
+      MEC_WORKSPACE: await copyExampleWorkspace(),
+      REDIS_URL: inject('redisUrl'),
+      MEC_REDIS_PREFIX: `test:main-volatile:${port}:`,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    };
+    const refused = startMain(env, process.cwd());
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain('keeps nothing on disk (appendonly no, save "")');
+    expect(refused.output()).toContain('set MEC_ALLOW_VOLATILE_REDIS=1');
+    expect(refused.output()).not.toContain('xoxb-test-token');
+  }, 60_000);
+
   it('serves /healthz and /readyz against REDIS_URL and stops cleanly on SIGTERM', async () => {
     const port = await childPort();
     const started = startMain(
@@ -129,6 +148,8 @@ describe('main', () => {
         SLACK_BOT_TOKEN: 'xoxb-test-token',
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: standIn.apiUrl,
+        // The test's Redis keeps nothing on disk; see the refusal test below.
+        MEC_ALLOW_VOLATILE_REDIS: '1',
       },
       process.cwd(),
     );

@@ -24,6 +24,14 @@ export const envSchema = z.object({
     'mec:',
   ),
   MEC_ROLE: withDefault(z.enum(['all', 'web', 'worker']), 'all'),
+  /**
+   * 1 lets the bot run on a Redis that keeps nothing on disk (no AOF, no RDB). Outside the sandbox it
+   * refuses such a Redis by default: a restart would forget which traffic the bot moved.
+   */
+  MEC_ALLOW_VOLATILE_REDIS: withDefault(
+    z.enum(['0', '1'], 'must be 1 (allow a Redis without persistence) or 0'),
+    '0',
+  ),
   /** For crash tests only: a worker that reaches the named point stops there until it is killed. */
   MEC_CRASHPOINT: optional(z.string().regex(/^[a-z_]+:[a-z_]+$/)),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),

@@ -14,8 +14,15 @@ describe('envSchema', () => {
       PORT: 3000,
       MEC_REDIS_PREFIX: 'mec:',
       MEC_ROLE: 'all',
+      MEC_ALLOW_VOLATILE_REDIS: '0',
       LOG_LEVEL: 'info',
     });
+  });
+
+  it('takes only 0 or 1 for MEC_ALLOW_VOLATILE_REDIS, saying what each means', () => {
+    expect(envSchema.parse({ MEC_ALLOW_VOLATILE_REDIS: '1' }).MEC_ALLOW_VOLATILE_REDIS).toBe('1');
+    const result = envSchema.safeParse({ MEC_ALLOW_VOLATILE_REDIS: 'yes' });
+    expect(result.error?.issues[0]?.message).toBe('must be 1 (allow a Redis without persistence) or 0');
   });
 
   it('counts an empty variable as unset, so FOO= in a .env file is no value', () => {

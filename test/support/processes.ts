@@ -55,7 +55,14 @@ export async function startBotProcess(
 ): Promise<BotProcess> {
   const port = await childPort();
   const child = spawn('node', ['--import', TSX, MAIN], {
-    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    // The tests' Redis keeps nothing on disk; production's must (main.ts refuses one that doesn't).
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      MEC_ALLOW_VOLATILE_REDIS: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
