@@ -9,6 +9,7 @@ import { healthRoutes } from './adapters/http/health-routes.js';
 import { type Routes, startHttpServer } from './adapters/http/http-server.js';
 import { readRedisSettings } from './adapters/redis/redis-settings.js';
 import { EVENTS_PATH } from './adapters/slack/slack-app.js';
+import { observeTraffic } from './app/observe-traffic.js';
 import { guardRegistry } from './app/registry-guard.js';
 import { type Bot, createBot } from './composition/create-bot.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
@@ -98,6 +99,14 @@ const check = await guardRegistry(bot.ctx, config.phase).then(
   (error: Error) => error.message,
 );
 logger.info({ registry: check }, 'feature registry checked; a hand edit opens the registry_tampered gate');
+const observed = await observeTraffic(bot.ctx).then(
+  (result) => result?.reason ?? 'unreadable',
+  (error: Error) => error.message,
+);
+logger.info(
+  { traffic: observed },
+  'served weight checked against the record; a loss opens the state_lost gate',
+);
 
 let workers: Workers | undefined;
 if (worker) {

@@ -55,6 +55,10 @@ function requestOf(event: RolloutEvent): JsonValue {
   if (event.type === 'start') {
     return { rolloutId: event.rolloutId, policyDigest: sha256Hex(canonicalJson(event.policy)) };
   }
+  if (event.type === 'traffic_observed') {
+    const { servingPct, registry, rolloutId, policy } = event;
+    return { servingPct, registry, rolloutId, policyDigest: sha256Hex(canonicalJson(policy)) };
+  }
   const { type: _type, ...fields } = event;
   if ('actor' in fields) {
     const { actor: _actor, ...rest } = fields;

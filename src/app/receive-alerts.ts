@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { MecError } from '../domain/errors.js';
 import type { NewIncident } from '../domain/incident.js';
 import type { RolloutState } from '../domain/rollout-state.js';
+import { observeTraffic } from './observe-traffic.js';
 import type { AlertBatch, ReceivedAlert } from './ports/alert-batch.js';
 import type { IncidentNotifier } from './ports/incident-notifier.js';
 import type { IncidentStore } from './ports/incident-store.js';
@@ -138,6 +139,8 @@ async function fire(
 ): Promise<void> {
   const { ctx } = deps;
   const receivedAt = ctx.now();
+  // A BLOCKER goes by the weight the registry serves: with the record lost, the recovered one rolls back.
+  if (alarm.severity === 'BLOCKER') await observeTraffic(ctx);
   const before = (await ctx.store.load(ctx.phase)).state;
   const result = await apply(ctx, {
     type: 'alarm',

@@ -1,5 +1,6 @@
 import { goNoGoRoleFor } from '../domain/decide-checks.js';
 import { evaluateRampGates } from '../domain/ramp-gates.js';
+import { observeTraffic } from './observe-traffic.js';
 import { planRollback } from './plan-restore.js';
 import type { Command } from './ports/command.js';
 import type { CommandOutcome } from './ports/rollout-actions.js';
@@ -20,8 +21,12 @@ export async function runCommand(
     case 'help':
       return { kind: 'help' };
     case 'status':
+      // What the registry serves is the truth: a record that lost it shows the state_lost gate.
+      await observeTraffic(ctx);
       return { kind: 'status' };
     case 'start': {
+      // A start on a record that lost the weight the registry serves would adopt that weight as shadow.
+      await observeTraffic(ctx);
       const outcome = await applied(ctx, {
         type: 'start',
         actor,
@@ -77,6 +82,8 @@ export async function runCommand(
         const { state } = await ctx.store.load(ctx.phase);
         return { kind: 'rollback_dry_run', state, backup: await planRollback(ctx, state?.checks.backup.ref) };
       }
+      // Rolls back from the weight really served, even when the record says shadow.
+      await observeTraffic(ctx);
       return applied(ctx, { type: 'rollback', actor, reason: command.reason ?? '' });
     case 'abort':
       return applied(ctx, { type: 'abort', actor, reason: command.reason });

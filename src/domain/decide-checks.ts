@@ -1,3 +1,4 @@
+import { STATE_LOST_GATE } from './decide-state-lost.js';
 import { applied, type Decision, draft, noop, refused } from './decision.js';
 import { describeInstant } from './describe-instant.js';
 import type { Effect } from './effect.js';
@@ -17,6 +18,14 @@ type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
 
 export function start(state: RolloutState | null, event: Event<'start'>, now: Date): Decision {
   const { policy, actor } = event;
+  const lost = state && own(state.gates, STATE_LOST_GATE);
+  if (lost) {
+    return refused(
+      state,
+      'critical_gate_open',
+      `the ${STATE_LOST_GATE} gate is open: ${lost.summary}. Return traffic to shadow (/mec rollback) and end that rollout (/mec abort); a role that may override gates then overrides ${STATE_LOST_GATE} on the rollout message before a new start.`,
+    );
+  }
   if (state?.status === 'active') {
     return refused(
       state,

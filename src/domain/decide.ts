@@ -1,6 +1,7 @@
 import { approve, reject } from './decide-approvals.js';
 import { checkFinished, goNoGo, runCheck, start } from './decide-checks.js';
 import { decideGateEvent, isGateEvent } from './decide-gates.js';
+import { trafficObserved } from './decide-state-lost.js';
 import {
   abort,
   pause,
@@ -24,6 +25,7 @@ import type { RolloutState } from './rollout-state.js';
 export function decide(state: RolloutState | null, event: RolloutEvent, now: Date): Decision {
   if (event.type === 'start') return start(state, event, now);
   if (event.type === 'certify') return certify(state, event, now);
+  if (event.type === 'traffic_observed') return trafficObserved(state, event, now);
   if (event.type === 'review_posted') {
     const { type: _type, ...counts } = event;
     return recorded(state, 'review_posted', 'The weekly governance review was posted.', counts);

@@ -55,6 +55,17 @@ export type SystemEvent =
       allRead: boolean;
       finished?: { passed: boolean; summary: string; ref?: string };
     }
+  /**
+   * The weight the registry serves, read just now. `rolloutId` and `policy` open a recovered rollout
+   * when the record is gone (decide-state-lost.ts); `registry` names where the weight was read.
+   */
+  | {
+      type: 'traffic_observed';
+      servingPct: number;
+      registry: string;
+      rolloutId: string;
+      policy: RolloutPolicy;
+    }
   /** The finished phase's final roots, recorded once. */
   | { type: 'certify'; rolloutId: string; artifactRoot: string; registryRoot: string }
   /** The weekly governance review went out, with what it counted. */

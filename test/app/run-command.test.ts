@@ -40,7 +40,7 @@ describe('runCommand', () => {
   it('starts a rollout under the policy, and looks at the registry again for a hand edit', async () => {
     const world = await worldAt(null);
     await guardRegistry(world.ctx, 'M6');
-    world.registry.handEdit({ meta_prod: { mode: 'enabled', weightPct: 100 } });
+    world.registry.handEdit({ ...world.registry.flags, meta_shadow_logging: false });
     const outcome = await runCommand(world.ctx, { verb: 'start' }, U_RM);
     expect(outcome).toMatchObject({
       kind: 'transition',

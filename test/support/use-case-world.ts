@@ -16,6 +16,7 @@ import type { TransitionResult } from '../../src/app/ports/transition-result.js'
 import type { WorkContext, WorkSettings } from '../../src/app/work-context.js';
 import type { Reading } from '../../src/domain/alarm-watch.js';
 import type { RunnerEffect } from '../../src/domain/effect.js';
+import { flagValueFor } from '../../src/domain/flag-value.js';
 import type { LedgerBody, LedgerEntry } from '../../src/domain/ledger-entry.js';
 import { registryMerkleRoot } from '../../src/domain/merkle.js';
 import type { RolloutPolicy } from '../../src/domain/policy.js';
@@ -368,6 +369,8 @@ export function useCaseWorld(
       now = instant;
     },
     async seed(state) {
+      // The registry serves what the record says, as it would after the bot moved the traffic itself.
+      registry.handEdit({ ...registry.flags, meta_prod: flagValueFor(state.trafficPct) });
       const { version } = await store.load('M6');
       const committed = await store.commit('M6', version, state, seedBody(state));
       if (committed.status !== 'committed') throw new Error('could not seed the rollout');
