@@ -100,7 +100,7 @@ async function act(deps: ReceiveDeps, groupKey: string, group: Group): Promise<v
   const alerts = group.claimed.map((claim) => claim.alert);
   const text = alerts[0]?.annotations.summary ?? group.alarm.summary ?? group.alarm.name;
   if (group.status === 'firing') return fire(deps, group.alarm, alerts, text);
-  return resolve(deps, group.alarm, text);
+  return resolve(deps, group.alarm, alerts, text);
 }
 
 function groupsOf(deps: ReceiveDeps, claims: readonly Claimed[]): Group[] {
@@ -234,7 +234,25 @@ export async function raiseIncident(
   return 'opened';
 }
 
-async function resolve(deps: ReceiveDeps, alarm: PagedAlarm, text: string): Promise<void> {
+/**
+ * Resolved alerts resolve the alarm's incident once none of its alerts still fires; only then does the
+ * alarm resolve on the rollout, closing a CRITICAL gate. An incident resolved already (a re-send after a
+ * failure), or none at all (a WARNING), resolves the alarm at once.
+ */
+async function resolve(
+  deps: ReceiveDeps,
+  alarm: PagedAlarm,
+  alerts: readonly ReceivedAlert[],
+  text: string,
+): Promise<void> {
+  const id = await incidentIdOf(deps, alarm.name);
+  const instances = [...new Set(alerts.map(instanceOf))];
+  const result = await transitionIncident(deps, id, { type: 'resolve_incident', instances });
+  if (result.outcome === 'applied') {
+    if (result.followUp) await deps.notifier.followUp(id, result.followUp);
+    await deps.notifier.redraw(id);
+  }
+  if (result.reason === 'instance_resolved') return;
   const applied = await apply(deps.ctx, {
     type: 'alarm',
     alarm: alarm.name,
@@ -247,11 +265,6 @@ async function resolve(deps: ReceiveDeps, alarm: PagedAlarm, text: string): Prom
       'alarm_trip_conflict',
       `the ${alarm.name} resolve did not land (${applied.message}); its re-send acts`,
     );
-  const id = await incidentIdOf(deps, alarm.name);
-  const result = await transitionIncident(deps, id, { type: 'resolve_incident' });
-  if (result.outcome !== 'applied') return;
-  if (result.followUp) await deps.notifier.followUp(id, result.followUp);
-  await deps.notifier.redraw(id);
 }
 
 /** An alert that maps to no alarm of the phase is recorded, not dropped; nobody is paged. */

@@ -46,7 +46,7 @@ export function decideIncident(incident: Incident | null, event: IncidentEvent, 
     case 'shadow_reached':
       return shadowReached(incident, event);
     case 'resolve_incident':
-      return resolve(incident, now);
+      return resolve(incident, event, now);
     case 'override':
       return override(incident, event, now);
     case 'alert_unmatched':
@@ -66,11 +66,15 @@ function fold(incident: Incident | null, event: Of<'alert_folded'>): IncidentDec
     return noop('already_resolved', `incident ${incident.id} is resolved; the alarm fires anew.`);
   const known = new Set(incident.instances);
   const added = [...new Set(event.instances)].filter((instance) => !known.has(instance));
-  if (added.length === 0)
+  // An instance that resolved and fires again counts as firing again, in its old place.
+  const refiring = new Set(event.instances);
+  const resolvedBefore = incident.resolvedInstances ?? [];
+  const resolvedInstances = resolvedBefore.filter((instance) => !refiring.has(instance));
+  if (added.length === 0 && resolvedInstances.length === resolvedBefore.length)
     return noop('duplicate', `every alert was folded into incident ${incident.id} already.`);
   const instances = [...(incident.instances ?? []), ...added];
   return applied(
-    { ...incident, instances },
+    { ...incident, instances, ...(incident.resolvedInstances ? { resolvedInstances } : {}) },
     'alert_folded',
     `${added.length} more alert${added.length === 1 ? '' : 's'} of ${incident.alarm} folded into incident ${incident.id}: ${instances.length} in all.`,
   );
@@ -117,13 +121,34 @@ function shadowReached(incident: Incident | null, event: Of<'shadow_reached'>): 
   );
 }
 
-function resolve(incident: Incident | null, now: Date): IncidentDecision {
+function resolve(incident: Incident | null, event: Of<'resolve_incident'>, now: Date): IncidentDecision {
   if (!incident) return unknown();
   if (incident.resolvedAt) return noop('duplicate', `incident ${incident.id} is resolved already.`);
+  const partly =
+    event.instances && incident.instances ? resolveInstances(incident, event.instances) : undefined;
+  if (partly) return partly;
   const resolvedAt = now.toISOString();
   const gate = incident.severity === 'CRITICAL' ? ' The deployment gate is closed.' : '';
   const message = `${incident.alarm} resolved at ${clockOf(resolvedAt)}.${gate}`;
   return { ...applied({ ...incident, resolvedAt }, 'incident_resolved', message), followUp: `✅ ${message}` };
+}
+
+/**
+ * Some of an incident's alerts resolved: while any other still fires the incident stays open, and so does
+ * its gate. Undefined when none is left firing, and the incident resolves.
+ */
+function resolveInstances(incident: Incident, instances: readonly string[]): IncidentDecision | undefined {
+  const resolved = new Set([...(incident.resolvedInstances ?? []), ...instances]);
+  const firing = (incident.instances ?? []).filter((instance) => !resolved.has(instance));
+  if (firing.length === 0) return undefined;
+  const resolvedInstances = (incident.instances ?? []).filter((instance) => resolved.has(instance));
+  if (resolvedInstances.length === (incident.resolvedInstances ?? []).length)
+    return noop('duplicate', `those alerts of incident ${incident.id} resolved already.`);
+  return applied(
+    { ...incident, resolvedInstances },
+    'instance_resolved',
+    `${resolvedInstances.length} of ${incident.instances?.length} alerts of ${incident.alarm} resolved; ${firing.length} still firing, so incident ${incident.id} stays open.`,
+  );
 }
 
 function override(incident: Incident | null, event: Of<'override'>, now: Date): IncidentDecision {

@@ -18,8 +18,11 @@ export type IncidentEvent =
   | { type: 'acknowledge'; actor: string; policy: RolloutPolicy }
   /** The incident's rollback has traffic back at shadow; `shadowAt` is ISO-8601 UTC. */
   | { type: 'shadow_reached'; rollbackId: string; shadowAt: string }
-  /** The alarm stopped firing. */
-  | { type: 'resolve_incident' }
+  /**
+   * The alarm stopped firing. With `instances`, only those alerts resolved: an incident that folded
+   * alerts of several instances resolves when the last of them has.
+   */
+  | { type: 'resolve_incident'; instances?: readonly string[] }
   /** A person closed the incident's CRITICAL gate by hand, with a reason. */
   | { type: 'override'; actor: string; reason: string; policy: RolloutPolicy }
   /** An alert that maps to no configured alarm of the phase: noted, and no incident is opened. */

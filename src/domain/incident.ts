@@ -25,6 +25,8 @@ export interface Incident {
    * an incident the bot's own soak raised.
    */
   instances?: string[];
+  /** Of `instances`, those whose alert has resolved while others still fire. */
+  resolvedInstances?: string[];
   /** ISO-8601 UTC: when traffic was back at shadow. */
   shadowAt?: string;
   /** The first acknowledgement; later ones change nothing. `at` is ISO-8601 UTC. */

@@ -39,6 +39,7 @@ export const REASONS = [
   'notice_posted',
   'incident_at_shadow',
   'incident_resolved',
+  'instance_resolved',
   'state_lost',
   // nothing to do
   'duplicate',

@@ -116,6 +116,30 @@ describe('receiveAlerts', () => {
     expect(world.notifier.redraws).toEqual([incident?.id]);
   });
 
+  it('keeps the incident and its CRITICAL gate while one of its instances still fires', async () => {
+    const { world, deps } = await receiving();
+    const on = (instance: string, status: 'firing' | 'resolved' = 'firing') =>
+      alert('determinism_variance', {
+        status,
+        labels: { alertname: 'MecAlarm', mec_alarm: 'determinism_variance', mec_phase: 'M6', instance },
+        fingerprint: `fp-${instance}`,
+      });
+    await receiveAlerts(deps, batch(on('web-0'), on('web-1'), on('web-2')));
+    world.at(minutes(50));
+    await receiveAlerts(deps, batch(on('web-0', 'resolved'), on('web-1', 'resolved')));
+    const gates = async () => Object.keys((await world.store.load('M6')).state?.gates ?? {});
+    expect(await gates()).toEqual(['determinism_variance']);
+    const [open] = await incidents(world);
+    expect(open).toMatchObject({ resolvedInstances: ['web-0', 'web-1'] });
+    expect(open?.resolvedAt).toBeUndefined();
+    expect(world.notifier.followUps).toEqual([]);
+    await receiveAlerts(deps, batch(on('web-2', 'resolved')));
+    expect(await gates()).toEqual([]);
+    const [closed] = await incidents(world);
+    expect(closed?.resolvedAt).toBe(minutes(50).toISOString());
+    expect(world.notifier.pages).toHaveLength(1);
+  });
+
   it("says what the alarm's config says when the alert has no summary, and pages a value it could not read as unknown", async () => {
     const { world, deps } = await receiving(readyState());
     await receiveAlerts(

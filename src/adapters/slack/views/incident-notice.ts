@@ -28,12 +28,16 @@ function response(incident: Incident): string {
 /** How many instances the notice names before it only counts the rest. */
 const INSTANCES_SHOWN = 10;
 
-/** The alerts folded into the incident: how many, and which instances (the first few). */
-function alertsOf(instances: readonly string[]): string {
+/** The alerts folded into the incident: how many, which instances (the first few), how many resolved. */
+function alertsOf(instances: readonly string[], resolved: readonly string[]): string {
   const shown = instances.slice(0, INSTANCES_SHOWN).map(escapeSlackText).join(', ');
   const rest = instances.length - INSTANCES_SHOWN;
   const count = `${instances.length} alert${instances.length === 1 ? '' : 's'}`;
-  return `*${count}* of this alarm while it fires: ${shown}${rest > 0 ? `, and ${rest} more` : ''}.`;
+  const settled =
+    resolved.length > 0
+      ? ` ${resolved.length} resolved, ${instances.length - resolved.length} still firing.`
+      : '';
+  return `*${count}* of this alarm while it fires: ${shown}${rest > 0 ? `, and ${rest} more` : ''}.${settled}`;
 }
 
 /**
@@ -51,7 +55,9 @@ export function incidentNotice(incident: Incident, oncallGroup: string | undefin
     section(
       `${mention}*${incident.alarm}* is ${value} against the threshold ${SYMBOL[incident.comparator] ?? incident.comparator} ${incident.threshold} over ${formatDurationMs(incident.windowMs)}.\n${escapeSlackText(incident.summary)}`,
     ),
-    ...(incident.instances?.length ? [section(alertsOf(incident.instances))] : []),
+    ...(incident.instances?.length
+      ? [section(alertsOf(incident.instances, incident.resolvedInstances ?? []))]
+      : []),
     section(`*What mec-bot did:* ${response(incident)}`),
     context(
       `Alert received ${incident.receivedAt.slice(11, 19)} UTC · incident ${incident.id}`,

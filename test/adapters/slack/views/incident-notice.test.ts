@@ -61,4 +61,14 @@ describe('the incident notice', () => {
     expect(said(incident)).not.toContain('of this alarm while it fires');
     expectWithinLimits(incidentNotice({ ...incident, instances }, undefined));
   });
+
+  it('says how many of its alerts resolved while the others still fire', () => {
+    const partly = said({
+      ...incident,
+      instances: ['web-0', 'web-1', 'web-2'],
+      resolvedInstances: ['web-1'],
+    });
+    expect(partly).toContain('1 resolved, 2 still firing.');
+    expect(said({ ...incident, instances: ['web-0'] })).not.toContain('resolved,');
+  });
 });
