@@ -40,6 +40,6 @@ export async function moveTraffic(deps: TrafficDeps, change: TrafficChange): Pro
     changed = true;
   }
   deps.signal?.throwIfAborted();
-  await deps.external?.setWeight(change);
+  await deps.external?.setWeight(change, deps.signal);
   return { changed };
 }

@@ -18,7 +18,8 @@ export class HttpTrafficController implements TrafficController {
     this.#timeoutMs = timeoutMs;
   }
 
-  async setWeight(change: TrafficChange): Promise<void> {
+  async setWeight(change: TrafficChange, signal?: AbortSignal): Promise<void> {
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
     const response = await fetch(this.#url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -28,7 +29,8 @@ export class HttpTrafficController implements TrafficController {
         phase: change.phase,
         rolloutId: change.rolloutId,
       }),
-      signal: AbortSignal.timeout(this.#timeoutMs),
+      // A lost traffic lock ends the wait at once: another writer may be moving traffic by now.
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     if (!response.ok)
       throw new MecError(

@@ -25,34 +25,46 @@ const lost = (name: string) =>
     `lost the ${name} lock while its work ran (its lease was not renewed in time, or another holder took it); the job retries under a fresh lock`,
   );
 
+/** The lock counts as lost this share of a lease before Redis would expire it, against timer lateness. */
+const EXPIRY_MARGIN = 0.1;
+
 /**
  * Renews the lease on `key` every third of `leaseMs` while `token` holds it. Aborts `controller` when a
- * renewal finds the token gone, or when no renewal has succeeded for a whole lease (Redis unreachable:
- * the key may have expired, so the lock must be taken as lost).
+ * renewal finds the token gone, or when the lease runs out with no renewal answered: Redis unreachable,
+ * or a half-open connection on which a renewal hangs with no error. The key may have expired then, so
+ * the lock is taken as lost; the local deadline falls before Redis's, so the holder learns it first.
  */
 function heartbeat(redis: Redis, key: string, token: string, leaseMs: number, name: string, takenAt: number) {
   const controller = new AbortController();
-  let heldUntil = takenAt + leaseMs;
   let timer: NodeJS.Timeout | undefined;
+  let expiry: NodeJS.Timeout | undefined;
   let stopped = false;
+  // A lease is counted from when its SET or renewal was sent, whenever the answer comes.
+  const holdUntil = (until: number) => {
+    clearTimeout(expiry);
+    const lostAt = until - leaseMs * EXPIRY_MARGIN;
+    expiry = setTimeout(() => controller.abort(lost(name)), Math.max(0, lostAt - Date.now()));
+  };
   const tick = async () => {
-    // A renewal is counted from when it was sent: the lease runs from then, whenever the answer comes.
     const sentAt = Date.now();
     try {
       const renewed = await redis.eval(RENEW_LUA, 1, key, token, leaseMs);
-      if (renewed === 1) heldUntil = sentAt + leaseMs;
+      if (controller.signal.aborted || stopped) return;
+      if (renewed === 1) holdUntil(sentAt + leaseMs);
       else controller.abort(lost(name));
     } catch {
-      if (Date.now() >= heldUntil) controller.abort(lost(name));
+      // Retried on the next tick; the expiry timer aborts if none answers in time.
     }
     if (!stopped && !controller.signal.aborted) timer = setTimeout(tick, leaseMs / RENEWALS_PER_LEASE);
   };
+  holdUntil(takenAt + leaseMs);
   timer = setTimeout(tick, leaseMs / RENEWALS_PER_LEASE);
   return {
     signal: controller.signal,
     stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(expiry);
     },
   };
 }

@@ -8,8 +8,9 @@ export interface TrafficChange {
 
 /**
  * An external flag system that serves the weight beside the feature registry. Told the same weight
- * twice (a job retried after a crash), it must count it as one change.
+ * twice (a job retried after a crash), it must count it as one change. Once `signal` aborts (the traffic
+ * lock was lost), the call gives up waiting and rejects.
  */
 export interface TrafficController {
-  setWeight(change: TrafficChange): Promise<void>;
+  setWeight(change: TrafficChange, signal?: AbortSignal): Promise<void>;
 }

@@ -96,6 +96,23 @@ describe('HttpTrafficController', () => {
     }
   });
 
+  it('stops waiting on the controller as soon as the traffic lock is lost', async () => {
+    const shim = await listen(() => undefined);
+    try {
+      // A timeout far past the test's: only the lost lock can end this call.
+      const http = new HttpTrafficController(`${shim.url}/flags`, 'meta_prod', 600_000);
+      const lock = new AbortController();
+      const call = http.setWeight(
+        { phase: 'M6', rolloutId: 'R1', actor: 'U0RELEASEMGR', weightPct: 5 },
+        lock.signal,
+      );
+      lock.abort(new MecError('lock_lost', 'lost the traffic lock'));
+      await expect(call).rejects.toMatchObject({ code: 'lock_lost' });
+    } finally {
+      await shim.close();
+    }
+  });
+
   it('gives up on a controller that never answers, so the job fails and is retried', async () => {
     const shim = await listen(() => undefined);
     try {

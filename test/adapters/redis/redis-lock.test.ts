@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { redisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { RedisTrafficLock, withRedisLock } from '../../../src/adapters/redis/redis-lock.js';
 import { MecError } from '../../../src/domain/errors.js';
@@ -139,6 +141,63 @@ describe('RedisTrafficLock', () => {
     expect((seen.reason as MecError).code).toBe('lock_lost');
     resume.open();
     expect(((await outcome) as MecError).code).toBe('lock_lost');
+  });
+});
+
+/**
+ * A TCP relay to the test's Redis that can go silent without closing: a half-open connection, as a
+ * dead NAT or a partitioned network leaves it. Commands sent through it then hang with no error.
+ */
+async function silentRelay() {
+  const target = new URL(inject('redisUrl'));
+  const sockets: Socket[] = [];
+  let silent = false;
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    sockets.push(client, upstream);
+    client.on('data', (chunk) => void (silent || upstream.write(chunk)));
+    upstream.on('data', (chunk) => void (silent || client.write(chunk)));
+    for (const socket of [client, upstream]) socket.on('error', () => undefined);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    silence: () => {
+      silent = true;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('RedisTrafficLock on a half-open connection', () => {
+  it('tells the holder its lock is lost before a second writer can get in, though the renewal never fails', async () => {
+    const redis = testRedis();
+    const relay = await silentRelay();
+    onTestFinished(() => relay.close());
+    // Retries for ever, so a renewal on the silent connection waits with no error, as a real one would.
+    const hanging = new Redis(relay.port, '127.0.0.1', { maxRetriesPerRequest: null });
+    onTestFinished(() => hanging.disconnect());
+    const first = new RedisTrafficLock(hanging, redis.prefix);
+    const second = new RedisTrafficLock(redis.connect(), redis.prefix);
+    const firstIn = gate<AbortSignal>();
+
+    const held = first.withLock(NAME, LEASE_MS, async (signal: AbortSignal) => {
+      firstIn.open(signal);
+      await abortedWith(signal);
+      return 'late write';
+    });
+    const outcome = held.catch((error: unknown) => error);
+    const signal = await firstIn.opened;
+    relay.silence();
+
+    // The second writer gets in once Redis expires the first lease; by then the first holder knows.
+    expect(await second.withLock(NAME, LEASE_MS, async () => signal.aborted)).toBe(true);
+    expect(await outcome).toMatchObject({ code: 'lock_lost' });
   });
 });
 
