@@ -1,32 +1,15 @@
 import { createHash } from 'node:crypto';
 import { MecError } from '../domain/errors.js';
-import type { NewIncident } from '../domain/incident.js';
-import type { RolloutState } from '../domain/rollout-state.js';
 import { observeTraffic } from './observe-traffic.js';
 import type { AlertBatch, ReceivedAlert } from './ports/alert-batch.js';
-import type { IncidentNotifier } from './ports/incident-notifier.js';
-import type { IncidentStore } from './ports/incident-store.js';
-import type { MetricsSource, QueriedAlarm } from './ports/metrics-source.js';
-import type { RolloutMetrics } from './ports/rollout-metrics.js';
-import { apply, type RolloutContext } from './rollout-context.js';
-import { noteShadow } from './stamp-shadow.js';
-import type { TransitionResult } from './transition.js';
+import type { MetricsSource } from './ports/metrics-source.js';
+import { incidentOfRollback, type PagedAlarm, type RaiseDeps, raiseIncident } from './raise-incident.js';
+import { apply } from './rollout-context.js';
 import { transitionIncident } from './transition-incident.js';
 
-/** What paging needs of a configured alarm. `window` is in milliseconds. */
-export interface PagedAlarm extends QueriedAlarm {
-  window: number;
-  summary?: string | undefined;
-}
-
-export interface ReceiveDeps {
-  ctx: RolloutContext;
+export interface ReceiveDeps extends RaiseDeps {
   alarms: readonly PagedAlarm[];
-  incidents: IncidentStore;
   metrics: MetricsSource | undefined;
-  notifier: IncidentNotifier;
-  /** Counts the time from an alarm to traffic back at shadow. */
-  observe: Pick<RolloutMetrics, 'shadowReached'>;
 }
 
 export interface ReceiveSummary {
@@ -161,7 +144,9 @@ async function fire(
   for (let round = 1; round <= EPISODE_ROUNDS; round++) {
     const raised = await raiseIncident(deps, {
       alarm,
-      id: await incidentIdOf(deps, alarm.name),
+      id:
+        (await incidentOfRollback(deps, alarm, result.state, alarm.window)) ??
+        (await incidentIdOf(deps, alarm.name)),
       text,
       receivedAt,
       before,
@@ -179,62 +164,6 @@ async function fire(
 }
 
 /**
- * Records and pages an incident for a BLOCKER or CRITICAL alarm the bot has just applied, whether it
- * came from Alertmanager or from the bot's own soak checks.
- */
-export async function raiseIncident(
-  deps: Pick<ReceiveDeps, 'ctx' | 'incidents' | 'notifier' | 'observe'>,
-  raised: {
-    alarm: PagedAlarm;
-    id: string;
-    text: string;
-    receivedAt: Date;
-    before: RolloutState | null;
-    result: TransitionResult;
-    value: number | null;
-    /** The alerts raising it; while the incident is open they fold into it instead of paging again. */
-    instances?: readonly string[];
-  },
-): Promise<'opened' | 'folded' | 'already_resolved'> {
-  const { ctx } = deps;
-  const { alarm, id, result } = raised;
-  const rollbackId =
-    result.outcome !== 'conflict' &&
-    result.effects.flatMap((effect) => (effect.kind === 'roll_back' ? [effect.rollbackId] : []))[0];
-  const incident: NewIncident = {
-    id,
-    alarm: alarm.name,
-    severity: alarm.severity,
-    phase: ctx.phase,
-    summary: raised.text,
-    value: raised.value,
-    comparator: alarm.comparator,
-    threshold: alarm.threshold,
-    windowMs: alarm.window,
-    receivedAt: raised.receivedAt.toISOString(),
-    fromPct: Math.max(raised.before?.trafficPct ?? 0, raised.before?.pendingRamp?.weightPct ?? 0),
-    ...(rollbackId ? { rollbackId } : {}),
-    ...(raised.instances ? { instances: [...raised.instances] } : {}),
-  };
-  // An incident raised twice (a retried soak tick) opens once: the second open is a duplicate.
-  const opened = await transitionIncident(deps, id, { type: 'open_incident', incident });
-  if (opened.outcome !== 'applied' && raised.instances) {
-    const folded = await transitionIncident(deps, id, { type: 'alert_folded', instances: raised.instances });
-    if (folded.reason === 'already_resolved') return 'already_resolved';
-    if (folded.outcome === 'applied') await deps.notifier.redraw(id);
-    return 'folded';
-  }
-  // The rollback may have finished before the incident was stored: then its finish time is on the rollout.
-  const { state } = await ctx.store.load(ctx.phase);
-  const finished = state?.lastRollback;
-  if (rollbackId && finished?.rollbackId === rollbackId) {
-    await noteShadow(deps, id, rollbackId, finished.finishedAt);
-  }
-  await deps.notifier.page(id);
-  return 'opened';
-}
-
-/**
  * Resolved alerts resolve the alarm's incident once none of its alerts still fires; only then does the
  * alarm resolve on the rollout, closing a CRITICAL gate. An incident resolved already (a re-send after a
  * failure), or none at all (a WARNING), resolves the alarm at once.
@@ -245,7 +174,10 @@ async function resolve(
   alerts: readonly ReceivedAlert[],
   text: string,
 ): Promise<void> {
-  const id = await incidentIdOf(deps, alarm.name);
+  const { state } = await deps.ctx.store.load(deps.ctx.phase);
+  const id =
+    (await incidentOfRollback(deps, alarm, state, Number.POSITIVE_INFINITY)) ??
+    (await incidentIdOf(deps, alarm.name));
   const instances = [...new Set(alerts.map(instanceOf))];
   const result = await transitionIncident(deps, id, { type: 'resolve_incident', instances });
   if (result.outcome === 'applied') {

@@ -6,7 +6,7 @@ import type { RolloutEvent } from '../domain/rollout-event.js';
 import type { RolloutState } from '../domain/rollout-state.js';
 import { sha256Hex } from '../domain/sha256.js';
 import type { TickResult, WatchTick } from './ports/background-work.js';
-import { raiseIncident } from './receive-alerts.js';
+import { raiseIncident } from './raise-incident.js';
 import { apply } from './rollout-context.js';
 import type { WorkContext } from './work-context.js';
 
