@@ -39,6 +39,7 @@ export const REASONS = [
   'notice_posted',
   'incident_at_shadow',
   'incident_resolved',
+  'ramp_cancelled',
   // nothing to do
   'duplicate',
   'incident_unknown',
