@@ -38,14 +38,20 @@ export function runRamp(
     const { state } = await ctx.store.load(ctx.phase);
     const pending = state?.pendingRamp;
     if (!state || state.rolloutId !== rolloutId || pending?.rampId !== rampId) return 'stale';
-    // A hand-edited registry is not written over by a ramp: the CRITICAL gate opens and a person decides.
-    if ((await guardRegistry(ctx, ctx.phase)).status === 'tampered') return 'registry_tampered';
-    await moveTraffic(trafficDeps(ctx, signal), {
-      phase: ctx.phase,
-      rolloutId,
-      actor: pending.requestedBy,
-      weightPct,
-    });
+    // A hand-edited registry is not written over by a ramp: the CRITICAL gate opens, the ramp is
+    // cancelled with it, and a person decides. An edit a person overrode is written over, on the record.
+    const guard = await guardRegistry(ctx, ctx.phase);
+    if (guard.status === 'tampered') return 'registry_tampered';
+    const overridden = guard.status === 'overridden' ? { overriddenHandEdit: guard.fileRoot } : {};
+    await moveTraffic(
+      { ...trafficDeps(ctx, signal), ...overridden },
+      {
+        phase: ctx.phase,
+        rolloutId,
+        actor: pending.requestedBy,
+        weightPct,
+      },
+    );
     await ctx.crashpoint('ramp:after_write');
     signal.throwIfAborted();
     return (await apply(ctx, { type: 'traffic_applied', rampId, weightPct })).outcome;
