@@ -1,4 +1,4 @@
-import { moveTraffic } from './move-traffic.js';
+import { moveTraffic, type TrafficDeps } from './move-traffic.js';
 import { guardRegistry } from './registry-guard.js';
 import { apply } from './rollout-context.js';
 import type { WorkContext } from './work-context.js';
@@ -15,7 +15,7 @@ export const underTrafficLock = (
 ) => ctx.lock.withLock(`traffic-${rolloutId}`, ctx.settings.jobs.lockDuration, work);
 
 /** What traffic moves go through: the registry, its guard, the external flag system, and the lock's signal. */
-export const trafficDeps = (ctx: WorkContext, signal: AbortSignal) => ({
+export const trafficDeps = (ctx: WorkContext, signal: AbortSignal): TrafficDeps => ({
   registry: ctx.registry,
   rootRecord: ctx.rootRecord,
   now: ctx.now,
@@ -42,16 +42,14 @@ export function runRamp(
     // cancelled with it, and a person decides. An edit a person overrode is written over, on the record.
     const guard = await guardRegistry(ctx, ctx.phase);
     if (guard.status === 'tampered') return 'registry_tampered';
-    const overridden = guard.status === 'overridden' ? { overriddenHandEdit: guard.fileRoot } : {};
-    await moveTraffic(
-      { ...trafficDeps(ctx, signal), ...overridden },
-      {
-        phase: ctx.phase,
-        rolloutId,
-        actor: pending.requestedBy,
-        weightPct,
-      },
-    );
+    const deps = trafficDeps(ctx, signal);
+    if (guard.status === 'overridden') deps.overriddenHandEdit = guard.fileRoot;
+    await moveTraffic(deps, {
+      phase: ctx.phase,
+      rolloutId,
+      actor: pending.requestedBy,
+      weightPct,
+    });
     await ctx.crashpoint('ramp:after_write');
     signal.throwIfAborted();
     return (await apply(ctx, { type: 'traffic_applied', rampId, weightPct })).outcome;
