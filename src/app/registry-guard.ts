@@ -192,6 +192,7 @@ function pause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 5 + attempt * 10));
 }
 
+/** The id of the CRITICAL gate a hand-edited registry opens (named in the domain, which decides it). */
 export { REGISTRY_GATE };
 
 /** What the guard found: a hand edit a person overrode lets the bot go on, any other one holds it. */
