@@ -9,6 +9,8 @@ export interface TrafficDeps extends RegistryDeps {
   flag: string;
   /** An external flag system told after the registry, when one is configured. */
   external: TrafficController | undefined;
+  /** The root of a hand edit of the registry a person overrode, which this move may write over. */
+  overriddenHandEdit?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function moveTraffic(deps: TrafficDeps, change: TrafficChange): Pro
       actor: change.actor,
       key: deps.flag,
       value,
+      ...(deps.overriddenHandEdit ? { overriddenHandEdit: deps.overriddenHandEdit } : {}),
     });
     if (result.status !== 'written') {
       throw new MecError(

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '../domain/canonical-json.js';
 import { registryMerkleRoot } from '../domain/merkle.js';
+import { handEditOverridden, REGISTRY_GATE } from '../domain/registry-gate.js';
 import { registryBody } from './ledger-body.js';
 import type { FlagRegistry, Flags } from './ports/flag-registry.js';
 import type { RegistryRootRecord } from './ports/registry-root-record.js';
-import type { RolloutStore } from './ports/rollout-store.js';
-import { transition } from './transition.js';
+import { apply, type RolloutContext } from './rollout-context.js';
 
 export interface RegistryDeps {
   registry: Pick<FlagRegistry, 'read' | 'write'>;
@@ -83,6 +83,11 @@ export interface RegistryWriteContext {
   phase: string;
   rolloutId: string | null;
   actor: string;
+  /**
+   * The root of a hand edit a person overrode: a write may go over that edit, and only that one, and the
+   * ledger says so. Absent, any hand edit refuses the write.
+   */
+  overriddenHandEdit?: string;
 }
 
 /**
@@ -134,7 +139,9 @@ async function writeRegistry(
 ): Promise<FlagWrite> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const check = await checkRegistry(deps, write.phase);
-    if (check.status === 'busy' || (check.status === 'tampered' && !write.overwriteHandEdit)) return check;
+    const overwrite =
+      write.overwriteHandEdit || (check.status === 'tampered' && check.fileRoot === write.overriddenHandEdit);
+    if (check.status === 'busy' || (check.status === 'tampered' && !overwrite)) return check;
     if (check.status === 'writing') {
       await pause(attempt);
       continue;
@@ -185,25 +192,36 @@ function pause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 5 + attempt * 10));
 }
 
-/** The id of the CRITICAL gate a hand-edited registry opens. */
-export const REGISTRY_GATE = 'registry_tampered';
+/** The id of the CRITICAL gate a hand-edited registry opens (named in the domain, which decides it). */
+export { REGISTRY_GATE };
+
+/** What the guard found: a hand edit a person overrode lets the bot go on, any other one holds it. */
+export type RegistryGuard = RegistryCheck | { status: 'overridden'; fileRoot: string; recordedRoot: string };
 
 /**
- * Checks the registry and, when it was edited by hand, opens the CRITICAL gate `registry_tampered` on
- * the phase's rollout record. Run at start-up and whenever a rollout starts.
+ * Checks the registry against the phase's rollout record, through the publishing path so people see
+ * what changed. A hand edit opens the CRITICAL gate `registry_tampered` (and cancels a pending ramp),
+ * unless a person overrode that very edit; once the file is the bot's again, the gate closes. Run at
+ * start-up, when a rollout starts, before each ramp writes, before a soak passes and before certifying.
  */
 export async function guardRegistry(
-  deps: RegistryDeps & { store: RolloutStore },
+  ctx: RegistryDeps &
+    Pick<RolloutContext, 'phase' | 'store' | 'effects' | 'publisher' | 'onPublishError' | 'files'>,
   phase: string,
-): Promise<RegistryCheck> {
-  const check = await checkRegistry(deps, phase);
+): Promise<RegistryGuard> {
+  const check = await checkRegistry(ctx, phase);
   if (check.status === 'tampered') {
-    const summary = `the registry root ${check.fileRoot.slice(0, 12)}… is not the ${check.recordedRoot.slice(0, 12)}… the bot last wrote`;
-    await transition({ store: deps.store, now: deps.now }, phase, {
-      type: 'gate_opened',
+    const { fileRoot, recordedRoot } = check;
+    const result = await apply(ctx, { type: 'registry_edited', fileRoot, recordedRoot });
+    // A conflict that outlasted every retry opened nothing: the edit holds the caller all the same.
+    const state = result.outcome === 'conflict' ? null : result.state;
+    return handEditOverridden(state, fileRoot) ? { status: 'overridden', fileRoot, recordedRoot } : check;
+  }
+  if (check.status !== 'busy' && check.status !== 'writing') {
+    await apply(ctx, {
+      type: 'gate_resolved',
       gateId: REGISTRY_GATE,
-      source: 'registry',
-      summary,
+      summary: 'the registry is again the one the bot last wrote',
     });
   }
   return check;

@@ -1,4 +1,4 @@
-import { moveTraffic } from './move-traffic.js';
+import { moveTraffic, type TrafficDeps } from './move-traffic.js';
 import { guardRegistry } from './registry-guard.js';
 import { apply } from './rollout-context.js';
 import type { WorkContext } from './work-context.js';
@@ -15,7 +15,7 @@ export const underTrafficLock = (
 ) => ctx.lock.withLock(`traffic-${rolloutId}`, ctx.settings.jobs.lockDuration, work);
 
 /** What traffic moves go through: the registry, its guard, the external flag system, and the lock's signal. */
-export const trafficDeps = (ctx: WorkContext, signal: AbortSignal) => ({
+export const trafficDeps = (ctx: WorkContext, signal: AbortSignal): TrafficDeps => ({
   registry: ctx.registry,
   rootRecord: ctx.rootRecord,
   now: ctx.now,
@@ -38,9 +38,13 @@ export function runRamp(
     const { state } = await ctx.store.load(ctx.phase);
     const pending = state?.pendingRamp;
     if (!state || state.rolloutId !== rolloutId || pending?.rampId !== rampId) return 'stale';
-    // A hand-edited registry is not written over by a ramp: the CRITICAL gate opens and a person decides.
-    if ((await guardRegistry(ctx, ctx.phase)).status === 'tampered') return 'registry_tampered';
-    await moveTraffic(trafficDeps(ctx, signal), {
+    // A hand-edited registry is not written over by a ramp: the CRITICAL gate opens, the ramp is
+    // cancelled with it, and a person decides. An edit a person overrode is written over, on the record.
+    const guard = await guardRegistry(ctx, ctx.phase);
+    if (guard.status === 'tampered') return 'registry_tampered';
+    const deps = trafficDeps(ctx, signal);
+    if (guard.status === 'overridden') deps.overriddenHandEdit = guard.fileRoot;
+    await moveTraffic(deps, {
       phase: ctx.phase,
       rolloutId,
       actor: pending.requestedBy,

@@ -7,6 +7,7 @@ import type { RolloutState } from '../domain/rollout-state.js';
 import { sha256Hex } from '../domain/sha256.js';
 import type { TickResult, WatchTick } from './ports/background-work.js';
 import { raiseIncident } from './raise-incident.js';
+import { guardRegistry } from './registry-guard.js';
 import { apply } from './rollout-context.js';
 import type { WorkContext } from './work-context.js';
 
@@ -40,7 +41,10 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
     tick.kind === 'smoke'
       ? await smokeEvent(ctx, going, step, ended)
       : soakEvent(ctx, going, step, readings, ended);
-  const result = await apply(ctx, event);
+  // A soak passes only over the registry the bot wrote: a hand edit opens its gate instead, and the soak
+  // is evaluated on until the edit is undone or overridden.
+  const held = event.finished?.passed === true && (await soakHeldByRegistry(ctx, tick));
+  const result = await apply(ctx, held ? withoutEnd(event) : event);
   // A trip counts once (on the breachesToTrip-th breach): if it did not land, the job runs again.
   if (result.outcome === 'conflict')
     throw new MecError(
@@ -75,11 +79,12 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
   // The watch goes on until its end; a job that runs a little early by another clock evaluates again.
   const early =
     result.outcome === 'noop' && (result.reason === 'smoke_running' || result.reason === 'soak_running');
-  if (event.finished && !early) return { outcome: result.outcome };
+  if (event.finished && !early && !held) return { outcome: result.outcome };
   const untilEndMs = endsAt - now.getTime();
-  const delayMs = Math.max(1, Math.min(ctx.settings.metrics.evaluationInterval, untilEndMs));
+  const { evaluationInterval } = ctx.settings.metrics;
+  const delayMs = held ? evaluationInterval : Math.max(1, Math.min(evaluationInterval, untilEndMs));
   return {
-    outcome: early ? result.outcome : 'watching',
+    outcome: held ? 'held_by_registry' : early ? result.outcome : 'watching',
     next: { tick: { ...going, tick: tick.tick + 1 }, delayMs },
   };
 }
@@ -163,6 +168,13 @@ function soakEvent(
   const summary = `${counters.evaluations} evaluations${worst.length ? `; ${worst.join(', ')}` : ', no breach'}${unread}`;
   return { ...event, finished: { passed: !breached, summary } };
 }
+
+/** A soak's pass waits while the registry holds a hand edit no one overrode. */
+async function soakHeldByRegistry(ctx: WorkContext, tick: WatchTick): Promise<boolean> {
+  return tick.kind === 'soak' && (await guardRegistry(ctx, ctx.phase)).status === 'tampered';
+}
+
+const withoutEnd = ({ finished: _finished, ...event }: WatchEvent): WatchEvent => event;
 
 const watchFacts = (tick: WatchTick, step: WatchStep) => ({
   type: 'watch_tick' as const,

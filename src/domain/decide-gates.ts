@@ -3,20 +3,24 @@ import { applied, type Decision, draft, noop, recorded, refused } from './decisi
 import { SYSTEM_ACTOR } from './ledger-entry.js';
 import { own } from './own.js';
 import { isPermitted } from './policy.js';
+import { registryEdited } from './registry-gate.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import type { OpenGate, RolloutState } from './rollout-state.js';
 
 type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
 
 /** Events about CRITICAL gates and alarms. They act on a rollout record whatever its status. */
-export type GateEvent = Event<'alarm' | 'gate_opened' | 'gate_resolved' | 'override_gate'>;
+export type GateEvent = Event<
+  'alarm' | 'gate_opened' | 'gate_resolved' | 'override_gate' | 'registry_edited'
+>;
 
 export function isGateEvent(event: UserEvent | SystemEvent): event is GateEvent {
   return (
     event.type === 'alarm' ||
     event.type === 'gate_opened' ||
     event.type === 'gate_resolved' ||
-    event.type === 'override_gate'
+    event.type === 'override_gate' ||
+    event.type === 'registry_edited'
   );
 }
 
@@ -35,6 +39,8 @@ export function decideGateEvent(state: RolloutState, event: GateEvent, now: Date
       return closeGate(state, event.gateId, `${event.gateId} resolved: ${event.summary}`);
     case 'override_gate':
       return overrideGate(state, event, now);
+    case 'registry_edited':
+      return registryEdited(state, event, now);
   }
 }
 
@@ -89,7 +95,8 @@ function lockAtShadow(
 
 /**
  * A permitted role may close a CRITICAL gate by hand, with a reason. The override holds while the alarm
- * keeps firing, so repeated notifications do not reopen the gate; it ends when the alarm resolves.
+ * keeps firing, so repeated notifications do not reopen the gate; it ends when the alarm resolves. An
+ * override of the registry gate records the hand edit it was given for, and holds for that edit only.
  */
 function overrideGate(state: RolloutState, event: Event<'override_gate'>, now: Date): Decision {
   const { actor, gateId } = event;
@@ -102,7 +109,13 @@ function overrideGate(state: RolloutState, event: Event<'override_gate'>, now: D
   if (!gate) return refused(state, 'gate_not_open', `no gate named ${gateId} is open.`);
   const next = draft(state);
   delete next.gates[gateId];
-  next.overrides[gateId] = { by: actor, at: now.toISOString(), reason };
+  const { registryRoot } = gate;
+  next.overrides[gateId] = {
+    by: actor,
+    at: now.toISOString(),
+    reason,
+    ...(registryRoot ? { registryRoot } : {}),
+  };
   return applied(next, 'gate_overridden', `Gate ${gateId} overridden by ${actor}: ${reason}.`, [], {
     gateId,
     reason,

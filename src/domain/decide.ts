@@ -14,6 +14,8 @@ import {
 } from './decide-traffic.js';
 import { decideWatchTick } from './decide-watch.js';
 import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
+import { own } from './own.js';
+import { REGISTRY_GATE } from './registry-gate.js';
 import type { RolloutEvent } from './rollout-event.js';
 import type { RolloutState } from './rollout-state.js';
 
@@ -75,6 +77,14 @@ function certify(
   if (state?.rolloutId !== event.rolloutId || state.status !== 'complete')
     return noop(state, 'rollout_not_active', 'only a rollout that completed is certified; ignored.');
   if (state.certified) return noop(state, 'duplicate', `${state.policy.phase} is already certified.`);
+  // The final registry root is the bot's, or a hand edit a person overrode; never an edit no one decided on.
+  const gate = own(state.gates, REGISTRY_GATE);
+  if (gate)
+    return refused(
+      state,
+      'critical_gate_open',
+      `${state.policy.phase} is not certified while gate ${REGISTRY_GATE} is open (${gate.summary}); override the gate with a reason once the edit is undone or understood.`,
+    );
   const next = draft(state);
   const { artifactRoot, registryRoot } = event;
   next.certified = { at: now.toISOString(), artifactRoot, registryRoot };

@@ -41,6 +41,7 @@ export const REASONS = [
   'incident_resolved',
   'instance_resolved',
   'state_lost',
+  'ramp_cancelled',
   // nothing to do
   'duplicate',
   'incident_unknown',

@@ -38,6 +38,8 @@ export type SystemEvent =
   | { type: 'alarm'; alarm: string; severity: Severity; firing: boolean; summary: string }
   | { type: 'gate_opened'; gateId: string; source: OpenGate['source']; summary: string }
   | { type: 'gate_resolved'; gateId: string; summary: string }
+  /** The registry file's Merkle root is not the one the bot last recorded: someone edited it by hand. */
+  | { type: 'registry_edited'; fileRoot: string; recordedRoot: string }
   /**
    * One evaluation of the smoke or a soak: the alarms that tripped on it, the metrics source's health,
    * and, when it ends the watch, the watch's result. Decided as one transition (decideWatchTick).

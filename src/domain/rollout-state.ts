@@ -42,6 +42,8 @@ export interface OpenGate {
   source: 'alarm' | 'registry' | 'metrics_source';
   openedAt: string;
   summary: string;
+  /** For the registry gate: the Merkle root of the hand-edited file it was opened for. */
+  registryRoot?: string;
 }
 
 export interface Soak {
@@ -75,8 +77,11 @@ export interface RolloutState {
   pendingRamp?: { rampId: string; weightPct: number; requestedBy: string; requestedAt: string };
   soak?: Soak;
   gates: Record<string, OpenGate>;
-  /** Gates a person overrode while their alarm still fires; repeats of that alarm do not reopen them. */
-  overrides: Record<string, { by: string; at: string; reason: string }>;
+  /**
+   * Gates a person overrode while their alarm still fires; repeats of that alarm do not reopen them. For
+   * the registry gate, `registryRoot` is the hand edit overridden: a different one opens it again.
+   */
+  overrides: Record<string, { by: string; at: string; reason: string; registryRoot?: string }>;
   paused?: { by: string; at: string; reason?: string };
   /** A rollback that was accepted and is being applied; its report must echo `rollbackId`. */
   rollback?: {

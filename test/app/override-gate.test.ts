@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { certify } from '../../src/app/certify.js';
 import { overrideGate } from '../../src/app/override-gate.js';
+import { checkRegistry, REGISTRY_GATE } from '../../src/app/registry-guard.js';
 import { transitionIncident } from '../../src/app/transition-incident.js';
 import type { Incident } from '../../src/domain/incident.js';
-import { applyAll, minutes, readyState, U_GOV, U_RM } from '../domain/fixtures.js';
+import { registryMerkleRoot } from '../../src/domain/merkle.js';
+import { applyAll, completeState, minutes, readyState, U_GOV, U_RM } from '../domain/fixtures.js';
 import { INCIDENT } from '../support/incident.js';
 import { useCaseWorld } from '../support/use-case-world.js';
 
@@ -63,5 +66,29 @@ describe('overrideGate', () => {
     expect((await world.incidents.load('open-1')).incident?.overridden).toBeUndefined();
     expect(world.notifier.followUps).toEqual([]);
     expect(world.reasons().at(-1)).toBe('not_permitted');
+  });
+
+  it('certifies a completed phase whose certification the registry gate refused, once it is overridden', async () => {
+    const world = useCaseWorld();
+    await checkRegistry(world.ctx, 'M6');
+    await world.seed(completeState());
+    world.registry.handEdit({ ...world.registry.flags, meta_shadow_logging: false });
+    expect(await certify(world.ctx, 'R1')).toBe('refused: the registry was edited by hand');
+    const result = await overrideGate(world, {
+      type: 'override_gate',
+      actor: U_GOV,
+      gateId: REGISTRY_GATE,
+      reason: 'set by the on-call, GOV-7',
+    });
+    expect(result).toMatchObject({ outcome: 'applied', reason: 'gate_overridden' });
+    expect((await world.store.load('M6')).state?.certified?.registryRoot).toBe(
+      registryMerkleRoot(world.registry.flags),
+    );
+    expect(world.reasons()).toEqual([
+      'gate_opened',
+      'critical_gate_open',
+      'gate_overridden',
+      'phase_certified',
+    ]);
   });
 });

@@ -15,7 +15,7 @@ import { registryMerkleRoot } from '../../src/domain/merkle.js';
 import { evaluateRampGates } from '../../src/domain/ramp-gates.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { verifyLedger } from '../../src/domain/verify-ledger.js';
-import { POLICY, T0, U_RM } from '../domain/fixtures.js';
+import { POLICY, T0, U_GOV, U_RM } from '../domain/fixtures.js';
 import { useTestRedis } from '../support/redis.js';
 import { copyExampleWorkspace } from '../support/workspace.js';
 
@@ -47,6 +47,42 @@ async function handEdit(workspace: string, weightPct: number): Promise<void> {
   flags.meta_prod.weightPct = weightPct;
   await writeFile(path, JSON.stringify(flags));
 }
+
+/** What guardRegistry works with: the Redis store, a publisher that keeps the reasons it was told. */
+function guardContext(deps: RegistryDeps, adapters: ReturnType<typeof redisAdapters>) {
+  const told: string[] = [];
+  const ctx: Parameters<typeof guardRegistry>[0] = {
+    ...deps,
+    phase: 'M6',
+    store: adapters.store,
+    effects: { run: async () => undefined },
+    publisher: {
+      published: async (_phase, result) => void told.push(result.reason),
+      postApprovalCard: async () => undefined,
+      redraw: async () => undefined,
+      postReview: async () => undefined,
+    },
+    onPublishError: (error) => {
+      throw error;
+    },
+    files: {
+      artifactRoot: async () => ({ root: 'x', artifacts: [] }),
+      sha256: async () => '',
+      readJson: async () => undefined,
+      readText: async () => undefined,
+      write: async () => undefined,
+    },
+  };
+  return { ctx, told };
+}
+
+const start = (adapters: ReturnType<typeof redisAdapters>) =>
+  transition({ store: adapters.store, now: () => T0 }, 'M6', {
+    type: 'start',
+    actor: U_RM,
+    rolloutId: 'R1',
+    policy: POLICY,
+  });
 
 describe('the feature-registry guard', () => {
   it('adopts the root it first finds, recording it in the ledger, then reports the file intact', async () => {
@@ -94,7 +130,8 @@ describe('the feature-registry guard', () => {
       policy: POLICY,
     });
     await handEdit(workspace, 60);
-    expect(await guardRegistry({ ...deps, store: adapters.store }, 'M6')).toMatchObject({
+    const { ctx, told } = guardContext(deps, adapters);
+    expect(await guardRegistry(ctx, 'M6')).toMatchObject({
       status: 'tampered',
     });
     const { state } = await adapters.store.load('M6');
@@ -105,6 +142,44 @@ describe('the feature-registry guard', () => {
       T0,
     );
     expect(gates.find((gate) => gate.gate === 'critical')?.hold?.reason).toBe('critical_gate_open');
+    // It is opened through the publishing path: people are told, the message redrawn.
+    expect(told).toEqual(['gate_opened']);
+  });
+
+  it('holds an override for the edit it was given for: a different hand edit opens the gate again', async () => {
+    const { workspace, deps, adapters } = await setup();
+    const { ctx, told } = guardContext(deps, adapters);
+    await writeFlag(deps, setProd(0));
+    await start(adapters);
+    await handEdit(workspace, 60);
+    expect((await guardRegistry(ctx, 'M6')).status).toBe('tampered');
+    await transition({ store: adapters.store, now: () => T0 }, 'M6', {
+      type: 'override_gate',
+      actor: U_GOV,
+      gateId: REGISTRY_GATE,
+      reason: 'set by the on-call during the incident, ticket 7',
+    });
+    expect((await guardRegistry(ctx, 'M6')).status).toBe('overridden');
+    expect((await adapters.store.load('M6')).state?.gates).toEqual({});
+    await handEdit(workspace, 25);
+    expect((await guardRegistry(ctx, 'M6')).status).toBe('tampered');
+    const { state } = await adapters.store.load('M6');
+    expect(Object.keys(state?.gates ?? {})).toEqual([REGISTRY_GATE]);
+    expect(state?.overrides).toEqual({});
+    expect(told).toEqual(['gate_opened', 'gate_opened']);
+  });
+
+  it('closes the gate once the file is again the one the bot wrote', async () => {
+    const { workspace, deps, adapters } = await setup();
+    const { ctx, told } = guardContext(deps, adapters);
+    await writeFlag(deps, setProd(0));
+    await start(adapters);
+    await handEdit(workspace, 60);
+    await guardRegistry(ctx, 'M6');
+    await handEdit(workspace, 0);
+    expect((await guardRegistry(ctx, 'M6')).status).toBe('intact');
+    expect((await adapters.store.load('M6')).state?.gates).toEqual({});
+    expect(told).toEqual(['gate_opened', 'gate_closed']);
   });
 
   it('recognises a write that crashed before it was confirmed, and records it in the ledger', async () => {

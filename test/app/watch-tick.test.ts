@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WatchTick } from '../../src/app/ports/background-work.js';
+import { checkRegistry, REGISTRY_GATE } from '../../src/app/registry-guard.js';
+import { apply } from '../../src/app/rollout-context.js';
 import { watchTick } from '../../src/app/watch-tick.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
@@ -13,9 +15,11 @@ import {
   minutes,
   rampEvent,
   readyState,
+  soakDone,
   startEvent,
   T0,
   trafficDone,
+  U_GOV,
 } from '../domain/fixtures.js';
 import { holdingSoaks, startJobsHarness, toReady } from '../support/jobs-harness.js';
 import { listenForTest } from '../support/local-server.js';
@@ -88,6 +92,24 @@ const soaking = (): RolloutState =>
     [trafficDone(5), minutes(40)],
   ]);
 
+/** Traffic at 100% with the plan's last soak running from T0+88m to T0+103m. */
+const finalSoak = (): RolloutState => {
+  let state = readyState();
+  let at = 40;
+  for (const weightPct of [5, 25, 60]) {
+    state = applyAll(state, [
+      [rampEvent(weightPct), minutes(at)],
+      [trafficDone(weightPct), minutes(at)],
+      [soakDone(), minutes(at + 15)],
+    ]);
+    at += 16;
+  }
+  return applyAll(state, [
+    [rampEvent(100), minutes(at)],
+    [trafficDone(100), minutes(at)],
+  ]);
+};
+
 const counted = (fields: Partial<WatchCounters>): WatchCounters => ({ ...NO_COUNTS, ...fields });
 
 function tickOf(state: RolloutState, kind: 'smoke' | 'soak', counters = NO_COUNTS): WatchTick {
@@ -97,6 +119,8 @@ function tickOf(state: RolloutState, kind: 'smoke' | 'soak', counters = NO_COUNT
 
 async function worldWith(state: RolloutState) {
   const world = useCaseWorld();
+  // The bot adopted the registry when it started, as main.ts has it check at start-up.
+  await checkRegistry(world.ctx, 'M6');
   await world.seed(state);
   return world;
 }
@@ -247,6 +271,40 @@ describe('watchTick: a soak', () => {
     expect(await watchTick(world.ctx, tickOf(soaking(), 'soak', counters))).toEqual({ outcome: 'applied' });
     expect((await world.store.load('M6')).state?.soak?.status).toBe(status);
     expect(world.reasons()).toEqual([reason]);
+  });
+
+  it('does not pass a soak over a hand edit of the registry: the gate opens and the soak is evaluated on', async () => {
+    const world = await worldWith(soaking());
+    world.registry.handEdit({ ...world.registry.flags, meta_shadow_logging: false });
+    world.at(minutes(55));
+    const held = await watchTick(world.ctx, tickOf(soaking(), 'soak', counted({ evaluations: 29 })));
+    expect(held).toMatchObject({ outcome: 'held_by_registry', next: { delayMs: 30_000 } });
+    const { state } = await world.store.load('M6');
+    expect(state?.soak?.status).toBe('running');
+    expect(Object.keys(state?.gates ?? {})).toEqual([REGISTRY_GATE]);
+    expect(world.reasons()).toEqual(['gate_opened']);
+    expect(world.publisher.told.map(({ result }) => result.reason)).toEqual(['gate_opened']);
+    // Once a person overrides that edit, the next evaluation passes the soak.
+    await apply(world.ctx, {
+      type: 'override_gate',
+      actor: U_GOV,
+      gateId: REGISTRY_GATE,
+      reason: 'ticket 7',
+    });
+    world.at(minutes(55.5));
+    expect(await watchTick(world.ctx, held.next?.tick as WatchTick)).toEqual({ outcome: 'applied' });
+    expect((await world.store.load('M6')).state?.soak?.status).toBe('passed');
+  });
+
+  it('does not complete the rollout over a hand edit during the final soak', async () => {
+    const world = await worldWith(finalSoak());
+    world.registry.handEdit({ ...world.registry.flags, meta_shadow_logging: false });
+    world.at(minutes(103));
+    const held = await watchTick(world.ctx, tickOf(finalSoak(), 'soak', counted({ evaluations: 29 })));
+    expect(held.outcome).toBe('held_by_registry');
+    const { state } = await world.store.load('M6');
+    expect(state).toMatchObject({ status: 'active', soak: { status: 'running' } });
+    expect(world.effects.effects.map((effect) => effect.kind)).not.toContain('certify');
   });
 
   it('throws, so that the job runs again, when its evaluation did not land', async () => {

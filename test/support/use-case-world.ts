@@ -369,8 +369,16 @@ export function useCaseWorld(
       now = instant;
     },
     async seed(state) {
-      // The registry serves what the record says, as it would after the bot moved the traffic itself.
-      registry.handEdit({ ...registry.flags, meta_prod: flagValueFor(state.trafficPct) });
+      // The registry serves what the record says, as it would after the bot moved the traffic itself: a
+      // root the bot recorded before moves on with it, so the move is not taken for a hand edit.
+      const served = { ...registry.flags, meta_prod: flagValueFor(state.trafficPct) };
+      const recorded = (await rootRecord.get()).root;
+      registry.handEdit(served);
+      const root = registryMerkleRoot(served);
+      if (recorded !== null && recorded !== root) {
+        await rootRecord.begin(recorded, root, 'seed');
+        await rootRecord.confirm(root, 'seed', seedBody(state));
+      }
       const { version } = await store.load('M6');
       const committed = await store.commit('M6', version, state, seedBody(state));
       if (committed.status !== 'committed') throw new Error('could not seed the rollout');

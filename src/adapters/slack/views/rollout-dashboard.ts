@@ -141,9 +141,14 @@ export function rolloutMessage(input: DashboardInput): SlackMessage {
   );
 }
 
+const overrideButtons = (state: RolloutState): Button[] =>
+  Object.keys(state.gates).map((gate) => button(ACTION.override, `Override ${gate}…`, { gate }));
+
 /** The buttons that can do something in this state; anything else would only be refused. */
 export function availableButtons(input: DashboardInput): Button[] {
   const { state, version } = input;
+  // A completed phase whose certification a gate holds still offers that gate's override.
+  if (state.status === 'complete' && !state.certified) return overrideButtons(state);
   if (state.status !== 'active') return [];
   const value = { r: state.rolloutId, v: version };
   const stage = stageOf(state);
@@ -172,8 +177,7 @@ export function availableButtons(input: DashboardInput): Button[] {
       out.push(button(ACTION.ramp, `Ramp to ${next}%`, { ...value, w: next }, { style: 'primary' }));
     }
   }
-  for (const gate of Object.keys(state.gates))
-    out.push(button(ACTION.override, `Override ${gate}…`, { gate }));
+  out.push(...overrideButtons(state));
   out.push(state.paused ? button(ACTION.resume, 'Resume', value) : button(ACTION.pause, 'Pause', value));
   if ((state.trafficPct > 0 || state.pendingRamp) && !state.rollback) {
     out.push(

@@ -9,6 +9,7 @@ import {
 import type { RolloutState } from '../../../../src/domain/rollout-state.js';
 import {
   applyAll,
+  completeState,
   minutes,
   ROOT_A,
   rampEvent,
@@ -35,6 +36,11 @@ const input = (state: RolloutState, now = minutes(40)): DashboardInput => ({
   ledgerHead: { seq: 12, hash: 'c'.repeat(64) },
   alarms: ALARMS,
 });
+
+const certifiedState = () =>
+  applyAll(completeState(), [
+    [{ type: 'certify', rolloutId: 'R1', artifactRoot: ROOT_A, registryRoot: 'c'.repeat(64) }, minutes(200)],
+  ]);
 
 const labels = (state: RolloutState, now?: Date) =>
   availableButtons(input(state, now)).map((button) => button.text.text);
@@ -131,6 +137,16 @@ describe('the rollout message', () => {
       minutes(57),
       ['Resume', 'Roll back'],
     ],
+    [
+      'complete, with a hand edit of the registry holding the certification',
+      () =>
+        applyAll(completeState(), [
+          [{ type: 'registry_edited', fileRoot: 'e'.repeat(64), recordedRoot: 'c'.repeat(64) }, minutes(200)],
+        ]),
+      minutes(201),
+      ['Override registry_tampered…'],
+    ],
+    ['complete and certified', () => certifiedState(), minutes(201), []],
     [
       'stopped',
       () =>
