@@ -9,7 +9,8 @@ import { useTestRedis } from '../support/redis.js';
 import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
-const LOCK_MS = 300;
+// Long enough that a loaded machine's stalls never outlast most of a lease, which would lose the lock.
+const LOCK_MS = 1_000;
 const open: { harness?: JobsHarness; standIn?: SlackApiStandIn } = {};
 
 afterEach(async () => {
@@ -33,8 +34,8 @@ describe('the traffic lock, with an external flag system that hangs', () => {
       };
       if (weightPct !== 5) return answer();
       heard5();
-      // The flag system takes several lock durations to answer the ramp.
-      setTimeout(answer, LOCK_MS * 4);
+      // The flag system takes more than two lock durations to answer the ramp.
+      setTimeout(answer, LOCK_MS * 2.5);
     });
     open.standIn = new SlackApiStandIn();
     await open.standIn.start();

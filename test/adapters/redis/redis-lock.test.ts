@@ -8,6 +8,11 @@ import { useTestRedis } from '../../support/redis.js';
 
 const testRedis = useTestRedis();
 const LEASE_MS = 200;
+/**
+ * For a holder that must keep its lock: the holder takes the lock as lost when no renewal has answered
+ * for most of a lease, so the lease must outlast a loaded machine's stalls, which a 200 ms one may not.
+ */
+const HANG_LEASE_MS = 1_000;
 const NAME = 'traffic-r1';
 
 /** A promise and the function that settles it, for a test to decide when work moves on. */
@@ -36,16 +41,16 @@ describe('RedisTrafficLock', () => {
     const events: string[] = [];
     const firstIn = gate();
 
-    const ramp = first.withLock(NAME, LEASE_MS, async () => {
+    const ramp = first.withLock(NAME, HANG_LEASE_MS, async () => {
       events.push('ramp in');
       firstIn.open();
-      // The external flag system hangs for several leases before it answers.
-      await sleep(LEASE_MS * 4);
+      // The external flag system hangs for more than two leases before it answers.
+      await sleep(HANG_LEASE_MS * 2.5);
       events.push('ramp wrote 25%');
       return 'ramp done';
     });
     await firstIn.opened;
-    const rollback = second.withLock(NAME, LEASE_MS, async () => {
+    const rollback = second.withLock(NAME, HANG_LEASE_MS, async () => {
       events.push('rollback wrote shadow');
       return 'rollback done';
     });
