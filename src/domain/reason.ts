@@ -39,6 +39,8 @@ export const REASONS = [
   'notice_posted',
   'incident_at_shadow',
   'incident_resolved',
+  'watch_extended',
+  'watch_blind',
   // nothing to do
   'duplicate',
   'incident_unknown',
