@@ -2,14 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION, REJECT_INPUT, VIEW } from '../../src/adapters/slack/ids.js';
 import { verifyLedger } from '../../src/domain/verify-ledger.js';
 import { type LocalRedis, startLocalRedis } from '../../src/infra/local-redis-server.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { compressed, type JobsHarness, startJobsHarness, toReady } from '../support/jobs-harness.js';
 import { recordingLog } from '../support/recording-log.js';
 import { useTestRedis } from '../support/redis.js';
-import { textOf } from '../support/slack-find.js';
+import { button, textOf, where } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
+import { buttonClick, postForm, viewSubmission } from '../support/slack-requests.js';
 
 const testRedis = useTestRedis();
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -61,7 +63,7 @@ async function soakThroughAnOutage(maxExtension: number) {
 }
 
 describe('a soak through a Redis outage', () => {
-  it('fails watch_blind, never passes, when the outage took more than its extension can make up', async () => {
+  it('fails watch_blind, never passes, when the outage took more than its extension can make up; a permitted role decides', async () => {
     // Half its duration more, 1.5 s: at most 15 evaluations after the outage, and 27 are needed.
     const { harness, standIn, soakId } = await soakThroughAnOutage(0.5);
 
@@ -79,7 +81,7 @@ describe('a soak through a Redis outage', () => {
     // button, and in the thread.
     const refused = await harness.command(PEOPLE.releaseManager, 'ramp 25');
     expect(String(refused.args.text)).toContain('watch_blind');
-    await standIn.waitFor(
+    const drawn = await standIn.waitFor(
       (call) => call.method === 'chat.update' && textOf(call).includes('Override watch_blind'),
       15_000,
     );
@@ -90,6 +92,36 @@ describe('a soak through a Redis outage', () => {
         textOf(call).includes('is blind: read'),
       15_000,
     );
+
+    // A permitted role decides, through the Override button and its modal: the soak is accepted.
+    const eventsUrl = harness.webhookUrl.replace('/alerts/alertmanager', '/slack/events');
+    const value = button(drawn, ACTION.override, 'watch_blind');
+    const since = standIn.calls.length;
+    await postForm(
+      eventsUrl,
+      buttonClick(PEOPLE.governance, ACTION.override, value, where(drawn), standIn.responseUrl('o')),
+    );
+    const modal = await standIn.waitFor((call) => call.method === 'views.open', 10_000, since);
+    const { private_metadata } = modal.args.view as { private_metadata: string };
+    await postForm(
+      eventsUrl,
+      viewSubmission(PEOPLE.governance, VIEW.overrideReason, private_metadata, {
+        [REJECT_INPUT.block]: {
+          [REJECT_INPUT.action]: { value: 'Redis outage INC-7; dashboards watched by hand' },
+        },
+      }),
+    );
+    const accepted = await harness.waitForState((state) => state.soak?.status === 'passed');
+    expect(accepted.gates).toEqual({});
+    expect(accepted.overrides).toEqual({});
+    const overridden = (await harness.adapters.ledger.read()).at(-1);
+    expect(overridden?.body).toMatchObject({
+      actor: PEOPLE.governance,
+      reason: 'gate_overridden',
+      detail: { facts: { gateId: 'watch_blind', reason: 'Redis outage INC-7; dashboards watched by hand' } },
+    });
+    const ramped = await harness.command(PEOPLE.releaseManager, 'ramp 25');
+    expect(String(ramped.args.text)).toContain('Ramp to 25% accepted');
   }, 90_000);
 
   it('extends by what it missed, and passes only once it has read enough', async () => {
