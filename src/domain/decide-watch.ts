@@ -119,6 +119,10 @@ function extendWatch(
   if (early) return early;
   const { endsAt, read, planned, needed } = extended;
   const label = labelOf(state, watch);
+  const current = watch === 'smoke' ? state.checks.smoke.endsAt : state.soak?.endsAt;
+  // An extension only ever moves the end later: an older report (a retried tick) changes nothing.
+  if (Date.parse(endsAt) <= Date.parse(current ?? ''))
+    return noop(state, 'duplicate', `the ${label} already watches on until ${current}.`);
   const next = draft(state);
   if (watch === 'smoke') next.checks.smoke = { ...next.checks.smoke, endsAt };
   else if (next.soak) next.soak = { ...next.soak, endsAt };

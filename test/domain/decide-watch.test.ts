@@ -241,6 +241,16 @@ describe('decideWatchTick: coverage', () => {
     });
   });
 
+  it('does not move an extended end earlier: a repeated or older extension changes nothing', () => {
+    const state = soaking();
+    const extended = decide(state, soakTick(state, { extended: EXTENDED }), SOAK_END).state as RolloutState;
+    const again = { ...EXTENDED, endsAt: minutes(57).toISOString() };
+    expect(decide(extended, soakTick(extended, { extended: again }), minutes(58))).toMatchObject({
+      outcome: 'noop',
+      reason: 'duplicate',
+    });
+  });
+
   it('does not extend a soak whose end has not come by its own clock (a clock that stepped back)', () => {
     const state = soaking();
     const decision = decide(state, soakTick(state, { extended: EXTENDED }), minutes(50));
