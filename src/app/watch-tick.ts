@@ -5,6 +5,13 @@ import { flagValueFor } from '../domain/flag-value.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import type { RolloutState } from '../domain/rollout-state.js';
 import { sha256Hex } from '../domain/sha256.js';
+import {
+  type CoverageCount,
+  type CoverageRule,
+  type CoverageVerdict,
+  judgeCoverage,
+  type WatchWindow,
+} from '../domain/watch-coverage.js';
 import type { TickResult, WatchTick } from './ports/background-work.js';
 import { raiseIncident } from './raise-incident.js';
 import { guardRegistry } from './registry-guard.js';
@@ -21,12 +28,13 @@ type WatchEvent = Extract<RolloutEvent, { type: 'watch_tick' }>;
  * The smoke must keep `meta_prod` at shadow; a tripped alarm or a metrics source that keeps failing
  * ends it as failed, and at its end the samples go to `reports/run_<phase>_smoke.json`. In a soak, a
  * BLOCKER that trips rolls back and a CRITICAL opens its gate; at the end the step is soaked, breached
- * if a CRITICAL tripped or any evaluation could not be read.
+ * if a CRITICAL tripped. Either passes only on enough evaluations read (`metrics.minCoverage`): short
+ * at its end, it watches on for what it missed, up to `metrics.maxExtension`, and then is blind.
  */
 export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<TickResult> {
   const { state } = await ctx.store.load(ctx.phase);
-  const endsAt = state ? watchedEnd(state, tick) : undefined;
-  if (!state || endsAt === undefined) return { outcome: 'stale' };
+  const window = state ? watchedWindow(state, tick) : undefined;
+  if (!state || window === undefined) return { outcome: 'stale' };
   const now = ctx.now();
   const readings = await Promise.all(ctx.settings.alarms.map((alarm) => ctx.metrics.read(alarm, now)));
   const step = watch(tick.counters, ctx.settings.alarms, readings, ctx.settings.metrics);
@@ -36,11 +44,17 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
     samples:
       tick.kind === 'smoke' ? [...tick.samples, { at: now.toISOString(), values: valuesOf(readings) }] : [],
   };
-  const ended = now.getTime() >= endsAt;
+  const { counters } = step;
+  const coverage = judgeCoverage(
+    window,
+    counters.evaluations - counters.unreadEvaluations,
+    coverageRule(ctx.settings.metrics),
+    now,
+  );
   const event =
     tick.kind === 'smoke'
-      ? await smokeEvent(ctx, going, step, ended)
-      : soakEvent(ctx, going, step, readings, ended);
+      ? await smokeEvent(ctx, going, step, coverage)
+      : soakEvent(ctx, going, step, readings, coverage);
   // A soak passes only over the registry the bot wrote: a hand edit opens its gate instead, and the soak
   // is evaluated on until the edit is undone or overridden.
   const held = event.finished?.passed === true && (await soakHeldByRegistry(ctx, tick));
@@ -75,38 +89,61 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
     // decideWatchTick stops at the BLOCKER that rolls back: the trips after it were not applied.
     if (alarm.severity === 'BLOCKER' && rolledBack) break;
   }
-  if (result.effects.some((effect) => effect.kind === 'roll_back')) return { outcome: 'rolled_back' };
-  // The watch goes on until its end; a job that runs a little early by another clock evaluates again.
-  const early =
-    result.outcome === 'noop' && (result.reason === 'smoke_running' || result.reason === 'soak_running');
-  if (event.finished && !early && !held) return { outcome: result.outcome };
-  const untilEndMs = endsAt - now.getTime();
+  if (rolledBack) return { outcome: 'rolled_back' };
+  // The watch goes on for as long as the state this tick left says it runs: until its end, after an
+  // extension, and when decide() by its own clock found the end not yet come (a clock that stepped
+  // back), whatever else the tick changed.
+  const running = result.state ? watchedWindow(result.state, tick) : undefined;
+  if (running === undefined) return { outcome: result.outcome };
+  // By the clock as it is now, which decide() went by: a clock that stepped back waits, never spins. A
+  // soak held by a hand edit is past its end, and is evaluated at the usual interval until it is let go.
+  const untilEndMs = Date.parse(running.endsAt) - ctx.now().getTime();
   const { evaluationInterval } = ctx.settings.metrics;
   const delayMs = held ? evaluationInterval : Math.max(1, Math.min(evaluationInterval, untilEndMs));
   return {
-    outcome: held ? 'held_by_registry' : early ? result.outcome : 'watching',
+    outcome: held ? 'held_by_registry' : event.finished ? result.outcome : 'watching',
     next: { tick: { ...going, tick: tick.tick + 1 }, delayMs },
   };
 }
 
-/** When the watch the tick belongs to ends (epoch ms), or undefined when that watch is not running. */
-function watchedEnd(state: RolloutState, tick: WatchTick): number | undefined {
+/** When the watch the tick belongs to runs, or undefined when that watch is not running. */
+function watchedWindow(state: RolloutState, tick: WatchTick): WatchWindow | undefined {
   if (state.rolloutId !== tick.rolloutId) return undefined;
   if (tick.kind === 'smoke') {
     const run = state.checks.smoke;
-    return run.runId === tick.watchId && run.status === 'running'
-      ? Date.parse(run.endsAt ?? '') || 0
-      : undefined;
+    if (run.runId !== tick.watchId || run.status !== 'running') return undefined;
+    const startedAt = run.startedAt ?? state.startedAt;
+    return { startedAt, durationMs: state.policy.smokeMs, endsAt: run.endsAt ?? startedAt };
   }
   const { soak } = state;
-  return soak?.soakId === tick.watchId && soak.status === 'running' ? Date.parse(soak.endsAt) : undefined;
+  if (soak?.soakId !== tick.watchId || soak.status !== 'running') return undefined;
+  const step = state.policy.steps[soak.stepIndex];
+  const durationMs =
+    step?.kind === 'soak' ? step.soakMs : Date.parse(soak.endsAt) - Date.parse(soak.startedAt);
+  return { startedAt: soak.startedAt, durationMs, endsAt: soak.endsAt };
 }
+
+const coverageRule = (metrics: WorkContext['settings']['metrics']): CoverageRule => ({
+  evaluationIntervalMs: metrics.evaluationInterval,
+  minCoverageRatio: metrics.minCoverage,
+  maxExtensionRatio: metrics.maxExtension,
+});
+
+/** The facts of a watch short of coverage at its end, as the event carries them, or none. */
+function coverageFacts(coverage: CoverageVerdict): Pick<WatchEvent, 'extended'> {
+  if (coverage.verdict !== 'extend') return {};
+  const { endsAt, read, planned, needed } = coverage;
+  return { extended: { endsAt, read, planned, needed } };
+}
+
+const blindSummary = ({ read, planned, needed }: CoverageCount) =>
+  `read ${read} of ${planned} evaluations by its latest end, ${needed} needed`;
 
 async function smokeEvent(
   ctx: WorkContext,
   tick: WatchTick,
   step: WatchStep,
-  ended: boolean,
+  coverage: CoverageVerdict,
 ): Promise<WatchEvent> {
   const { flag } = ctx.settings.registry;
   const { flags } = await ctx.registry.read();
@@ -123,20 +160,23 @@ async function smokeEvent(
           .join('; ')
       : step.sourceDown
         ? `the metrics source failed ${counters.sourceErrors} times in a row`
-        : // At the end, a smoke that could not read every evaluation has not shown the phase healthy.
-          ended && counters.unreadEvaluations > 0
-          ? `the metrics source failed ${counters.unreadEvaluations} of ${counters.evaluations} evaluations`
-          : undefined;
+        : undefined;
   const event: WatchEvent = { ...watchFacts(tick, step), tripped: [] };
-  if (failure === undefined && !ended) return event;
+  if (failure === undefined && (coverage.verdict === 'watching' || coverage.verdict === 'extend'))
+    return { ...event, ...coverageFacts(coverage) };
+  const blind = failure === undefined && coverage.verdict === 'blind';
   const ref = `reports/run_${ctx.phase}_smoke.json`;
-  const passed = failure === undefined;
+  const passed = failure === undefined && !blind;
+  const counted = coverage.verdict === 'watching' ? {} : { coverage: countOf(coverage) };
+  const why = failure ?? (coverage.verdict === 'blind' ? blindSummary(coverage) : undefined);
   await ctx.files.write(
     ref,
-    `${JSON.stringify({ phase: ctx.phase, runId: tick.watchId, passed, failure: failure ?? null, counters, samples: tick.samples }, null, 2)}\n`,
+    `${JSON.stringify({ phase: ctx.phase, runId: tick.watchId, passed, failure: why ?? null, counters, ...counted, samples: tick.samples }, null, 2)}\n`,
   );
-  const summary = failure ?? `${counters.evaluations} evaluations, no alarm tripped, ${flag} stayed shadow`;
-  return { ...event, finished: { passed, summary, ref } };
+  const read =
+    coverage.verdict === 'covered' ? `${coverage.read} of ${coverage.planned}` : counters.evaluations;
+  const summary = why ?? `${read} evaluations read, no alarm tripped, ${flag} stayed shadow`;
+  return { ...event, finished: { passed, summary, ref, ...(blind ? { blind } : {}) } };
 }
 
 function soakEvent(
@@ -144,7 +184,7 @@ function soakEvent(
   tick: WatchTick,
   step: WatchStep,
   readings: readonly Reading[],
-  ended: boolean,
+  coverage: CoverageVerdict,
 ): WatchEvent {
   const event: WatchEvent = {
     ...watchFacts(tick, step),
@@ -154,18 +194,18 @@ function soakEvent(
       summary: tripSummary(trip, step),
     })),
     allRead: readings.every((reading) => !('error' in reading)),
+    ...coverageFacts(coverage),
   };
-  if (!ended) return event;
+  if (coverage.verdict === 'watching' || coverage.verdict === 'extend') return event;
+  if (coverage.verdict === 'blind')
+    return { ...event, finished: { passed: false, summary: blindSummary(coverage), blind: true } };
   const { counters } = step;
-  // A soak that could not be watched throughout is not a clean soak: unread evaluations breach it too.
-  const breached =
-    counters.unreadEvaluations > 0 ||
-    ctx.settings.alarms.some(
-      (alarm) => alarm.severity === 'CRITICAL' && Object.hasOwn(counters.breached, alarm.name),
-    );
+  // Unread evaluations count as missed: coverage decided on them. What was read decides the rest.
+  const breached = ctx.settings.alarms.some(
+    (alarm) => alarm.severity === 'CRITICAL' && Object.hasOwn(counters.breached, alarm.name),
+  );
   const worst = Object.entries(counters.breached).map(([alarm, value]) => `${alarm} reached ${value}`);
-  const unread = counters.unreadEvaluations > 0 ? `; ${counters.unreadEvaluations} could not be read` : '';
-  const summary = `${counters.evaluations} evaluations${worst.length ? `; ${worst.join(', ')}` : ', no breach'}${unread}`;
+  const summary = `${coverage.read} of ${coverage.planned} evaluations read${worst.length ? `; ${worst.join(', ')}` : ', no breach'}`;
   return { ...event, finished: { passed: !breached, summary } };
 }
 
@@ -175,6 +215,7 @@ async function soakHeldByRegistry(ctx: WorkContext, tick: WatchTick): Promise<bo
 }
 
 const withoutEnd = ({ finished: _finished, ...event }: WatchEvent): WatchEvent => event;
+const countOf = ({ read, planned, needed }: CoverageCount): CoverageCount => ({ read, planned, needed });
 
 const watchFacts = (tick: WatchTick, step: WatchStep) => ({
   type: 'watch_tick' as const,

@@ -17,6 +17,10 @@ export interface WorkSettings extends RolloutSettings, PreflightSettings {
     evaluationInterval: number;
     breachesToTrip: number;
     errorsToGate: number;
+    /** The share of its planned evaluations a watch must read to pass, 0 < x ≤ 1. */
+    minCoverage: number;
+    /** How much longer than planned a watch may run to make up missed evaluations, as a share of its duration. */
+    maxExtension: number;
   };
   jobs: {
     /** How long a job's lock, and the traffic lock's lease, lasts, in milliseconds; both are renewed. */

@@ -136,6 +136,25 @@ const metrics = z.strictObject({
   errorsToGate: z.number().int().min(1).default(3),
   /** How long one query may take before it counts as an error, in milliseconds. Default 5s. */
   queryTimeout: duration.default(5_000),
+  /**
+   * The share of its planned evaluations (duration / evaluationInterval) the smoke or a soak must read
+   * to pass, more than 0 and at most 1. Default 0.9.
+   */
+  minCoverage: z
+    .number({ error: 'must be a number above 0 and at most 1, like 0.9' })
+    .gt(0, 'must be above 0: a watch that needs no evaluation proves nothing; write it like 0.9')
+    .lte(1, 'must be at most 1 (every planned evaluation); write it like 0.9')
+    .default(0.9),
+  /**
+   * How much longer than planned a watch short of minCoverage may run to read what it missed, as a share
+   * of its duration (0.5: a 15m soak runs at most 7m30s longer); past it, it fails with the watch_blind
+   * gate. 0 to 10, default 0.5.
+   */
+  maxExtension: z
+    .number({ error: "must be a share of the watch's duration, like 0.5" })
+    .min(0, "must be 0 (never extend) or more; it is a share of the watch's duration, like 0.5")
+    .max(10, "must be at most 10 times the watch's duration; write it like 0.5")
+    .default(0.5),
 });
 
 const traffic = z.strictObject({
@@ -227,6 +246,8 @@ export const configSchema = z.strictObject({
     breachesToTrip: 2,
     errorsToGate: 3,
     queryTimeout: 5_000,
+    minCoverage: 0.9,
+    maxExtension: 0.5,
   }),
   traffic: traffic.default({ controller: 'file', timeout: 5_000 }),
   jobs: jobs.default({ notifyInterval: 1_000, lockDuration: 30_000 }),

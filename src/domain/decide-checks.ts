@@ -13,6 +13,7 @@ import {
   nextAttemptId,
   type RolloutState,
 } from './rollout-state.js';
+import { WATCH_BLIND_GATE } from './watch-coverage.js';
 
 type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
 
@@ -56,8 +57,11 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
     approvals: {},
     trafficPct: 0,
     cursor: 0,
-    // CRITICAL gates belong to the phase, not to one attempt at it: they outlive an abort or a no-go.
-    gates: state?.gates ?? {},
+    // CRITICAL gates belong to the phase, not to one attempt at it: they outlive an abort or a no-go. A
+    // blind watch's gate belongs to that watch, which this rollout does not have.
+    gates: Object.fromEntries(
+      Object.entries(state?.gates ?? {}).filter(([, gate]) => gate.source !== 'watch'),
+    ),
     overrides: state?.overrides ?? {},
     lastAttemptId: 0,
   };
@@ -87,6 +91,8 @@ export function runCheck(state: RolloutState, event: Event<'run_check'>, now: Da
     return noop(state, 'duplicate', `${check} is already running.`);
   const next = draft(state);
   const runId = startCheck(next, check, now);
+  // A blind smoke's gate goes when the smoke runs again: the new run decides.
+  if (next.gates[WATCH_BLIND_GATE]?.watch?.kind === 'smoke') delete next.gates[WATCH_BLIND_GATE];
   for (const later of CHECKS.slice(CHECKS.indexOf(check) + 1)) next.checks[later] = { status: 'pending' };
   next.goNoGo = {};
   return applied(next, 'check_started', `${check} started.`, [{ kind: 'run_check', check, runId }]);

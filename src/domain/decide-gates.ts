@@ -1,4 +1,4 @@
-import { rollbackRequested, trafficAtRisk } from './decide-traffic.js';
+import { acceptBlindSoak, rollbackRequested, trafficAtRisk } from './decide-traffic.js';
 import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
 import { SYSTEM_ACTOR } from './ledger-entry.js';
 import { own } from './own.js';
@@ -6,6 +6,7 @@ import { isPermitted } from './policy.js';
 import { registryEdited } from './registry-gate.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import type { OpenGate, RolloutState } from './rollout-state.js';
+import { WATCH_BLIND_GATE } from './watch-coverage.js';
 
 type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
 
@@ -107,6 +108,7 @@ function overrideGate(state: RolloutState, event: Event<'override_gate'>, now: D
   if (reason === '') return refused(state, 'reason_required', 'an override needs a reason.');
   const gate = own(state.gates, gateId);
   if (!gate) return refused(state, 'gate_not_open', `no gate named ${gateId} is open.`);
+  if (gateId === WATCH_BLIND_GATE) return acceptBlindWatch(state, gate, actor, reason, now);
   const next = draft(state);
   delete next.gates[gateId];
   const { registryRoot } = gate;
@@ -122,6 +124,48 @@ function overrideGate(state: RolloutState, event: Event<'override_gate'>, now: D
     openedAt: gate.openedAt,
     summary: gate.summary,
   });
+}
+
+/**
+ * The decision on a blind watch: the person accepts it, so the soak counts as soaked (the plan goes on)
+ * or the smoke as passed (the go/no-go follows). Nothing lingers: the next watch is judged afresh.
+ */
+function acceptBlindWatch(
+  state: RolloutState,
+  gate: OpenGate,
+  actor: string,
+  reason: string,
+  now: Date,
+): Decision {
+  const next = draft(state);
+  delete next.gates[gate.id];
+  const message = `Gate ${gate.id} overridden by ${actor}: ${reason}.`;
+  const detail = { gateId: gate.id, reason, openedAt: gate.openedAt, summary: gate.summary };
+  const { watch } = gate;
+  const smoke = next.checks.smoke;
+  if (watch?.kind === 'smoke' && smoke.runId === watch.id && smoke.status === 'failed') {
+    next.checks.smoke = {
+      ...smoke,
+      status: 'passed',
+      summary: `${smoke.summary ?? ''}; accepted by ${actor}: ${reason}`,
+    };
+    return applied(
+      next,
+      'gate_overridden',
+      `${message} The shadow smoke counts as passed.`,
+      [{ kind: 'post_card', card: 'go_no_go' }],
+      detail,
+    );
+  }
+  if (watch?.kind === 'soak' && next.soak?.soakId === watch.id && next.soak.status === 'blind') {
+    const accepted = acceptBlindSoak(next, now, message);
+    return {
+      ...accepted,
+      reason: accepted.reason === 'rollout_complete' ? accepted.reason : 'gate_overridden',
+      detail,
+    };
+  }
+  return applied(next, 'gate_overridden', `${message} Its watch is over; nothing else changes.`, [], detail);
 }
 
 function openGate(state: RolloutState, gate: OpenGate): Decision {

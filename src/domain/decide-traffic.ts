@@ -5,6 +5,7 @@ import { isPermitted } from './policy.js';
 import { evaluateRampGates, firstHold, nextRampWeight } from './ramp-gates.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import { nextAttemptId, type RolloutState, soakWeightPct } from './rollout-state.js';
+import { WATCH_BLIND_GATE } from './watch-coverage.js';
 
 type Event<T extends string> = Extract<UserEvent | SystemEvent, { type: T }>;
 
@@ -90,6 +91,20 @@ export function soakFinished(state: RolloutState, event: Event<'soak_finished'>,
   );
 }
 
+/** A blind soak a person accepted (on a draft state): the step counts as soaked and the plan goes on. */
+export function acceptBlindSoak(next: RolloutState, now: Date, message: string): Decision {
+  const { soak } = next;
+  if (!soak) return applied(next, 'gate_overridden', message);
+  next.soak = { ...soak, status: 'passed' };
+  next.cursor = soak.stepIndex + 1;
+  return advance(
+    next,
+    now,
+    `${message} The ${soakWeightPct(next.policy, soak)}% soak counts as soaked.`,
+    'soak_passed',
+  );
+}
+
 /** After a step ends: complete the rollout when the plan is done, or ramp on by itself with autoAdvance. */
 function advance(
   next: RolloutState,
@@ -169,6 +184,8 @@ export function rollbackRequested(
   const next = draft(state);
   const rollbackId = nextAttemptId(next);
   delete next.pendingRamp;
+  // A blind soak's gate goes with the soak: the rollback is the decision on it.
+  if (next.gates[WATCH_BLIND_GATE]?.watch?.kind === 'soak') delete next.gates[WATCH_BLIND_GATE];
   delete next.soak;
   next.rollback = { rollbackId, requestedBy: actor, requestedAt: now.toISOString(), reason, fromPct };
   const effects: Effect[] = [{ kind: 'roll_back', fromPct, reason, rollbackId }];

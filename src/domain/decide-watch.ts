@@ -2,9 +2,11 @@ import type { JsonValue } from './canonical-json.js';
 import { checkFinished } from './decide-checks.js';
 import { decideGateEvent } from './decide-gates.js';
 import { soakFinished } from './decide-traffic.js';
-import { type Decision, noop } from './decision.js';
+import { applied, type Decision, draft, noop } from './decision.js';
+import { describeInstant } from './describe-instant.js';
 import type { SystemEvent } from './rollout-event.js';
-import type { RolloutState } from './rollout-state.js';
+import { type RolloutState, soakWeightPct } from './rollout-state.js';
+import { WATCH_BLIND_GATE } from './watch-coverage.js';
 
 type WatchTick = Extract<SystemEvent, { type: 'watch_tick' }>;
 
@@ -62,8 +64,10 @@ export function decideWatchTick(state: RolloutState, event: WatchTick, now: Date
       );
     }
   }
-  const { finished } = event;
-  if (finished && event.watch === 'smoke') {
+  const { finished, extended } = event;
+  if (extended) take(extendWatch(current, event.watch, extended, now));
+  else if (finished?.blind) take(watchBlind(current, event, finished.summary, now));
+  else if (finished && event.watch === 'smoke') {
     const { ref } = finished;
     take(
       checkFinished(
@@ -95,6 +99,73 @@ export function decideWatchTick(state: RolloutState, event: WatchTick, now: Date
   }
   return combine(state, steps);
 }
+
+/** The watch's end as it stands, or a no-op while it has not come by this clock. */
+function notYetOver(state: RolloutState, watch: WatchTick['watch'], now: Date): Decision | undefined {
+  const endsAt = watch === 'smoke' ? state.checks.smoke.endsAt : state.soak?.endsAt;
+  if (endsAt === undefined || now.getTime() >= Date.parse(endsAt)) return undefined;
+  const reason = watch === 'smoke' ? 'smoke_running' : 'soak_running';
+  return noop(state, reason, `the ${labelOf(state, watch)} ends ${describeInstant(new Date(endsAt), now)}.`);
+}
+
+/** A watch that read too few evaluations by its end watches on, to make up what it missed. */
+function extendWatch(
+  state: RolloutState,
+  watch: WatchTick['watch'],
+  extended: NonNullable<WatchTick['extended']>,
+  now: Date,
+): Decision {
+  const early = notYetOver(state, watch, now);
+  if (early) return early;
+  const { endsAt, read, planned, needed } = extended;
+  const label = labelOf(state, watch);
+  const current = watch === 'smoke' ? state.checks.smoke.endsAt : state.soak?.endsAt;
+  // An extension only ever moves the end later: an older report (a retried tick) changes nothing.
+  if (Date.parse(endsAt) <= Date.parse(current ?? ''))
+    return noop(state, 'duplicate', `the ${label} already watches on until ${current}.`);
+  const next = draft(state);
+  if (watch === 'smoke') next.checks.smoke = { ...next.checks.smoke, endsAt };
+  else if (next.soak) next.soak = { ...next.soak, endsAt };
+  const message = `the ${label} read ${read} of ${planned} evaluations, ${needed} needed; it watches on until ${describeInstant(new Date(endsAt), now)}.`;
+  return applied(next, 'watch_extended', message, [], { endsAt, read, planned, needed });
+}
+
+/**
+ * A watch that read too few evaluations by its latest end proves nothing: it is not passed, and the
+ * watch_blind gate holds ramps until a permitted role decides. An override accepts the watch; a
+ * rollback (for a soak) or a new smoke closes the gate.
+ */
+function watchBlind(state: RolloutState, event: WatchTick, summary: string, now: Date): Decision {
+  const early = notYetOver(state, event.watch, now);
+  if (early) return early;
+  const label = labelOf(state, event.watch);
+  const next = draft(state);
+  if (event.watch === 'smoke')
+    next.checks.smoke = { ...next.checks.smoke, status: 'failed', finishedAt: now.toISOString(), summary };
+  else if (next.soak) next.soak = { ...next.soak, status: 'blind' };
+  next.gates[WATCH_BLIND_GATE] = {
+    id: WATCH_BLIND_GATE,
+    source: 'watch',
+    openedAt: now.toISOString(),
+    summary: `the ${label} is blind: ${summary}`,
+    watch: { kind: event.watch, id: event.watchId },
+  };
+  delete next.overrides[WATCH_BLIND_GATE];
+  const instead = event.watch === 'soak' ? 'a rollback returns to shadow' : '/mec smoke runs it again';
+  const message = `the ${label} is blind: ${summary}. CRITICAL gate ${WATCH_BLIND_GATE} opened: ramps are refused until a permitted role decides (an override accepts the ${event.watch}; ${instead}).`;
+  return applied(next, 'watch_blind', message, [], {
+    gateId: WATCH_BLIND_GATE,
+    summary,
+    watch: event.watch,
+  });
+}
+
+const labelOf = (state: RolloutState, watch: WatchTick['watch']) =>
+  watch === 'smoke'
+    ? 'shadow smoke'
+    : state.soak
+      ? `${soakWeightPct(state.policy, state.soak)}% soak`
+      : 'soak';
 
 /**
  * The steps of one tick as one decision: applied if any step changed the rollout, recorded if any was

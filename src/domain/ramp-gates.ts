@@ -152,6 +152,12 @@ const GATE_CHECKS: Record<RampGate, GateCheck> = {
         message: `the ${soakWeightPct(state.policy, soak)}% soak was breached; roll back with /mec rollback.`,
       };
     }
+    if (soak.status === 'blind') {
+      return {
+        reason: 'watch_blind',
+        message: `the ${soakWeightPct(state.policy, soak)}% soak could not read enough evaluations; a permitted role overrides watch_blind to accept it, or rolls back with /mec rollback.`,
+      };
+    }
     return {
       reason: 'soak_running',
       message: `${soakWeightPct(state.policy, soak)}% soak ends ${describeInstant(new Date(soak.endsAt), now)}.`,

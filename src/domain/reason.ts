@@ -42,6 +42,8 @@ export const REASONS = [
   'instance_resolved',
   'state_lost',
   'ramp_cancelled',
+  'watch_extended',
+  'watch_blind',
   // nothing to do
   'duplicate',
   'incident_unknown',

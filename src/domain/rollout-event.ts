@@ -55,7 +55,13 @@ export type SystemEvent =
       sourceErrors: number;
       /** Every alarm was read on this evaluation. */
       allRead: boolean;
-      finished?: { passed: boolean; summary: string; ref?: string };
+      /**
+       * The watch reached its end having read too few evaluations: it goes on until `endsAt` (ISO-8601
+       * UTC) to make up what it missed. `read` of `planned` evaluations so far, `needed` to pass.
+       */
+      extended?: { endsAt: string; read: number; planned: number; needed: number };
+      /** `blind`: it read too few by its latest end, which opens the watch_blind gate instead of a pass. */
+      finished?: { passed: boolean; summary: string; ref?: string; blind?: boolean };
     }
   /**
    * The weight the registry serves, read just now. `rolloutId` and `policy` open a recovered rollout

@@ -39,11 +39,13 @@ interface GoNoGo {
 /** An open CRITICAL gate. Ramps are refused while any is open. */
 export interface OpenGate {
   id: string;
-  source: 'alarm' | 'registry' | 'metrics_source';
+  source: 'alarm' | 'registry' | 'metrics_source' | 'watch';
   openedAt: string;
   summary: string;
   /** For the registry gate: the Merkle root of the hand-edited file it was opened for. */
   registryRoot?: string;
+  /** For the watch_blind gate: the watch that could not read enough, which an override accepts. */
+  watch?: { kind: 'smoke' | 'soak'; id: string };
 }
 
 export interface Soak {
@@ -52,8 +54,10 @@ export interface Soak {
   /** Index of the soak step in the plan; the weight it soaks is the ramp before it (soakWeightPct). */
   stepIndex: number;
   startedAt: string;
+  /** When it ends; later than startedAt plus the step's soakMs once extended to make up missed evaluations. */
   endsAt: string;
-  status: 'running' | 'passed' | 'breached';
+  /** `blind`: it read too few evaluations; the watch_blind gate holds until a permitted role decides. */
+  status: 'running' | 'passed' | 'breached' | 'blind';
 }
 
 export interface RolloutState {

@@ -69,6 +69,7 @@ function countStep(review: WeeklyReview, at: string, reason: string, facts: Fact
       break;
     }
     case 'gate_opened':
+    case 'watch_blind':
       review.gates.opened += 1;
       break;
     case 'gate_closed':

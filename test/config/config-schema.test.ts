@@ -42,6 +42,37 @@ describe('configSchema', () => {
     ]);
   });
 
+  it('reads the watch coverage rule, 0.9 of the evaluations with up to half the duration more by default', () => {
+    const config = configSchema.parse(example());
+    expect(config.metrics).toMatchObject({ minCoverage: 0.9, maxExtension: 0.5 });
+    const { metrics } = example() as { metrics: Record<string, unknown> };
+    const bare = configSchema.parse({
+      ...example(),
+      metrics: { ...metrics, minCoverage: undefined, maxExtension: undefined },
+    });
+    expect(bare.metrics).toMatchObject({ minCoverage: 0.9, maxExtension: 0.5 });
+  });
+
+  it.each([
+    [
+      { minCoverage: 0 },
+      'metrics.minCoverage: must be above 0: a watch that needs no evaluation proves nothing; write it like 0.9',
+    ],
+    [
+      { minCoverage: 1.2 },
+      'metrics.minCoverage: must be at most 1 (every planned evaluation); write it like 0.9',
+    ],
+    [{ minCoverage: '90%' }, 'metrics.minCoverage: must be a number above 0 and at most 1, like 0.9'],
+    [
+      { maxExtension: -0.5 },
+      "metrics.maxExtension: must be 0 (never extend) or more; it is a share of the watch's duration, like 0.5",
+    ],
+    [{ maxExtension: '5m' }, "metrics.maxExtension: must be a share of the watch's duration, like 0.5"],
+  ])('refuses the coverage rule %j, saying what to write', (change, message) => {
+    const { metrics } = example() as { metrics: Record<string, unknown> };
+    expect(messages({ ...example(), metrics: { ...metrics, ...change } })).toEqual([message]);
+  });
+
   it.each(['artifacts/mec/M6/manifest.json', 'meta/meta_flags.json'])(
     'takes %s as a workspace path',
     (path) => {

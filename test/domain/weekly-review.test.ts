@@ -52,6 +52,7 @@ describe('weeklyReview', () => {
       }),
       entry('2025-10-22T10:00:00.000Z', 'rollback_finished', { reason: 'requested in Slack', fromPct: 5 }),
       entry('2025-10-22T11:00:00.000Z', 'gate_opened'),
+      entry('2025-10-22T11:30:00.000Z', 'watch_blind'),
       entry('2025-10-22T12:00:00.000Z', 'gate_overridden'),
       entry('2025-10-23T10:00:00.000Z', 'approval_recorded'),
       entry('2025-10-23T10:01:00.000Z', 'approval_rejected_recorded'),
@@ -67,7 +68,7 @@ describe('weeklyReview', () => {
     ]);
     expect(review.rollbacks).toHaveLength(2);
     expect(review.preventedIncidents).toBe(1);
-    expect(review.gates).toEqual({ opened: 1, closed: 0, overridden: 1 });
+    expect(review.gates).toEqual({ opened: 2, closed: 0, overridden: 1 });
     expect(review.approvals).toEqual({ recorded: 1, rejected: 1 });
   });
 });

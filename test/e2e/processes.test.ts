@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
+import { RedisSampleMetrics } from '../../src/adapters/redis/redis-sample-metrics.js';
 import { soakWeightPct } from '../../src/domain/rollout-state.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { type Driver, processDriver, toReady } from '../support/jobs-harness.js';
@@ -116,6 +117,40 @@ describe('worker processes that die mid-job', () => {
     const flags = JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8'));
     expect(flags.meta_prod).toEqual({ mode: 'shadow', weightPct: 0 });
   }, 120_000);
+});
+
+describe('a worker process killed mid-soak while the BLOCKER breaches', () => {
+  it('catches the breach once a worker is back, and never passes the soak on the time gone by', async () => {
+    const { firstWorker, start, adapters, driver } = await setup({
+      configEdit: (doc) => {
+        doc.setIn(['plan', 'steps', 1, 'soak'], '5s');
+        // Up to 50 s more: time for a new worker process to start on a loaded machine.
+        doc.setIn(['metrics', 'maxExtension'], 10);
+      },
+    });
+    await toReady(driver, standIn);
+    await driver.command(PEOPLE.releaseManager, 'ramp 5');
+    const soaking = await driver.waitForState((state) => state.soak?.status === 'running');
+    await firstWorker.kill('SIGKILL');
+    await new RedisSampleMetrics(redis.connect(), redis.prefix).inject('latency_slo_drop', 0.05);
+    // No worker for longer than the soak: it misses every evaluation after the first few.
+    const plannedEnd = Date.parse(soaking.soak?.endsAt ?? '');
+    await expect.poll(() => Date.now() > plannedEnd + 1_000, { timeout: 20_000 }).toBe(true);
+    await start('worker');
+
+    const ended = await driver.waitForState((state) => state.soak?.status !== 'running', 60_000);
+    expect(ended.soak?.status).not.toBe('passed');
+    const state = await driver.waitForState(
+      (candidate) => candidate.lock !== undefined && candidate.rollback === undefined,
+      30_000,
+    );
+    expect(state.trafficPct).toBe(0);
+    expect(state.lock?.reason).toContain('BLOCKER latency_slo_drop');
+    const reasons = (await adapters.ledger.read()).map((entry) => entry.body.reason);
+    expect(reasons).not.toContain('soak_passed');
+    expect(reasons.indexOf('watch_extended')).toBeGreaterThan(reasons.indexOf('traffic_applied'));
+    expect(reasons.indexOf('rollback_accepted')).toBeGreaterThan(reasons.indexOf('watch_extended'));
+  }, 180_000);
 });
 
 describe('web and worker processes side by side', () => {

@@ -25,7 +25,11 @@ import { PEOPLE } from './slack-harness.js';
 import { buttonClick, commandFields, postForm, SIGNING_SECRET } from './slack-requests.js';
 import { copyExampleWorkspace } from './workspace.js';
 
-/** The example config with every duration in milliseconds, so a whole rollout runs in seconds. */
+/**
+ * The example config with every duration in milliseconds, so a whole rollout runs in seconds. A watch
+ * may run up to ten times its duration longer: on a loaded machine 100 ms evaluations come late, and a
+ * watch short of coverage then makes up what it missed instead of failing blind.
+ */
 export function compressed(config: MecConfig, overrides: Partial<MecConfig> = {}): MecConfig {
   return {
     ...config,
@@ -34,7 +38,13 @@ export function compressed(config: MecConfig, overrides: Partial<MecConfig> = {}
       autoAdvance: true,
       steps: config.plan.steps.map((step) => ('soak' in step ? { soak: 300 } : step)),
     },
-    metrics: { ...config.metrics, evaluationInterval: 100, breachesToTrip: 2, errorsToGate: 3 },
+    metrics: {
+      ...config.metrics,
+      evaluationInterval: 100,
+      breachesToTrip: 2,
+      errorsToGate: 3,
+      maxExtension: 10,
+    },
     jobs: { notifyInterval: 0, lockDuration: 2_000 },
     ...overrides,
   };

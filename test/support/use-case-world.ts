@@ -274,7 +274,13 @@ const SETTINGS: WorkSettings = {
   roles: WORLD_POLICY.roles.map(({ id, name, userIds }) => ({ id, name, users: userIds })),
   preflight: { commands: [], checksums: [], contacts: [] },
   alarms: ALARMS,
-  metrics: { evaluationInterval: 30_000, breachesToTrip: 2, errorsToGate: 3 },
+  metrics: {
+    evaluationInterval: 30_000,
+    breachesToTrip: 2,
+    errorsToGate: 3,
+    minCoverage: 0.9,
+    maxExtension: 0.5,
+  },
   jobs: { lockDuration: 30_000 },
 };
 

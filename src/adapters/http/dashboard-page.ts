@@ -58,7 +58,9 @@ function overview(state: RolloutState, version: number): string {
   const soak =
     state.soak?.status === 'running'
       ? `<p>⏳ ${soakWeightPct(state.policy, state.soak)}% soak ends ${escapeHtml(state.soak.endsAt)}</p>`
-      : '';
+      : state.soak?.status === 'blind'
+        ? `<p>🙈 ${soakWeightPct(state.policy, state.soak)}% soak blind: too few evaluations read (gate watch_blind)</p>`
+        : '';
   return `<section id="overview"><h2>Rollout ${escapeHtml(state.rolloutId)}</h2>
 <p><b>Stage:</b> ${escapeHtml(stageOf(state).replaceAll('_', ' '))} · <b>Status:</b> ${escapeHtml(state.status)}${state.paused ? ' · ⏸ paused' : ''}${state.lock ? ` · 🔒 locked (${escapeHtml(state.lock.reason)})` : ''} · version ${version}</p>
 <p><b>Traffic</b> ${state.trafficPct}% of ${weights.map((weight) => `${weight}%`).join(' → ')}</p>

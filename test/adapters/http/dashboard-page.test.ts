@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dashboardHtml } from '../../../src/adapters/http/dashboard-page.js';
 import { apply } from '../../../src/app/rollout-context.js';
+import { decide } from '../../../src/domain/decide.js';
 import type { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
+import { applyAll, minutes, rampEvent, readyState, trafficDone } from '../../domain/fixtures.js';
 import { launchChromium } from '../../support/browser.js';
 import { type JobsHarness, toReady, useJobsHarness } from '../../support/jobs-harness.js';
 import { useTestRedis } from '../../support/redis.js';
@@ -42,6 +44,41 @@ describe('the governance dashboard', () => {
     expect(html).not.toContain('<script>');
     // Self-contained: it loads nothing from anywhere.
     expect(html).not.toMatch(/\b(?:src|href)=["']?https?:/);
+  });
+
+  it('shows a soak that went blind, and its watch_blind gate', () => {
+    const soaking = applyAll(readyState(), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+    ]);
+    const blind = decide(
+      soaking,
+      {
+        type: 'watch_tick',
+        watch: 'soak',
+        watchId: soaking.soak?.soakId ?? 'none',
+        tripped: [],
+        sourceDown: false,
+        sourceErrors: 0,
+        allRead: true,
+        finished: { passed: false, summary: 'read 3 of 30 evaluations', blind: true },
+      },
+      minutes(63),
+    ).state;
+    const html = dashboardHtml({
+      phase: 'M6',
+      state: blind,
+      version: 9,
+      artifactRoot: undefined,
+      ledgerTail: [],
+      ledgerHead: { seq: 0, hash: '0'.repeat(64) },
+      alarms: [],
+      incidents: [],
+      generatedAt: minutes(63),
+    });
+    expect(html).toContain('5% soak blind: too few evaluations read (gate watch_blind)');
+    expect(html).toContain('watch_blind');
+    expect(html).not.toContain('soak ends');
   });
 
   it('renders in a real browser at /dashboard, showing every approval digest', async () => {

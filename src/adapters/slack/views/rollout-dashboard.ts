@@ -47,6 +47,14 @@ export function progressBar(trafficPct: number): string {
   return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_CELLS - filled)}\` *${trafficPct}%*`;
 }
 
+/** Whether the running soak was extended past its planned end to make up missed evaluations. */
+function soakExtended(state: RolloutState): boolean {
+  const { soak } = state;
+  const step = soak && state.policy.steps[soak.stepIndex];
+  if (!soak || step?.kind !== 'soak') return false;
+  return Date.parse(soak.endsAt) > Date.parse(soak.startedAt) + step.soakMs;
+}
+
 /** The dashboard: the seed checklist's six sections with their status, traffic, soak, approvals. */
 export function dashboardBlocks(input: DashboardInput): Block[] {
   const { state, now } = input;
@@ -56,8 +64,10 @@ export function dashboardBlocks(input: DashboardInput): Block[] {
     .join(' → ');
   const soak =
     state.soak?.status === 'running'
-      ? `\n⏳ ${soakWeightPct(state.policy, state.soak)}% soak ends ${slackTime(new Date(state.soak.endsAt), now)}`
-      : '';
+      ? `\n⏳ ${soakWeightPct(state.policy, state.soak)}% soak ends ${slackTime(new Date(state.soak.endsAt), now)}${soakExtended(state) ? ', extended to make up missed evaluations' : ''}`
+      : state.soak?.status === 'blind'
+        ? `\n🙈 ${soakWeightPct(state.policy, state.soak)}% soak blind: too few evaluations read; the watch_blind gate holds until a permitted role decides`
+        : '';
   const pending = state.pendingRamp ? `\n↗ moving to ${state.pendingRamp.weightPct}%…` : '';
   return [
     header(`MEC ${state.policy.phase} rollout · ${state.rolloutId}`),

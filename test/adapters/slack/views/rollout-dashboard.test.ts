@@ -6,6 +6,7 @@ import {
   rolloutMessage,
   slackTime,
 } from '../../../../src/adapters/slack/views/rollout-dashboard.js';
+import type { RolloutEvent } from '../../../../src/domain/rollout-event.js';
 import type { RolloutState } from '../../../../src/domain/rollout-state.js';
 import {
   applyAll,
@@ -42,6 +43,36 @@ const certifiedState = () =>
     [{ type: 'certify', rolloutId: 'R1', artifactRoot: ROOT_A, registryRoot: 'c'.repeat(64) }, minutes(200)],
   ]);
 
+type Tick = Extract<RolloutEvent, { type: 'watch_tick' }>;
+const watchTick = (state: RolloutState, fields: Partial<Tick>): Tick => ({
+  type: 'watch_tick',
+  watch: 'soak',
+  watchId: state.soak?.soakId ?? 'none',
+  tripped: [],
+  sourceDown: false,
+  sourceErrors: 0,
+  allRead: true,
+  ...fields,
+});
+
+/** The 5% soak from T0+40m, blind at T0+62.5m. */
+const blindSoak = (): RolloutState =>
+  applyAll(readyState(), [
+    [rampEvent(5), minutes(40)],
+    [trafficDone(5), minutes(40)],
+    [
+      (state) =>
+        watchTick(state, {
+          finished: {
+            passed: false,
+            summary: 'read 20 of 30 evaluations by its latest end, 27 needed',
+            blind: true,
+          },
+        }),
+      minutes(62.5),
+    ],
+  ]);
+
 const labels = (state: RolloutState, now?: Date) =>
   availableButtons(input(state, now)).map((button) => button.text.text);
 
@@ -71,6 +102,33 @@ describe('the rollout message', () => {
     expect(text).toMatch(
       /5% soak ends <!date\^\d+\^\{date_short_pretty\} \{time\}\|13:55 UTC, in 7 minutes>/,
     );
+  });
+
+  it('says when a soak was extended to make up missed evaluations', () => {
+    const extended = applyAll(readyState(), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+      [
+        (state) =>
+          watchTick(state, {
+            extended: { endsAt: minutes(58).toISOString(), read: 20, planned: 30, needed: 27 },
+          }),
+        minutes(55),
+      ],
+    ]);
+    const text = JSON.stringify(rolloutMessage(input(extended, minutes(56))).blocks);
+    expect(text).toMatch(
+      /5% soak ends <!date[^>]*\|13:58 UTC, in 2 minutes>, extended to make up missed evaluations/,
+    );
+  });
+
+  it('shows a blind soak and its watch_blind gate, with the Override button', () => {
+    const blind = blindSoak();
+    const text = JSON.stringify(rolloutMessage(input(blind, minutes(63))).blocks);
+    expect(text).toContain('5% soak blind: too few evaluations read');
+    expect(text).toContain('CRITICAL gate open: watch_blind (the 5% soak is blind: read 20 of 30');
+    expect(text).not.toContain('soak ends');
+    expect(labels(blind, minutes(63))).toEqual(['Override watch_blind…', 'Pause', 'Roll back']);
   });
 
   it.each([
