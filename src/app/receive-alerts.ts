@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pageWaitMs } from '../domain/decide-incident.js';
 import { MecError } from '../domain/errors.js';
 import type { NewIncident } from '../domain/incident.js';
 import type { RolloutState } from '../domain/rollout-state.js';
@@ -26,6 +27,8 @@ export interface ReceiveDeps {
   notifier: IncidentNotifier;
   /** Counts the time from an alarm to traffic back at shadow. */
   observe: Pick<RolloutMetrics, 'shadowReached'>;
+  /** How long after the alert a page may wait for its rollback to reach shadow, in milliseconds. */
+  pageDeadlineMs: number;
 }
 
 export interface ReceiveSummary {
@@ -180,7 +183,7 @@ async function fire(
  * came from Alertmanager or from the bot's own soak checks.
  */
 export async function raiseIncident(
-  deps: Pick<ReceiveDeps, 'ctx' | 'incidents' | 'notifier' | 'observe'>,
+  deps: Pick<ReceiveDeps, 'ctx' | 'incidents' | 'notifier' | 'observe' | 'pageDeadlineMs'>,
   raised: {
     alarm: PagedAlarm;
     id: string;
@@ -224,10 +227,13 @@ export async function raiseIncident(
   // The rollback may have finished before the incident was stored: then its finish time is on the rollout.
   const { state } = await ctx.store.load(ctx.phase);
   const finished = state?.lastRollback;
-  if (rollbackId && finished?.rollbackId === rollbackId) {
-    await noteShadow(deps, id, rollbackId, finished.finishedAt);
-  }
-  await deps.notifier.page(id);
+  const noted =
+    rollbackId && finished?.rollbackId === rollbackId
+      ? await noteShadow(deps, id, rollbackId, finished.finishedAt)
+      : undefined;
+  // Shadow first: the page waits for the rollback's end (stampShadow sends it then), up to the deadline.
+  const paged = noted ?? opened.incident ?? (await deps.incidents.load(id)).incident;
+  await deps.notifier.page(id, paged ? pageWaitMs(paged, ctx.now(), deps.pageDeadlineMs) : 0);
   return 'opened';
 }
 

@@ -149,6 +149,16 @@ function override(incident: Incident | null, event: Of<'override'>, now: Date): 
   };
 }
 
+/**
+ * How long the page of `incident` may still wait, in milliseconds from `now` (0: page now). A page waits
+ * for its rollback to have traffic at shadow, so that it never comes before it, but never longer than
+ * `deadlineMs` after the alert arrived. An incident that started no rollback, or is at shadow, pages now.
+ */
+export function pageWaitMs(incident: Incident, now: Date, deadlineMs: number): number {
+  if (!incident.rollbackId || incident.shadowAt) return 0;
+  return Math.max(0, Date.parse(incident.receivedAt) + deadlineMs - now.getTime());
+}
+
 const clockOf = (iso: string) => `${iso.slice(11, 19)} UTC`;
 
 const applied = (incident: Incident, reason: ReasonCode, message: string): IncidentDecision => ({

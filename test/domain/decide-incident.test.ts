@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideIncident, type IncidentDecision } from '../../src/domain/decide-incident.js';
+import { decideIncident, type IncidentDecision, pageWaitMs } from '../../src/domain/decide-incident.js';
 import type { Incident, NewIncident } from '../../src/domain/incident.js';
 import type { IncidentEvent } from '../../src/domain/incident-event.js';
 import type { RolloutPolicy } from '../../src/domain/policy.js';
@@ -364,5 +364,28 @@ describe('decideIncident', () => {
     const late = decideIncident(INCIDENT, shadow('rb-1'), at('05:00:00'));
     expect(late.incident?.shadowAt).toBe('2026-11-24T04:00:02.500Z');
     expect(Date.parse(late.incident?.shadowAt ?? '') - Date.parse(RECEIVED)).toBe(2_500);
+  });
+});
+
+describe('pageWaitMs', () => {
+  it.each([
+    ['waits the whole deadline when the alert has just arrived', INCIDENT, at('04:00:00'), 2_000],
+    ['waits the rest of the deadline', INCIDENT, new Date('2026-11-24T04:00:01.250Z'), 750],
+    ['pages now once the deadline has passed, rollback or not', INCIDENT, at('04:00:02'), 0],
+    ['pages now once the deadline is long past', INCIDENT, NOW, 0],
+    [
+      'pages now when traffic is at shadow',
+      { ...INCIDENT, shadowAt: '2026-11-24T04:00:00.400Z' },
+      at('04:00:00'),
+      0,
+    ],
+    [
+      'pages now when no rollback was started (a CRITICAL, or nothing to roll back)',
+      NO_ROLLBACK,
+      at('04:00:00'),
+      0,
+    ],
+  ] as Array<[string, Incident, Date, number]>)('%s', (_what, incident, now, expectedMs) => {
+    expect(pageWaitMs(incident, now, 2_000)).toBe(expectedMs);
   });
 });

@@ -35,7 +35,7 @@ export function compressed(config: MecConfig, overrides: Partial<MecConfig> = {}
       steps: config.plan.steps.map((step) => ('soak' in step ? { soak: 300 } : step)),
     },
     metrics: { ...config.metrics, evaluationInterval: 100, breachesToTrip: 2, errorsToGate: 3 },
-    jobs: { notifyInterval: 0, lockDuration: 2_000 },
+    jobs: { notifyInterval: 0, lockDuration: 2_000, pageDeadline: 2_000 },
     ...overrides,
   };
 }

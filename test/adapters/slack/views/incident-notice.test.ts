@@ -9,10 +9,12 @@ describe('the incident notice', () => {
   const { rollbackId: _, ...incident } = INCIDENT;
   const said = (value: Incident): string => JSON.stringify(incidentNotice(value, undefined).blocks);
 
-  it('says a rollback is under way only when one was accepted', () => {
-    expect(said({ ...incident, rollbackId: 'rb-1' })).toContain('Rolling back: traffic 25% → 0%');
+  it('says the rollback is still running, not yet at shadow, only when one was accepted', () => {
+    expect(said({ ...incident, rollbackId: 'rb-1' })).toContain(
+      'Rollback still running: traffic 25% → 0% (shadow) is not confirmed yet',
+    );
     expect(said(incident)).toContain('No rollback was started');
-    expect(said(incident)).not.toContain('Rolling back');
+    expect(said(incident)).not.toContain('still running');
   });
 
   it('reports how long the rollback took once traffic is at shadow', () => {
