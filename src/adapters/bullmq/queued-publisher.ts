@@ -99,9 +99,11 @@ export class QueuedIncidentNotifier implements IncidentNotifier {
     const waiting = await this.queues.incident.getJob(jobId);
     if (!waiting || !(await waiting.isDelayed())) return;
     // Its delay may end between the look and the promotion: then it is on its way anyway.
-    await waiting.promote().catch(async (error: unknown) => {
+    try {
+      await waiting.promote();
+    } catch (error) {
       if (await waiting.isDelayed()) throw error;
-    });
+    }
   }
 
   async redraw(id: string): Promise<void> {
