@@ -28,9 +28,10 @@ afterEach(async () => {
 
 /**
  * An external flag system whose write of shadow (weight 0) is held until the test lets it answer: the
- * rollback's traffic write is as slow as the test wants.
+ * rollback's traffic write is as slow as the test wants. With `failing`, it answers that write 503.
  */
-async function slowFlagSystem() {
+async function slowFlagSystem(options: { failing?: boolean } = {}) {
+  let failing = options.failing ?? false;
   const held: ServerResponse[] = [];
   let heard!: () => void;
   const shadowAsked = new Promise<void>((resolve) => {
@@ -39,16 +40,19 @@ async function slowFlagSystem() {
   const flagSystem = await listenForTest((request, response) => {
     const { weightPct } = JSON.parse(request.body) as { weightPct: number };
     if (weightPct !== 0) return void response.writeHead(204).end();
+    if (failing) return void response.writeHead(503).end();
+    if (system.answered) return void response.writeHead(204).end();
     held.push(response);
     heard();
   });
   const system = {
     url: flagSystem.url,
     shadowAsked,
-    /** Whether the write of shadow has been answered. */
+    /** Whether the write of shadow has been answered; from then on it is answered at once. */
     answered: false,
     answer() {
-      this.answered = true;
+      failing = false;
+      system.answered = true;
       for (const response of held.splice(0)) response.writeHead(204).end();
     },
   };
@@ -140,6 +144,22 @@ describe('the incident page, with a slow traffic write', () => {
       20_000,
     );
     expect(textOf(updated)).not.toContain('still running');
+    expect(standIn.calls.filter(isNotice)).toHaveLength(1);
+  }, 120_000);
+
+  it('pages at the deadline, tells of a failed attempt of the rollback, then of shadow once a retry gets there', async () => {
+    const flagSystem = await slowFlagSystem({ failing: true });
+    const { harness, standIn } = await soakingAt5(flagSystem.url, 300);
+    await blocker(harness);
+    const notice = await standIn.waitFor(isNotice, 20_000);
+    const told = (text: string) => (call: RecordedCall) =>
+      (call === notice || (call.method === 'chat.update' && call.args.ts === notice.reply.ts)) &&
+      textOf(call).includes(text);
+    await standIn.waitFor(told('an attempt failed (traffic_controller_failed) and is retried'), 20_000);
+    expect(flagSystem.answered).toBe(false);
+
+    flagSystem.answer();
+    await standIn.waitFor(told('Rolled back: traffic 5% → 0% (shadow)'), 30_000);
     expect(standIn.calls.filter(isNotice)).toHaveLength(1);
   }, 120_000);
 });

@@ -17,6 +17,24 @@ describe('the incident notice', () => {
     expect(said(incident)).not.toContain('still running');
   });
 
+  it('says a failed rollback attempt is retried, and a rollback out of attempts failed, with what to do', () => {
+    const failing = {
+      ...incident,
+      rollbackId: 'rb-1',
+      rollbackFailure: { code: 'traffic_controller_failed', at: '2026-11-24T04:00:01.000Z', retrying: true },
+    };
+    expect(said(failing)).toContain(
+      'Rollback still running: an attempt failed (traffic_controller_failed) and is retried',
+    );
+    const failed = { ...failing, rollbackFailure: { ...failing.rollbackFailure, retrying: false } };
+    expect(said(failed)).toContain('Rollback FAILED (traffic_controller_failed) on its last attempt');
+    expect(said(failed)).toContain('Roll back by hand');
+    // Shadow reached after all, by a later attempt: that is what the notice says.
+    expect(said({ ...failed, shadowAt: '2026-11-24T04:00:09.000Z' })).toContain(
+      'Rolled back: traffic 25% → 0%',
+    );
+  });
+
   it('reports how long the rollback took once traffic is at shadow', () => {
     const done = { ...incident, rollbackId: 'rb-1', shadowAt: '2026-11-24T04:00:02.500Z' };
     expect(said(done)).toContain('Rolled back: traffic 25% → 0% (shadow), 2.5 s after the alert arrived');
