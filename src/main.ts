@@ -118,7 +118,10 @@ const routes: Routes = healthRoutes({
     const pong = await redis.ping().catch((error: Error) => error.message);
     const detail: Record<string, string> = { redis: pong === 'PONG' ? 'ok' : pong };
     if (workers) detail.workers = workers.running() ? 'running' : 'not running';
-    return { ok: pong === 'PONG' && (workers?.running() ?? true), detail };
+    // Slack being down makes the process not ready, yet the webhook, workers and rollbacks run on.
+    const slackStatus = web ? bot.slack?.status() : undefined;
+    if (slackStatus) detail.slack = slackStatus.detail;
+    return { ok: pong === 'PONG' && (workers?.running() ?? true) && (slackStatus?.ready ?? true), detail };
   },
 });
 const listener = web ? bot.slack?.requestListener : undefined;
@@ -137,7 +140,8 @@ routes['GET /metrics'] = async (_request, response) => {
 };
 
 const server = await startHttpServer(env.PORT, routes, undefined, { logger });
-if (web) await bot.slack?.start();
+// In the background: a Slack that is down or rate-limits at start is retried, and nothing waits for it.
+if (web) bot.slack?.start();
 logger.info(
   {
     port: env.PORT,

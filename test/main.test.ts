@@ -50,6 +50,16 @@ async function waitFor(url: string, started: Started): Promise<Response> {
   throw new Error(`${url} never answered:\n${started.output()}`);
 }
 
+/** Polls /readyz until it answers 200: Slack (the sandbox's too) connects in the background after start. */
+async function waitForReady(url: string, started: Started): Promise<Response> {
+  const deadline = Date.now() + PROCESS_START_MS;
+  for (;;) {
+    const response = await waitFor(url, started);
+    if (response.status === 200 || Date.now() > deadline) return response;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 // Each test gets 60 s: it starts main.ts, which takes up to 20 s on a loaded 2-core machine.
 describe('main', () => {
   it('exits non-zero before anything starts when the config is bad, listing every problem', async () => {
@@ -102,9 +112,12 @@ describe('main', () => {
       process.cwd(),
     );
     expect((await waitFor(`http://127.0.0.1:${port}/healthz`, started)).status).toBe(200);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    const ready = await waitForReady(`http://127.0.0.1:${port}/readyz`, started);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ok: true, detail: { redis: 'ok', workers: 'running' } });
+    expect(await ready.json()).toEqual({
+      ok: true,
+      detail: { redis: 'ok', workers: 'running', slack: 'ok' },
+    });
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
     expect(started.output()).toContain('"msg":"stopped"');
@@ -116,7 +129,7 @@ describe('main', () => {
     const { cp } = await import('node:fs/promises');
     await cp('examples', join(cwd, 'examples'), { recursive: true });
     const started = startMain({ PORT: String(port), MEC_CONFIG: CONFIG }, cwd);
-    expect((await waitFor(`http://127.0.0.1:${port}/readyz`, started)).status).toBe(200);
+    expect((await waitForReady(`http://127.0.0.1:${port}/readyz`, started)).status).toBe(200);
     const redisUrl = /"redisUrl":"(redis:\/\/[^"]+)"/.exec(started.output())?.[1];
     expect(redisUrl).toBeDefined();
     expect(started.output()).toContain('copied the example workspace for the sandbox');

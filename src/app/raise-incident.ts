@@ -1,3 +1,4 @@
+import { pageWaitMs } from '../domain/decide-incident.js';
 import type { NewIncident } from '../domain/incident.js';
 import type { RolloutState } from '../domain/rollout-state.js';
 import type { IncidentNotifier } from './ports/incident-notifier.js';
@@ -22,6 +23,8 @@ export interface RaiseDeps {
   notifier: IncidentNotifier;
   /** Counts the time from an alarm to traffic back at shadow. */
   observe: Pick<RolloutMetrics, 'shadowReached'>;
+  /** How long after the alert a page may wait for its rollback to reach shadow, in milliseconds. */
+  pageDeadlineMs: number;
 }
 
 /**
@@ -116,9 +119,12 @@ export async function raiseIncident(
   // The rollback may have finished before the incident was stored: then its finish time is on the rollout.
   const { state } = await ctx.store.load(ctx.phase);
   const finished = state?.lastRollback;
-  if (rollbackId && finished?.rollbackId === rollbackId) {
-    await noteShadow(deps, id, rollbackId, finished.finishedAt);
-  }
-  await deps.notifier.page(id);
+  const noted =
+    rollbackId && finished?.rollbackId === rollbackId
+      ? await noteShadow(deps, id, rollbackId, finished.finishedAt)
+      : undefined;
+  // Shadow first: the page waits for the rollback's end (stampShadow sends it then), up to the deadline.
+  const paged = noted ?? opened.incident ?? (await deps.incidents.load(id)).incident;
+  await deps.notifier.page(id, paged ? pageWaitMs(paged, ctx.now(), deps.pageDeadlineMs) : 0);
   return 'opened';
 }

@@ -10,7 +10,7 @@ export interface NoteShadowDeps extends TransitionIncidentDeps {
 
 export interface StampShadowDeps extends NoteShadowDeps {
   incidents: Pick<IncidentStore, 'load' | 'commit' | 'ofRollback'>;
-  notifier: Pick<IncidentNotifier, 'redraw'>;
+  notifier: Pick<IncidentNotifier, 'page' | 'redraw'>;
 }
 
 /**
@@ -33,12 +33,14 @@ export async function noteShadow(
 
 /**
  * Traffic is back at shadow after rollback `rollbackId`: notes the time on the incident that started it
- * (the first time only) and redraws its notice. Returns the incident when this call noted the time.
+ * (the first time only), pages it now if its page was waiting for this, and redraws its notice if it was
+ * paged already. Returns the incident when this call noted the time.
  */
 export async function stampShadow(deps: StampShadowDeps, rollbackId: string): Promise<Incident | undefined> {
   const id = await deps.incidents.ofRollback(rollbackId);
   if (!id) return undefined;
   const noted = await noteShadow(deps, id, rollbackId, deps.ctx.now().toISOString());
+  await deps.notifier.page(id);
   await deps.notifier.redraw(id);
   return noted;
 }

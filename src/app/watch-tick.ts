@@ -75,7 +75,13 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
         ? result
         : { ...result, effects: result.effects.filter((effect) => effect.kind !== 'roll_back') };
     await raiseIncident(
-      { ctx, incidents: ctx.incidents, notifier: ctx.notifier, observe: ctx.observe },
+      {
+        ctx,
+        incidents: ctx.incidents,
+        notifier: ctx.notifier,
+        observe: ctx.observe,
+        pageDeadlineMs: ctx.settings.jobs.pageDeadline,
+      },
       {
         alarm,
         id: incidentIdOf(tick.watchId, alarm.name),

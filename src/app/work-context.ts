@@ -25,6 +25,8 @@ export interface WorkSettings extends RolloutSettings, PreflightSettings {
   jobs: {
     /** How long a job's lock, and the traffic lock's lease, lasts, in milliseconds; both are renewed. */
     lockDuration: number;
+    /** How long after an alert its page may wait for shadow, in milliseconds. */
+    pageDeadline: number;
   };
 }
 

@@ -1,4 +1,5 @@
 import { certify } from '../app/certify.js';
+import { noteRollbackFailure } from '../app/note-rollback-failure.js';
 import type { BackgroundWork } from '../app/ports/background-work.js';
 import { postReview } from '../app/post-review.js';
 import { runCheck } from '../app/run-check.js';
@@ -13,6 +14,8 @@ export function backgroundWork(ctx: WorkContext): BackgroundWork {
     runCheck: (run) => runCheck(ctx, run),
     runRamp: (ramp) => runRamp(ctx, ramp),
     runRollback: (rollback) => runRollback(ctx, rollback),
+    rollbackFailed: (failure) =>
+      noteRollbackFailure({ ctx, incidents: ctx.incidents, notifier: ctx.notifier }, failure),
     certify: (rolloutId) => certify(ctx, rolloutId),
     watchTick: (tick) => watchTick(ctx, tick),
     postReview: () => postReview(ctx),

@@ -105,7 +105,15 @@ export function createBot(options: BotOptions): Bot {
     receiveAlerts: (payload) => {
       for (const alert of payload.alerts)
         stats.alarms.inc({ severity: alert.labels.severity ?? 'unknown', status: alert.status });
-      const deps = { ctx, alarms: config.alarms, incidents, metrics, notifier, observe: stats };
+      const deps = {
+        ctx,
+        alarms: config.alarms,
+        incidents,
+        metrics,
+        notifier,
+        observe: stats,
+        pageDeadlineMs: config.jobs.pageDeadline,
+      };
       return receiveAlerts(deps, payload);
     },
     startWorkers: (connection, crashpoint) => {

@@ -203,6 +203,11 @@ const jobs = z.strictObject({
    * while their work runs, so a worker that dies is noticed after about this long. Default 30s.
    */
   lockDuration: duration.default(30_000),
+  /**
+   * How long after an alert its incident's page may wait for the rollback to reach shadow, in
+   * milliseconds; past it the page goes out saying the rollback is still running. Default 2s.
+   */
+  pageDeadline: duration.default(2_000),
 });
 
 export const configSchema = z.strictObject({
@@ -250,7 +255,7 @@ export const configSchema = z.strictObject({
     maxExtension: 0.5,
   }),
   traffic: traffic.default({ controller: 'file', timeout: 5_000 }),
-  jobs: jobs.default({ notifyInterval: 1_000, lockDuration: 30_000 }),
+  jobs: jobs.default({ notifyInterval: 1_000, lockDuration: 30_000, pageDeadline: 2_000 }),
   incidents: incidents.default({ retention: 30 * 86_400_000 }),
   review: review.default({ cron: '0 9 * * 1', timezone: 'UTC' }),
   channels: z.strictObject({

@@ -45,6 +45,8 @@ export function decideIncident(incident: Incident | null, event: IncidentEvent, 
       return acknowledge(incident, event, now);
     case 'shadow_reached':
       return shadowReached(incident, event);
+    case 'rollback_failed':
+      return rollbackFailed(incident, event, now);
     case 'resolve_incident':
       return resolve(incident, event, now);
     case 'override':
@@ -121,6 +123,35 @@ function shadowReached(incident: Incident | null, event: Of<'shadow_reached'>): 
   );
 }
 
+function rollbackFailed(
+  incident: Incident | null,
+  event: Of<'rollback_failed'>,
+  now: Date,
+): IncidentDecision {
+  if (!incident) return unknown();
+  if (incident.rollbackId !== event.rollbackId)
+    return noop(
+      'not_this_rollback',
+      `rollback ${event.rollbackId} is not the one incident ${incident.id} started.`,
+    );
+  if (incident.shadowAt) return noop('duplicate', `incident ${incident.id} was at shadow already.`);
+  const known = incident.rollbackFailure;
+  // Every attempt may fail alike: the first such failure is noted, the repeats are not.
+  if (known && known.code === event.code && known.retrying === event.retrying)
+    return noop(
+      'duplicate',
+      `the rollback's ${event.code} failure is noted on incident ${incident.id} already.`,
+    );
+  const { code, retrying } = event;
+  return applied(
+    { ...incident, rollbackFailure: { code, at: now.toISOString(), retrying } },
+    'incident_rollback_failed',
+    retrying
+      ? `An attempt of rollback ${event.rollbackId} failed (${code}); it is retried.`
+      : `Rollback ${event.rollbackId} failed (${code}) on its last attempt: traffic is not confirmed at shadow.`,
+  );
+}
+
 function resolve(incident: Incident | null, event: Of<'resolve_incident'>, now: Date): IncidentDecision {
   if (!incident) return unknown();
   if (incident.resolvedAt) return noop('duplicate', `incident ${incident.id} is resolved already.`);
@@ -172,6 +203,19 @@ function override(incident: Incident | null, event: Of<'override'>, now: Date): 
     ),
     followUp: `🔓 ${message}`,
   };
+}
+
+/**
+ * How long the page of `incident` may still wait, in milliseconds from `now` (0: page now). A page waits
+ * for its rollback to have traffic at shadow, so that it never comes before it, but never longer than
+ * `deadlineMs` after the alert arrived. An incident that started no rollback, is at shadow, or whose
+ * rollback failed for good, pages now.
+ */
+export function pageWaitMs(incident: Incident, now: Date, deadlineMs: number): number {
+  if (!incident.rollbackId || incident.shadowAt) return 0;
+  // A rollback out of attempts will not reach shadow: waiting for it only delays the page.
+  if (incident.rollbackFailure && !incident.rollbackFailure.retrying) return 0;
+  return Math.max(0, Date.parse(incident.receivedAt) + deadlineMs - now.getTime());
 }
 
 const clockOf = (iso: string) => `${iso.slice(11, 19)} UTC`;

@@ -18,6 +18,8 @@ export type IncidentEvent =
   | { type: 'acknowledge'; actor: string; policy: RolloutPolicy }
   /** The incident's rollback has traffic back at shadow; `shadowAt` is ISO-8601 UTC. */
   | { type: 'shadow_reached'; rollbackId: string; shadowAt: string }
+  /** An attempt of the incident's rollback failed with `code`; `retrying` while attempts are left. */
+  | { type: 'rollback_failed'; rollbackId: string; code: string; retrying: boolean }
   /**
    * The alarm stopped firing. With `instances`, only those alerts resolved: an incident that folded
    * alerts of several instances resolves when the last of them has.

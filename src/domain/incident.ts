@@ -29,6 +29,11 @@ export interface Incident {
   resolvedInstances?: string[];
   /** ISO-8601 UTC: when traffic was back at shadow. */
   shadowAt?: string;
+  /**
+   * The incident's rollback failed before reaching shadow: `code` is its error code, `at` ISO-8601 UTC,
+   * and `retrying` is true while it has attempts left.
+   */
+  rollbackFailure?: { code: string; at: string; retrying: boolean };
   /** The first acknowledgement; later ones change nothing. `at` is ISO-8601 UTC. */
   acknowledged?: { by: string; at: string };
   /** ISO-8601 UTC. */
@@ -42,7 +47,7 @@ export interface Incident {
 /** An incident as it is opened: what the alarm said, before anyone or anything has acted on it. */
 export type NewIncident = Omit<
   Incident,
-  'shadowAt' | 'acknowledged' | 'resolvedAt' | 'notice' | 'overridden'
+  'shadowAt' | 'rollbackFailure' | 'acknowledged' | 'resolvedAt' | 'notice' | 'overridden'
 >;
 
 /** Where an incident stands, as the ledger shows it before and after a decision. */
@@ -54,6 +59,7 @@ export function incidentSnapshot(incident: Incident | null): JsonValue {
     paged: incident.notice !== undefined,
     acknowledgedBy: incident.acknowledged?.by ?? null,
     shadowAt: incident.shadowAt ?? null,
+    ...(incident.rollbackFailure ? { rollbackFailure: incident.rollbackFailure } : {}),
     resolvedAt: incident.resolvedAt ?? null,
     overriddenBy: incident.overridden?.by ?? null,
   };

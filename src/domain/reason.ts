@@ -38,6 +38,7 @@ export const REASONS = [
   'alert_folded',
   'notice_posted',
   'incident_at_shadow',
+  'incident_rollback_failed',
   'incident_resolved',
   'instance_resolved',
   'state_lost',

@@ -25,6 +25,7 @@ async function liveAtFive() {
     incidents: world.incidents,
     notifier: world.notifier,
     observe: world.ctx.observe,
+    pageDeadlineMs: 2_000,
   };
   const receive: ReceiveDeps = { ...raise, alarms: ALARMS, metrics: world.metrics };
   return { world, raise, receive };

@@ -33,6 +33,7 @@ async function receiving(state: RolloutState | null = atFive()) {
     metrics: world.metrics,
     notifier: world.notifier,
     observe: world.ctx.observe,
+    pageDeadlineMs: 2_000,
   };
   return { world, deps };
 }
@@ -64,7 +65,16 @@ describe('receiveAlerts', () => {
       receivedAt: minutes(45).toISOString(),
     });
     expect(world.notifier.pages).toEqual([incident?.id]);
+    // The rollback has not run yet: the page waits for shadow, up to the whole deadline.
+    expect(world.notifier.pageWaitsMs).toEqual([2_000]);
     expect(world.reasons()).toEqual(['rollback_accepted', 'incident_opened']);
+  });
+
+  it('pages a CRITICAL at once: there is no rollback to wait for', async () => {
+    const { world, deps } = await receiving();
+    await receiveAlerts(deps, batch(alert('determinism_variance')));
+    expect(world.notifier.pages).toHaveLength(1);
+    expect(world.notifier.pageWaitsMs).toEqual([0]);
   });
 
   it('acts on a re-sent alert once: one rollback, one incident, one page', async () => {

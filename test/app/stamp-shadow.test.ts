@@ -10,11 +10,15 @@ describe('stampShadow', () => {
     const ledger = new MemoryLedger();
     let now = new Date('2026-11-24T04:00:02.500Z');
     const redrawn: string[] = [];
+    const paged: string[] = [];
     const observed: number[] = [];
     const deps = {
       ctx: { phase: 'M6', now: () => now },
       incidents: new MemoryIncidentStore(ledger),
-      notifier: { redraw: async (id: string) => void redrawn.push(id) },
+      notifier: {
+        page: async (id: string) => void paged.push(id),
+        redraw: async (id: string) => void redrawn.push(id),
+      },
       observe: { shadowReached: (seconds: number) => void observed.push(seconds) },
     };
     await transitionIncident(deps, INCIDENT.id, { type: 'open_incident', incident: INCIDENT });
@@ -27,6 +31,8 @@ describe('stampShadow', () => {
       'incident_at_shadow',
     ]);
     expect(redrawn).toEqual([INCIDENT.id, INCIDENT.id]);
+    // A page that waits for shadow goes now; one that went already is not sent again (the port's rule).
+    expect(paged).toEqual([INCIDENT.id, INCIDENT.id]);
     // Counted once, from the alarm's arrival to the first time traffic was seen at shadow.
     expect(observed).toEqual([
       (now.getTime() -
@@ -40,15 +46,20 @@ describe('stampShadow', () => {
   it('does nothing for a rollback no incident started (one a person asked for)', async () => {
     const ledger = new MemoryLedger();
     const redrawn: string[] = [];
+    const paged: string[] = [];
     const deps = {
       ctx: { phase: 'M6', now: () => new Date() },
       incidents: new MemoryIncidentStore(ledger),
-      notifier: { redraw: async (id: string) => void redrawn.push(id) },
+      notifier: {
+        page: async (id: string) => void paged.push(id),
+        redraw: async (id: string) => void redrawn.push(id),
+      },
       observe: { shadowReached: () => undefined },
     };
     expect(await stampShadow(deps, 'rb-person')).toBeUndefined();
     expect(ledger.entries).toEqual([]);
     expect(redrawn).toEqual([]);
+    expect(paged).toEqual([]);
   });
 
   it('counts the time to shadow on the path that notes it first, and only once', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideIncident, type IncidentDecision } from '../../src/domain/decide-incident.js';
+import { decideIncident, type IncidentDecision, pageWaitMs } from '../../src/domain/decide-incident.js';
 import type { Incident, NewIncident } from '../../src/domain/incident.js';
 import type { IncidentEvent } from '../../src/domain/incident-event.js';
 import type { RolloutPolicy } from '../../src/domain/policy.js';
@@ -19,6 +19,13 @@ const NOW = at('04:01:00');
 /** The BLOCKER of test/support/incident.ts, as it is opened: rollback rb-1 accepted, not at shadow. */
 const { id: _id, ...fields } = INCIDENT;
 const OPENED: NewIncident = { id: 'inc-1', ...fields };
+const failed = (rollbackId: string, code: string, retrying: boolean): IncidentEvent => ({
+  type: 'rollback_failed',
+  rollbackId,
+  code,
+  retrying,
+});
+const RETRYING = { code: 'traffic_controller_failed', at: NOW.toISOString(), retrying: true };
 const CRITICAL: Incident = {
   ...INCIDENT,
   id: 'inc-2',
@@ -234,6 +241,66 @@ const rows: Row[] = [
     { outcome: 'noop', reason: 'not_this_rollback', incident: null },
   ],
   [
+    "notes a failed attempt of the incident's rollback, which is retried",
+    INCIDENT,
+    failed('rb-1', 'traffic_controller_failed', true),
+    NOW,
+    {
+      outcome: 'applied',
+      reason: 'incident_rollback_failed',
+      incident: { ...INCIDENT, rollbackFailure: RETRYING },
+      message: 'An attempt of rollback rb-1 failed (traffic_controller_failed); it is retried.',
+    },
+  ],
+  [
+    'notes a repeat of the same failed attempt once only',
+    { ...INCIDENT, rollbackFailure: RETRYING },
+    failed('rb-1', 'traffic_controller_failed', true),
+    at('04:01:30'),
+    { outcome: 'noop', reason: 'duplicate', incident: null },
+  ],
+  [
+    'notes the last attempt failing, after failed attempts that were retried',
+    { ...INCIDENT, rollbackFailure: RETRYING },
+    failed('rb-1', 'traffic_controller_failed', false),
+    at('04:02:00'),
+    {
+      outcome: 'applied',
+      reason: 'incident_rollback_failed',
+      incident: {
+        ...INCIDENT,
+        rollbackFailure: {
+          code: 'traffic_controller_failed',
+          at: '2026-11-24T04:02:00.000Z',
+          retrying: false,
+        },
+      },
+      message:
+        'Rollback rb-1 failed (traffic_controller_failed) on its last attempt: traffic is not confirmed at shadow.',
+    },
+  ],
+  [
+    'ignores a failure once traffic is at shadow',
+    atShadow,
+    failed('rb-1', 'lock_timeout', true),
+    NOW,
+    { outcome: 'noop', reason: 'duplicate', incident: null },
+  ],
+  [
+    'ignores the failure of a rollback the incident did not start',
+    INCIDENT,
+    failed('rb-2', 'lock_timeout', false),
+    NOW,
+    { outcome: 'noop', reason: 'not_this_rollback', incident: null },
+  ],
+  [
+    'knows no incident whose rollback failed when there is none',
+    null,
+    failed('rb-1', 'lock_timeout', false),
+    NOW,
+    { outcome: 'noop', reason: 'incident_unknown', incident: null },
+  ],
+  [
     'resolves a BLOCKER and says so in the thread',
     atShadow,
     { type: 'resolve_incident' },
@@ -397,5 +464,28 @@ describe('decideIncident', () => {
     const late = decideIncident(INCIDENT, shadow('rb-1'), at('05:00:00'));
     expect(late.incident?.shadowAt).toBe('2026-11-24T04:00:02.500Z');
     expect(Date.parse(late.incident?.shadowAt ?? '') - Date.parse(RECEIVED)).toBe(2_500);
+  });
+});
+
+describe('pageWaitMs', () => {
+  it.each([
+    ['waits the whole deadline when the alert has just arrived', INCIDENT, at('04:00:00'), 2_000],
+    ['waits the rest of the deadline', INCIDENT, new Date('2026-11-24T04:00:01.250Z'), 750],
+    ['pages now once the deadline has passed, rollback or not', INCIDENT, at('04:00:02'), 0],
+    ['pages now once the deadline is long past', INCIDENT, NOW, 0],
+    [
+      'pages now when traffic is at shadow',
+      { ...INCIDENT, shadowAt: '2026-11-24T04:00:00.400Z' },
+      at('04:00:00'),
+      0,
+    ],
+    [
+      'pages now when no rollback was started (a CRITICAL, or nothing to roll back)',
+      NO_ROLLBACK,
+      at('04:00:00'),
+      0,
+    ],
+  ] as Array<[string, Incident, Date, number]>)('%s', (_what, incident, now, expectedMs) => {
+    expect(pageWaitMs(incident, now, 2_000)).toBe(expectedMs);
   });
 });

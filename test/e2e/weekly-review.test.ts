@@ -61,8 +61,14 @@ describe('the weekly governance review', () => {
       ALERT_TOKEN,
     );
     await harness.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
-    // The rollback's last word is the incident's time to shadow: wait for it, so the review is the last entry.
-    await expect.poll(async () => (await harness.reasons()).includes('incident_at_shadow')).toBe(true);
+    // The incident's last words are its time to shadow and then its page, which waits for shadow: wait
+    // for both, so the review is the last entry.
+    await expect
+      .poll(async () => {
+        const reasons = await harness.reasons();
+        return reasons.includes('incident_at_shadow') && reasons.includes('notice_posted');
+      })
+      .toBe(true);
     const reply = await harness.command(PEOPLE.sre, 'review');
     expect(String(reply.args.text)).toContain('1 warnings, 1 rollbacks, 1 incidents prevented');
     const digest = textOf(await reviewPost());

@@ -45,7 +45,7 @@ export function compressed(config: MecConfig, overrides: Partial<MecConfig> = {}
       errorsToGate: 3,
       maxExtension: 10,
     },
-    jobs: { notifyInterval: 0, lockDuration: 2_000 },
+    jobs: { notifyInterval: 0, lockDuration: 2_000, pageDeadline: 2_000 },
     ...overrides,
   };
 }

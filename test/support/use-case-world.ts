@@ -201,11 +201,14 @@ class RecordingEffectRunner implements EffectRunner {
 /** The incident channel: what was paged, redrawn and followed up. */
 class RecordingNotifier implements IncidentNotifier {
   readonly pages: string[] = [];
+  /** How long each page, in order, was allowed to wait for shadow, in milliseconds. */
+  readonly pageWaitsMs: number[] = [];
   readonly redraws: string[] = [];
   readonly followUps: Array<{ id: string; text: string }> = [];
 
-  async page(id: string) {
+  async page(id: string, waitMs = 0) {
     this.pages.push(id);
+    this.pageWaitsMs.push(waitMs);
   }
 
   async redraw(id: string) {
@@ -281,7 +284,7 @@ const SETTINGS: WorkSettings = {
     minCoverage: 0.9,
     maxExtension: 0.5,
   },
-  jobs: { lockDuration: 30_000 },
+  jobs: { lockDuration: 30_000, pageDeadline: 2_000 },
 };
 
 /**

@@ -3,14 +3,28 @@ import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
 import type { IncidentJob, NotifyJob } from './queues.js';
 
-interface RateLimited {
+interface SlackFailure {
   code?: string;
   retryAfter?: number;
+  statusCode?: number;
+}
+
+/** The longest a queue waits for Slack to come back before it tries again, in milliseconds. */
+const OUTAGE_WAIT_MAX_MS = 15_000;
+
+/** Slack calls that failed in a row because Slack was down, per worker. */
+const outages = new WeakMap<Worker, number>();
+
+/** Whether Slack could not be reached or failed on its side (5xx), which waiting recovers from. */
+function isSlackDown(failure: SlackFailure): boolean {
+  if (failure.code === 'slack_webapi_request_error') return true;
+  return failure.code === 'slack_webapi_http_error' && (failure.statusCode ?? 0) >= 500;
 }
 
 /**
  * One Slack delivery. When Slack answers 429, the whole notify queue waits for its Retry-After and the
- * job goes back to wait, so no message is lost and none is sent early.
+ * job goes back to wait, so no message is lost and none is sent early. When Slack is down, the queue
+ * waits the same way, longer each time up to 15 s, so an outage of any length uses up no attempts.
  */
 export async function runNotifyJob(
   publisher: RolloutDeliveries,
@@ -57,11 +71,19 @@ export async function runIncidentJob(
 
 async function honourRateLimits(worker: () => Worker, work: () => Promise<string>): Promise<string> {
   try {
-    return await work();
+    const done = await work();
+    outages.delete(worker());
+    return done;
   } catch (error) {
-    const limited = error as RateLimited;
-    if (limited.code === 'slack_webapi_rate_limited_error') {
-      await worker().rateLimit((limited.retryAfter ?? 1) * 1_000);
+    const failure = error as SlackFailure;
+    if (failure.code === 'slack_webapi_rate_limited_error') {
+      await worker().rateLimit((failure.retryAfter ?? 1) * 1_000);
+      throw new RateLimitError();
+    }
+    if (isSlackDown(failure)) {
+      const failures = (outages.get(worker()) ?? 0) + 1;
+      outages.set(worker(), failures);
+      await worker().rateLimit(Math.min(OUTAGE_WAIT_MAX_MS, 500 * 2 ** (failures - 1)));
       throw new RateLimitError();
     }
     throw error;

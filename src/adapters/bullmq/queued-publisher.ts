@@ -79,7 +79,8 @@ export class QueuedPublisher implements RolloutPublisher {
 
 /**
  * Incident notices through their own queue, so a page never waits behind the release channel. The page
- * job's id is the incident's, so an incident is paged once.
+ * job's id is the incident's, so an incident is paged once. A page that may wait is a delayed job; asked
+ * for again now, it is promoted.
  */
 export class QueuedIncidentNotifier implements IncidentNotifier {
   constructor(
@@ -87,8 +88,22 @@ export class QueuedIncidentNotifier implements IncidentNotifier {
     private readonly marks: StaleMarks,
   ) {}
 
-  async page(id: string): Promise<void> {
-    await this.queues.incident.add('page', { kind: 'page', id }, { ...REISSUABLE, jobId: `page-${id}` });
+  async page(id: string, waitMs = 0): Promise<void> {
+    const jobId = `page-${id}`;
+    await this.queues.incident.add(
+      'page',
+      { kind: 'page', id },
+      { ...REISSUABLE, jobId, ...(waitMs > 0 ? { delay: waitMs } : {}) },
+    );
+    if (waitMs > 0) return;
+    const waiting = await this.queues.incident.getJob(jobId);
+    if (!waiting || !(await waiting.isDelayed())) return;
+    // Its delay may end between the look and the promotion: then it is on its way anyway.
+    try {
+      await waiting.promote();
+    } catch (error) {
+      if (await waiting.isDelayed()) throw error;
+    }
   }
 
   async redraw(id: string): Promise<void> {

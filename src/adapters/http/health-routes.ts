@@ -2,7 +2,7 @@ import type { Routes } from './http-server.js';
 import { sendJson } from './http-server.js';
 
 export interface Readiness {
-  /** Whether the process can serve: Redis answers (and, with workers, they run). */
+  /** Whether the process can serve: Redis answers (and, with workers, they run; with Slack, it is connected). */
   ready(): Promise<{ ok: boolean; detail: Record<string, string> }>;
 }
 

@@ -1,7 +1,8 @@
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import { MecError } from '../../domain/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import { boltLogger } from './bolt-logger.js';
+import { type SlackConnection, type StartBackoff, slackConnection } from './slack-connection.js';
 
 export interface SlackCredentials {
   botToken: string;
@@ -17,7 +18,10 @@ export interface SlackApp {
   app: App;
   /** The HTTP receiver's request handler for POST /slack/events; absent in Socket Mode. */
   requestListener?: HTTPReceiver['requestListener'];
-  start(): Promise<void>;
+  /** Connects in the background (see {@link slackConnection}); never throws, returns at once. */
+  start(): void;
+  /** For /readyz: whether Slack answered and Bolt is started, or why not yet. */
+  status(): { ready: boolean; detail: string };
   stop(): Promise<void>;
 }
 
@@ -27,7 +31,11 @@ export const EVENTS_PATH = '/slack/events';
  * The Bolt app: the HTTP receiver (signature verification, `/slack/events`) unless an app token asks for
  * Socket Mode. Bolt's own Web API client talks to `apiUrl`.
  */
-export function createSlackApp(credentials: SlackCredentials, logger: Logger): SlackApp {
+export function createSlackApp(
+  credentials: SlackCredentials,
+  logger: Logger,
+  backoff?: StartBackoff,
+): SlackApp {
   const log = boltLogger(logger, LogLevel.WARN);
   // Calls are bounded and a 429 comes back to the caller, whose queue waits out the Retry-After,
   // instead of the client sleeping through it while holding a draw lock.
@@ -37,8 +45,34 @@ export function createSlackApp(credentials: SlackCredentials, logger: Logger): S
     rejectRateLimitedCalls: true,
     ...(credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : {}),
   };
+  // Bolt calls auth.test in its constructor and nobody can catch its failure, which ends the process;
+  // deferred, it runs in init(), which the connection retries.
   const appOn = (receiver: SocketModeReceiver | HTTPReceiver) =>
-    new App({ token: credentials.botToken, receiver, logger: log, logLevel: LogLevel.WARN, clientOptions });
+    new App({
+      token: credentials.botToken,
+      receiver,
+      logger: log,
+      logLevel: LogLevel.WARN,
+      clientOptions,
+      deferInitialization: true,
+    });
+  // The start-up probe: one try per attempt, as the connection backs off itself, and quiet, as the
+  // connection logs each kind of failure once instead of once per retry.
+  const probe = new webApi.WebClient(credentials.botToken, {
+    ...clientOptions,
+    retryConfig: { retries: 0 },
+    logger: boltLogger(logger, LogLevel.ERROR),
+  });
+  const connect = (app: App, started: () => Promise<void>): SlackConnection =>
+    slackConnection(
+      async () => {
+        await probe.auth.test();
+        await app.init();
+        await started();
+      },
+      logger,
+      backoff,
+    );
   if (credentials.appToken) {
     const receiver = new SocketModeReceiver({
       appToken: credentials.appToken,
@@ -46,13 +80,18 @@ export function createSlackApp(credentials: SlackCredentials, logger: Logger): S
       installerOptions: { clientOptions },
     });
     const app = appOn(receiver);
+    let started = false;
+    const connection = connect(app, async () => {
+      await app.start();
+      started = true;
+    });
     return {
       app,
-      start: async () => {
-        await app.start();
-      },
+      start: connection.start,
+      status: connection.status,
       stop: async () => {
-        await app.stop();
+        await connection.stop();
+        if (started) await app.stop();
       },
     };
   }
@@ -69,10 +108,19 @@ export function createSlackApp(credentials: SlackCredentials, logger: Logger): S
     processBeforeResponse: false,
   });
   const app = appOn(receiver);
+  const connection = connect(app, async () => undefined);
   return {
     app,
-    requestListener: receiver.requestListener,
-    start: async () => undefined,
-    stop: async () => undefined,
+    // A request before Bolt is initialized tries to connect at once; while Slack cannot be reached it
+    // is answered 503, and Slack sends it again.
+    requestListener: async (request, response) => {
+      if (await connection.ensure()) return receiver.requestListener(request, response);
+      response
+        .writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' })
+        .end(JSON.stringify({ error: 'mec-bot is not connected to Slack yet; Slack retries this request' }));
+    },
+    start: connection.start,
+    status: connection.status,
+    stop: connection.stop,
   };
 }

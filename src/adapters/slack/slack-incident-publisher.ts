@@ -23,7 +23,10 @@ export class SlackIncidentPublisher implements IncidentNotifier {
     },
   ) {}
 
-  /** Posts the notice once; later calls redraw it. */
+  /**
+   * Posts the notice once, now (a wait is the queue's to keep: this runs the page job); later calls
+   * redraw it.
+   */
   async page(id: string): Promise<void> {
     const incident = await this.#incident(id);
     if (!incident) return;

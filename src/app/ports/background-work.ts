@@ -26,6 +26,8 @@ export interface BackgroundWork {
   runCheck(run: { check: CheckName; runId: string; rolloutId: string }): Promise<string>;
   runRamp(ramp: { rampId: string; weightPct: number; rolloutId: string }): Promise<string>;
   runRollback(rollback: { rollbackId: string; rolloutId: string }): Promise<string>;
+  /** An attempt of a rollback failed with error `code`; `retrying` while the job has attempts left. */
+  rollbackFailed(failure: { rollbackId: string; code: string; retrying: boolean }): Promise<void>;
   certify(rolloutId: string): Promise<string>;
   watchTick(tick: WatchTick): Promise<TickResult>;
   postReview(): Promise<WeeklyReview>;

@@ -81,6 +81,43 @@ describe('runNotifyJob', () => {
     expect(waits).toEqual([1_000]);
   });
 
+  it('waits longer each time Slack is down (unreachable or 5xx), up to 15 s, and puts the job back unspent', async () => {
+    const unreachable = Object.assign(new Error('A request error occurred: fetch failed'), {
+      code: 'slack_webapi_request_error',
+    });
+    const failing = Object.assign(new Error('An HTTP protocol error occurred: statusCode = 503'), {
+      code: 'slack_webapi_http_error',
+      statusCode: 503,
+    });
+    const { waits, worker } = fakeWorker();
+    for (let failure = 0; failure < 8; failure++) {
+      const { deliveries } = recordingDeliveries(failure % 2 === 0 ? unreachable : failing);
+      await expect(
+        runNotifyJob(deliveries, worker, job({ kind: 'redraw', phase: 'M6' })),
+      ).rejects.toBeInstanceOf(RateLimitError);
+    }
+    expect(waits).toEqual([500, 1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 15_000]);
+    // Slack is back: the next outage starts again from the shortest wait.
+    await runNotifyJob(recordingDeliveries().deliveries, worker, job({ kind: 'redraw', phase: 'M6' }));
+    await expect(
+      runNotifyJob(recordingDeliveries(unreachable).deliveries, worker, job({ kind: 'redraw', phase: 'M6' })),
+    ).rejects.toBeInstanceOf(RateLimitError);
+    expect(waits.at(-1)).toBe(500);
+  });
+
+  it('lets a 4xx other than 429 through: waiting would not make it succeed', async () => {
+    const failure = Object.assign(new Error('An HTTP protocol error occurred: statusCode = 400'), {
+      code: 'slack_webapi_http_error',
+      statusCode: 400,
+    });
+    const { deliveries } = recordingDeliveries(failure);
+    const { waits, worker } = fakeWorker();
+    await expect(runNotifyJob(deliveries, worker, job({ kind: 'redraw', phase: 'M6' }))).rejects.toBe(
+      failure,
+    );
+    expect(waits).toEqual([]);
+  });
+
   it('lets any other failure through, for the job to be retried with backoff', async () => {
     const failure = new Error('socket hang up');
     const { deliveries } = recordingDeliveries(failure);

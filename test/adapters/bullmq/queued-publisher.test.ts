@@ -142,6 +142,21 @@ describe('QueuedIncidentNotifier', () => {
     });
   });
 
+  it('holds a page that may wait as a delayed job, and sends it as soon as it is asked for now', async () => {
+    await withQueues(async (queues, marks) => {
+      const notifier = new QueuedIncidentNotifier(queues, staleMarks(marks));
+      await notifier.page('inc-1', 60_000);
+      expect((await queues.incident.getJobs(['delayed'])).map((job) => job.id)).toEqual(['page-inc-1']);
+      expect(await queues.incident.getJobs(['waiting'])).toEqual([]);
+      await notifier.page('inc-1');
+      expect(await queues.incident.getJobs(['delayed'])).toEqual([]);
+      expect((await queues.incident.getJobs(['waiting'])).map((job) => job.id)).toEqual(['page-inc-1']);
+      // Asked for later again, the page that is due now stays due now.
+      await notifier.page('inc-1', 60_000);
+      expect((await queues.incident.getJobs(['waiting'])).map((job) => job.id)).toEqual(['page-inc-1']);
+    });
+  });
+
   it('marks the notice stale before queueing its redraw, and follows up once per text', async () => {
     await withQueues(async (queues, marks) => {
       const notifier = new QueuedIncidentNotifier(queues, staleMarks(marks));

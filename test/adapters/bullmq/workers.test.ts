@@ -27,6 +27,7 @@ function recordingWork(options: { failRamp?: Error } = {}) {
       return 'applied';
     },
     runRollback: async (rollback) => answer('applied', 'runRollback', rollback),
+    rollbackFailed: async (failure) => answer(undefined, 'rollbackFailed', failure),
     certify: async (rolloutId) => answer('certified', 'certify', rolloutId),
     watchTick: async (tick) => answer({ outcome: 'applied' }, 'watchTick', tick.kind, tick.watchId),
     postReview: async () => {

@@ -20,7 +20,14 @@ function response(incident: Incident): string {
     return 'Traffic was already at shadow (0%). Ramps are locked until every role approves again.';
   if (!incident.rollbackId && !incident.shadowAt)
     return `No rollback was started: the rollout was not in a state to roll back from ${incident.fromPct}%. Check traffic by hand and see the ledger.`;
-  if (!incident.shadowAt) return `Rolling back: traffic ${incident.fromPct}% → 0% (shadow)…`;
+  const failure = incident.rollbackFailure;
+  if (!incident.shadowAt && failure && !failure.retrying)
+    return `Rollback FAILED (${failure.code}) on its last attempt: traffic is not confirmed back from ${incident.fromPct}% to shadow. Roll back by hand (\`/mec rollback\`) and check the traffic controller.`;
+  if (!incident.shadowAt && failure)
+    return `Rollback still running: an attempt failed (${failure.code}) and is retried; traffic ${incident.fromPct}% → 0% (shadow) is not confirmed yet.`;
+  // Paged at the deadline, before its rollback reached shadow: this notice is redrawn once it has.
+  if (!incident.shadowAt)
+    return `Rollback still running: traffic ${incident.fromPct}% → 0% (shadow) is not confirmed yet; this notice updates when it is.`;
   const seconds = (Date.parse(incident.shadowAt) - Date.parse(incident.receivedAt)) / 1_000;
   return `Rolled back: traffic ${incident.fromPct}% → 0% (shadow), ${seconds.toFixed(1)} s after the alert arrived. Ramps are locked until every role approves again.`;
 }

@@ -9,10 +9,30 @@ describe('the incident notice', () => {
   const { rollbackId: _, ...incident } = INCIDENT;
   const said = (value: Incident): string => JSON.stringify(incidentNotice(value, undefined).blocks);
 
-  it('says a rollback is under way only when one was accepted', () => {
-    expect(said({ ...incident, rollbackId: 'rb-1' })).toContain('Rolling back: traffic 25% → 0%');
+  it('says the rollback is still running, not yet at shadow, only when one was accepted', () => {
+    expect(said({ ...incident, rollbackId: 'rb-1' })).toContain(
+      'Rollback still running: traffic 25% → 0% (shadow) is not confirmed yet',
+    );
     expect(said(incident)).toContain('No rollback was started');
-    expect(said(incident)).not.toContain('Rolling back');
+    expect(said(incident)).not.toContain('still running');
+  });
+
+  it('says a failed rollback attempt is retried, and a rollback out of attempts failed, with what to do', () => {
+    const failing = {
+      ...incident,
+      rollbackId: 'rb-1',
+      rollbackFailure: { code: 'traffic_controller_failed', at: '2026-11-24T04:00:01.000Z', retrying: true },
+    };
+    expect(said(failing)).toContain(
+      'Rollback still running: an attempt failed (traffic_controller_failed) and is retried',
+    );
+    const failed = { ...failing, rollbackFailure: { ...failing.rollbackFailure, retrying: false } };
+    expect(said(failed)).toContain('Rollback FAILED (traffic_controller_failed) on its last attempt');
+    expect(said(failed)).toContain('Roll back by hand');
+    // Shadow reached after all, by a later attempt: that is what the notice says.
+    expect(said({ ...failed, shadowAt: '2026-11-24T04:00:09.000Z' })).toContain(
+      'Rolled back: traffic 25% → 0%',
+    );
   });
 
   it('reports how long the rollback took once traffic is at shadow', () => {
