@@ -1,4 +1,5 @@
-import { acceptBlindSoak, rollbackRequested, trafficAtRisk } from './decide-traffic.js';
+import { rollbackRequested, trafficAtRisk } from './decide-rollback.js';
+import { acceptBlindSoak } from './decide-traffic.js';
 import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
 import { SYSTEM_ACTOR } from './ledger-entry.js';
 import { own } from './own.js';

@@ -1,17 +1,9 @@
 import { approve, reject } from './decide-approvals.js';
 import { checkFinished, goNoGo, runCheck, start } from './decide-checks.js';
 import { decideGateEvent, isGateEvent } from './decide-gates.js';
+import { rollbackFinished, rollbackRequestedByUser } from './decide-rollback.js';
 import { trafficObserved } from './decide-state-lost.js';
-import {
-  abort,
-  pause,
-  ramp,
-  resume,
-  rollbackFinished,
-  rollbackRequestedByUser,
-  soakFinished,
-  trafficApplied,
-} from './decide-traffic.js';
+import { abort, pause, ramp, resume, soakFinished, trafficApplied } from './decide-traffic.js';
 import { decideWatchTick } from './decide-watch.js';
 import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
 import { own } from './own.js';
