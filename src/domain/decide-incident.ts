@@ -107,14 +107,21 @@ function acknowledge(incident: Incident | null, event: Of<'acknowledge'>, now: D
   );
 }
 
-function shadowReached(incident: Incident | null, event: Of<'shadow_reached'>): IncidentDecision {
-  if (!incident) return unknown();
-  if (incident.rollbackId !== event.rollbackId)
+/** A report of a rollback the incident did not start, or of one already at shadow, changes nothing. */
+function staleRollbackReport(incident: Incident, rollbackId: string): IncidentDecision | undefined {
+  if (incident.rollbackId !== rollbackId)
     return noop(
       'not_this_rollback',
-      `rollback ${event.rollbackId} is not the one incident ${incident.id} started.`,
+      `rollback ${rollbackId} is not the one incident ${incident.id} started.`,
     );
   if (incident.shadowAt) return noop('duplicate', `incident ${incident.id} was at shadow already.`);
+  return undefined;
+}
+
+function shadowReached(incident: Incident | null, event: Of<'shadow_reached'>): IncidentDecision {
+  if (!incident) return unknown();
+  const stale = staleRollbackReport(incident, event.rollbackId);
+  if (stale) return stale;
   const seconds = (Date.parse(event.shadowAt) - Date.parse(incident.receivedAt)) / 1_000;
   return applied(
     { ...incident, shadowAt: event.shadowAt },
@@ -129,12 +136,8 @@ function rollbackFailed(
   now: Date,
 ): IncidentDecision {
   if (!incident) return unknown();
-  if (incident.rollbackId !== event.rollbackId)
-    return noop(
-      'not_this_rollback',
-      `rollback ${event.rollbackId} is not the one incident ${incident.id} started.`,
-    );
-  if (incident.shadowAt) return noop('duplicate', `incident ${incident.id} was at shadow already.`);
+  const stale = staleRollbackReport(incident, event.rollbackId);
+  if (stale) return stale;
   const known = incident.rollbackFailure;
   // Every attempt may fail alike: the first such failure is noted, the repeats are not.
   if (known && known.code === event.code && known.retrying === event.retrying)
