@@ -184,6 +184,11 @@ const jobs = z.strictObject({
    * while their work runs, so a worker that dies is noticed after about this long. Default 30s.
    */
   lockDuration: duration.default(30_000),
+  /**
+   * Milliseconds between two rounds of re-delivering the outbox: the work of committed transitions that
+   * did not reach the queues. Every process also delivers it once at start. Default 5s.
+   */
+  outboxInterval: duration.default(5_000),
 });
 
 export const configSchema = z.strictObject({
@@ -229,7 +234,7 @@ export const configSchema = z.strictObject({
     queryTimeout: 5_000,
   }),
   traffic: traffic.default({ controller: 'file', timeout: 5_000 }),
-  jobs: jobs.default({ notifyInterval: 1_000, lockDuration: 30_000 }),
+  jobs: jobs.default({ notifyInterval: 1_000, lockDuration: 30_000, outboxInterval: 5_000 }),
   incidents: incidents.default({ retention: 30 * 86_400_000 }),
   review: review.default({ cron: '0 9 * * 1', timezone: 'UTC' }),
   channels: z.strictObject({

@@ -35,7 +35,7 @@ export function compressed(config: MecConfig, overrides: Partial<MecConfig> = {}
       steps: config.plan.steps.map((step) => ('soak' in step ? { soak: 300 } : step)),
     },
     metrics: { ...config.metrics, evaluationInterval: 100, breachesToTrip: 2, errorsToGate: 3 },
-    jobs: { notifyInterval: 0, lockDuration: 2_000 },
+    jobs: { notifyInterval: 0, lockDuration: 2_000, outboxInterval: 100 },
     ...overrides,
   };
 }
@@ -86,6 +86,10 @@ export async function startJobsHarness(
     connectionLog?: OutageLogger;
     /** Where alarm values come from, instead of the samples in Redis. */
     metrics?: MetricsSource;
+    /** Without the outbox's dispatcher (false), pending work is delivered by nothing but `apply`. */
+    dispatcher?: boolean;
+    /** The crash test's stopping point, as MEC_CRASHPOINT arms it. */
+    crashpoint?: string;
   } = {},
 ): Promise<JobsHarness> {
   const loaded = await readConfig('examples/m6/mec.config.yml');
@@ -113,11 +117,13 @@ export async function startJobsHarness(
     queues,
     slack: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: standIn.apiUrl },
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.crashpoint ? { crashpoint: options.crashpoint } : {}),
     // As main.ts passes it: the test process's environment, which a test may have stubbed.
     commandEnv: { parent: { ...process.env }, secrets: secretValues(process.env) },
   };
   const bot = createBot(botOptions);
   const workers = options.workers === false ? undefined : bot.startWorkers(jobs);
+  const dispatcher = options.dispatcher === false ? undefined : bot.startDispatcher();
   const listener = bot.slack?.requestListener;
   if (!listener) throw new Error('expected the HTTP receiver');
   const server: Server = await startHttpServer(
@@ -170,6 +176,7 @@ export async function startJobsHarness(
     reasons: async () => (await adapters.ledger.read()).map((entry) => entry.body.reason),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dispatcher?.close();
       await workers?.close();
       await closeQueues(queues);
       if (options.redisUrl) {

@@ -32,6 +32,7 @@ export async function compressedConfigFile(
   doc.setIn(['metrics', 'evaluationInterval'], '100ms');
   doc.setIn(['jobs', 'notifyInterval'], '0ms');
   doc.setIn(['jobs', 'lockDuration'], '1500ms');
+  doc.setIn(['jobs', 'outboxInterval'], '200ms');
   edit(doc);
   const dir = await mkdtemp(join(tmpdir(), 'mec-config-'));
   const path = join(dir, 'mec.config.yml');

@@ -317,6 +317,7 @@ export function useCaseWorld(
     policy: WORLD_POLICY,
     settings: { ...SETTINGS, ...options.settings },
     store,
+    outbox: store,
     ledger,
     registry,
     rootRecord,
@@ -327,7 +328,7 @@ export function useCaseWorld(
     effects,
     now: () => now,
     newRolloutId: () => 'R1',
-    onPublishError: (error) => void publishErrors.push(error),
+    onDeliveryError: (error) => void publishErrors.push(error),
     traffic: options.external === false ? undefined : traffic,
     metrics,
     lock: {
