@@ -1,4 +1,4 @@
-import { isRunnerEffect } from '../domain/effect.js';
+import { type Effect, isRunnerEffect } from '../domain/effect.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import type { RolloutPolicy } from '../domain/policy.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
@@ -75,7 +75,8 @@ export async function apply(
     record: true,
   });
   if (result.outcome === 'conflict' || result.outboxId === undefined || !result.entry) return result;
-  await ctx.crashpoint(`commit:${event.type}`);
+  // Between the commit and the queues, where a process that dies leaves its work in the outbox.
+  for (const effect of result.effects) await ctx.crashpoint(`commit:${crashLabel(effect)}`);
   const { outboxId, entry, version, ...decision } = result;
   const item: OutboxItem = { id: outboxId, version, entry, work: { phase: ctx.phase, event, decision } };
   try {
@@ -111,4 +112,22 @@ export async function deliverEffects(ctx: ApplyContext, item: OutboxItem): Promi
   const ramped = await apply(ctx, ramp, { consumes: item.id });
   // Decided as a duplicate, the ramp committed nothing, so nothing removed the item yet.
   if (ramped.outcome === 'noop') await ctx.outbox.done(item.id);
+}
+
+/** The crash point's name for an effect's delivery: `commit:<label>`, as MEC_CRASHPOINT arms it. */
+function crashLabel(effect: Effect): string {
+  switch (effect.kind) {
+    case 'run_check':
+      return effect.check;
+    case 'set_traffic':
+      return 'ramp';
+    case 'end_soak_at':
+      return 'soak';
+    case 'roll_back':
+      return 'rollback';
+    case 'post_card':
+      return `card_${effect.card}`;
+    default:
+      return effect.kind;
+  }
 }

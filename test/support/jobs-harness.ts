@@ -66,6 +66,11 @@ export interface JobsHarness {
   waitForState(predicate: (state: RolloutState) => boolean, timeoutMs?: number): Promise<RolloutState>;
   reasons(): Promise<string[]>;
   close(): Promise<void>;
+  /**
+   * Stops as a process that dies does: nothing under way is waited for (a use case hung at a crash point
+   * stays hung), and the jobs in flight are left for another worker once their lock lapses.
+   */
+  kill(): Promise<void>;
 }
 
 let responses = 0;
@@ -150,6 +155,7 @@ export async function startJobsHarness(
   const adapters = redisAdapters(command, redis.prefix);
   const answer = (id: string) =>
     standIn.waitFor((call) => call.method === 'response_url' && call.args.id === id, 15_000);
+  let killed = false;
   const harness: JobsHarness = {
     webhookUrl: `${base}${ALERTMANAGER_PATH}`,
     metricsUrl: `${base}/metrics`,
@@ -174,7 +180,16 @@ export async function startJobsHarness(
     state: async () => (await adapters.store.load(config.phase)).state,
     waitForState: (predicate, timeoutMs) => waitForState(adapters, config.phase, predicate, timeoutMs),
     reasons: async () => (await adapters.ledger.read()).map((entry) => entry.body.reason),
+    async kill() {
+      killed = true;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      void dispatcher?.close();
+      await workers?.close(true);
+      await closeQueues(queues);
+    },
     async close() {
+      if (killed) return;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher?.close();
       await workers?.close();
