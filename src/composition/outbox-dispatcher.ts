@@ -1,7 +1,7 @@
 import { deliverPending } from '../app/deliver-pending.js';
 import type { RolloutContext } from '../app/rollout-context.js';
 import { errorCodeOf } from '../domain/errors.js';
-import type { Logger } from '../infra/logger.js';
+import type { OutageLogger } from '../infra/log-redis-outages.js';
 
 export interface OutboxDispatcher {
   /** Resolves once the first round (the delivery at start) has run. */
@@ -17,7 +17,7 @@ export interface OutboxDispatcher {
 export function startOutboxDispatcher(
   ctx: RolloutContext,
   intervalMs: number,
-  logger: Logger,
+  logger: Pick<OutageLogger, 'info' | 'warn'>,
 ): OutboxDispatcher {
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
