@@ -1,14 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { QUEUE_NAMES, type Queues } from '../../src/adapters/bullmq/queues.js';
+import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
 import type { OutboxItem } from '../../src/app/ports/outbox.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
 import { type RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { compressed, type JobsHarness, startJobsHarness, toReady } from '../support/jobs-harness.js';
+import {
+  compressed,
+  type JobsHarness,
+  processDriver,
+  startJobsHarness,
+  toReady,
+} from '../support/jobs-harness.js';
+import { compressedConfigFile, startBotProcess } from '../support/processes.js';
 import { type TestRedis, useTestRedis } from '../support/redis.js';
 import { textOf } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
+import { SIGNING_SECRET } from '../support/slack-requests.js';
+import { copyExampleWorkspace } from '../support/workspace.js';
 
 /**
  * Effects are durable: for every kind of effect, the work its transition asks for is lost neither when
@@ -281,4 +291,46 @@ describe('a ramp whose job could not be queued', () => {
     await harness.waitForState((state) => state.trafficPct === 25);
     expect(await reports(harness, 'traffic_applied')).toBe(2);
   }, 60_000);
+});
+
+describe('a bot process killed between the commit and the queue', () => {
+  it('leaves the ramp in the outbox, and the next process delivers it at start: traffic moves once', async () => {
+    // Only the delivery at start may deliver it: the timer would also run in the armed process.
+    const config = await compressedConfigFile((doc) => doc.setIn(['jobs', 'outboxInterval'], '1h'));
+    const env = {
+      MEC_CONFIG: config,
+      MEC_WORKSPACE: await copyExampleWorkspace(),
+      REDIS_URL: inject('redisUrl'),
+      MEC_REDIS_PREFIX: redis.prefix,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: standIn.apiUrl,
+    };
+    const first = await startBotProcess({ ...env, MEC_CRASHPOINT: 'commit:ramp' });
+    try {
+      const adapters = redisAdapters(redis.connect(), redis.prefix);
+      await toReady(processDriver(`${first.url}/slack/events`, standIn, adapters), standIn);
+      void processDriver(`${first.url}/slack/events`, standIn, adapters)
+        .command(PEOPLE.releaseManager, 'ramp 5')
+        .catch(() => undefined);
+      await expect.poll(() => first.output(), { timeout: 20_000 }).toContain('crashpoint reached');
+      await first.kill('SIGKILL');
+      const reasons = async () => (await adapters.ledger.read()).map((entry) => entry.body.reason);
+      expect(await reasons()).toContain('ramp_accepted');
+      expect((await adapters.store.pending()).some(hasEffect('set_traffic'))).toBe(true);
+
+      const next = await startBotProcess(env);
+      try {
+        const driver = processDriver(`${next.url}/slack/events`, standIn, adapters);
+        await driver.waitForState((state) => state.trafficPct === 5, 30_000);
+        expect((await reasons()).filter((reason) => reason === 'traffic_applied')).toHaveLength(1);
+        expect((await reasons()).filter((reason) => reason === 'registry_write')).toHaveLength(1);
+        expect(await adapters.store.pending()).toEqual([]);
+      } finally {
+        await next.kill('SIGKILL');
+      }
+    } finally {
+      await first.kill('SIGKILL');
+    }
+  }, 120_000);
 });
