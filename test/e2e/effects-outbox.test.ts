@@ -30,16 +30,22 @@ const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;
 let redis: TestRedis;
 let harnesses: JobsHarness[];
+/** Redis ACL users a test made: granted every key again before its bots close, removed after. */
+let aclUsers: Array<{ grantAll(): Promise<unknown>; remove(): Promise<unknown> }>;
 
 beforeEach(async () => {
   standIn = new SlackApiStandIn();
   await standIn.start();
   redis = testRedis();
   harnesses = [];
+  aclUsers = [];
 });
 
 afterEach(async () => {
+  for (const user of aclUsers) await user.grantAll();
   for (const harness of harnesses) await harness.close();
+  // Removing a user drops its connections, so only once its bots are closed.
+  for (const user of aclUsers) await user.remove();
   await standIn.stop();
 });
 
@@ -254,22 +260,22 @@ describe.each(KINDS)('the $name effect', { timeout: 60_000 }, (kind) => {
       ...others,
       target,
     );
-    try {
-      const url = new URL(inject('redisUrl'));
-      url.username = user;
-      url.password = password;
-      const harness = await bot({ redisUrl: url.toString() });
-      await kind.before(harness);
-      // Only now are its queue's keys refused, so everything before it ran.
-      await admin.call('ACL', 'SETUSER', user, 'resetkeys', mine, ...others);
-      const reply = await kind.act(harness);
-      expectNoFalseComfort(reply);
-      await pendingWork(harness, kind);
-      await admin.call('ACL', 'SETUSER', user, target);
-      await ranOnce(harness, kind);
-    } finally {
-      await admin.call('ACL', 'DELUSER', user);
-    }
+    aclUsers.push({
+      grantAll: () => admin.call('ACL', 'SETUSER', user, '~*'),
+      remove: () => admin.call('ACL', 'DELUSER', user),
+    });
+    const url = new URL(inject('redisUrl'));
+    url.username = user;
+    url.password = password;
+    const harness = await bot({ redisUrl: url.toString() });
+    await kind.before(harness);
+    // Only now are its queue's keys refused, so everything before it ran.
+    await admin.call('ACL', 'SETUSER', user, 'resetkeys', mine, ...others);
+    const reply = await kind.act(harness);
+    expectNoFalseComfort(reply);
+    await pendingWork(harness, kind);
+    await admin.call('ACL', 'SETUSER', user, target);
+    await ranOnce(harness, kind);
   });
 });
 
