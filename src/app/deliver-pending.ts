@@ -8,9 +8,9 @@ export interface DeliveryRound {
 
 /**
  * Delivers the outbox's pending items, oldest first: the work of transitions committed by a process
- * that died, or whose queues refused it, before it was handed on. It stops at the first failure, which
- * is logged: what failed one item (Redis refusing the queue keys) would fail the next, and stopping
- * keeps the news in ledger order. Delivering twice adds nothing, so replicas may all run it.
+ * that died, or whose queues refused it, before it was handed on. Each item is delivered on its own, so
+ * one that keeps failing (it is logged each time) never holds back the others, a rollback among them.
+ * Delivering twice adds nothing, so replicas may all run it.
  */
 export async function deliverPending(
   ctx: Pick<
@@ -32,11 +32,10 @@ export async function deliverPending(
   for (const item of items) {
     try {
       await deliverEffects(ctx, item);
+      delivered += 1;
     } catch (error) {
       ctx.onDeliveryError(error as Error);
-      break;
     }
-    delivered += 1;
   }
   return { delivered, pending: items.length - delivered };
 }

@@ -21,19 +21,29 @@ describe('deliverPending', () => {
     expect(await deliverPending(world.ctx)).toEqual({ delivered: 0, pending: 0 });
   });
 
-  it('stops at the first item that fails again, keeping it and every later one', async () => {
+  it('delivers each item on its own: one that fails again stays pending, and the later ones go out', async () => {
     const world = useCaseWorld();
     await world.seed(readyState());
     world.publisher.failWith = new Error('the notify queue refused the write');
     await apply(world.ctx, { type: 'pause', actor: U_SRE });
     await apply(world.ctx, { type: 'resume', actor: U_SRE });
-    world.publisher.told.length = 0;
+    world.publisher.failWith = undefined;
     world.publishErrors.length = 0;
+    const { publisher } = world.ctx;
+    world.ctx.publisher = {
+      ...publisher,
+      postApprovalCard: (phase) => publisher.postApprovalCard(phase),
+      redraw: (phase) => publisher.redraw(phase),
+      postReview: (phase, review) => publisher.postReview(phase, review),
+      published: async (phase, result, event) => {
+        if (event.type === 'pause') throw new Error('this one fails again');
+        await publisher.published(phase, result, event);
+      },
+    };
 
-    expect(await deliverPending(world.ctx)).toEqual({ delivered: 0, pending: 2 });
-    expect(world.publisher.told.map(({ result }) => result.reason)).toEqual(['paused']);
-    expect(world.publishErrors).toHaveLength(1);
-    expect(await world.store.pending()).toHaveLength(2);
+    expect(await deliverPending(world.ctx)).toEqual({ delivered: 1, pending: 1 });
+    expect(world.publishErrors.map((error) => error.message)).toEqual(['this one fails again']);
+    expect((await world.store.pending()).map((item) => item.work.event.type)).toEqual(['pause']);
   });
 
   it("leaves another phase's work to that phase's bot", async () => {
