@@ -15,15 +15,7 @@ export interface DeliveryRound {
 export async function deliverPending(
   ctx: Pick<
     RolloutContext,
-    | 'phase'
-    | 'store'
-    | 'outbox'
-    | 'now'
-    | 'effects'
-    | 'publisher'
-    | 'onDeliveryError'
-    | 'files'
-    | 'crashpoint'
+    'phase' | 'store' | 'outbox' | 'now' | 'effects' | 'publisher' | 'onPublishError' | 'files' | 'crashpoint'
   >,
 ): Promise<DeliveryRound> {
   // A bot delivers its own phase's work: another phase's pending items are its bot's to deliver.
@@ -34,7 +26,7 @@ export async function deliverPending(
       await deliverEffects(ctx, item);
       delivered += 1;
     } catch (error) {
-      ctx.onDeliveryError(error as Error);
+      ctx.onPublishError(error as Error);
     }
   }
   return { delivered, pending: items.length - delivered };

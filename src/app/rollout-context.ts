@@ -40,15 +40,15 @@ export interface RolloutContext {
   now: () => Date;
   newRolloutId: () => string;
   /**
-   * Told when delivering a committed transition's work failed; it is logged, not undone, and stays in
-   * the outbox to be delivered again.
+   * Told when delivering a committed transition's work (its jobs, or telling people) failed; it is
+   * logged, not undone, and the work stays in the outbox to be delivered again.
    */
-  onDeliveryError: (error: Error) => void;
+  onPublishError: (error: Error) => void;
   /**
    * A named point where a test may have this process stop dead (it hangs there until killed), to show
    * that another process recovers the work. Does nothing unless the process was started armed.
    */
-  crashpoint: (name: string) => Promise<void>;
+  crashpoint?: (name: string) => Promise<void>;
 }
 
 /** The artifact Merkle root as the workspace files are now. */
@@ -57,7 +57,7 @@ export const currentArtifactRoot = async (ctx: Pick<RolloutContext, 'files'>) =>
 
 type ApplyContext = Pick<
   RolloutContext,
-  'phase' | 'store' | 'outbox' | 'now' | 'effects' | 'publisher' | 'onDeliveryError' | 'files' | 'crashpoint'
+  'phase' | 'store' | 'outbox' | 'now' | 'effects' | 'publisher' | 'onPublishError' | 'files' | 'crashpoint'
 >;
 
 /**
@@ -76,14 +76,14 @@ export async function apply(
   });
   if (result.outcome === 'conflict' || result.outboxId === undefined || !result.entry) return result;
   // Between the commit and the queues, where a process that dies leaves its work in the outbox.
-  for (const effect of result.effects) await ctx.crashpoint(`commit:${crashLabel(effect)}`);
+  for (const effect of result.effects) await ctx.crashpoint?.(`commit:${crashLabel(effect)}`);
   const { outboxId, entry, version, ...decision } = result;
   const item: OutboxItem = { id: outboxId, version, entry, work: { phase: ctx.phase, event, decision } };
   try {
     await deliverEffects(ctx, item);
     return result;
   } catch (error) {
-    ctx.onDeliveryError(error as Error);
+    ctx.onPublishError(error as Error);
     return { ...result, undelivered: true };
   }
 }

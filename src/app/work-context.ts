@@ -36,4 +36,9 @@ export interface WorkContext extends RolloutContext {
   incidents: IncidentStore;
   notifier: IncidentNotifier;
   observe: RolloutMetrics;
+  /**
+   * A named point where a test may have this process stop dead (it hangs there until killed), to show
+   * that another worker recovers the job. Does nothing unless the process was started armed.
+   */
+  crashpoint: (name: string) => Promise<void>;
 }

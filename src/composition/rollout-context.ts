@@ -52,7 +52,7 @@ export function rolloutContext(
     now,
     newRolloutId: () =>
       `${config.phase}-${now().toISOString().slice(0, 19).replaceAll(/[-:]/g, '')}Z-${randomBytes(2).toString('hex')}`,
-    onDeliveryError: (error) =>
+    onPublishError: (error) =>
       logger.error(
         { err: error, code: errorCodeOf(error) },
         "delivering a committed transition's work failed; it stays in the outbox and is delivered again",

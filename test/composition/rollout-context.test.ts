@@ -47,7 +47,7 @@ describe('rolloutContext', () => {
 
   it('logs a failure to deliver a committed transition with its error code', async () => {
     const { ctx, lines } = await contextOn();
-    ctx.onDeliveryError(new MecError('slack_reply_invalid', 'no ts'));
+    ctx.onPublishError(new MecError('slack_reply_invalid', 'no ts'));
     expect(lines).toEqual([
       expect.objectContaining({
         code: 'slack_reply_invalid',

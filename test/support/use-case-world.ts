@@ -331,7 +331,7 @@ export function useCaseWorld(
     effects,
     now: () => now,
     newRolloutId: () => 'R1',
-    onDeliveryError: (error) => void publishErrors.push(error),
+    onPublishError: (error) => void publishErrors.push(error),
     traffic: options.external === false ? undefined : traffic,
     metrics,
     lock: {
