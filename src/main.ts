@@ -91,6 +91,7 @@ const botOptions = {
   ...(slack ? { slack } : {}),
   // Pre-flight commands pick what their config names from this copy; their output loses every secret.
   commandEnv: { parent: { ...process.env }, secrets: secretValues(process.env) },
+  ...(env.MEC_CRASHPOINT ? { crashpoint: env.MEC_CRASHPOINT } : {}),
 };
 const bot: Bot = createBot(botOptions);
 
@@ -112,6 +113,10 @@ let workers: Workers | undefined;
 if (worker) {
   workers = bot.startWorkers(jobsRedis, env.MEC_CRASHPOINT);
 }
+
+// Work that committed transitions did not hand to the queues (a process died, Redis refused it) is
+// delivered now, and then on a timer, by web and worker processes alike.
+const dispatcher = bot.startDispatcher();
 
 const routes: Routes = healthRoutes({
   ready: async () => {
@@ -170,10 +175,11 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
-  // Bolt first, so no new request starts; then the HTTP server; then the workers, which finish the
-  // jobs in flight; then the queues and Redis.
+  // Bolt first, so no new request starts; then the HTTP server; then the outbox's dispatcher; then the
+  // workers, which finish the jobs in flight; then the queues and Redis.
   if (web) await bot.slack?.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await dispatcher.close();
   await workers?.close();
   await closeQueues(queues);
   await Promise.all(

@@ -1,24 +1,12 @@
 import { weightServedBy } from '../domain/flag-value.js';
-import { apply, type RolloutContext } from './rollout-context.js';
+import { type ApplyContext, apply, type RolloutContext } from './rollout-context.js';
 import type { TransitionResult } from './transition.js';
 
 /** How often to read again when the rollout changed between reading it and the registry. */
 const ATTEMPTS = 5;
 
-type ObserveContext = Pick<
-  RolloutContext,
-  | 'phase'
-  | 'policy'
-  | 'settings'
-  | 'store'
-  | 'registry'
-  | 'now'
-  | 'newRolloutId'
-  | 'effects'
-  | 'publisher'
-  | 'onPublishError'
-  | 'files'
->;
+type ObserveContext = ApplyContext &
+  Pick<RolloutContext, 'policy' | 'settings' | 'registry' | 'newRolloutId'>;
 
 /**
  * Holds the rollout record up against the weight the registry really serves, and opens the `state_lost`

@@ -5,7 +5,7 @@ import { handEditOverridden, REGISTRY_GATE } from '../domain/registry-gate.js';
 import { registryBody } from './ledger-body.js';
 import type { FlagRegistry, Flags } from './ports/flag-registry.js';
 import type { RegistryRootRecord } from './ports/registry-root-record.js';
-import { apply, type RolloutContext } from './rollout-context.js';
+import { type ApplyContext, apply } from './rollout-context.js';
 
 export interface RegistryDeps {
   registry: Pick<FlagRegistry, 'read' | 'write'>;
@@ -204,11 +204,7 @@ export type RegistryGuard = RegistryCheck | { status: 'overridden'; fileRoot: st
  * unless a person overrode that very edit; once the file is the bot's again, the gate closes. Run at
  * start-up, when a rollout starts, before each ramp writes, before a soak passes and before certifying.
  */
-export async function guardRegistry(
-  ctx: RegistryDeps &
-    Pick<RolloutContext, 'phase' | 'store' | 'effects' | 'publisher' | 'onPublishError' | 'files'>,
-  phase: string,
-): Promise<RegistryGuard> {
+export async function guardRegistry(ctx: RegistryDeps & ApplyContext, phase: string): Promise<RegistryGuard> {
   const check = await checkRegistry(ctx, phase);
   if (check.status === 'tampered') {
     const { fileRoot, recordedRoot } = check;

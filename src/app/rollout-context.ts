@@ -1,4 +1,4 @@
-import { isRunnerEffect } from '../domain/effect.js';
+import { type Effect, isRunnerEffect } from '../domain/effect.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import type { RolloutPolicy } from '../domain/policy.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
@@ -7,6 +7,7 @@ import type { EffectRunner } from './ports/effect-runner.js';
 import type { FlagRegistry } from './ports/flag-registry.js';
 import type { Ledger } from './ports/ledger.js';
 import type { LedgerMirror } from './ports/ledger-mirror.js';
+import type { Outbox, OutboxItem } from './ports/outbox.js';
 import type { RegistryRootRecord } from './ports/registry-root-record.js';
 import type { ReleaseFiles } from './ports/release-files.js';
 import type { RolloutPublisher } from './ports/rollout-publisher.js';
@@ -26,6 +27,8 @@ export interface RolloutContext {
   policy: RolloutPolicy;
   settings: RolloutSettings;
   store: RolloutStore;
+  /** The committed transitions' work not yet delivered; the store's commits record it. */
+  outbox: Outbox;
   ledger: Ledger;
   registry: FlagRegistry;
   rootRecord: RegistryRootRecord;
@@ -36,34 +39,96 @@ export interface RolloutContext {
   effects: EffectRunner;
   now: () => Date;
   newRolloutId: () => string;
-  /** Told when telling people about a committed transition failed; it is logged, not undone. */
+  /**
+   * Told when delivering a committed transition's work (its jobs, or telling people) failed; it is
+   * logged, not undone, and the work stays in the outbox to be delivered again.
+   */
   onPublishError: (error: Error) => void;
+  /**
+   * A named point where a test may have this process stop dead (it hangs there until killed), to show
+   * that another process recovers the work. Does nothing unless the process was started armed.
+   */
+  crashpoint?: (name: string) => Promise<void>;
 }
 
 /** The artifact Merkle root as the workspace files are now. */
 export const currentArtifactRoot = async (ctx: Pick<RolloutContext, 'files'>) =>
   (await ctx.files.artifactRoot()).root;
 
+/** What applying an event needs of the context. */
+export type ApplyContext = Pick<
+  RolloutContext,
+  'phase' | 'store' | 'outbox' | 'now' | 'effects' | 'publisher' | 'onPublishError' | 'files' | 'crashpoint'
+>;
+
 /**
- * Applies an event: decides and commits it, then hands the effects to their runner and tells people.
- * Cards are the publisher's to post; a ramp the plan asks for by itself (autoAdvance) is applied here,
- * as the bot's own request, after the transition that asked for it.
+ * Applies an event: decides and commits it, its work recorded in the outbox by the same commit, then
+ * delivers that work at once. When delivery fails the transition still stands: the work stays pending
+ * for the dispatcher, and the result says so (`undelivered`).
  */
 export async function apply(
-  ctx: Pick<RolloutContext, 'phase' | 'store' | 'now' | 'effects' | 'publisher' | 'onPublishError' | 'files'>,
+  ctx: ApplyContext,
   event: RolloutEvent,
   options: TransitionOptions = {},
 ): Promise<TransitionResult> {
-  const result = await transition({ store: ctx.store, now: ctx.now }, ctx.phase, event, options);
-  if (result.outcome !== 'applied' && result.outcome !== 'recorded') return result;
-  // A recorded decision can carry effects too: a rollback asked for again re-issues its job.
-  if (result.state) await ctx.effects.run(ctx.phase, result.state, result.effects.filter(isRunnerEffect));
-  // The transition is committed: a Slack failure now must not make it look undone to the caller.
-  await ctx.publisher.published(ctx.phase, result, event).catch((error: Error) => ctx.onPublishError(error));
-  for (const effect of result.effects) {
-    if (effect.kind !== 'request_ramp') continue;
-    const artifactRoot = await currentArtifactRoot(ctx);
-    await apply(ctx, { type: 'ramp', actor: SYSTEM_ACTOR, weightPct: effect.weightPct, artifactRoot });
+  const result = await transition({ store: ctx.store, now: ctx.now }, ctx.phase, event, {
+    ...options,
+    record: true,
+  });
+  if (result.outcome === 'conflict' || result.outboxId === undefined || !result.entry) return result;
+  // Between the commit and the queues, where a process that dies leaves its work in the outbox.
+  for (const effect of result.effects) await ctx.crashpoint?.(`commit:${crashLabel(effect)}`);
+  const { outboxId, entry, version, ...decision } = result;
+  const item: OutboxItem = { id: outboxId, version, entry, work: { phase: ctx.phase, event, decision } };
+  try {
+    await deliverEffects(ctx, item);
+    return result;
+  } catch (error) {
+    ctx.onPublishError(error as Error);
+    return { ...result, undelivered: true };
   }
-  return result;
+}
+
+/**
+ * Delivers one outbox item: hands its effects to their runner, tells people, and removes the item.
+ * Every step is idempotent (jobs and posts have deterministic ids), so delivering again after a failure
+ * or by a second process adds nothing. A ramp the plan asks for by itself (autoAdvance) is applied
+ * last, as the bot's own request, and its commit is what removes the item: so it is applied once.
+ */
+export async function deliverEffects(ctx: ApplyContext, item: OutboxItem): Promise<void> {
+  const { phase, event, decision } = item.work;
+  const result: TransitionResult = { ...decision, entry: item.entry, version: item.version };
+  // A recorded decision can carry effects too: a rollback asked for again re-issues its job.
+  if (decision.state) await ctx.effects.run(phase, decision.state, decision.effects.filter(isRunnerEffect));
+  await ctx.publisher.published(phase, result, event);
+  const request = decision.effects.find((effect) => effect.kind === 'request_ramp');
+  if (!request) return ctx.outbox.done(item.id);
+  const artifactRoot = await currentArtifactRoot(ctx);
+  const ramp: RolloutEvent = {
+    type: 'ramp',
+    actor: SYSTEM_ACTOR,
+    weightPct: request.weightPct,
+    artifactRoot,
+  };
+  const ramped = await apply(ctx, ramp, { consumes: item.id });
+  // Decided as a duplicate, the ramp committed nothing, so nothing removed the item yet.
+  if (ramped.outcome === 'noop') await ctx.outbox.done(item.id);
+}
+
+/** The crash point's name for an effect's delivery: `commit:<label>`, as MEC_CRASHPOINT arms it. */
+function crashLabel(effect: Effect): string {
+  switch (effect.kind) {
+    case 'run_check':
+      return effect.check;
+    case 'set_traffic':
+      return 'ramp';
+    case 'end_soak_at':
+      return 'soak';
+    case 'roll_back':
+      return 'rollback';
+    case 'post_card':
+      return `card_${effect.card}`;
+    default:
+      return effect.kind;
+  }
 }

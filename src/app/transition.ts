@@ -1,4 +1,5 @@
 import { decide } from '../domain/decide.js';
+import { noop } from '../domain/decision.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import { ledgerBody } from './ledger-body.js';
 import type { RolloutStore } from './ports/rollout-store.js';
@@ -23,6 +24,16 @@ export interface TransitionOptions {
    * drawn at that version. Anything else comes back as a conflict, without deciding again.
    */
   expectedVersion?: number;
+  /**
+   * Record the work of an applied or recorded transition (its effects, and the news of it) in the
+   * outbox, in the same commit; the result's `outboxId` names the item. `apply` asks for it.
+   */
+  record?: boolean;
+  /**
+   * The outbox item whose request this transition carries out (a ramp the plan asked for by itself):
+   * the commit removes it, and when it is gone already nothing is committed and the result is a noop.
+   */
+  consumes?: string;
 }
 
 /**
@@ -46,9 +57,18 @@ export async function transition(
     if (decision.outcome === 'noop') return { ...decision, version };
     const next = decision.outcome === 'applied' ? decision.state : null;
     const body = ledgerBody(phase, event, loaded.state, decision, now);
-    const committed = await deps.store.commit(phase, loaded.version, next, body);
-    if (committed.status === 'committed')
-      return { ...decision, entry: committed.entry, version: committed.version };
+    const recording = options.record === true && decision.outcome !== 'refused' && decision.state !== null;
+    const committed = await deps.store.commit(phase, loaded.version, next, body, {
+      ...(recording ? { record: { phase, event, decision } } : {}),
+      ...(options.consumes === undefined ? {} : { consumes: options.consumes }),
+    });
+    if (committed.status === 'consumed')
+      return { ...noop(loaded.state, 'duplicate', 'another process already carried this out.'), version };
+    if (committed.status === 'committed') {
+      const { entry } = committed;
+      const outboxId = recording ? { outboxId: String(entry.seq) } : {};
+      return { ...decision, entry, version: committed.version, ...outboxId };
+    }
     version = committed.version;
   }
   return {

@@ -22,6 +22,7 @@ import type { RolloutContext } from '../app/rollout-context.js';
 import { transitionIncident } from '../app/transition-incident.js';
 import { MecError } from '../domain/errors.js';
 import { backgroundWork } from './background-work.js';
+import { type OutboxDispatcher, startOutboxDispatcher } from './outbox-dispatcher.js';
 import { type ContextOptions, loggingPublisher, rolloutContext } from './rollout-context.js';
 import { registerSlack, slackSide } from './slack-side.js';
 import { workContext } from './work-context.js';
@@ -56,6 +57,8 @@ export interface Bot {
   slack: SlackApp | undefined;
   /** Starts the job workers on `connection`; `crashpoint` arms a crash test's stopping point. */
   startWorkers: (connection: Redis, crashpoint?: string) => Workers;
+  /** Delivers the outbox now and then every `jobs.outboxInterval`; every process runs one. */
+  startDispatcher: () => OutboxDispatcher;
 }
 
 /** Builds the bot on the governance core: one function for main.ts and the tests alike. */
@@ -116,6 +119,7 @@ export function createBot(options: BotOptions): Bot {
       };
       return receiveAlerts(deps, payload);
     },
+    startDispatcher: () => startOutboxDispatcher(ctx, config.jobs.outboxInterval, logger),
     startWorkers: (connection, crashpoint) => {
       const work = workContext({ ...options, now }, ctx, {
         metrics,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { crashpointFor } from '../adapters/bullmq/job-deps.js';
 import { FileBackupStore } from '../adapters/files/backup-store.js';
 import { FileFlagRegistry } from '../adapters/files/file-flag-registry.js';
 import { FileReleaseFiles } from '../adapters/files/file-release-files.js';
@@ -21,6 +22,8 @@ export interface ContextOptions {
   prefix: string;
   logger: Logger;
   now?: () => Date;
+  /** The crash test's stopping point this process is armed with (MEC_CRASHPOINT), if any. */
+  crashpoint?: string;
 }
 
 /** The rollout context on Redis and the release workspace; the publisher and effects are added after. */
@@ -37,6 +40,7 @@ export function rolloutContext(
     policy: toPolicy(config),
     settings: config,
     store,
+    outbox: store,
     ledger,
     rootRecord,
     registry: new FileFlagRegistry(workspace, config.registry.path),
@@ -51,8 +55,9 @@ export function rolloutContext(
     onPublishError: (error) =>
       logger.error(
         { err: error, code: errorCodeOf(error) },
-        'telling Slack about a committed transition failed',
+        "delivering a committed transition's work failed; it stays in the outbox and is delivered again",
       ),
+    crashpoint: crashpointFor(options.crashpoint, logger),
   };
 }
 

@@ -41,6 +41,6 @@ export function workContext(
     incidents: parts.incidents,
     notifier: parts.notifier,
     observe: parts.stats,
-    crashpoint: crashpointFor(parts.crashpoint, logger),
+    crashpoint: crashpointFor(parts.crashpoint ?? options.crashpoint, logger),
   };
 }

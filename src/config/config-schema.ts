@@ -208,6 +208,11 @@ const jobs = z.strictObject({
    * milliseconds; past it the page goes out saying the rollback is still running. Default 2s.
    */
   pageDeadline: duration.default(2_000),
+  /**
+   * Milliseconds between two rounds of re-delivering the outbox: the work of committed transitions that
+   * did not reach the queues. Every process also delivers it once at start. Default 5s.
+   */
+  outboxInterval: duration.default(5_000),
 });
 
 export const configSchema = z.strictObject({
@@ -255,7 +260,12 @@ export const configSchema = z.strictObject({
     maxExtension: 0.5,
   }),
   traffic: traffic.default({ controller: 'file', timeout: 5_000 }),
-  jobs: jobs.default({ notifyInterval: 1_000, lockDuration: 30_000, pageDeadline: 2_000 }),
+  jobs: jobs.default({
+    notifyInterval: 1_000,
+    lockDuration: 30_000,
+    pageDeadline: 2_000,
+    outboxInterval: 5_000,
+  }),
   incidents: incidents.default({ retention: 30 * 86_400_000 }),
   review: review.default({ cron: '0 9 * * 1', timezone: 'UTC' }),
   channels: z.strictObject({

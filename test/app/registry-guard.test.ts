@@ -55,6 +55,8 @@ function guardContext(deps: RegistryDeps, adapters: ReturnType<typeof redisAdapt
     ...deps,
     phase: 'M6',
     store: adapters.store,
+    outbox: adapters.store,
+    crashpoint: async () => undefined,
     effects: { run: async () => undefined },
     publisher: {
       published: async (_phase, result) => void told.push(result.reason),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apply, currentArtifactRoot } from '../../src/app/rollout-context.js';
+import { apply, currentArtifactRoot, deliverEffects } from '../../src/app/rollout-context.js';
 import { SYSTEM_ACTOR } from '../../src/domain/ledger-entry.js';
 import {
   applyAll,
@@ -115,6 +115,85 @@ describe('apply', () => {
       ['ramp_accepted', SYSTEM_ACTOR],
     ]);
     expect(world.effects.effects.map((effect) => effect.kind)).toEqual(['set_traffic']);
+  });
+
+  it('removes the outbox item of a transition once its work is handed on', async () => {
+    const world = useCaseWorld();
+    const result = await apply(world.ctx, startEvent());
+    expect(result).toMatchObject({ outboxId: '1' });
+    expect(result).not.toHaveProperty('undelivered');
+    expect(await world.store.pending()).toEqual([]);
+  });
+
+  it('keeps the work in the outbox when handing it on fails, and says it is undelivered', async () => {
+    const world = useCaseWorld();
+    world.effects.failWith = new Error('the queue refused the write');
+    const result = await apply(world.ctx, startEvent());
+    expect(result).toMatchObject({ outcome: 'applied', reason: 'rollout_started', undelivered: true });
+    expect(world.reasons()).toEqual(['rollout_started']);
+    expect(world.publishErrors.map((error) => error.message)).toEqual(['the queue refused the write']);
+    const [pending] = await world.store.pending();
+    expect(pending?.work.decision.effects).toEqual([
+      { kind: 'run_check', check: 'preflight', runId: 'R1.1' },
+    ]);
+    expect(pending?.entry).toEqual('entry' in result ? result.entry : 'no entry');
+
+    world.effects.failWith = undefined;
+    await deliverEffects(world.ctx, pending as NonNullable<typeof pending>);
+    expect(world.effects.effects).toEqual([{ kind: 'run_check', check: 'preflight', runId: 'R1.1' }]);
+    expect(await world.store.pending()).toEqual([]);
+  });
+
+  it('applies a ramp the plan asked for once, however often its item is delivered, even when it is refused', async () => {
+    const world = useCaseWorld();
+    const soaking = applyAll(readyState({ ...POLICY, autoAdvance: true }), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+    ]);
+    await world.seed(soaking);
+    world.at(minutes(55));
+    world.effects.failWith = new Error('the queue refused the write');
+    const soaked = await apply(world.ctx, {
+      type: 'soak_finished',
+      soakId: soaking.soak?.soakId ?? '',
+      breached: false,
+      summary: 'clean',
+    });
+    expect(soaked).toMatchObject({ reason: 'soak_passed', undelivered: true });
+    const [item] = await world.store.pending();
+    if (!item) throw new Error("expected the soak's work in the outbox");
+    world.effects.failWith = undefined;
+    // Two processes deliver the same item: the second finds it carried out already.
+    await Promise.all([deliverEffects(world.ctx, item), deliverEffects(world.ctx, item)]);
+    await deliverEffects(world.ctx, item);
+    expect(world.newEntries().map((entry) => entry.body.reason)).toEqual(['soak_passed', 'ramp_accepted']);
+    expect(await world.store.pending()).toEqual([]);
+  });
+
+  it("removes a requested ramp's item once, when the ramp is refused", async () => {
+    const world = useCaseWorld();
+    const soaking = applyAll(readyState({ ...POLICY, autoAdvance: true }), [
+      [rampEvent(5), minutes(40)],
+      [trafficDone(5), minutes(40)],
+    ]);
+    await world.seed(soaking);
+    world.at(minutes(55));
+    // The artifact root moved: every approval is void, so the requested ramp is refused.
+    world.files.root = ROOT_B;
+    world.publisher.failWith = new Error('slack is down');
+    await apply(world.ctx, {
+      type: 'soak_finished',
+      soakId: soaking.soak?.soakId ?? '',
+      breached: false,
+      summary: 'clean',
+    });
+    world.publisher.failWith = undefined;
+    const [item] = await world.store.pending();
+    if (!item) throw new Error("expected the soak's work in the outbox");
+    await deliverEffects(world.ctx, item);
+    await deliverEffects(world.ctx, item);
+    expect(world.newEntries().map((entry) => entry.body.outcome)).toEqual(['applied', 'refused']);
+    expect(await world.store.pending()).toEqual([]);
   });
 
   it('with an expected version the state has moved past, changes nothing and tells nobody', async () => {

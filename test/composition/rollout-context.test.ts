@@ -45,13 +45,13 @@ describe('rolloutContext', () => {
     expect(b).toMatch(/^M6-20251021T130405Z-[0-9a-f]{4}$/);
   });
 
-  it('logs a failure to tell Slack with its error code', async () => {
+  it('logs a failure to deliver a committed transition with its error code', async () => {
     const { ctx, lines } = await contextOn();
     ctx.onPublishError(new MecError('slack_reply_invalid', 'no ts'));
     expect(lines).toEqual([
       expect.objectContaining({
         code: 'slack_reply_invalid',
-        msg: 'telling Slack about a committed transition failed',
+        msg: "delivering a committed transition's work failed; it stays in the outbox and is delivered again",
       }),
     ]);
   });

@@ -16,7 +16,7 @@ beforeEach(async () => {
   harness = await startJobsHarness(standIn, testRedis(), {
     configure: (config) => ({
       ...compressed(config),
-      jobs: { notifyInterval: INTERVAL_MS, lockDuration: 2_000, pageDeadline: 2_000 },
+      jobs: { notifyInterval: INTERVAL_MS, lockDuration: 2_000, pageDeadline: 2_000, outboxInterval: 100 },
     }),
   });
 });

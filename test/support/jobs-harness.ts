@@ -45,7 +45,7 @@ export function compressed(config: MecConfig, overrides: Partial<MecConfig> = {}
       errorsToGate: 3,
       maxExtension: 10,
     },
-    jobs: { notifyInterval: 0, lockDuration: 2_000, pageDeadline: 2_000 },
+    jobs: { notifyInterval: 0, lockDuration: 2_000, pageDeadline: 2_000, outboxInterval: 100 },
     ...overrides,
   };
 }
@@ -76,6 +76,11 @@ export interface JobsHarness {
   waitForState(predicate: (state: RolloutState) => boolean, timeoutMs?: number): Promise<RolloutState>;
   reasons(): Promise<string[]>;
   close(): Promise<void>;
+  /**
+   * Stops as a process that dies does: nothing under way is waited for (a use case hung at a crash point
+   * stays hung), and the jobs in flight are left for another worker once their lock lapses.
+   */
+  kill(): Promise<void>;
 }
 
 let responses = 0;
@@ -96,6 +101,10 @@ export async function startJobsHarness(
     connectionLog?: OutageLogger;
     /** Where alarm values come from, instead of the samples in Redis. */
     metrics?: MetricsSource;
+    /** Without the outbox's dispatcher (false), pending work is delivered by nothing but `apply`. */
+    dispatcher?: boolean;
+    /** The crash test's stopping point, as MEC_CRASHPOINT arms it. */
+    crashpoint?: string;
   } = {},
 ): Promise<JobsHarness> {
   const loaded = await readConfig('examples/m6/mec.config.yml');
@@ -123,11 +132,13 @@ export async function startJobsHarness(
     queues,
     slack: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: standIn.apiUrl },
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.crashpoint ? { crashpoint: options.crashpoint } : {}),
     // As main.ts passes it: the test process's environment, which a test may have stubbed.
     commandEnv: { parent: { ...process.env }, secrets: secretValues(process.env) },
   };
   const bot = createBot(botOptions);
   const workers = options.workers === false ? undefined : bot.startWorkers(jobs);
+  const dispatcher = options.dispatcher === false ? undefined : bot.startDispatcher();
   const listener = bot.slack?.requestListener;
   if (!listener) throw new Error('expected the HTTP receiver');
   const server: Server = await startHttpServer(
@@ -154,6 +165,7 @@ export async function startJobsHarness(
   const adapters = redisAdapters(command, redis.prefix);
   const answer = (id: string) =>
     standIn.waitFor((call) => call.method === 'response_url' && call.args.id === id, 15_000);
+  let killed = false;
   const harness: JobsHarness = {
     webhookUrl: `${base}${ALERTMANAGER_PATH}`,
     metricsUrl: `${base}/metrics`,
@@ -178,8 +190,18 @@ export async function startJobsHarness(
     state: async () => (await adapters.store.load(config.phase)).state,
     waitForState: (predicate, timeoutMs) => waitForState(adapters, config.phase, predicate, timeoutMs),
     reasons: async () => (await adapters.ledger.read()).map((entry) => entry.body.reason),
-    async close() {
+    async kill() {
+      killed = true;
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      void dispatcher?.close();
+      await workers?.close(true);
+      await closeQueues(queues);
+    },
+    async close() {
+      if (killed) return;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dispatcher?.close();
       await workers?.close();
       await closeQueues(queues);
       if (options.redisUrl) {

@@ -35,6 +35,7 @@ export async function compressedConfigFile(
   doc.setIn(['metrics', 'maxExtension'], 10);
   doc.setIn(['jobs', 'notifyInterval'], '0ms');
   doc.setIn(['jobs', 'lockDuration'], '1500ms');
+  doc.setIn(['jobs', 'outboxInterval'], '200ms');
   edit(doc);
   const dir = await mkdtemp(join(tmpdir(), 'mec-config-'));
   const path = join(dir, 'mec.config.yml');

@@ -188,12 +188,15 @@ class RecordingPublisher implements RolloutPublisher {
 /** The effects handed to the runner, in place of the job queues. */
 class RecordingEffectRunner implements EffectRunner {
   readonly runs: Array<{ state: RolloutState; effects: RunnerEffect[] }> = [];
+  /** Set to make run() fail, as a queue that refuses the write does; nothing is recorded then. */
+  failWith: Error | undefined;
 
   get effects(): RunnerEffect[] {
     return this.runs.flatMap((run) => run.effects);
   }
 
   async run(_phase: string, state: RolloutState, effects: readonly RunnerEffect[]) {
+    if (this.failWith) throw this.failWith;
     this.runs.push({ state: structuredClone(state), effects: [...effects] });
   }
 }
@@ -327,6 +330,7 @@ export function useCaseWorld(
     policy: WORLD_POLICY,
     settings: { ...SETTINGS, ...options.settings },
     store,
+    outbox: store,
     ledger,
     registry,
     rootRecord,

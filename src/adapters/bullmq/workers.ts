@@ -14,8 +14,11 @@ import { runWatchJob } from './watch-jobs.js';
 export interface Workers {
   /** Whether every worker is connected and running, for /readyz. */
   running(): boolean;
-  /** Stops taking jobs and waits for the ones in flight. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for the ones in flight; `force` does not wait, leaving them to be taken
+   * up again once their lock lapses, as when the process dies.
+   */
+  close(force?: boolean): Promise<void>;
 }
 
 /**
@@ -91,8 +94,8 @@ export function startWorkers(
   }
   return {
     running: () => workers.every((worker) => worker.isRunning()),
-    close: async () => {
-      await Promise.all(workers.map((worker) => worker.close()));
+    close: async (force = false) => {
+      await Promise.all(workers.map((worker) => worker.close(force)));
     },
   };
 }

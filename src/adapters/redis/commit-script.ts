@@ -20,16 +20,22 @@ end
 `;
 
 /**
- * One atomic step: check the rollout's version, store its new state, and append its ledger entry.
+ * One atomic step: check the rollout's version, store its new state, append its ledger entry, and record
+ * the work the transition still has to deliver (the outbox), or remove the pending item it carries out.
  *
- * KEYS: rollout hash, ledger entry list, ledger head hash.
- * ARGV: expected version ('' = no check), new state JSON ('' = leave it), ledger body (canonical JSON).
- * Returns {'conflict', currentVersion} or {'committed', version, seq, prevHash, hash}.
+ * KEYS: rollout hash, ledger entry list, ledger head hash, outbox hash (field: ledger seq).
+ * ARGV: expected version ('' = no check), new state JSON ('' = leave it), ledger body (canonical JSON),
+ * outbox work JSON ('' = none), id of the outbox item this commit carries out ('' = none).
+ * Returns {'conflict', currentVersion}, {'consumed', currentVersion} when that item is gone already, or
+ * {'committed', version, seq, prevHash, hash}.
  */
 const COMMIT_LUA = `${APPEND_LEDGER_LUA}
 local version = 0
 if ARGV[1] ~= '' or ARGV[2] ~= '' then
   version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+end
+if ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[4], ARGV[5]) == 0 then
+  return {'consumed', version}
 end
 if ARGV[1] ~= '' and version ~= tonumber(ARGV[1]) then
   return {'conflict', version}
@@ -39,24 +45,36 @@ if ARGV[2] ~= '' then
   redis.call('HSET', KEYS[1], 'state', ARGV[2])
 end
 local seq, prevHash, hash = append_ledger(KEYS[2], KEYS[3], ARGV[3])
+if ARGV[5] ~= '' then
+  redis.call('HDEL', KEYS[4], ARGV[5])
+end
+if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[4], tostring(seq), '{"id":"' .. seq .. '","version":' .. version .. ',"entry":{"seq":' .. seq .. ',"prevHash":"' .. prevHash .. '","hash":"' .. hash .. '","body":' .. ARGV[3] .. '},"work":' .. ARGV[4] .. '}')
+end
 return {'committed', version, seq, prevHash, hash}
 `;
 
-export type CommitReply = ['conflict', number] | ['committed', number, number, string, string];
+export type CommitReply =
+  | ['conflict', number]
+  | ['consumed', number]
+  | ['committed', number, number, string, string];
 
 export interface CommitCommand {
   mecCommit(
     rolloutKey: string,
     entriesKey: string,
     headKey: string,
+    outboxKey: string,
     expectedVersion: string,
     stateJson: string,
     bodyJson: string,
+    outboxJson: string,
+    consumesId: string,
   ): Promise<CommitReply>;
 }
 
 /** Registers the script on a connection (ioredis sends EVALSHA and falls back to EVAL once). */
 export function withCommitCommand(redis: Redis): Redis & CommitCommand {
-  if (!('mecCommit' in redis)) redis.defineCommand('mecCommit', { numberOfKeys: 3, lua: COMMIT_LUA });
+  if (!('mecCommit' in redis)) redis.defineCommand('mecCommit', { numberOfKeys: 4, lua: COMMIT_LUA });
   return redis as Redis & CommitCommand;
 }

@@ -65,7 +65,7 @@ interface IncidentCommitCommand {
     rollbackId: string,
     resolved: string,
     retentionMs: string,
-  ): Promise<CommitReply>;
+  ): Promise<Exclude<CommitReply, ['consumed', number]>>;
 }
 
 /**

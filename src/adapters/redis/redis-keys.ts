@@ -8,6 +8,8 @@ export function redisKeys(prefix: string) {
     rollout: (phase: string) => `${base}rollout:${phase}`,
     ledgerEntries: `${base}ledger:entries`,
     ledgerHead: `${base}ledger:head`,
+    /** Committed transitions' work not yet handed to the queues: field = ledger seq. */
+    outbox: `${base}outbox`,
     registryRoot: `${base}registry:root`,
     incident: (id: string) => `${base}incident:${id}`,
     slack: (kind: string, id: string) => `${base}slack:${kind}:${id}`,

@@ -19,14 +19,18 @@ export class RedisLedger implements Ledger {
   }
 
   async append(body: LedgerBody): Promise<LedgerEntry> {
-    // Only the ledger keys are touched; the head key stands in for the unused rollout key, in the same slot.
+    // Only the ledger keys are touched; the head key stands in for the unused rollout and outbox keys,
+    // in the same slot.
     const reply = await this.#redis.mecCommit(
       this.#keys.ledgerHead,
       this.#keys.ledgerEntries,
       this.#keys.ledgerHead,
+      this.#keys.ledgerHead,
       '',
       '',
       canonicalJson(body),
+      '',
+      '',
     );
     if (reply[0] !== 'committed')
       throw new MecError(

@@ -1,13 +1,22 @@
 import type { Redis } from 'ioredis';
-import type { CommitResult, RolloutStore, StoredRollout } from '../../app/ports/rollout-store.js';
+import type { Outbox, OutboxItem } from '../../app/ports/outbox.js';
+import type {
+  CommitResult,
+  OutboxWrite,
+  RolloutStore,
+  StoredRollout,
+} from '../../app/ports/rollout-store.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import type { LedgerBody } from '../../domain/ledger-entry.js';
 import type { RolloutState } from '../../domain/rollout-state.js';
 import { type CommitCommand, withCommitCommand } from './commit-script.js';
 import { redisKeys } from './redis-keys.js';
 
-/** Rollouts as Redis hashes `{v, state}`; every change is checked against `v` inside the commit script. */
-export class RedisRolloutStore implements RolloutStore {
+/**
+ * Rollouts as Redis hashes `{v, state}`; every change is checked against `v` inside the commit script,
+ * which also keeps the outbox: a hash of the work committed transitions have not yet delivered.
+ */
+export class RedisRolloutStore implements RolloutStore, Outbox {
   readonly #redis: Redis & CommitCommand;
   readonly #keys: ReturnType<typeof redisKeys>;
 
@@ -26,17 +35,32 @@ export class RedisRolloutStore implements RolloutStore {
     expectedVersion: number,
     next: RolloutState | null,
     body: LedgerBody,
+    outbox: OutboxWrite = {},
   ): Promise<CommitResult> {
     const reply = await this.#redis.mecCommit(
       this.#keys.rollout(phase),
       this.#keys.ledgerEntries,
       this.#keys.ledgerHead,
+      this.#keys.outbox,
       String(expectedVersion),
       next ? JSON.stringify(next) : '',
       canonicalJson(body),
+      outbox.record ? JSON.stringify(outbox.record) : '',
+      outbox.consumes ?? '',
     );
-    if (reply[0] === 'conflict') return { status: 'conflict', version: reply[1] };
+    if (reply[0] === 'conflict' || reply[0] === 'consumed') return { status: reply[0], version: reply[1] };
     const [, version, seq, prevHash, hash] = reply;
     return { status: 'committed', version, entry: { seq, prevHash, hash, body } };
+  }
+
+  async pending(): Promise<OutboxItem[]> {
+    const items = Object.values(await this.#redis.hgetall(this.#keys.outbox)).map(
+      (json) => JSON.parse(json) as OutboxItem,
+    );
+    return items.sort((a, b) => a.entry.seq - b.entry.seq);
+  }
+
+  async done(id: string): Promise<void> {
+    await this.#redis.hdel(this.#keys.outbox, id);
   }
 }

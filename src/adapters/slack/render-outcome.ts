@@ -58,6 +58,10 @@ export function renderTransition(result: TransitionResult): SlackMessage {
   switch (result.outcome) {
     case 'applied':
     case 'recorded':
+      if (result.undelivered)
+        return textReply(
+          `⏳ ${message}\nThis is recorded, but its work has not reached the job queues yet: mec-bot keeps retrying it by itself. Check /mec status before asking again.`,
+        );
       return textReply(`✅ ${message}`);
     case 'noop':
       return textReply(`Nothing to do: ${message}`);

@@ -20,9 +20,12 @@ function committing() {
       keys.rollout('M6'),
       keys.ledgerEntries,
       keys.ledgerHead,
+      keys.outbox,
       expectedVersion,
       state,
       bodyJson,
+      '',
+      '',
     );
   return { redis, keys, commit, ledger: new RedisLedger(redis, prefix) };
 }

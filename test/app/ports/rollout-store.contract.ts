@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ledger } from '../../../src/app/ports/ledger.js';
+import type { Outbox, OutboxWork } from '../../../src/app/ports/outbox.js';
 import type { RegistryRootRecord } from '../../../src/app/ports/registry-root-record.js';
 import type { RolloutStore } from '../../../src/app/ports/rollout-store.js';
 import { decide } from '../../../src/domain/decide.js';
@@ -9,7 +10,8 @@ import { verifyLedger } from '../../../src/domain/verify-ledger.js';
 import { startEvent, T0 } from '../../domain/fixtures.js';
 
 export interface StoreAdapters {
-  store: RolloutStore;
+  /** The store, and the outbox its commits write. */
+  store: RolloutStore & Outbox;
   /** The store's ledger, with the append its implementations have for seeding a test's history. */
   ledger: Ledger & { append(body: LedgerBody): Promise<LedgerEntry> };
   registryRoot: RegistryRootRecord;
@@ -33,6 +35,13 @@ export function body(action: string, overrides: Partial<LedgerBody> = {}): Ledge
 }
 
 const started = () => decide(null, startEvent(), T0).state as RolloutState;
+
+/** The work of the start transition, as apply records it. */
+const startWork = (): OutboxWork => ({
+  phase: 'M6',
+  event: startEvent(),
+  decision: decide(null, startEvent(), T0),
+});
 
 /**
  * What every RolloutStore, Ledger and RegistryRootRecord must do, run against each implementation,
@@ -132,6 +141,63 @@ export function describeStoreContract(name: string, make: () => StoreAdapters): 
       (entry as LedgerEntry).body.actor = 'U_OUTSIDER';
       expect((await store.load('M6')).state).toEqual(started());
       expect(verifyLedger(await ledger.read())).toMatchObject({ ok: true, entries: 1 });
+    });
+
+    it("records a commit's work in the outbox under its ledger seq, pending until it is done", async () => {
+      const { store } = make();
+      expect(await store.pending()).toEqual([]);
+      const result = await store.commit('M6', 0, started(), body('start'), { record: startWork() });
+      if (result.status !== 'committed') throw new Error('expected a commit');
+      await store.commit('M6', 1, null, body('ramp', { outcome: 'refused', reason: 'soak_running' }));
+      const second = await store.commit('M6', 1, { ...started(), trafficPct: 5 }, body('ramp'), {
+        record: { ...startWork(), event: { type: 'pause', actor: 'U_SRE' } },
+      });
+      expect(await store.pending()).toEqual([
+        { id: '1', version: 1, entry: result.entry, work: startWork() },
+        expect.objectContaining({
+          id: '3',
+          version: 2,
+          entry: second.status === 'committed' && second.entry,
+        }),
+      ]);
+      await store.done('1');
+      await store.done('1');
+      expect((await store.pending()).map((item) => item.id)).toEqual(['3']);
+    });
+
+    it('records nothing in the outbox when a commit conflicts', async () => {
+      const { store } = make();
+      await store.commit('M6', 0, started(), body('start'));
+      const result = await store.commit('M6', 0, started(), body('start'), { record: startWork() });
+      expect(result).toEqual({ status: 'conflict', version: 1 });
+      expect(await store.pending()).toEqual([]);
+    });
+
+    it('removes the item a commit carries out with it, and commits nothing once that item is gone', async () => {
+      const { store, ledger } = make();
+      await store.commit('M6', 0, started(), body('start'), { record: startWork() });
+      const carried = await store.commit(
+        'M6',
+        1,
+        null,
+        body('ramp', { outcome: 'refused', reason: 'soak_running' }),
+        {
+          consumes: '1',
+        },
+      );
+      expect(carried).toMatchObject({ status: 'committed', version: 1, entry: { seq: 2 } });
+      expect(await store.pending()).toEqual([]);
+      const again = await store.commit(
+        'M6',
+        1,
+        null,
+        body('ramp', { outcome: 'refused', reason: 'soak_running' }),
+        {
+          consumes: '1',
+        },
+      );
+      expect(again).toEqual({ status: 'consumed', version: 1 });
+      expect((await ledger.read()).map((entry) => entry.seq)).toEqual([1, 2]);
     });
 
     it('reports the genesis head for an empty ledger', async () => {

@@ -38,7 +38,7 @@ export async function answer<T extends SlackMessage | undefined>(
     const incident = Math.random().toString(36).slice(2, 10);
     deps.logger.error({ err: error, code: errorCodeOf(error), incident }, 'request failed');
     return errorReply(
-      `mec-bot could not finish that (error ${incident}, logged). Nothing was half-done; check /mec status and try again.`,
+      `mec-bot could not finish that (error ${incident}, logged). Check /mec status before trying again: whatever it recorded stands, and the work of a recorded change is retried by itself.`,
     );
   }
 }
