@@ -2,8 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { observeTraffic } from '../../src/app/observe-traffic.js';
 import { apply } from '../../src/app/rollout-context.js';
 import { runCommand } from '../../src/app/run-command.js';
+import { MecError } from '../../src/domain/errors.js';
 import { flagValueFor } from '../../src/domain/flag-value.js';
-import { minutes, rampEvent, readyState, U_RM, U_SRE } from '../domain/fixtures.js';
+import {
+  applyAll,
+  BLOCKER_ALARM,
+  minutes,
+  rampEvent,
+  readyState,
+  trafficDone,
+  U_RM,
+  U_SRE,
+} from '../domain/fixtures.js';
+
+const liveAt5 = () =>
+  applyAll(readyState(), [
+    [rampEvent(5), minutes(40)],
+    [trafficDone(5), minutes(40)],
+  ]);
+
 import { useCaseWorld } from '../support/use-case-world.js';
 
 function worldServing(weightPct: number) {
@@ -60,6 +77,17 @@ describe('observeTraffic', () => {
     world.registry.handEdit({ meta_prod: 'on' });
     expect(await observeTraffic(world.ctx)).toBeUndefined();
     expect(world.reasons()).toEqual([]);
+  });
+
+  it('does not stand in the way of a BLOCKER when the registry cannot be read: the record decides', async () => {
+    const world = worldServing(5);
+    await world.seed(liveAt5());
+    world.registry.read = async () => {
+      throw new MecError('registry_malformed', 'meta/meta_flags.json is not JSON');
+    };
+    expect(await observeTraffic(world.ctx)).toBeUndefined();
+    const blocker = await apply(world.ctx, BLOCKER_ALARM);
+    expect(blocker).toMatchObject({ outcome: 'applied', reason: 'rollback_accepted' });
   });
 
   it('lets /mec rollback roll back from the weight served when the record says shadow', async () => {

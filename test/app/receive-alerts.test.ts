@@ -77,6 +77,16 @@ describe('receiveAlerts', () => {
     expect(world.notifier.pageWaitsMs).toEqual([0]);
   });
 
+  it('rolls a BLOCKER back by the record when the registry cannot be read', async () => {
+    const { world, deps } = await receiving();
+    world.registry.read = async () => {
+      throw new Error('meta/meta_flags.json is not JSON');
+    };
+    await receiveAlerts(deps, batch(alert('latency_slo_drop')));
+    expect(world.effects.effects).toEqual([expect.objectContaining({ kind: 'roll_back', fromPct: 5 })]);
+    expect(world.notifier.pages).toHaveLength(1);
+  });
+
   it('acts on a re-sent alert once: one rollback, one incident, one page', async () => {
     const { world, deps } = await receiving();
     await receiveAlerts(deps, batch(alert('latency_slo_drop')));
