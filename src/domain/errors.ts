@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   'lock_timeout',
   /** A traffic lock's lease was lost while its work ran: another holder may have taken it. */
   'lock_lost',
+  /** The registry could not be checked to the end (another writer, or a conflict): the job retries. */
+  'registry_check_incomplete',
+  /** Redis could not be asked for its settings at start: it is unreachable or failing. */
+  'redis_unreachable',
   'body_too_large',
   'signing_secret_missing',
   'slack_reply_invalid',

@@ -31,6 +31,19 @@ describe('certify', () => {
     expect(world.reasons()).toEqual(['phase_certified']);
   });
 
+  it('certifies nothing while another writer holds the registry: the check was cut short, the job retries', async () => {
+    const world = await adoptedWorld();
+    await world.seed(completeState());
+    // Another writer has begun a write and put its file down, but not confirmed it yet.
+    const { root } = await world.rootRecord.get();
+    const writing = { ...world.registry.flags, meta_shadow_logging: false };
+    await world.rootRecord.begin(root, registryMerkleRoot(writing), 'another-writer');
+    world.registry.handEdit(writing);
+    await expect(certify(world.ctx, 'R1')).rejects.toMatchObject({ code: 'registry_check_incomplete' });
+    expect((await world.store.load('M6')).state?.certified).toBeUndefined();
+    expect(world.reasons()).toEqual([]);
+  });
+
   it('certifies nothing for a rollout that has not completed', async () => {
     const world = await adoptedWorld();
     await world.seed(readyState());
