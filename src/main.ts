@@ -52,7 +52,10 @@ const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
 // Outside the sandbox the bot must be able to trust what Redis kept: one that forgets on a restart
 // forgets which traffic the bot moved.
 if (env.SLACK_BOT_TOKEN) {
-  const settings = await readRedisSettings(redis);
+  const settings = await readRedisSettings(redis).catch((error: Error) => {
+    console.error(`mec-bot did not start: ${error.message}.`);
+    process.exit(1);
+  });
   for (const warning of settings.warnings) logger.warn({ redisUrl: redactUrl(redisUrl) }, warning);
   if (settings.persists === false && env.MEC_ALLOW_VOLATILE_REDIS !== '1') {
     console.error(
@@ -123,10 +126,11 @@ const routes: Routes = healthRoutes({
     const pong = await redis.ping().catch((error: Error) => error.message);
     const detail: Record<string, string> = { redis: pong === 'PONG' ? 'ok' : pong };
     if (workers) detail.workers = workers.running() ? 'running' : 'not running';
-    // Slack being down makes the process not ready, yet the webhook, workers and rollbacks run on.
+    // Slack being down is reported, but keeps the process ready: a load balancer that took it out of
+    // rotation would cut Alertmanager's webhook off, and with it the automatic rollback.
     const slackStatus = web ? bot.slack?.status() : undefined;
     if (slackStatus) detail.slack = slackStatus.detail;
-    return { ok: pong === 'PONG' && (workers?.running() ?? true) && (slackStatus?.ready ?? true), detail };
+    return { ok: pong === 'PONG' && (workers?.running() ?? true), detail };
   },
 });
 const listener = web ? bot.slack?.requestListener : undefined;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { MecError } from '../../domain/errors.js';
 
 /** What the bot needs of a production Redis, as the server reports it. */
 export interface RedisSettings {
@@ -23,6 +24,13 @@ export async function readRedisSettings(redis: Redis): Promise<RedisSettings> {
       if (value !== undefined) values.set(name, value);
     }
   } catch (error) {
+    // Only a server that answers and refuses CONFIG (an ACL, or a renamed command) leaves it unknown; one
+    // that does not answer at all must not slip past the check.
+    if (!/NOPERM|unknown command/i.test((error as Error).message))
+      throw new MecError(
+        'redis_unreachable',
+        `could not ask Redis for its settings (${(error as Error).message}); check REDIS_URL and that Redis is up`,
+      );
     return {
       persists: undefined,
       detail: `CONFIG GET is not allowed (${(error as Error).message})`,

@@ -5,7 +5,8 @@ import { type LocalRedis, startLocalRedis } from '../../../src/infra/local-redis
 
 const started: Array<LocalRedis | Redis> = [];
 afterEach(async () => {
-  for (const item of started.splice(0).reverse()) await (item instanceof Redis ? item.quit() : item.stop());
+  for (const item of started.splice(0).reverse())
+    await (item instanceof Redis ? item.quit().catch(() => item.disconnect()) : item.stop());
 });
 
 async function connect(options: { appendOnly: boolean }): Promise<Redis> {
@@ -54,5 +55,15 @@ describe('reading what a Redis keeps across a restart', () => {
     expect(settings.persists).toBeUndefined();
     expect(settings.detail).toContain('NOPERM');
     expect(settings.warnings).toEqual([expect.stringContaining('could not read whether Redis persists')]);
+  });
+
+  it('fails, rather than waving it through, when Redis does not answer at all', async () => {
+    const server = await startLocalRedis({ appendOnly: false });
+    const { port } = server;
+    await server.stop();
+    const gone = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0, retryStrategy: () => null });
+    gone.on('error', () => undefined);
+    started.push(gone);
+    await expect(readRedisSettings(gone)).rejects.toMatchObject({ code: 'redis_unreachable' });
   });
 });
