@@ -197,6 +197,11 @@ export async function startJobsHarness(
       void dispatcher?.close();
       await workers?.close(true);
       await closeQueues(queues);
+      // As a dead process's would: its own connections go (a test's shared ones close after the test).
+      if (options.redisUrl) {
+        command.disconnect();
+        jobs.disconnect();
+      }
     },
     async close() {
       if (killed) return;
