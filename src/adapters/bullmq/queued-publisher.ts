@@ -6,8 +6,18 @@ import type { TransitionResult } from '../../app/ports/transition-result.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
 import { JOB_DEFAULTS, type NotifyJob, type Queues, REISSUABLE } from './queues.js';
 
-/** Redraws and home refreshes coalesce: while one is waiting, asking again adds nothing. */
-const COALESCING = { ...JOB_DEFAULTS, removeOnComplete: true };
+/**
+ * Redraws and home refreshes coalesce: while one is waiting, asking again adds nothing. So one that
+ * fails must neither wait long for its retry (it draws what is current when it runs: the growing
+ * backoff of other jobs would hold every later redraw behind it) nor stay behind once it failed for
+ * good, which would make every later redraw a no-op for as long as failed jobs are kept.
+ */
+const COALESCING = {
+  ...JOB_DEFAULTS,
+  backoff: { type: 'fixed', delay: 1_000 },
+  removeOnComplete: true,
+  removeOnFail: true,
+};
 
 /**
  * The publisher of web and worker processes alike: it only enqueues Slack work, which the notify worker

@@ -1,6 +1,7 @@
+import { type Processor, UnrecoverableError, Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { QueuedIncidentNotifier, QueuedPublisher } from '../../../src/adapters/bullmq/queued-publisher.js';
-import { closeQueues, createQueues, type Queues } from '../../../src/adapters/bullmq/queues.js';
+import { bullPrefix, closeQueues, createQueues, type Queues } from '../../../src/adapters/bullmq/queues.js';
 import type { TransitionResult } from '../../../src/app/ports/transition-result.js';
 import type { LedgerEntry } from '../../../src/domain/ledger-entry.js';
 import type { WeeklyReview } from '../../../src/domain/weekly-review.js';
@@ -45,12 +46,20 @@ describeIncidentNotifierContract('queued', async () => {
   };
 });
 
-async function withQueues(test: (queues: Queues, marks: string[]) => Promise<void>) {
+async function withQueues(
+  test: (queues: Queues, marks: string[], worker: (work: Processor) => Worker) => Promise<void>,
+) {
   const { prefix, connect } = testRedis();
   const queues = createQueues(connect({ maxRetriesPerRequest: null }), prefix);
   const marks: string[] = [];
+  /** A notify worker of the test's own, on the test's keys. */
+  const worker = (work: Processor) =>
+    new Worker(queues.notify.name, work, {
+      connection: connect({ maxRetriesPerRequest: null }),
+      prefix: bullPrefix(prefix),
+    });
   try {
-    await test(queues, marks);
+    await test(queues, marks, worker);
   } finally {
     await closeQueues(queues);
   }
@@ -85,6 +94,27 @@ describe('QueuedPublisher', () => {
         ['thread-7', { kind: 'thread', phase: 'M6', rolloutId: 'R1', seq: 7 }],
       ]);
       expect(marks).toEqual(['message-M6', 'homes-M6']);
+    });
+  });
+
+  it('lets a redraw that failed for good make way for the next one, instead of swallowing it', async () => {
+    await withQueues(async (queues, marks, notifyWorker) => {
+      const publisher = new QueuedPublisher(queues, staleMarks(marks));
+      const seen: string[] = [];
+      let failing = true;
+      const worker = notifyWorker(async (job) => {
+        seen.push(String(job.id));
+        if (failing) throw new UnrecoverableError('Redis went away mid-draw');
+      });
+      try {
+        await publisher.redraw('M6');
+        await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['redraw-M6']);
+        failing = false;
+        await publisher.redraw('M6');
+        await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['redraw-M6', 'redraw-M6']);
+      } finally {
+        await worker.close();
+      }
     });
   });
 
