@@ -1,43 +1,24 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION, REJECT_INPUT, VIEW } from '../../src/adapters/slack/ids.js';
 import { REGISTRY_GATE } from '../../src/app/registry-guard.js';
-import type { MecConfig } from '../../src/config/config-schema.js';
 import { registryMerkleRoot } from '../../src/domain/merkle.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
-import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import {
   compressed,
   holdingSoaks,
   type JobsHarness,
-  startJobsHarness,
   toReady,
+  useHarnessPerTest,
 } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
 import { button, latestDrawing, parentPost, textOf, where } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
 import { buttonClick, postForm, viewSubmission } from '../support/slack-requests.js';
 
-const testRedis = useTestRedis();
-let standIn: SlackApiStandIn;
-let harness: JobsHarness | undefined;
-
-beforeEach(async () => {
-  standIn = new SlackApiStandIn();
-  await standIn.start();
-});
-
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-  await standIn.stop();
-});
-
-async function start(configure: (config: MecConfig) => MecConfig): Promise<JobsHarness> {
-  harness = await startJobsHarness(standIn, testRedis(), { configure });
-  return harness;
-}
+const perTest = useHarnessPerTest(useTestRedis());
+const { start } = perTest;
 
 /** The registry file of the bot's workspace, and a way to edit it by hand as a person would. */
 async function registryFile(bot: JobsHarness) {
@@ -56,8 +37,8 @@ const gateOpen = (state: RolloutState) => Object.hasOwn(state.gates, REGISTRY_GA
 /** The Governance Lead clicks Override on the rollout message as last drawn, and gives a reason. */
 async function overrideOnMessage(bot: JobsHarness, parent: Awaited<ReturnType<typeof parentPost>>) {
   const eventsUrl = bot.webhookUrl.replace('/alerts/alertmanager', '/slack/events');
-  const since = standIn.calls.length;
-  const drawing = latestDrawing(standIn, parent);
+  const since = perTest.standIn().calls.length;
+  const drawing = latestDrawing(perTest.standIn(), parent);
   await postForm(
     eventsUrl,
     buttonClick(
@@ -65,10 +46,10 @@ async function overrideOnMessage(bot: JobsHarness, parent: Awaited<ReturnType<ty
       ACTION.override,
       button(drawing, ACTION.override, REGISTRY_GATE),
       where(parent),
-      standIn.responseUrl(`override-${since}`),
+      perTest.standIn().responseUrl(`override-${since}`),
     ),
   );
-  const modal = await standIn.waitFor((call) => call.method === 'views.open', 10_000, since);
+  const modal = await perTest.standIn().waitFor((call) => call.method === 'views.open', 10_000, since);
   const view = modal.args.view as { private_metadata: string };
   await postForm(
     eventsUrl,
@@ -85,8 +66,8 @@ describe('a hand edit of the feature registry', () => {
   it('during a ramp cancels it and opens the gate in Slack; an override holds for that edit only', async () => {
     const bot = await start(holdingSoaks);
     const file = await registryFile(bot);
-    await toReady(bot, standIn);
-    const parent = await parentPost(standIn);
+    await toReady(bot, perTest.standIn());
+    const parent = await parentPost(perTest.standIn());
     await file.handEdit({ meta_prod: { mode: 'enabled', weightPct: 100 } });
     expect(String((await bot.command(PEOPLE.releaseManager, 'ramp 5')).args.text)).toContain(
       'Ramp to 5% accepted',
@@ -94,16 +75,18 @@ describe('a hand edit of the feature registry', () => {
     const cancelled = await bot.waitForState((state) => gateOpen(state) && !state.pendingRamp);
     expect(cancelled.trafficPct).toBe(0);
     // Not silent: a thread note says what happened, and the message is redrawn with its Override button.
-    const note = await standIn.waitFor(
-      (call) =>
-        call.method === 'chat.postMessage' &&
-        call.args.thread_ts === parent.reply.ts &&
-        textOf(call).includes('Ramp to 5% cancelled'),
-      10_000,
-    );
+    const note = await perTest
+      .standIn()
+      .waitFor(
+        (call) =>
+          call.method === 'chat.postMessage' &&
+          call.args.thread_ts === parent.reply.ts &&
+          textOf(call).includes('Ramp to 5% cancelled'),
+        10_000,
+      );
     expect(textOf(note)).toContain(REGISTRY_GATE);
     await expect
-      .poll(() => textOf(latestDrawing(standIn, parent)), { timeout: 10_000 })
+      .poll(() => textOf(latestDrawing(perTest.standIn(), parent)), { timeout: 10_000 })
       .toContain(`Override ${REGISTRY_GATE}`);
 
     await overrideOnMessage(bot, parent);
@@ -115,7 +98,7 @@ describe('a hand edit of the feature registry', () => {
     const reopened = await bot.waitForState((state) => gateOpen(state) && !state.pendingRamp);
     expect(reopened.overrides).toEqual({});
     await expect
-      .poll(() => textOf(latestDrawing(standIn, parent)), { timeout: 10_000 })
+      .poll(() => textOf(latestDrawing(perTest.standIn(), parent)), { timeout: 10_000 })
       .toContain(`Override ${REGISTRY_GATE}`);
 
     // Undone and overridden: the next ramp is accepted, not refused with ramp_in_progress, and moves traffic.
@@ -144,8 +127,8 @@ describe('a hand edit of the feature registry', () => {
       };
     });
     const file = await registryFile(bot);
-    await toReady(bot, standIn);
-    const parent = await parentPost(standIn);
+    await toReady(bot, perTest.standIn());
+    const parent = await parentPost(perTest.standIn());
     await bot.command(PEOPLE.releaseManager, 'ramp 5');
     await bot.waitForState((state) => state.trafficPct === 100 && state.soak?.status === 'running', 30_000);
     await file.handEdit({ meta_shadow_logging: false });

@@ -1,45 +1,19 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyWorkspace } from '../../src/app/verify-workspace.js';
-import type { MecConfig } from '../../src/config/config-schema.js';
-import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import {
-  compressed,
-  holdingSoaks,
-  type JobsHarness,
-  startJobsHarness,
-  toReady,
-} from '../support/jobs-harness.js';
+import { compressed, holdingSoaks, toReady, useHarnessPerTest } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
 import { latestDrawing, parentPost, textOf } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
 
-const testRedis = useTestRedis();
-let standIn: SlackApiStandIn;
-let harness: JobsHarness | undefined;
-
-beforeEach(async () => {
-  standIn = new SlackApiStandIn();
-  await standIn.start();
-});
-
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-  await standIn.stop();
-});
-
-/** Each test starts the bot with the config it needs (compressed unless told otherwise). */
-async function start(configure?: (config: MecConfig) => MecConfig): Promise<JobsHarness> {
-  harness = await startJobsHarness(standIn, testRedis(), configure ? { configure } : {});
-  return harness;
-}
+const perTest = useHarnessPerTest(useTestRedis());
+const { start } = perTest;
 
 describe('a whole rollout as jobs, with durations in milliseconds', () => {
   it('runs pre-flight, backup, rehearsal and smoke, then 5 → 25 → 60 → 100 with a soak at each step, and certifies', async () => {
     const harness = await start();
-    await toReady(harness, standIn);
+    await toReady(harness, perTest.standIn());
     expect((await harness.command(PEOPLE.releaseManager, 'ramp 5')).args.text).toContain(
       'Ramp to 5% accepted',
     );
@@ -90,9 +64,9 @@ describe('a whole rollout as jobs, with durations in milliseconds', () => {
 
     const verified = await verifyWorkspace(harness.bot.ctx);
     expect(verified.checks.filter((check) => !check.ok)).toEqual([]);
-    const parent = await parentPost(standIn);
+    const parent = await parentPost(perTest.standIn());
     await expect
-      .poll(() => textOf(latestDrawing(standIn, parent)), { timeout: 10_000 })
+      .poll(() => textOf(latestDrawing(perTest.standIn(), parent)), { timeout: 10_000 })
       .toContain('Status:* complete');
   });
 
@@ -108,10 +82,12 @@ describe('a whole rollout as jobs, with durations in milliseconds', () => {
     await harness.command(PEOPLE.releaseManager, 'start');
     const state = await harness.waitForState((candidate) => candidate.checks.preflight.status === 'failed');
     expect(state.checks.backup.status).toBe('pending');
-    const thread = await standIn.waitFor(
-      (call) => call.method === 'chat.postMessage' && textOf(call).includes('preflight failed'),
-      10_000,
-    );
+    const thread = await perTest
+      .standIn()
+      .waitFor(
+        (call) => call.method === 'chat.postMessage' && textOf(call).includes('preflight failed'),
+        10_000,
+      );
     expect(textOf(thread)).toContain('does not start with 5b8d4d5dcd6a');
     expect(textOf(thread)).toContain('run /mec preflight again');
   });
@@ -120,7 +96,7 @@ describe('a whole rollout as jobs, with durations in milliseconds', () => {
     // The soak at 5% is held: with the compressed plan it would pass and move on to 25% by itself,
     // writing the ledger and the registry while the dry run is being checked for changing nothing.
     const harness = await start(holdingSoaks);
-    await toReady(harness, standIn);
+    await toReady(harness, perTest.standIn());
     await harness.command(PEOPLE.releaseManager, 'ramp 5');
     await harness.waitForState((state) => state.trafficPct === 5 && state.soak?.status === 'running');
     const before = await harness.adapters.ledger.head();

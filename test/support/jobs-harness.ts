@@ -331,3 +331,34 @@ export function useJobsHarness(
     return current;
   };
 }
+
+/**
+ * A Slack stand-in for each test of a file, and a jobs harness that each test starts itself with the
+ * config it needs (compressed unless told otherwise); both are stopped after the test.
+ */
+export function useHarnessPerTest(testRedis: () => TestRedis) {
+  let standIn: SlackApiStandIn | undefined;
+  let harness: JobsHarness | undefined;
+  beforeEach(async () => {
+    standIn = new SlackApiStandIn();
+    await standIn.start();
+  });
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+    await standIn?.stop();
+    standIn = undefined;
+  });
+  const current = () => {
+    if (!standIn) throw new Error('useHarnessPerTest: no test is running');
+    return standIn;
+  };
+  return {
+    /** The current test's stand-in. */
+    standIn: current,
+    async start(configure?: (config: MecConfig) => MecConfig): Promise<JobsHarness> {
+      harness = await startJobsHarness(current(), testRedis(), configure ? { configure } : {});
+      return harness;
+    },
+  };
+}
