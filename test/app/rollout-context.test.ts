@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apply, currentArtifactRoot, deliverEffects } from '../../src/app/rollout-context.js';
 import { SYSTEM_ACTOR } from '../../src/domain/ledger-entry.js';
+import type { RolloutEvent } from '../../src/domain/rollout-event.js';
 import {
   applyAll,
   minutes,
@@ -16,6 +17,24 @@ import {
   U_SRE,
 } from '../domain/fixtures.js';
 import { useCaseWorld } from '../support/use-case-world.js';
+
+/** A world whose plan ramps on by itself, at the end of the clean 5% soak, and the event that ends it. */
+async function soakingWithAutoAdvance() {
+  const world = useCaseWorld();
+  const soaking = applyAll(readyState({ ...POLICY, autoAdvance: true }), [
+    [rampEvent(5), minutes(40)],
+    [trafficDone(5), minutes(40)],
+  ]);
+  await world.seed(soaking);
+  world.at(minutes(55));
+  const soakPassed: RolloutEvent = {
+    type: 'soak_finished',
+    soakId: soaking.soak?.soakId ?? '',
+    breached: false,
+    summary: 'clean',
+  };
+  return { world, soakPassed };
+}
 
 describe('apply', () => {
   it('commits the decision with its ledger entry, then hands the runner its effects, then tells people', async () => {
@@ -96,19 +115,8 @@ describe('apply', () => {
   });
 
   it('ramps by itself after a soak when the plan says autoAdvance, as the bot, on the current artifact root', async () => {
-    const world = useCaseWorld();
-    const soaking = applyAll(readyState({ ...POLICY, autoAdvance: true }), [
-      [rampEvent(5), minutes(40)],
-      [trafficDone(5), minutes(40)],
-    ]);
-    await world.seed(soaking);
-    world.at(minutes(55));
-    const soaked = await apply(world.ctx, {
-      type: 'soak_finished',
-      soakId: soaking.soak?.soakId ?? '',
-      breached: false,
-      summary: 'clean',
-    });
+    const { world, soakPassed } = await soakingWithAutoAdvance();
+    const soaked = await apply(world.ctx, soakPassed);
     expect(soaked.effects).toEqual([{ kind: 'request_ramp', weightPct: 25 }]);
     expect(world.newEntries().map((entry) => [entry.body.reason, entry.body.actor])).toEqual([
       ['soak_passed', SYSTEM_ACTOR],
@@ -145,20 +153,9 @@ describe('apply', () => {
   });
 
   it('applies a ramp the plan asked for once, however often its item is delivered, even when it is refused', async () => {
-    const world = useCaseWorld();
-    const soaking = applyAll(readyState({ ...POLICY, autoAdvance: true }), [
-      [rampEvent(5), minutes(40)],
-      [trafficDone(5), minutes(40)],
-    ]);
-    await world.seed(soaking);
-    world.at(minutes(55));
+    const { world, soakPassed } = await soakingWithAutoAdvance();
     world.effects.failWith = new Error('the queue refused the write');
-    const soaked = await apply(world.ctx, {
-      type: 'soak_finished',
-      soakId: soaking.soak?.soakId ?? '',
-      breached: false,
-      summary: 'clean',
-    });
+    const soaked = await apply(world.ctx, soakPassed);
     expect(soaked).toMatchObject({ reason: 'soak_passed', undelivered: true });
     const [item] = await world.store.pending();
     if (!item) throw new Error("expected the soak's work in the outbox");
@@ -171,22 +168,11 @@ describe('apply', () => {
   });
 
   it("removes a requested ramp's item once, when the ramp is refused", async () => {
-    const world = useCaseWorld();
-    const soaking = applyAll(readyState({ ...POLICY, autoAdvance: true }), [
-      [rampEvent(5), minutes(40)],
-      [trafficDone(5), minutes(40)],
-    ]);
-    await world.seed(soaking);
-    world.at(minutes(55));
+    const { world, soakPassed } = await soakingWithAutoAdvance();
     // The artifact root moved: every approval is void, so the requested ramp is refused.
     world.files.root = ROOT_B;
     world.publisher.failWith = new Error('slack is down');
-    await apply(world.ctx, {
-      type: 'soak_finished',
-      soakId: soaking.soak?.soakId ?? '',
-      breached: false,
-      summary: 'clean',
-    });
+    await apply(world.ctx, soakPassed);
     world.publisher.failWith = undefined;
     const [item] = await world.store.pending();
     if (!item) throw new Error("expected the soak's work in the outbox");
