@@ -15,5 +15,7 @@ export function redisKeys(prefix: string) {
     slack: (kind: string, id: string) => `${base}slack:${kind}:${id}`,
     samples: `${base}samples`,
     lock: (name: string) => `${base}lock:${name}`,
+    /** A one-time claim (a signed request, a request's idempotency key); the key is a hash, never a secret. */
+    claim: (key: string) => `${base}claim:${key}`,
   };
 }
