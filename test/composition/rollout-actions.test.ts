@@ -23,7 +23,7 @@ describe('rolloutActions', () => {
 
   it('sends each click to its own use case', async () => {
     const { world, actions } = await actionsOn(smokedState());
-    const drawn = { rolloutId: 'R1', artifactRoot: ROOT_A, roleId: 'security_officer' };
+    const drawn = { rolloutId: 'R1', artifactRoot: ROOT_A, roleId: 'security_officer', nonce: 0 };
     expect(await actions.clickApprove(U_SEC, drawn)).toMatchObject({
       result: { reason: 'approval_recorded' },
     });
@@ -34,7 +34,8 @@ describe('rolloutActions', () => {
     expect(
       await actions.clickRolloutButton(
         U_SRE,
-        { rolloutId: 'R1', version: 0 },
+        // The rejection voided the approvals: the go/no-go card was drawn again with the next nonce.
+        { rolloutId: 'R1', version: 0, nonce: 1 },
         { action: 'go_no_go', go: true },
       ),
     ).toMatchObject({ result: { reason: 'go_recorded' } });
