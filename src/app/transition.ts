@@ -1,7 +1,10 @@
 import { decide } from '../domain/decide.js';
+import type { Decision } from '../domain/decision.js';
 import { noop } from '../domain/decision.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
+import { sha256Hex } from '../domain/sha256.js';
 import { ledgerBody } from './ledger-body.js';
+import type { RefusalCount, RefusalCounter } from './ports/refusal-counter.js';
 import type { RolloutStore } from './ports/rollout-store.js';
 import type { TransitionResult } from './ports/transition-result.js';
 
@@ -10,7 +13,12 @@ export type { TransitionResult };
 export interface TransitionDeps {
   store: RolloutStore;
   now: () => Date;
+  /** With it, repeats of one person's identical refusal within a window are not written one by one. */
+  refusals?: RefusalCounter;
 }
+
+/** Identical refusals of one person (same action, same reason) within a minute are one ledger entry. */
+const REFUSAL_WINDOW_MS = 60_000;
 
 export interface TransitionOptions {
   /**
@@ -48,6 +56,7 @@ export async function transition(
 ): Promise<TransitionResult> {
   const attempts = options.expectedVersion === undefined ? (options.attempts ?? 5) : 1;
   let version = 0;
+  let counted: RefusalCount | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const loaded = await deps.store.load(phase);
     version = loaded.version;
@@ -55,8 +64,15 @@ export async function transition(
     const now = deps.now();
     const decision = decide(loaded.state, event, now);
     if (decision.outcome === 'noop') return { ...decision, version };
+    // Counted once per request, though a conflict may have it decided again.
+    counted ??= await countRefusal(deps, phase, event, decision);
+    // A repeat inside the window is answered as the first was; the next window's first entry counts it.
+    if (counted && counted.nth > 1) return { ...decision, version };
     const next = decision.outcome === 'applied' ? decision.state : null;
-    const body = ledgerBody(phase, event, loaded.state, decision, now);
+    const collapsed = counted?.collapsedBefore
+      ? { count: counted.collapsedBefore, windowMs: REFUSAL_WINDOW_MS }
+      : undefined;
+    const body = ledgerBody(phase, event, loaded.state, decision, now, collapsed);
     const recording = options.record === true && decision.outcome !== 'refused' && decision.state !== null;
     const committed = await deps.store.commit(phase, loaded.version, next, body, {
       ...(recording ? { record: { phase, event, decision } } : {}),
@@ -78,4 +94,16 @@ export async function transition(
     effects: [],
     version,
   };
+}
+
+/** Where a person's refusal stands among identical ones; undefined for anything else. */
+function countRefusal(
+  deps: TransitionDeps,
+  phase: string,
+  event: RolloutEvent,
+  decision: Decision,
+): Promise<RefusalCount> | undefined {
+  if (!deps.refusals || decision.outcome !== 'refused' || !('actor' in event)) return undefined;
+  const key = sha256Hex(JSON.stringify([phase, event.actor, event.type, decision.reason]));
+  return deps.refusals.count(key, REFUSAL_WINDOW_MS);
 }
