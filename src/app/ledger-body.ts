@@ -107,6 +107,7 @@ export function incidentLedgerBody(
   before: Incident | null,
   decision: IncidentDecision,
   now: Date,
+  collapsed?: { count: number; windowMs: number },
 ): LedgerBody {
   if (decision.outcome === 'noop')
     throw new MecError('invariant_violated', 'a no-op decision is not recorded');
@@ -125,6 +126,7 @@ export function incidentLedgerBody(
       ...incidentRequestOf(event),
       [event.type === 'alert_unmatched' ? 'alert' : 'incident']: id,
       message: decision.message,
+      ...(collapsed ? { collapsed } : {}),
     },
   };
 }

@@ -1,10 +1,15 @@
+import type { Server } from 'node:http';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHttpServer } from '../../../src/adapters/http/http-server.js';
+import { RedisRequestClaims } from '../../../src/adapters/redis/redis-request-claims.js';
 import { ACTION } from '../../../src/adapters/slack/ids.js';
+import { guardRequests } from '../../../src/adapters/slack/request-guard.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { useTestRedis } from '../../support/redis.js';
 import { textOf } from '../../support/slack-find.js';
 import { PEOPLE, type SlackHarness, startSlackHarness } from '../../support/slack-harness.js';
-import { buttonClick, commandFields, signedHeaders } from '../../support/slack-requests.js';
+import { buttonClick, commandFields, SIGNING_SECRET, signedHeaders } from '../../support/slack-requests.js';
 
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;
@@ -147,5 +152,41 @@ describe('actor ids', () => {
     const reply = await send(body, signedHeaders(body, FORM));
     expect(reply.status).toBe(400);
     expect(await harness.adapters.ledger.read()).toEqual([]);
+  });
+});
+
+describe('guardRequests on its own', () => {
+  it('refuses a replay without logging the signature or the secret, and passes the first on once', async () => {
+    const { prefix, connect } = testRedis();
+    const logged: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(line) });
+    let handled = 0;
+    const guarded = guardRequests(
+      { signingSecret: SIGNING_SECRET, claims: new RedisRequestClaims(connect(), prefix), logger },
+      (_request, response) => {
+        handled += 1;
+        response.writeHead(200).end();
+      },
+    );
+    const server: Server = await startHttpServer(0, { 'POST /slack/events': guarded }, '127.0.0.1');
+    try {
+      const address = server.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/slack/events`;
+      const body = form(commandFields('status', PEOPLE.sre, 'https://hooks.slack.test/r'));
+      const headers = signedHeaders(body, FORM);
+      const statuses: number[] = [];
+      for (let n = 0; n < 3; n++) statuses.push((await fetch(url, { method: 'POST', body, headers })).status);
+      expect(statuses).toEqual([200, 401, 401]);
+      expect(handled).toBe(1);
+      const replays = logged.filter((line) => line.includes('replayed Slack request refused'));
+      expect(replays).toHaveLength(2);
+      const signature = headers['x-slack-signature'].slice(3);
+      for (const line of logged) {
+        expect(line).not.toContain(signature);
+        expect(line).not.toContain(SIGNING_SECRET);
+      }
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
