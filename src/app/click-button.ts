@@ -1,3 +1,4 @@
+import { cardNonce } from '../domain/approvals.js';
 import { goNoGoRoleFor } from '../domain/decide-checks.js';
 import { holdsRole } from '../domain/policy.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
@@ -12,13 +13,15 @@ import { apply, currentArtifactRoot, type RolloutContext } from './rollout-conte
 export async function clickRolloutButton(
   ctx: RolloutContext,
   actor: string,
-  drawn: { rolloutId: string; version: number },
+  drawn: { rolloutId: string; version: number; nonce?: number },
   click: RolloutClick,
 ): Promise<ClickOutcome> {
   const { state, version } = await ctx.store.load(ctx.phase);
-  // The go/no-go is bound to the rollout and its stage, which decide() checks; other buttons to the drawing.
+  // The go/no-go is bound to the rollout, its stage (which decide() checks) and the card nonce, which
+  // changes when approvals are voided; other buttons to the drawing.
   const current =
-    state?.rolloutId === drawn.rolloutId && (click.action === 'go_no_go' || version === drawn.version);
+    state?.rolloutId === drawn.rolloutId &&
+    (click.action === 'go_no_go' ? drawn.nonce === cardNonce(state) : version === drawn.version);
   if (!state || !current) return stale(ctx, state);
   const event = await eventFor(ctx, state, actor, click);
   const result = await apply(
@@ -63,23 +66,27 @@ async function eventFor(
 }
 
 /**
- * An approval click. The card is bound to an artifact root: when the files have changed since it was
- * drawn, the click approves nothing and the card is drawn again for the new root.
+ * An approval click. The card is bound to an artifact root and a card nonce: when the files have changed
+ * since it was drawn, or the approvals were voided, decide() refuses the click (so the ledger records
+ * it) and the card is drawn again as it is now.
  */
 export async function clickApprove(
   ctx: RolloutContext,
   actor: string,
-  drawn: { rolloutId: string; artifactRoot: string; roleId: string },
+  drawn: { rolloutId: string; artifactRoot: string; roleId: string; nonce: number },
 ): Promise<ClickOutcome> {
   const { state } = await ctx.store.load(ctx.phase);
+  if (!state || state.rolloutId !== drawn.rolloutId) return stale(ctx, state);
   const artifactRoot = await currentArtifactRoot(ctx);
-  // A card drawn for other artifacts approves nothing; it is redrawn in place for the current root.
-  if (!state || state.rolloutId !== drawn.rolloutId || artifactRoot !== drawn.artifactRoot)
-    return stale(ctx, state);
-  return {
-    kind: 'transition',
-    result: await apply(ctx, { type: 'approve', actor, roleId: drawn.roleId, artifactRoot }),
-  };
+  const result = await apply(ctx, {
+    type: 'approve',
+    actor,
+    roleId: drawn.roleId,
+    artifactRoot,
+    drawn: { artifactRoot: drawn.artifactRoot, nonce: drawn.nonce },
+  });
+  if (result.reason === 'stale_card') await ctx.publisher.redraw(ctx.phase);
+  return { kind: 'transition', result };
 }
 
 /** The reason given in the reject modal. */

@@ -17,6 +17,8 @@ import { sha256Hex } from '../domain/sha256.js';
 /**
  * The ledger record of one decision: who asked for what, the outcome and its reason code, the rollout
  * before and after, and the facts behind it. A start records the digest of the policy it runs under.
+ * A refusal that opens a new window carries `collapsed`: how many identical refusals of the window
+ * before were not written on their own.
  */
 export function ledgerBody(
   phase: string,
@@ -24,6 +26,7 @@ export function ledgerBody(
   before: RolloutState | null,
   decision: Decision,
   now: Date,
+  collapsed?: { count: number; windowMs: number },
 ): LedgerBody {
   if (decision.outcome === 'noop')
     throw new MecError(
@@ -46,6 +49,7 @@ export function ledgerBody(
       message: decision.message,
       ...(decision.gate ? { gate: decision.gate } : {}),
       ...(decision.detail === undefined ? {} : { facts: decision.detail }),
+      ...(collapsed ? { collapsed } : {}),
     },
   };
 }
@@ -103,6 +107,7 @@ export function incidentLedgerBody(
   before: Incident | null,
   decision: IncidentDecision,
   now: Date,
+  collapsed?: { count: number; windowMs: number },
 ): LedgerBody {
   if (decision.outcome === 'noop')
     throw new MecError('invariant_violated', 'a no-op decision is not recorded');
@@ -121,6 +126,7 @@ export function incidentLedgerBody(
       ...incidentRequestOf(event),
       [event.type === 'alert_unmatched' ? 'alert' : 'incident']: id,
       message: decision.message,
+      ...(collapsed ? { collapsed } : {}),
     },
   };
 }

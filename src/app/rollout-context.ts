@@ -8,6 +8,7 @@ import type { FlagRegistry } from './ports/flag-registry.js';
 import type { Ledger } from './ports/ledger.js';
 import type { LedgerMirror } from './ports/ledger-mirror.js';
 import type { Outbox, OutboxItem } from './ports/outbox.js';
+import type { RefusalCounter } from './ports/refusal-counter.js';
 import type { RegistryRootRecord } from './ports/registry-root-record.js';
 import type { ReleaseFiles } from './ports/release-files.js';
 import type { RolloutPublisher } from './ports/rollout-publisher.js';
@@ -27,6 +28,8 @@ export interface RolloutContext {
   policy: RolloutPolicy;
   settings: RolloutSettings;
   store: RolloutStore;
+  /** Counts identical refusals so a flood is written once per window; without it each is written. */
+  refusals?: RefusalCounter;
   /** The committed transitions' work not yet delivered; the store's commits record it. */
   outbox: Outbox;
   ledger: Ledger;
@@ -58,7 +61,16 @@ export const currentArtifactRoot = async (ctx: Pick<RolloutContext, 'files'>) =>
 /** What applying an event needs of the context. */
 export type ApplyContext = Pick<
   RolloutContext,
-  'phase' | 'store' | 'outbox' | 'now' | 'effects' | 'publisher' | 'onPublishError' | 'files' | 'crashpoint'
+  | 'phase'
+  | 'store'
+  | 'outbox'
+  | 'now'
+  | 'effects'
+  | 'publisher'
+  | 'onPublishError'
+  | 'files'
+  | 'crashpoint'
+  | 'refusals'
 >;
 
 /**
@@ -71,7 +83,8 @@ export async function apply(
   event: RolloutEvent,
   options: TransitionOptions = {},
 ): Promise<TransitionResult> {
-  const result = await transition({ store: ctx.store, now: ctx.now }, ctx.phase, event, {
+  const deps = { store: ctx.store, now: ctx.now, ...(ctx.refusals ? { refusals: ctx.refusals } : {}) };
+  const result = await transition(deps, ctx.phase, event, {
     ...options,
     record: true,
   });

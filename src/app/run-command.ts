@@ -1,4 +1,5 @@
 import { goNoGoRoleFor } from '../domain/decide-checks.js';
+import { holdsAnyRole } from '../domain/policy.js';
 import { evaluateRampGates } from '../domain/ramp-gates.js';
 import { observeTraffic } from './observe-traffic.js';
 import { planRollback } from './plan-restore.js';
@@ -45,6 +46,7 @@ export async function runCommand(
     case 'nogo':
       return goNoGo(ctx, actor, command.verb === 'go', 'reason' in command ? command.reason : undefined);
     case 'approvals': {
+      if (!holdsAnyRole(ctx.policy, actor)) return roleless('the approval card');
       const { state } = await ctx.store.load(ctx.phase);
       if (state?.status !== 'active')
         return {
@@ -98,8 +100,17 @@ export async function runCommand(
     case 'verify':
       return { kind: 'verify', ...(await verifyWorkspace(ctx)) };
     case 'review':
+      if (!holdsAnyRole(ctx.policy, actor)) return roleless('the weekly review');
       return { kind: 'review_posted', review: await postReview(ctx) };
   }
+}
+
+/** Posting to the release channel is for people who hold a role; anyone else is answered only in private. */
+function roleless(what: string): CommandOutcome {
+  return {
+    kind: 'refused',
+    message: `Only people who hold a role in the release policy can post ${what} to the channel. \`/mec status\` shows you where the rollout stands.`,
+  };
 }
 
 async function applied(ctx: RolloutContext, event: Parameters<typeof apply>[1]): Promise<CommandOutcome> {

@@ -3,12 +3,16 @@ import { MecError } from '../domain/errors.js';
 import type { IncidentEvent } from '../domain/incident-event.js';
 import { incidentLedgerBody } from './ledger-body.js';
 import type { IncidentStore } from './ports/incident-store.js';
+import type { RefusalCounter } from './ports/refusal-counter.js';
 import type { IncidentTransitionResult } from './ports/transition-result.js';
+import { type CountedRefusal, countRefusal } from './transition.js';
 
 /** The phase incidents are recorded under, and the clock. */
 export interface IncidentContext {
   phase: string;
   now: () => Date;
+  /** Counts identical refusals so a flood is written once per window; without it each is written. */
+  refusals?: RefusalCounter;
 }
 
 export interface TransitionIncidentDeps {
@@ -37,12 +41,24 @@ export async function transitionIncident(
   if (event.type === 'open_incident' && event.incident.id !== id)
     throw new MecError('invariant_violated', `incident ${event.incident.id} cannot be opened as ${id}`);
   let version = 0;
+  let counted: CountedRefusal | undefined;
+  const actor = 'actor' in event ? event.actor : '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const loaded = await deps.incidents.load(id);
     const now = deps.ctx.now();
     const decision = decideIncident(loaded.incident, event, now);
     if (decision.outcome === 'noop') return { ...decision, version: loaded.version };
-    const body = incidentLedgerBody(deps.ctx.phase, id, event, loaded.incident, decision, now);
+    counted ??= await countRefusal(deps.ctx.refusals, deps.ctx.phase, actor, event.type, decision);
+    if (counted?.repeat) return { ...decision, version: loaded.version };
+    const body = incidentLedgerBody(
+      deps.ctx.phase,
+      id,
+      event,
+      loaded.incident,
+      decision,
+      now,
+      counted?.collapsed,
+    );
     const committed = await deps.incidents.commit(id, loaded.version, decision.incident, body);
     if (committed.status === 'committed')
       return { ...decision, entry: committed.entry, version: committed.version };

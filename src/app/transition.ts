@@ -1,7 +1,9 @@
 import { decide } from '../domain/decide.js';
 import { noop } from '../domain/decision.js';
-import type { RolloutEvent } from '../domain/rollout-event.js';
+import { actorOf, type RolloutEvent } from '../domain/rollout-event.js';
+import { sha256Hex } from '../domain/sha256.js';
 import { ledgerBody } from './ledger-body.js';
+import type { RefusalCounter } from './ports/refusal-counter.js';
 import type { RolloutStore } from './ports/rollout-store.js';
 import type { TransitionResult } from './ports/transition-result.js';
 
@@ -10,7 +12,12 @@ export type { TransitionResult };
 export interface TransitionDeps {
   store: RolloutStore;
   now: () => Date;
+  /** With it, repeats of one person's identical refusal within a window are not written one by one. */
+  refusals?: RefusalCounter;
 }
+
+/** Identical refusals of one person (same action, same reason) within a minute are one ledger entry. */
+const REFUSAL_WINDOW_MS = 60_000;
 
 export interface TransitionOptions {
   /**
@@ -48,6 +55,7 @@ export async function transition(
 ): Promise<TransitionResult> {
   const attempts = options.expectedVersion === undefined ? (options.attempts ?? 5) : 1;
   let version = 0;
+  let counted: CountedRefusal | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const loaded = await deps.store.load(phase);
     version = loaded.version;
@@ -55,8 +63,12 @@ export async function transition(
     const now = deps.now();
     const decision = decide(loaded.state, event, now);
     if (decision.outcome === 'noop') return { ...decision, version };
+    // Counted once per request, though a conflict may have it decided again.
+    counted ??= await countRefusal(deps.refusals, phase, actorOf(event, ''), event.type, decision);
+    // A repeat inside the window is answered as the first was; the next window's first entry counts it.
+    if (counted?.repeat) return { ...decision, version };
     const next = decision.outcome === 'applied' ? decision.state : null;
-    const body = ledgerBody(phase, event, loaded.state, decision, now);
+    const body = ledgerBody(phase, event, loaded.state, decision, now, counted?.collapsed);
     const recording = options.record === true && decision.outcome !== 'refused' && decision.state !== null;
     const committed = await deps.store.commit(phase, loaded.version, next, body, {
       ...(recording ? { record: { phase, event, decision } } : {}),
@@ -78,4 +90,31 @@ export async function transition(
     effects: [],
     version,
   };
+}
+
+/** A refusal counted among identical ones: a repeat inside its window, or the first with what it collapses. */
+export interface CountedRefusal {
+  repeat: boolean;
+  /** The repeats of the window before, not written on their own; for the ledger entry. */
+  collapsed?: { count: number; windowMs: number };
+}
+
+/**
+ * Counts a person's refusal (same phase, person, action and reason) when a counter is given; undefined
+ * for anything that is not a person's refusal, which is always written.
+ */
+export async function countRefusal(
+  refusals: RefusalCounter | undefined,
+  phase: string,
+  actor: string,
+  action: string,
+  decision: { outcome: string; reason: string },
+): Promise<CountedRefusal | undefined> {
+  if (!refusals || decision.outcome !== 'refused' || actor === '') return undefined;
+  const key = sha256Hex(JSON.stringify([phase, actor, action, decision.reason]));
+  const { nth, collapsedBefore } = await refusals.count(key, REFUSAL_WINDOW_MS);
+  if (nth > 1) return { repeat: true };
+  return collapsedBefore > 0
+    ? { repeat: false, collapsed: { count: collapsedBefore, windowMs: REFUSAL_WINDOW_MS } }
+    : { repeat: false };
 }

@@ -8,6 +8,7 @@ import { BotMetrics } from '../adapters/prometheus/bot-metrics.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { RedisIncidentStore } from '../adapters/redis/redis-incident-store.js';
 import { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
+import { RedisRequestClaims } from '../adapters/redis/redis-request-claims.js';
 import { RedisSampleMetrics } from '../adapters/redis/redis-sample-metrics.js';
 import { createSlackApp, type SlackApp, type SlackCredentials } from '../adapters/slack/slack-app.js';
 import type { AlertBatch } from '../app/ports/alert-batch.js';
@@ -66,7 +67,8 @@ export function createBot(options: BotOptions): Bot {
   const { config, redis, prefix, logger, queues } = options;
   const refs = new RedisMessageRefs(redis, prefix);
   const incidents = new RedisIncidentStore(redis, prefix, config.incidents.retention);
-  const slack = options.slack ? createSlackApp(options.slack, logger) : undefined;
+  const claims = new RedisRequestClaims(redis, prefix);
+  const slack = options.slack ? createSlackApp(options.slack, logger, { claims }) : undefined;
   const now = options.now ?? (() => new Date());
   const effects: EffectRunner =
     options.effects ??

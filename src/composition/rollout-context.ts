@@ -6,6 +6,7 @@ import { FileFlagRegistry } from '../adapters/files/file-flag-registry.js';
 import { FileReleaseFiles } from '../adapters/files/file-release-files.js';
 import { MarkdownLedgerMirror } from '../adapters/files/markdown-ledger-mirror.js';
 import { redisAdapters } from '../adapters/redis/redis-adapters.js';
+import { RedisRefusalCounter } from '../adapters/redis/redis-refusal-counter.js';
 import type { EffectRunner } from '../app/ports/effect-runner.js';
 import type { RolloutPublisher } from '../app/ports/rollout-publisher.js';
 import type { RolloutContext } from '../app/rollout-context.js';
@@ -40,6 +41,7 @@ export function rolloutContext(
     policy: toPolicy(config),
     settings: config,
     store,
+    refusals: new RedisRefusalCounter(redis, prefix),
     outbox: store,
     ledger,
     rootRecord,

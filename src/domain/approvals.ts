@@ -4,6 +4,22 @@ import { roleName } from './policy.js';
 import type { ReasonCode } from './reason.js';
 import type { Approval, RolloutState } from './rollout-state.js';
 
+/** The nonce approval and go/no-go buttons carry: it changes whenever the approvals are voided. */
+export function cardNonce(state: Pick<RolloutState, 'approvalRound'>): number {
+  return state.approvalRound ?? 0;
+}
+
+/**
+ * Voids every approval of a draft state and starts a new approval round, so a click on a card drawn
+ * before it never counts. Returns what was voided, for the ledger.
+ */
+export function voidApprovals(next: RolloutState): { roleId: string; digest: string }[] {
+  const voided = Object.values(next.approvals).map(({ roleId, digest }) => ({ roleId, digest }));
+  next.approvals = {};
+  next.approvalRound = cardNonce(next) + 1;
+  return voided;
+}
+
 export type ApprovalStatus = 'valid' | 'missing' | 'expired' | 'stale_root';
 
 export function approvalExpiresAt(state: RolloutState, approval: Approval): Date {

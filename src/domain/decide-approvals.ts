@@ -1,5 +1,5 @@
 import { approvalDigest, toSignedAt } from './approval-digest.js';
-import { approvalStatus, approvalsHold } from './approvals.js';
+import { approvalStatus, approvalsHold, cardNonce, voidApprovals } from './approvals.js';
 import { applied, type Decision, draft, noop, refused } from './decision.js';
 import { own } from './own.js';
 import { holdsRole, roleName } from './policy.js';
@@ -25,12 +25,36 @@ function roleRefusal(state: RolloutState, actor: string, roleId: string): Decisi
 }
 
 /**
+ * A click on a card drawn for other artifacts, or before the approvals were voided (a rejection, a
+ * rollback), approves nothing; the attempt is recorded.
+ */
+function staleCard(state: RolloutState, event: Event<'approve'>): Decision | undefined {
+  const { drawn } = event;
+  if (!drawn) return undefined;
+  if (drawn.artifactRoot !== event.artifactRoot)
+    return refused(
+      state,
+      'stale_card',
+      `that card was drawn for artifact root ${drawn.artifactRoot.slice(0, 12)}…, but the artifacts are now at ${event.artifactRoot.slice(0, 12)}…; approve on the card as it is drawn now.`,
+    );
+  if (drawn.nonce !== cardNonce(state))
+    return refused(
+      state,
+      'stale_card',
+      'that card was drawn before the approvals were voided; approve on the card as it is drawn now.',
+    );
+  return undefined;
+}
+
+/**
  * Records a role's approval as a commitment to the artifact root of the moment. A repeat by the same
  * person for the same root is a duplicate. The approval that completes the set lifts a rollback lock.
  */
 export function approve(state: RolloutState, event: Event<'approve'>, now: Date): Decision {
   const { actor, roleId, artifactRoot } = event;
   const { policy } = state;
+  const stale = staleCard(state, event);
+  if (stale) return stale;
   const denied = roleRefusal(state, actor, roleId);
   if (denied) return denied;
   if (!policy.allowSelfApproval && actor === state.startedBy) {
@@ -83,11 +107,7 @@ export function reject(state: RolloutState, event: Event<'reject'>, now: Date): 
     );
   }
   const next = draft(state);
-  const voided = Object.values(next.approvals).map(({ roleId: voidedRole, digest }) => ({
-    roleId: voidedRole,
-    digest,
-  }));
-  next.approvals = {};
+  const voided = voidApprovals(next);
   next.rejection = { roleId, userId: actor, at: now.toISOString(), reason };
   return applied(
     next,

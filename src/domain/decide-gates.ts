@@ -1,3 +1,4 @@
+import { voidApprovals } from './approvals.js';
 import { rollbackRequested, trafficAtRisk } from './decide-rollback.js';
 import { acceptBlindSoak } from './decide-traffic.js';
 import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
@@ -88,8 +89,7 @@ function lockAtShadow(
 ): Decision {
   if (state.lock) return recorded(state, 'alarm_recorded', `${reason}; ramps are already locked.`, detail);
   const next = draft(state);
-  const voided = Object.values(next.approvals).map(({ roleId, digest }) => ({ roleId, digest }));
-  next.approvals = {};
+  const voided = voidApprovals(next);
   next.lock = { since: now.toISOString(), reason };
   const message = `${reason}. Traffic is at shadow; ramps are locked until every role approves again.`;
   return applied(next, 'locked_by_blocker', message, [], { ...detail, voided });

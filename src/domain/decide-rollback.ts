@@ -1,3 +1,4 @@
+import { voidApprovals } from './approvals.js';
 import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
 import type { Effect } from './effect.js';
 import { isPermitted } from './policy.js';
@@ -75,10 +76,9 @@ export function rollbackFinished(
     return noop(state, 'duplicate', `rollback ${event.rollbackId} is not the one under way.`);
   }
   const next = draft(state);
-  const voided = Object.values(next.approvals).map(({ roleId, digest }) => ({ roleId, digest }));
+  const voided = voidApprovals(next);
   next.trafficPct = 0;
   next.cursor = 0;
-  next.approvals = {};
   next.lock = { since: now.toISOString(), reason: rollback.reason };
   next.lastRollback = { rollbackId: rollback.rollbackId, finishedAt: now.toISOString() };
   delete next.rollback;

@@ -58,6 +58,11 @@ export function holdsRole(policy: RolloutPolicy, userId: string, roleId: string)
   return policy.roles.some((role) => role.id === roleId && role.userIds.includes(userId));
 }
 
+/** Whether the user holds any role of the policy at all. */
+export function holdsAnyRole(policy: RolloutPolicy, userId: string): boolean {
+  return policy.roles.some((role) => role.userIds.includes(userId));
+}
+
 /** Deny by default: a user may act only through a role that config grants the action to. */
 export function isPermitted(policy: RolloutPolicy, userId: string, action: GovernedAction): boolean {
   const grantedRoleIds = policy.permissions[action] ?? [];

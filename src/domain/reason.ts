@@ -86,6 +86,7 @@ export const REASONS = [
   'nothing_to_roll_back',
   'abort_needs_rollback',
   'gate_not_open',
+  'stale_card',
 ] as const;
 
 export type ReasonCode = (typeof REASONS)[number];

@@ -9,7 +9,14 @@ export type UserEvent =
   | { type: 'start'; actor: string; rolloutId: string; policy: RolloutPolicy }
   | { type: 'run_check'; actor: string; check: CheckName }
   | { type: 'go_no_go'; actor: string; roleId: string; go: boolean; reason?: string }
-  | { type: 'approve'; actor: string; roleId: string; artifactRoot: string }
+  | {
+      type: 'approve';
+      actor: string;
+      roleId: string;
+      artifactRoot: string;
+      /** The card clicked: the root and card nonce it was drawn for; a card drawn for others is refused. */
+      drawn?: { artifactRoot: string; nonce: number };
+    }
   | { type: 'reject'; actor: string; roleId: string; reason: string }
   /** `artifactRoot` is the root of the artifact files as they are now, computed just before. */
   | { type: 'ramp'; actor: string; weightPct: number; artifactRoot: string }

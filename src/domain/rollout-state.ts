@@ -95,6 +95,11 @@ export interface RolloutState {
     reason: string;
     fromPct: number;
   };
+  /**
+   * Counts the times every approval was voided (a rejection, a rollback, a BLOCKER at shadow); 0 or
+   * absent before the first. Approval and go/no-go buttons carry it as their card nonce.
+   */
+  approvalRound?: number;
   /** Set by a finished rollback; lifted when every approval has been given again. */
   lock?: { since: string; reason: string };
   /** The finished phase's final roots, recorded by the certify step. */

@@ -82,7 +82,7 @@ describe('clickRolloutButton', () => {
     const outcome = await clickRolloutButton(
       world.ctx,
       U_SRE,
-      { rolloutId: 'R1', version: 0 },
+      { rolloutId: 'R1', version: 0, nonce: 0 },
       {
         action: 'go_no_go',
         go: true,
@@ -90,6 +90,17 @@ describe('clickRolloutButton', () => {
     );
     expect(outcome).toMatchObject({ kind: 'transition', result: { reason: 'go_recorded' } });
     expect(recorded(world)).toEqual([['go_no_go', { roleId: 'sre_oncall', go: true }]]);
+  });
+
+  it.each([
+    ['drawn before the approvals were voided', 0],
+    ['that carries no card nonce', undefined],
+  ])('answers a go/no-go from a card %s as stale, recording nothing', async (_name, nonce) => {
+    const world = await worldAt({ ...smokedState(), approvalRound: 1 });
+    const drawn = { rolloutId: 'R1', version: 0, ...(nonce === undefined ? {} : { nonce }) };
+    const outcome = await clickRolloutButton(world.ctx, U_SRE, drawn, { action: 'go_no_go', go: true });
+    expect(outcome.kind).toBe('stale');
+    expect(world.reasons()).toEqual([]);
   });
 
   it('treats a transition that landed between the look and the commit as a stale drawing', async () => {
@@ -116,22 +127,47 @@ describe('clickApprove', () => {
       rolloutId: 'R1',
       artifactRoot: ROOT_A,
       roleId: 'security_officer',
+      nonce: 0,
     });
     expect(outcome).toMatchObject({ kind: 'transition', result: { reason: 'approval_recorded' } });
     expect((await world.store.load('M6')).state?.approvals.security_officer?.artifactRoot).toBe(ROOT_A);
   });
 
-  it('approves nothing, and redraws the card, when the artifacts changed since it was drawn', async () => {
+  it('approves nothing, records the stale click, and redraws the card, when the artifacts changed since it was drawn', async () => {
     const world = await worldAt(smokedState());
     world.files.root = ROOT_B;
     const outcome = await clickApprove(world.ctx, U_SEC, {
       rolloutId: 'R1',
       artifactRoot: ROOT_A,
       roleId: 'security_officer',
+      nonce: 0,
     });
-    expect(outcome.kind).toBe('stale');
+    expect(outcome).toMatchObject({
+      kind: 'transition',
+      result: { outcome: 'refused', reason: 'stale_card' },
+    });
     expect(world.publisher.redraws).toEqual(['M6']);
-    expect(world.reasons()).toEqual([]);
+    expect(world.reasons()).toEqual(['stale_card']);
+    expect(recorded(world)).toEqual([
+      [
+        'approve',
+        { roleId: 'security_officer', artifactRoot: ROOT_B, drawn: { artifactRoot: ROOT_A, nonce: 0 } },
+      ],
+    ]);
+    expect((await world.store.load('M6')).state?.approvals).toEqual({});
+  });
+
+  it('approves nothing from a card drawn before the approvals were voided, and records the click', async () => {
+    const world = await worldAt({ ...smokedState(), approvalRound: 2 });
+    const outcome = await clickApprove(world.ctx, U_SEC, {
+      rolloutId: 'R1',
+      artifactRoot: ROOT_A,
+      roleId: 'security_officer',
+      nonce: 1,
+    });
+    expect(outcome).toMatchObject({ result: { outcome: 'refused', reason: 'stale_card' } });
+    expect(world.reasons()).toEqual(['stale_card']);
+    expect((await world.store.load('M6')).state?.approvals).toEqual({});
   });
 });
 

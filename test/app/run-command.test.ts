@@ -16,6 +16,7 @@ import {
   U_GOV,
   U_OUT,
   U_RM,
+  U_SEC,
   U_SRE,
 } from '../domain/fixtures.js';
 import { useCaseWorld } from '../support/use-case-world.js';
@@ -125,10 +126,22 @@ describe('runCommand', () => {
     expect(world.publisher.approvalCards).toEqual([]);
   });
 
-  it('posts the approval card of an active rollout', async () => {
+  it('posts the approval card of an active rollout for someone holding a role', async () => {
     const world = await worldAt(smokedState());
-    expect(await runCommand(world.ctx, { verb: 'approvals' }, U_OUT)).toEqual({ kind: 'card_posted' });
+    expect(await runCommand(world.ctx, { verb: 'approvals' }, U_SEC)).toEqual({ kind: 'card_posted' });
     expect(world.publisher.approvalCards).toEqual(['M6']);
+  });
+
+  it('posts neither the approval card nor the review for someone holding no role', async () => {
+    const world = await worldAt(smokedState());
+    for (const verb of ['approvals', 'review'] as const)
+      expect(await runCommand(world.ctx, { verb }, U_OUT)).toMatchObject({
+        kind: 'refused',
+        message: expect.stringContaining('Only people who hold a role'),
+      });
+    expect(world.publisher.approvalCards).toEqual([]);
+    expect(world.publisher.reviews).toEqual([]);
+    expect(world.reasons()).toEqual([]);
   });
 
   it("says what a rollback would do, with the backup's plan, changing nothing", async () => {
@@ -166,7 +179,7 @@ describe('runCommand', () => {
     const world = await worldAt(readyState());
     const verified = await runCommand(world.ctx, { verb: 'verify' }, U_OUT);
     expect(verified).toMatchObject({ kind: 'verify', ok: true });
-    const posted = await runCommand(world.ctx, { verb: 'review' }, U_OUT);
+    const posted = await runCommand(world.ctx, { verb: 'review' }, U_GOV);
     expect(posted).toMatchObject({ kind: 'review_posted', review: { to: minutes(40).toISOString() } });
     expect(world.publisher.reviews).toHaveLength(1);
   });

@@ -3,12 +3,13 @@ import { MemoryIncidentStore } from '../../src/adapters/memory/memory-incident-s
 import { MemoryLedger } from '../../src/adapters/memory/memory-ledger.js';
 import { RedisIncidentStore } from '../../src/adapters/redis/redis-incident-store.js';
 import { RedisLedger } from '../../src/adapters/redis/redis-ledger.js';
+import { RedisRefusalCounter } from '../../src/adapters/redis/redis-refusal-counter.js';
 import type { IncidentStore } from '../../src/app/ports/incident-store.js';
 import { transitionIncident } from '../../src/app/transition-incident.js';
 import type { IncidentEvent } from '../../src/domain/incident-event.js';
 import type { RolloutPolicy } from '../../src/domain/policy.js';
 import { verifyLedger } from '../../src/domain/verify-ledger.js';
-import { POLICY, U_PO, U_SRE } from '../domain/fixtures.js';
+import { POLICY, U_OUT, U_PO, U_SRE } from '../domain/fixtures.js';
 import { INCIDENT } from '../support/incident.js';
 import { useTestRedis } from '../support/redis.js';
 
@@ -216,5 +217,25 @@ describe('transitionIncident on Redis, from independent connections', () => {
       (entry) => entry.body.action === 'acknowledge',
     );
     expect(acks.map((entry) => entry.body.actor)).toEqual(winners);
+  });
+
+  it('writes one ledger entry for a flood of identical refusals from two processes', async () => {
+    const { prefix, connect } = testRedis();
+    const processes = [0, 1].map(() => ({
+      ctx: { ...ctx, refusals: new RedisRefusalCounter(connect(), prefix) },
+      incidents: new RedisIncidentStore(connect(), prefix, 86_400_000),
+    }));
+    const first = processes[0] as (typeof processes)[0];
+    await transitionIncident(first, INCIDENT.id, open);
+    const ledger = new RedisLedger(connect(), prefix);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, n) =>
+        transitionIncident(processes[n % 2] as (typeof processes)[0], INCIDENT.id, ack(U_OUT)),
+      ),
+    );
+    expect(new Set(results.map((result) => result.reason))).toEqual(new Set(['not_permitted']));
+    const refusals = (await ledger.read()).filter((entry) => entry.body.reason === 'not_permitted');
+    expect(refusals.map((entry) => entry.body.actor)).toEqual([U_OUT]);
+    expect((await first.incidents.load(INCIDENT.id)).incident?.acknowledged).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryLedger } from '../../src/adapters/memory/memory-ledger.js';
 import { MemoryRolloutStore } from '../../src/adapters/memory/memory-rollout-store.js';
 import { RedisLedger } from '../../src/adapters/redis/redis-ledger.js';
+import { RedisRefusalCounter } from '../../src/adapters/redis/redis-refusal-counter.js';
 import { RedisRolloutStore } from '../../src/adapters/redis/redis-rollout-store.js';
 import { transition } from '../../src/app/transition.js';
 import type { RolloutEvent } from '../../src/domain/rollout-event.js';
@@ -163,6 +164,47 @@ describe('transition', () => {
       const entries = await ledger.read();
       expect(verifyLedger(entries)).toMatchObject({ ok: true });
       expect(entries.filter((entry) => entry.body.reason === 'ramp_accepted')).toHaveLength(1);
+    });
+  });
+
+  describe('a flood of identical refusals', () => {
+    it('writes one ledger entry for hundreds of concurrent ones from two processes', async () => {
+      const { prefix, connect } = testRedis();
+      const processes = [0, 1].map(() => ({
+        store: new RedisRolloutStore(connect(), prefix),
+        now: () => minutes(40),
+        refusals: new RedisRefusalCounter(connect(), prefix),
+      }));
+      for (const event of toReady) await transition(processes[0] as (typeof processes)[0], 'M6', event);
+      const ledger = new RedisLedger(connect(), prefix);
+      const before = (await ledger.read()).length;
+      const results = await Promise.all(
+        Array.from({ length: 400 }, (_, n) =>
+          transition(processes[n % 2] as (typeof processes)[0], 'M6', { type: 'pause', actor: U_OUT }),
+        ),
+      );
+      expect(new Set(results.map((result) => result.reason))).toEqual(new Set(['not_permitted']));
+      expect(results.filter((result) => result.outcome === 'refused' && result.entry)).toHaveLength(1);
+      const entries = (await ledger.read()).slice(before);
+      expect(entries.map((entry) => [entry.body.actor, entry.body.reason])).toEqual([
+        [U_OUT, 'not_permitted'],
+      ]);
+      // Another reason, action or person is another entry.
+      await transition(processes[0] as (typeof processes)[0], 'M6', { type: 'resume', actor: U_OUT });
+      await transition(processes[0] as (typeof processes)[0], 'M6', { type: 'pause', actor: U_PO });
+      expect((await ledger.read()).slice(before)).toHaveLength(3);
+      expect(verifyLedger(await ledger.read())).toMatchObject({ ok: true });
+    });
+
+    it("records the window before's repeats on the first refusal of the next window", async () => {
+      const store = new MemoryRolloutStore(new MemoryLedger());
+      const refusals = { count: async () => ({ nth: 1, collapsedBefore: 41 }) };
+      const deps = { store, now: () => minutes(1), refusals };
+      const result = await transition(deps, 'M6', { type: 'pause', actor: U_OUT });
+      expect(result).toMatchObject({ outcome: 'refused', reason: 'no_rollout' });
+      expect((result as { entry?: { body: { detail: unknown } } }).entry?.body.detail).toMatchObject({
+        collapsed: { count: 41, windowMs: 60_000 },
+      });
     });
   });
 });

@@ -107,6 +107,30 @@ describe('approve and reject', () => {
     expect(decide(renewed, rampEvent(5), minutes(40)).outcome).toBe('applied');
   });
 
+  it('starts a new approval round, the card nonce, whenever approvals are voided', () => {
+    const reject: RolloutEvent = { type: 'reject', actor: U_SEC, roleId: 'security_officer', reason: 'CVE' };
+    const once = decide(readyState(), reject, minutes(34)).state;
+    expect(once?.approvalRound).toBe(1);
+    const twice = decide(applyAll(once, approvals(ROOT_A, minutes(35))), reject, minutes(36)).state;
+    expect(twice?.approvalRound).toBe(2);
+  });
+
+  it.each([
+    ['drawn for another artifact root', { artifactRoot: ROOT_B, nonce: 0 }],
+    ['drawn before the approvals were voided', { artifactRoot: ROOT_A, nonce: 1 }],
+  ])('refuses, as stale_card, an approval from a card %s', (_name, drawn) => {
+    const event: RolloutEvent = {
+      type: 'approve',
+      actor: U_SEC,
+      roleId: 'security_officer',
+      artifactRoot: ROOT_A,
+      drawn,
+    };
+    expectRefused(decide(smokedState(), event, minutes(34)), 'stale_card');
+    const current: RolloutEvent = { ...event, drawn: { artifactRoot: ROOT_A, nonce: 0 } };
+    expect(decide(smokedState(), current, minutes(34)).outcome).toBe('applied');
+  });
+
   it('refuses a rejection without a reason', () => {
     expectRefused(
       decide(

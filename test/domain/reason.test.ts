@@ -75,6 +75,7 @@ const RECORDED = [
   'nothing_to_roll_back',
   'abort_needs_rollback',
   'gate_not_open',
+  'stale_card',
 ];
 
 describe('reason codes', () => {

@@ -129,7 +129,7 @@ export function viewSubmission(
       user: { id: userId, username: userId.toLowerCase(), team_id: 'T0STANDIN' },
       api_app_id: 'A0MECBOT',
       token: 'legacy-verification-token',
-      trigger_id: 'trigger-view',
+      trigger_id: `trigger-view-${Math.random().toString(36).slice(2)}`,
       view: {
         id: 'V1',
         type: 'modal',

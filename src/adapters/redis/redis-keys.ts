@@ -15,5 +15,9 @@ export function redisKeys(prefix: string) {
     slack: (kind: string, id: string) => `${base}slack:${kind}:${id}`,
     samples: `${base}samples`,
     lock: (name: string) => `${base}lock:${name}`,
+    /** A one-time claim (a signed request, a request's idempotency key); the key is a hash, never a secret. */
+    claim: (key: string) => `${base}claim:${key}`,
+    /** Counts of identical refusals, so a flood is written to the ledger once per window. */
+    refusals: (key: string, part: 'window' | 'collapsed') => `${base}refusals:${part}:${key}`,
   };
 }

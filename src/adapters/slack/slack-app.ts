@@ -1,7 +1,9 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { RequestClaims } from '../../app/ports/request-claims.js';
 import { MecError } from '../../domain/errors.js';
 import type { Logger } from '../../infra/logger.js';
 import { boltLogger } from './bolt-logger.js';
+import { guardRequests } from './request-guard.js';
 import { type SlackConnection, type StartBackoff, slackConnection } from './slack-connection.js';
 
 export interface SlackCredentials {
@@ -27,6 +29,12 @@ export interface SlackApp {
 
 export const EVENTS_PATH = '/slack/events';
 
+export interface SlackAppOptions {
+  backoff?: StartBackoff;
+  /** Where the HTTP receiver remembers signatures and handled requests, so none is processed twice. */
+  claims?: RequestClaims;
+}
+
 /**
  * The Bolt app: the HTTP receiver (signature verification, `/slack/events`) unless an app token asks for
  * Socket Mode. Bolt's own Web API client talks to `apiUrl`.
@@ -34,8 +42,9 @@ export const EVENTS_PATH = '/slack/events';
 export function createSlackApp(
   credentials: SlackCredentials,
   logger: Logger,
-  backoff?: StartBackoff,
+  options: SlackAppOptions = {},
 ): SlackApp {
+  const { backoff, claims } = options;
   const log = boltLogger(logger, LogLevel.WARN);
   // Calls are bounded and a 429 comes back to the caller, whose queue waits out the Retry-After,
   // instead of the client sleeping through it while holding a draw lock.
@@ -109,12 +118,16 @@ export function createSlackApp(
   });
   const app = appOn(receiver);
   const connection = connect(app, async () => undefined);
+  const guarded = guardRequests(
+    { signingSecret: credentials.signingSecret, logger, ...(claims ? { claims } : {}) },
+    receiver.requestListener,
+  );
   return {
     app,
     // A request before Bolt is initialized tries to connect at once; while Slack cannot be reached it
     // is answered 503, and Slack sends it again.
     requestListener: async (request, response) => {
-      if (await connection.ensure()) return receiver.requestListener(request, response);
+      if (await connection.ensure()) return guarded(request, response);
       response
         .writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' })
         .end(JSON.stringify({ error: 'mec-bot is not connected to Slack yet; Slack retries this request' }));

@@ -50,15 +50,19 @@ export interface RolloutActions {
   readonly phase: string;
   readonly policy: RolloutPolicy;
   runCommand(command: Command, actor: string): Promise<CommandOutcome>;
-  /** A click on a rollout-message or go/no-go button drawn at `drawn.version`. */
+  /**
+   * A click on a rollout-message or go/no-go button drawn at `drawn.version`; a go/no-go button also
+   * carries the card nonce it was drawn with (`nonce`).
+   */
   clickRolloutButton(
     actor: string,
-    drawn: { rolloutId: string; version: number },
+    drawn: { rolloutId: string; version: number; nonce?: number },
     click: RolloutClick,
   ): Promise<ClickOutcome>;
+  /** A click on an approval card drawn for `artifactRoot` with card nonce `nonce`. */
   clickApprove(
     actor: string,
-    drawn: { rolloutId: string; artifactRoot: string; roleId: string },
+    drawn: { rolloutId: string; artifactRoot: string; roleId: string; nonce: number },
   ): Promise<ClickOutcome>;
   clickReject(
     actor: string,

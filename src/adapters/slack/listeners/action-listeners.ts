@@ -27,7 +27,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           ? renderOutcome(
               await deps.actions.clickRolloutButton(
                 body.user.id,
-                { rolloutId: value.r, version: value.v },
+                {
+                  rolloutId: value.r,
+                  version: value.v,
+                  ...(value.n === undefined ? {} : { nonce: value.n }),
+                },
                 click,
               ),
             )
@@ -71,6 +75,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         rolloutId: value.r,
         artifactRoot: value.root,
         roleId: value.role,
+        nonce: value.n,
       });
       return renderOutcome(outcome);
     });

@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
+import { isPermitted, roleName } from '../../../domain/policy.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
 import { renderAcknowledgement, renderTransition } from '../render-outcome.js';
 import { parseButtonValue } from '../views/button-values.js';
@@ -29,6 +30,13 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
     await ack();
     const value = parseButtonValue(overrideValue, action.value);
     if (!value) return void (await respond(ephemeral(errorReply('That button was not drawn by mec-bot.'))));
+    // The modal is for those who may override; anyone else is told who can, and no modal opens.
+    const { policy } = deps.actions;
+    if (!isPermitted(policy, body.user.id, 'override')) {
+      const who = (policy.permissions.override ?? []).map((roleId) => roleName(policy, roleId)).join(', ');
+      const reply = `Only ${who || 'a role the config permits'} may override a gate; ask them to override ${value.gate}.`;
+      return void (await respond(ephemeral(errorReply(reply))));
+    }
     await deps.messenger.openModal(body.trigger_id, overrideModal(value.gate, body.container.channel_id));
   });
 

@@ -14,13 +14,19 @@ export const rolloutButtonValue = z.strictObject({
   c: z.enum(CHECKS).optional(),
   role: z.string().max(64).optional(),
   go: z.boolean().optional(),
+  /** Go/no-go buttons: the card nonce, which changes whenever approvals are voided. */
+  n: z.number().int().nonnegative().optional(),
 });
 
-/** Approval buttons carry the artifact root they commit to instead of a version: others' approvals do not make them stale. */
+/**
+ * Approval buttons carry the artifact root they commit to instead of a version: others' approvals do not
+ * make them stale. The card nonce does: it changes whenever approvals are voided (a rejection, a rollback).
+ */
 export const approvalButtonValue = z.strictObject({
   r: z.string().min(1).max(64),
   root: z.string().regex(/^[0-9a-f]{64}$/),
   role: z.string().min(1).max(64),
+  n: z.number().int().nonnegative(),
 });
 
 /** Parses a button's JSON value; undefined for anything malformed. */

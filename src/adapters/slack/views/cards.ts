@@ -1,4 +1,4 @@
-import { approvalStatus } from '../../../domain/approvals.js';
+import { approvalStatus, cardNonce } from '../../../domain/approvals.js';
 import { own } from '../../../domain/own.js';
 import { roleName } from '../../../domain/policy.js';
 import { goRecorded, type RolloutState } from '../../../domain/rollout-state.js';
@@ -27,7 +27,7 @@ export function approvalCard(state: RolloutState, artifactRoot: string, now: Dat
     const name = roleName(policy, roleId);
     if (approval && status === 'valid') {
       // An approved role can still reject, which voids every approval.
-      const value = { r: state.rolloutId, root: artifactRoot, role: roleId };
+      const value = { r: state.rolloutId, root: artifactRoot, role: roleId, n: cardNonce(state) };
       return [
         section(
           `✅ *${name}*: <@${approval.userId}> · ${approval.signedAt} · \`${abbreviate(approval.digest)}\``,
@@ -36,7 +36,7 @@ export function approvalCard(state: RolloutState, artifactRoot: string, now: Dat
       ];
     }
     const note = status === 'missing' ? 'waiting' : `${status.replace('_', ' ')}: approve again`;
-    const value = { r: state.rolloutId, root: artifactRoot, role: roleId };
+    const value = { r: state.rolloutId, root: artifactRoot, role: roleId, n: cardNonce(state) };
     return [
       section(`⬜ *${name}*: ${note}`),
       actions(`mec_approval_${roleId}`, [
@@ -72,7 +72,7 @@ export function goNoGoCard(state: RolloutState, version: number): SlackMessage {
   });
   const open =
     state.status === 'active' && !goRecorded(state) && state.trafficPct === 0 && state.cursor === 0;
-  const value = { r: state.rolloutId, v: version };
+  const value = { r: state.rolloutId, v: version, n: cardNonce(state) };
   const blocks = [
     section(
       `✅ The shadow smoke passed. *${names}*: record the joint go/no-go. Both must say go; one no-go stops the rollout.\n${decisions.join('\n')}`,

@@ -1,4 +1,4 @@
-import { approvalStatus } from '../../../domain/approvals.js';
+import { approvalStatus, cardNonce } from '../../../domain/approvals.js';
 import { describeInstant } from '../../../domain/describe-instant.js';
 import { SYSTEM_ACTOR } from '../../../domain/ledger-entry.js';
 import { roleName } from '../../../domain/policy.js';
@@ -166,12 +166,12 @@ export function availableButtons(input: DashboardInput): Button[] {
   const failed = (['preflight', 'smoke'] as const).find((check) => state.checks[check].status === 'failed');
   if (failed) out.push(button(ACTION.retryCheck, `Run ${failed} again`, { ...value, c: failed }));
   if (stage === 'go_no_go') {
-    out.push(button(ACTION.goNoGo, 'Go', { ...value, go: true }, { style: 'primary' }));
+    out.push(button(ACTION.goNoGo, 'Go', { ...value, go: true, n: cardNonce(state) }, { style: 'primary' }));
     out.push(
       button(
         ACTION.goNoGo,
         'No-go',
-        { ...value, go: false },
+        { ...value, go: false, n: cardNonce(state) },
         {
           style: 'danger',
           confirm: { title: 'Record a no-go?', text: 'A no-go stops this rollout.', confirm: 'No-go' },

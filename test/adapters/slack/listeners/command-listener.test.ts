@@ -36,6 +36,24 @@ async function ledgerReasons() {
   return (await harness.adapters.ledger.read()).map((entry) => `${entry.body.actor}:${entry.body.reason}`);
 }
 
+describe('/mec review and /mec approvals from someone with no role', () => {
+  it.each(['review', 'approvals'])(
+    'answers /mec %s privately and posts nothing to the channel',
+    async (verb) => {
+      await harness.commandAndWait(PEOPLE.releaseManager, 'start');
+      const posted = () => standIn.calls.filter((call) => call.method === 'chat.postMessage').length;
+      const before = posted();
+      const reply = await harness.commandAndWait(PEOPLE.outsider, verb);
+      expect(reply.args.response_type).toBe('ephemeral');
+      expect(String(reply.args.text)).toContain('Only people who hold a role');
+      // A later command's answer comes after anything the first could have posted.
+      await harness.commandAndWait(PEOPLE.outsider, 'help');
+      expect(posted()).toBe(before);
+      expect((await ledgerReasons()).filter((reason) => reason.startsWith(PEOPLE.outsider))).toEqual([]);
+    },
+  );
+});
+
 describe('/mec grammar', () => {
   it('lists every verb with an example on help', async () => {
     const { status, responseId } = await harness.command(PEOPLE.outsider, 'help');

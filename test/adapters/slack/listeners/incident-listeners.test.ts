@@ -73,6 +73,29 @@ describe('Override on a CRITICAL gate', () => {
       (call) => call.method === 'chat.postMessage' && call.args.channel === 'C0INCIDENT1',
       10_000,
     );
+    // Someone no role permits to override gets a private refusal, and no modal.
+    for (const [user, id] of [
+      [PEOPLE.releaseManager, 'o-rm'],
+      [PEOPLE.outsider, 'o-out'],
+    ] as const) {
+      await postForm(
+        eventsUrl(),
+        buttonClick(
+          user,
+          ACTION.override,
+          button(notice, ACTION.override),
+          where(notice),
+          standIn.responseUrl(id),
+        ),
+      );
+      const refusal = await standIn.waitFor(
+        (call) => call.method === 'response_url' && call.args.id === id,
+        10_000,
+      );
+      expect(refusal.args.response_type).toBe('ephemeral');
+      expect(textOf(refusal)).toContain('Only Governance Lead may override a gate');
+    }
+    expect(standIn.calls.filter((call) => call.method === 'views.open')).toEqual([]);
     // The Override button only opens the modal; there is no answer to wait for.
     const click = buttonClick(
       PEOPLE.governance,
@@ -83,6 +106,7 @@ describe('Override on a CRITICAL gate', () => {
     );
     await postForm(eventsUrl(), click);
     const modal = await standIn.waitFor((call) => call.method === 'views.open', 10_000);
+    expect(standIn.calls.filter((call) => call.method === 'views.open')).toHaveLength(1);
     const view = modal.args.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(VIEW.overrideReason);
     const submit = (user: string, reason: string) =>

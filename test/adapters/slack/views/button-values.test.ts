@@ -16,11 +16,16 @@ describe('parseButtonValue', () => {
       c: 'smoke',
     });
     expect(
-      parseButtonValue(approvalButtonValue, JSON.stringify({ r: 'R1', root: ROOT, role: 'sre_oncall' })),
-    ).toEqual({
+      parseButtonValue(
+        approvalButtonValue,
+        JSON.stringify({ r: 'R1', root: ROOT, role: 'sre_oncall', n: 2 }),
+      ),
+    ).toEqual({ r: 'R1', root: ROOT, role: 'sre_oncall', n: 2 });
+    expect(parseButtonValue(rolloutButtonValue, '{"r":"R1","v":3,"go":true,"n":1}')).toEqual({
       r: 'R1',
-      root: ROOT,
-      role: 'sre_oncall',
+      v: 3,
+      go: true,
+      n: 1,
     });
   });
 

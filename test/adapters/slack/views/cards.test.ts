@@ -66,8 +66,8 @@ describe('the go/no-go card', () => {
         : [],
     );
     expect(values).toEqual([
-      { r: 'R1', v: 4, go: true },
-      { r: 'R1', v: 4, go: false },
+      { r: 'R1', v: 4, n: 0, go: true },
+      { r: 'R1', v: 4, n: 0, go: false },
     ]);
   });
 
