@@ -127,14 +127,20 @@ describe('the sandbox', () => {
     expect(received).toEqual([]);
   });
 
-  it('lists the people of the config, and a visitor with no role, for the page to act as', async () => {
+  it('lists the people of the config by name, and a visitor with no role, for the page to act as', async () => {
     const { pageUrl } = await sandboxed();
     const state = (await (await fetch(`${pageUrl}/sandbox/state`)).json()) as {
       people: unknown[];
+      names: Record<string, string>;
       channels: unknown;
     };
-    expect(state.people).toContainEqual({ user: 'U0RELEASEMGR', role: 'Release Manager' });
-    expect(state.people.at(-1)).toEqual({ user: 'U0VISITOR1', role: 'no role' });
+    expect(state.people).toContainEqual({
+      user: 'U0RELEASEMGR',
+      role: 'Release Manager',
+      name: 'Rene Baptiste',
+    });
+    expect(state.people.at(-1)).toEqual({ user: 'U0VISITOR1', role: 'no role', name: 'Visitor' });
+    expect(state.names).toMatchObject({ U0MECBOT: 'mec-bot', U0AVERYCHEN: 'Avery Chen' });
     expect(state.channels).toEqual({ release: 'C0RELEASE01', incident: 'C0INCIDENT1' });
   });
 });
