@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -32,6 +33,9 @@ const submit = z.object({ user, modal: z.number().int().nonnegative(), values })
 const close = z.object({ user, modal: z.number().int().nonnegative() });
 const home = z.object({ user });
 const alarm = z.object({ alarm: z.string().min(1), status: z.enum(['firing', 'resolved']) });
+
+/** The file in the sandbox's directory that holds the pid of the process running it, while it runs. */
+export const PID_FILE = 'sandbox.pid';
 
 export interface SandboxOptions {
   /** Where the Slack history is kept across restarts (`.mec-sandbox`); none kept when omitted. */
@@ -82,6 +86,8 @@ export class Sandbox {
       this.standIn.restore(history.messages);
       this.#firing = history.firing;
       this.standIn.onMessagesChanged = () => void this.#saver?.save();
+      await mkdir(this.options.dir, { recursive: true });
+      await writeFile(join(this.options.dir, PID_FILE), String(process.pid));
     }
     await this.standIn.start();
     return { botToken: 'xoxb-sandbox', signingSecret: this.#secret, apiUrl: this.standIn.apiUrl };
@@ -90,6 +96,7 @@ export class Sandbox {
   async stop(): Promise<void> {
     await this.standIn.stop();
     await this.#saver?.flush();
+    if (this.options.dir) await rm(join(this.options.dir, PID_FILE), { force: true });
   }
 
   /** The page and what it calls. `eventsUrl` is the bot's own /slack/events; its webhook is beside it. */
