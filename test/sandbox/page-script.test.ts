@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSandbox, typeCommand } from '../support/sandbox-page.js';
+import { openSandbox, recordJointGo, typeCommand } from '../support/sandbox-page.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -12,15 +12,7 @@ describe("the sandbox page's modals", () => {
     const sandbox = await openSandbox((cleanup) => cleanups.push(cleanup));
     const { page } = sandbox;
     await typeCommand(page, 'U0RELEASEMGR', '/mec start');
-    // The smoke passes (20 s in the demo config), then Governance and SRE record the joint go.
-    await page.locator('#release .thread button', { hasText: 'No-go' }).waitFor({ timeout: 60_000 });
-    for (const user of ['U0AVERYCHEN', 'U0PRIYANAT']) {
-      await page.selectOption('#user', user);
-      await page.locator('#release .thread button', { hasText: /^Go$/ }).click();
-      await expect
-        .poll(() => page.locator('#private').innerText(), { timeout: 15_000 })
-        .toMatch(/Go from Governance Lead recorded|Joint go recorded/);
-    }
+    await recordJointGo(page);
     const rejectAsGovernance = page.locator('#release button[data-block="mec_approval_governance_lead"]', {
       hasText: 'Reject…',
     });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSandbox, typeCommand } from '../support/sandbox-page.js';
+import { openSandbox, recordJointGo, typeCommand } from '../support/sandbox-page.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -106,4 +106,48 @@ describe('the local sandbox page', () => {
     await sandbox.screenshot('sandbox-after-restart');
     expect(sandbox.errors).toEqual([]);
   }, 150_000);
+
+  it('rolls traffic back to shadow and pages when a BLOCKER is injected during a ramp, as a real alert would', async () => {
+    const sandbox = await openSandbox((cleanup) => cleanups.push(cleanup));
+    const { page } = sandbox;
+    await typeCommand(page, 'U0RELEASEMGR', '/mec start');
+    await recordJointGo(page);
+    // One distinct person per role; the card names each approver by name.
+    const approvers = [
+      { user: 'U0AVERYCHEN', role: 'Governance Lead', name: 'Avery Chen' },
+      { user: 'U0PRIYANAT', role: 'SRE On-Call', name: 'Priya Natarajan' },
+      { user: 'U0MALIKORT', role: 'Security Officer', name: 'Malik Ortega' },
+      { user: 'U0ELENAMOR', role: 'Product Owner', name: 'Elena Moreno' },
+    ];
+    for (const { user, role, name } of approvers) {
+      await page.selectOption('#user', user);
+      await page.locator('#release button', { hasText: `Approve as ${role}` }).click({ timeout: 30_000 });
+      await expect
+        .poll(() => page.locator('#release').innerText(), { timeout: 15_000 })
+        .toContain(`✅ ${role}: @${name}`);
+    }
+    await typeCommand(page, 'U0RELEASEMGR', '/mec ramp 5');
+    await expect
+      .poll(() => page.locator('#release').innerText(), { timeout: 30_000 })
+      .toMatch(/Traffic \S+ 5%/);
+
+    await page.click('button[data-alarm="latency_slo_drop"][data-status="firing"]');
+    await expect
+      .poll(() => page.locator('#banner').innerText(), { timeout: 15_000 })
+      .toContain('Incident open');
+    await page.click('#banner [data-go="incident"]');
+    await expect
+      .poll(() => page.locator('#incident').innerText(), { timeout: 30_000 })
+      .toContain('Rolled back: traffic 5% → 0% (shadow)');
+    await expect
+      .poll(() => page.locator('#release').innerText(), { timeout: 15_000 })
+      .toMatch(/Traffic \S+ 0%/);
+    await sandbox.screenshot('sandbox-rolled-back');
+
+    await page.click('button[data-alarm="latency_slo_drop"][data-status="resolved"]');
+    await expect
+      .poll(() => page.locator('#banner').innerText(), { timeout: 15_000 })
+      .toContain('Incident resolved');
+    expect(sandbox.errors).toEqual([]);
+  }, 180_000);
 });

@@ -2,6 +2,7 @@ import { cp, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { launchChromium } from './browser.js';
 import { type BotProcess, startBotProcess } from './processes.js';
 
@@ -57,4 +58,19 @@ export async function typeCommand(page: Page, user: string, text: string): Promi
   await page.selectOption('#user', user);
   await page.fill('#text', text);
   await page.click('#send');
+}
+
+/**
+ * Waits out the demo's 20 s smoke after `/mec start`, then records the joint go as the Governance
+ * Lead and SRE On-Call, each from the card in the rollout's thread.
+ */
+export async function recordJointGo(page: Page): Promise<void> {
+  await page.locator('#release .thread button', { hasText: 'No-go' }).waitFor({ timeout: 60_000 });
+  for (const user of ['U0AVERYCHEN', 'U0PRIYANAT']) {
+    await page.selectOption('#user', user);
+    await page.locator('#release .thread button', { hasText: /^Go$/ }).click();
+    await expect
+      .poll(() => page.locator('#private').innerText(), { timeout: 15_000 })
+      .toMatch(/Go from Governance Lead recorded|Joint go recorded/);
+  }
 }
