@@ -75,7 +75,15 @@ for (const queue of Object.values(queues))
 await scheduleWeeklyReview(queues, config.phase, config.review.cron, config.review.timezone);
 
 // With no Slack credentials, the web process runs the local sandbox: a Slack look-alike page.
-const sandbox = !env.SLACK_BOT_TOKEN && web ? new Sandbox(config) : undefined;
+// It keeps its Slack history in the sandbox's own directory, and injects alarms through the webhook.
+const sandbox =
+  !env.SLACK_BOT_TOKEN && web
+    ? new Sandbox(config, {
+        dir: join(process.cwd(), SANDBOX_DIR),
+        ...(env.MEC_ALERT_TOKEN ? { alertToken: env.MEC_ALERT_TOKEN } : {}),
+        onSaveFailed: (error) => logger.warn({ err: error }, 'the sandbox could not save its Slack history'),
+      })
+    : undefined;
 const slack = env.SLACK_BOT_TOKEN
   ? {
       botToken: env.SLACK_BOT_TOKEN,
@@ -136,7 +144,11 @@ const routes: Routes = healthRoutes({
 const listener = web ? bot.slack?.requestListener : undefined;
 if (listener) routes[`POST ${EVENTS_PATH}`] = listener;
 if (sandbox) Object.assign(routes, sandbox.routes(`http://127.0.0.1:${env.PORT}${EVENTS_PATH}`));
-if (web) routes[`POST ${ALERTMANAGER_PATH}`] = alertmanagerWebhook(env.MEC_ALERT_TOKEN, bot.receiveAlerts);
+if (web)
+  routes[`POST ${ALERTMANAGER_PATH}`] = alertmanagerWebhook(
+    env.MEC_ALERT_TOKEN ?? sandbox?.alertToken,
+    bot.receiveAlerts,
+  );
 routes['GET /dashboard'] = async (_request, response) => {
   response
     .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })

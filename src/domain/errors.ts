@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'slack_reply_invalid',
   'button_value_too_long',
   'local_redis_failed',
+  /** The sandbox's saved Slack history cannot be read back: `npm run sandbox:reset` starts afresh. */
+  'sandbox_history_unreadable',
   'stand_in_timeout',
 ] as const;
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MecError } from '../domain/errors.js';
+import { parseArgs, readBody, send } from './stand-in-wire.js';
 
 /** One Web API call, or one post to a response_url, as it reached the stand-in. */
 export interface RecordedCall {
@@ -18,11 +19,15 @@ export interface StoredMessage {
   threadTs?: string;
   text: string;
   blocks: unknown[];
+  /** The poster (the bot's user id), and when it was posted and last edited, in epoch milliseconds. */
+  user: string;
+  postedAt: number;
+  editedAt?: number;
 }
 
-type Reply = Record<string, unknown>;
+const BOT_USER = 'U0MECBOT';
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+type Reply = Record<string, unknown>;
 
 /**
  * A local stand-in for Slack's Web API: it answers the methods the bot calls the way Slack does,
@@ -46,6 +51,8 @@ export class SlackApiStandIn {
   readonly deactivatedUsers = new Set<string>();
   readonly knownUsers = new Set<string>();
   anyUserExists = true;
+  /** Called after a message is posted or edited, e.g. to keep the history on disk. */
+  onMessagesChanged: (() => void) | undefined;
   /** Answers the next calls of a method with 429 and this Retry-After, in seconds. */
   readonly rateLimits = new Map<string, { times: number; retryAfterSec: number }>();
 
@@ -74,6 +81,12 @@ export class SlackApiStandIn {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Puts back the messages of an earlier run (the sandbox's history); new `ts` values come after theirs. */
+  restore(messages: readonly StoredMessage[]): void {
+    for (const message of messages) this.messages.set(message.ts, message);
+    this.#counter = Math.max(this.#counter, ...messages.map((message) => Number(message.ts.split('.')[1])));
   }
 
   /** Holds every call of `method` until the returned function is called. */
@@ -164,7 +177,7 @@ export class SlackApiStandIn {
           team: 'Stand-in',
           user: 'mec-bot',
           team_id: 'T0STANDIN',
-          user_id: 'U0MECBOT',
+          user_id: BOT_USER,
           bot_id: 'B0MECBOT',
         };
       case 'chat.postMessage': {
@@ -174,9 +187,12 @@ export class SlackApiStandIn {
           ts,
           text: String(args.text ?? ''),
           blocks: (args.blocks as unknown[]) ?? [],
+          user: BOT_USER,
+          postedAt: Date.now(),
         };
         if (typeof args.thread_ts === 'string') message.threadTs = args.thread_ts;
         this.messages.set(ts, message);
+        this.onMessagesChanged?.();
         return { ok: true, channel, ts, message: { text: message.text, ts } };
       }
       case 'chat.update': {
@@ -184,6 +200,8 @@ export class SlackApiStandIn {
         if (!existing) return { ok: false, error: 'message_not_found' };
         existing.text = String(args.text ?? '');
         existing.blocks = (args.blocks as unknown[]) ?? [];
+        existing.editedAt = Date.now();
+        this.onMessagesChanged?.();
         return { ok: true, channel, ts: existing.ts, text: existing.text };
       }
       case 'chat.postEphemeral':
@@ -207,36 +225,4 @@ export class SlackApiStandIn {
         return { ok: false, error: 'unknown_method' };
     }
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-/** Slack's clients send form-encoded arguments with JSON in some fields, or JSON bodies. */
-function parseArgs(raw: string, contentType: string): Record<string, unknown> {
-  if (raw === '') return {};
-  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
-    args[key] = JSON_FIELDS.has(key) ? safeJson(value) : value;
-  }
-  return args;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function send(response: ServerResponse, body: Reply): void {
-  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }

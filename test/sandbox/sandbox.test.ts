@@ -1,10 +1,16 @@
 import { createHmac } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHttpServer } from '../../src/adapters/http/http-server.js';
+import { ALERTMANAGER_PATH, alertmanagerWebhook } from '../../src/adapters/http/alertmanager-webhook.js';
+import { type Routes, startHttpServer } from '../../src/adapters/http/http-server.js';
+import type { AlertBatch } from '../../src/app/ports/alert-batch.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
+import { webClientOn } from '../support/web-client.js';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -25,7 +31,7 @@ const listening = (server: Server) => {
  * A sandbox whose page routes are served, posting to a stand-in for the bot's /slack/events that keeps
  * each request and answers with `answer`.
  */
-async function sandboxed(answer = '') {
+async function sandboxed(answer = '', options: { dir?: string; alerts?: (sandbox: Sandbox) => Routes } = {}) {
   const loaded = await readConfig('examples/m6/mec.config.yml');
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const config: MecConfig = loaded.config;
@@ -42,10 +48,13 @@ async function sandboxed(answer = '') {
   });
   await new Promise<void>((resolve) => bot.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise((resolve) => bot.close(resolve)));
-  const sandbox = new Sandbox(config);
+  const sandbox = new Sandbox(config, options.dir ? { dir: options.dir } : {});
   const credentials = await sandbox.start();
   cleanups.push(() => sandbox.stop());
-  const page = await startHttpServer(0, sandbox.routes(`${listening(bot)}/slack/events`), '127.0.0.1');
+  // With `alerts`, the bot's side is those routes (its Alertmanager webhook) instead of the recorder.
+  const botSide = options.alerts ? await startHttpServer(0, options.alerts(sandbox), '127.0.0.1') : bot;
+  if (options.alerts) cleanups.push(() => new Promise((resolve) => botSide.close(resolve)));
+  const page = await startHttpServer(0, sandbox.routes(`${listening(botSide)}/slack/events`), '127.0.0.1');
   cleanups.push(() => new Promise((resolve) => page.close(resolve)));
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${listening(page)}${path}`, { method: 'POST', body: JSON.stringify(body) });
@@ -127,14 +136,167 @@ describe('the sandbox', () => {
     expect(received).toEqual([]);
   });
 
-  it('lists the people of the config, and a visitor with no role, for the page to act as', async () => {
+  it('lists the people of the config by name, and a visitor with no role, for the page to act as', async () => {
     const { pageUrl } = await sandboxed();
     const state = (await (await fetch(`${pageUrl}/sandbox/state`)).json()) as {
       people: unknown[];
+      names: Record<string, string>;
       channels: unknown;
     };
-    expect(state.people).toContainEqual({ user: 'U0RELEASEMGR', role: 'Release Manager' });
-    expect(state.people.at(-1)).toEqual({ user: 'U0VISITOR1', role: 'no role' });
+    expect(state.people).toContainEqual({
+      user: 'U0RELEASEMGR',
+      role: 'Release Manager',
+      name: 'Rene Baptiste',
+    });
+    expect(state.people.at(-1)).toEqual({ user: 'U0VISITOR1', role: 'no role', name: 'Visitor' });
+    expect(state.names).toMatchObject({ U0MECBOT: 'mec-bot', U0AVERYCHEN: 'Avery Chen' });
     expect(state.channels).toEqual({ release: 'C0RELEASE01', incident: 'C0INCIDENT1' });
+  });
+
+  const reasonModal = (extra: Record<string, unknown> = {}) => ({
+    type: 'modal' as const,
+    callback_id: 'mec_reject_reason',
+    private_metadata: '{"rolloutId":"R1"}',
+    title: { type: 'plain_text' as const, text: 'Reject the release' },
+    submit: { type: 'plain_text' as const, text: 'Reject' },
+    blocks: [],
+    ...extra,
+  });
+  const typed = { reason_block: { reason_input: { type: 'plain_text_input', value: '' } } };
+  const modals = async (pageUrl: string) =>
+    (
+      (await (await fetch(`${pageUrl}/sandbox/state`)).json()) as {
+        modals: Array<{ id: number; user: string }>;
+      }
+    ).modals;
+
+  it('keeps a modal open with the errors the bot answered, and closes it once the bot accepts', async () => {
+    const errors = {
+      response_action: 'errors',
+      errors: { reason_block: 'Give a reason of 1 to 500 characters.' },
+    };
+    const refusing = await sandboxed(JSON.stringify(errors));
+    await webClientOn(refusing.sandbox.standIn).views.open({
+      trigger_id: 'trigger.U0AVERYCHEN.1',
+      view: reasonModal(),
+    });
+    const [modal] = await modals(refusing.pageUrl);
+    if (!modal) throw new Error('no modal open');
+    expect(
+      await refusing.post('/sandbox/submit', { user: 'U0AVERYCHEN', modal: modal.id, values: typed }),
+    ).toEqual({
+      status: 200,
+      body: { status: 200, errors: errors.errors },
+    });
+    const payload = JSON.parse(new URLSearchParams(refusing.received[0]?.body).get('payload') ?? '{}');
+    expect(payload).toMatchObject({
+      type: 'view_submission',
+      user: { id: 'U0AVERYCHEN' },
+      view: {
+        callback_id: 'mec_reject_reason',
+        private_metadata: '{"rolloutId":"R1"}',
+        state: { values: typed },
+      },
+    });
+    expect(await modals(refusing.pageUrl)).toHaveLength(1);
+
+    const accepting = await sandboxed('');
+    await webClientOn(accepting.sandbox.standIn).views.open({
+      trigger_id: 'trigger.U0AVERYCHEN.1',
+      view: reasonModal(),
+    });
+    const [open] = await modals(accepting.pageUrl);
+    await accepting.post('/sandbox/submit', { user: 'U0AVERYCHEN', modal: open?.id, values: typed });
+    expect(await modals(accepting.pageUrl)).toEqual([]);
+    // Submitted again, or by someone it was not opened for, it is refused: it is no longer open.
+    expect(
+      await accepting.post('/sandbox/submit', { user: 'U0AVERYCHEN', modal: open?.id, values: typed }),
+    ).toEqual({
+      status: 404,
+      body: { error: 'That modal is no longer open: it was submitted or closed.' },
+    });
+  });
+
+  it('closes a cancelled modal, telling the bot only when its view asked with notify_on_close', async () => {
+    const { sandbox, received, post, pageUrl } = await sandboxed();
+    const client = webClientOn(sandbox.standIn);
+    await client.views.open({ trigger_id: 'trigger.U0AVERYCHEN.1', view: reasonModal() });
+    await client.views.open({
+      trigger_id: 'trigger.U0PRIYANAT.2',
+      view: reasonModal({ notify_on_close: true }),
+    });
+    const [quiet, notifying] = await modals(pageUrl);
+    expect(await post('/sandbox/close', { user: 'U0PRIYANAT', modal: quiet?.id })).toMatchObject({
+      status: 404,
+    });
+    await post('/sandbox/close', { user: 'U0AVERYCHEN', modal: quiet?.id });
+    expect(received).toEqual([]);
+    await post('/sandbox/close', { user: 'U0PRIYANAT', modal: notifying?.id });
+    expect(JSON.parse(new URLSearchParams(received[0]?.body).get('payload') ?? '{}')).toMatchObject({
+      type: 'view_closed',
+      user: { id: 'U0PRIYANAT' },
+      view: { callback_id: 'mec_reject_reason' },
+    });
+    expect(await modals(pageUrl)).toEqual([]);
+  });
+
+  it("injects and clears an alarm through the bot's Alertmanager webhook, with the webhook's token", async () => {
+    const batches: AlertBatch[] = [];
+    const { post, pageUrl } = await sandboxed('', {
+      alerts: (sandbox) => ({
+        [`POST ${ALERTMANAGER_PATH}`]: alertmanagerWebhook(sandbox.alertToken, async (batch) => {
+          batches.push(batch);
+          return { received: batch.alerts.length };
+        }),
+      }),
+    });
+    expect(await post('/sandbox/alarm', { alarm: 'latency_slo_drop', status: 'firing' })).toEqual({
+      status: 200,
+      body: { status: 200, answer: { received: 1 } },
+    });
+    const firingState = (await (await fetch(`${pageUrl}/sandbox/state`)).json()) as {
+      alarms: Array<{ firing: boolean }>;
+    };
+    expect(firingState.alarms[0]?.firing).toBe(true);
+    await post('/sandbox/alarm', { alarm: 'latency_slo_drop', status: 'resolved' });
+    expect(batches.map((batch) => batch.alerts[0]?.status)).toEqual(['firing', 'resolved']);
+    expect(batches[1]?.alerts[0]?.startsAt).toBe(batches[0]?.alerts[0]?.startsAt);
+    expect(batches[0]?.alerts[0]?.labels).toMatchObject({ mec_alarm: 'latency_slo_drop', mec_phase: 'M6' });
+    expect(await post('/sandbox/alarm', { alarm: 'disk_full', status: 'firing' })).toEqual({
+      status: 400,
+      body: {
+        error:
+          'No alarm disk_full in the config; pick one of latency_slo_drop, determinism_variance, feature_drift.',
+      },
+    });
+    expect(batches).toHaveLength(2);
+  });
+
+  it('keeps the channels and the firing alarms across a restart on the same directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mec-sandbox-dir-'));
+    const first = await sandboxed('', {
+      dir,
+      alerts: () => ({
+        [`POST ${ALERTMANAGER_PATH}`]: (_request, response) => {
+          response.writeHead(200).end('{}');
+        },
+      }),
+    });
+    expect(await readFile(join(dir, 'sandbox.pid'), 'utf8')).toBe(String(process.pid));
+    const posted = await webClientOn(first.sandbox.standIn).chat.postMessage({
+      channel: 'C0RELEASE01',
+      text: 'kept',
+    });
+    await first.post('/sandbox/alarm', { alarm: 'feature_drift', status: 'firing' });
+    await first.sandbox.stop();
+    await expect(readFile(join(dir, 'sandbox.pid'))).rejects.toMatchObject({ code: 'ENOENT' });
+
+    const second = await sandboxed('', { dir });
+    const state = (await (await fetch(`${second.pageUrl}/sandbox/state`)).json()) as {
+      messages: Array<{ ts: string; text: string }>;
+      alarms: Array<{ name: string; firing: boolean }>;
+    };
+    expect(state.messages).toEqual([expect.objectContaining({ ts: posted.ts, text: 'kept' })]);
+    expect(state.alarms.find((alarm) => alarm.name === 'feature_drift')?.firing).toBe(true);
   });
 });

@@ -29,6 +29,46 @@ describe('the Slack API stand-in', () => {
     });
   });
 
+  it('keeps who posted each message and when, marks edits, and says when messages change', async () => {
+    const client = webClientOn(standIn);
+    let changes = 0;
+    standIn.onMessagesChanged = () => {
+      changes += 1;
+    };
+    const before = Date.now();
+    const posted = await client.chat.postMessage({ channel: 'C0RELEASE01', text: 'first' });
+    const stored = standIn.messages.get(String(posted.ts));
+    expect(stored).toMatchObject({ user: 'U0MECBOT', postedAt: expect.any(Number) });
+    expect(stored?.postedAt).toBeGreaterThanOrEqual(before);
+    expect(stored?.editedAt).toBeUndefined();
+    await client.chat.update({ channel: 'C0RELEASE01', ts: String(posted.ts), text: 'edited' });
+    expect(standIn.messages.get(String(posted.ts))?.editedAt).toBeGreaterThanOrEqual(stored?.postedAt ?? 0);
+    expect(changes).toBe(2);
+  });
+
+  it('restores the messages of an earlier run, and gives new messages ts values after theirs', async () => {
+    const client = webClientOn(standIn);
+    for (const text of ['one', 'two', 'three'])
+      await client.chat.postMessage({ channel: 'C0RELEASE01', text });
+    const earlier = [...standIn.messages.values()];
+    const next = new SlackApiStandIn();
+    await next.start();
+    try {
+      next.restore(JSON.parse(JSON.stringify(earlier)));
+      expect([...next.messages.values()]).toEqual(earlier);
+      const posted = await webClientOn(next).chat.postMessage({ channel: 'C0RELEASE01', text: 'four' });
+      expect(earlier.map((message) => message.ts)).not.toContain(posted.ts);
+      await webClientOn(next).chat.update({
+        channel: 'C0RELEASE01',
+        ts: earlier[0]?.ts ?? '',
+        text: 'one, edited',
+      });
+      expect(next.messages.get(earlier[0]?.ts ?? '')?.text).toBe('one, edited');
+    } finally {
+      await next.stop();
+    }
+  });
+
   it('records every call with its arguments, blocks parsed, for tests to assert on', async () => {
     const client = webClientOn(standIn);
     await client.chat.postMessage({ channel: 'C0RELEASE01', text: 'x', blocks: [{ type: 'divider' }] });

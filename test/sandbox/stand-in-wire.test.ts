@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/sandbox/stand-in-wire.js';
+
+describe("the stand-in's reading of Web API arguments", () => {
+  it('reads form-encoded arguments, decoding the fields Slack sends as JSON', () => {
+    const raw = new URLSearchParams({ channel: 'C1', blocks: '[{"type":"divider"}]', text: '[not json' });
+    expect(parseArgs(raw.toString(), 'application/x-www-form-urlencoded')).toEqual({
+      channel: 'C1',
+      blocks: [{ type: 'divider' }],
+      text: '[not json',
+    });
+  });
+
+  it('keeps a JSON field that does not parse as the text it was, and reads JSON bodies whole', () => {
+    expect(parseArgs('view=%7Bbroken', 'application/x-www-form-urlencoded')).toEqual({ view: '{broken' });
+    expect(parseArgs('{"channel":"C2","thread_ts":"1.2"}', 'application/json; charset=utf-8')).toEqual({
+      channel: 'C2',
+      thread_ts: '1.2',
+    });
+    expect(parseArgs('', 'application/json')).toEqual({});
+  });
+});
