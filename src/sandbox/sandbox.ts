@@ -62,6 +62,11 @@ export class Sandbox {
   readonly #closedModals = new Set<number>();
   #firing: Record<string, string> = {};
   #counter = 0;
+  /**
+   * Set anew at each start: trigger ids must not repeat across restarts, as the bot drops a trigger id
+   * it handled within the hour as a Slack retry.
+   */
+  readonly #run = randomBytes(4).toString('hex');
   readonly #saver;
 
   constructor(
@@ -118,7 +123,7 @@ export class Sandbox {
     };
     const interaction = (payload: unknown) =>
       post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
-    const id = (person: string) => `${person}.${++this.#counter}`;
+    const id = (person: string) => `${person}.${this.#run}.${++this.#counter}`;
     const modalOf = (person: string, modal: number) =>
       openModals(this.standIn.calls, this.#closedModals).find(
         (open) => open.id === modal && open.user === person,

@@ -99,6 +99,9 @@ describe('the local sandbox page', () => {
     expect(await page.locator('#release').innerText()).toContain('MEC M6 rollout');
     await page.click('[data-go="incident"]');
     expect(await page.locator('#incident').innerText()).toContain('Resolved at');
+    // The same person's first command after the restart is handled, not dropped as a Slack retry.
+    await typeCommand(page, 'U0RELEASEMGR', '/mec status');
+    await expect.poll(() => page.locator('#private').innerText(), { timeout: 15_000 }).toContain('MEC M6');
     // New messages after the restart are added to it, not written over it.
     await page.click('button[data-alarm="latency_slo_drop"][data-status="firing"]');
     await expect.poll(() => page.locator('#incident > .msg').count(), { timeout: 15_000 }).toBe(2);
