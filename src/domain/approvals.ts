@@ -1,7 +1,7 @@
 import { describeInstant } from './describe-instant.js';
 import { own } from './own.js';
 import { roleName } from './policy.js';
-import type { ReasonCode } from './reason.js';
+import type { RefusalReason } from './reason.js';
 import type { Approval, RolloutState } from './rollout-state.js';
 
 export type ApprovalStatus = 'valid' | 'missing' | 'expired' | 'stale_root';
@@ -24,7 +24,7 @@ export function approvalStatus(
 }
 
 export interface Hold {
-  reason: ReasonCode;
+  reason: RefusalReason;
   message: string;
 }
 

@@ -3,7 +3,7 @@ import { applied, type Decision, draft, noop, refused } from './decision.js';
 import { describeInstant } from './describe-instant.js';
 import type { Effect } from './effect.js';
 import { own } from './own.js';
-import { holdsRole, isPermitted, type RolloutPolicy, roleName } from './policy.js';
+import { holdsRole, isPermitted, type RolloutPolicy, roleName, rolesWithHolders } from './policy.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import {
   CHECKS,
@@ -163,15 +163,27 @@ export function goNoGoRoleFor(state: RolloutState | null, policy: RolloutPolicy,
   return open ?? held[0] ?? policy.goNoGoRoleIds[0] ?? '';
 }
 
+/** Who can decide the go/no-go, for a refusal: every role of it, and who holds each. */
+const decidedBy = (policy: RolloutPolicy) =>
+  `The go/no-go is decided by ${rolesWithHolders(policy, policy.goNoGoRoleIds)}.`;
+
 /** The Governance Lead and SRE On-Call decide jointly: both "go" records the go, one "no-go" stops the rollout. */
 export function goNoGo(state: RolloutState, event: Event<'go_no_go'>, now: Date): Decision {
   const { actor, roleId, go } = event;
   const { policy } = state;
   if (!policy.goNoGoRoleIds.includes(roleId)) {
-    return refused(state, 'unknown_role', `${roleName(policy, roleId)} does not take part in the go/no-go.`);
+    return refused(
+      state,
+      'unknown_role',
+      `${roleName(policy, roleId)} does not take part in the go/no-go. ${decidedBy(policy)}`,
+    );
   }
   if (!holdsRole(policy, actor, roleId)) {
-    return refused(state, 'not_role_member', `${actor} is not ${roleName(policy, roleId)}.`);
+    return refused(
+      state,
+      'not_role_member',
+      `${actor} is not ${roleName(policy, roleId)}. ${decidedBy(policy)}`,
+    );
   }
   if (CHECKS.some((check) => state.checks[check].status !== 'passed')) {
     return refused(state, 'smoke_not_passed', 'the go/no-go comes after a passed shadow smoke.');
@@ -190,7 +202,7 @@ export function goNoGo(state: RolloutState, event: Event<'go_no_go'>, now: Date)
     return refused(
       state,
       'approver_not_distinct',
-      `${actor} already decided as ${roleName(policy, otherRole.roleId)}; the go/no-go is joint, two people.`,
+      `${actor} already decided as ${roleName(policy, otherRole.roleId)}; the go/no-go is joint, two people. ${decidedBy(policy)}`,
     );
   }
   const next = draft(state);

@@ -1,7 +1,7 @@
 import type { Incident } from './incident.js';
 import type { IncidentEvent } from './incident-event.js';
 import { isPermitted } from './policy.js';
-import type { ReasonCode } from './reason.js';
+import type { ReasonCode, RefusalReason } from './reason.js';
 
 /**
  * What decideIncident() concluded. The outcomes mean what they mean for a rollout's Decision:
@@ -230,7 +230,7 @@ const applied = (incident: Incident, reason: ReasonCode, message: string): Incid
   message,
 });
 
-const refused = (reason: ReasonCode, message: string): IncidentDecision => ({
+const refused = (reason: RefusalReason, message: string): IncidentDecision => ({
   outcome: 'refused',
   incident: null,
   reason,

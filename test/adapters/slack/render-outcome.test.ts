@@ -35,15 +35,29 @@ describe('renderTransition', () => {
       /^✅ WARNING/,
     ],
     [
-      'a refusal to resume what is not paused',
+      'a refusal to resume what is not paused, leading with what to do',
       { type: 'resume', actor: U_SRE },
-      /^⚠️ Refused \(`not_paused`\): the rollout is not paused\.$/,
+      /^👉 \*Nothing to resume: the rollout is not paused\.\*\nRefused: the rollout is not paused\.$/,
     ],
-    ['refused', { type: 'pause', actor: U_OUT }, /^⚠️ Refused \(`not_permitted`\): U_OUTSIDER holds no role/],
+    [
+      'refused',
+      { type: 'pause', actor: U_OUT },
+      /^👉 \*Ask someone who holds a role allowed to do this.*\*\nRefused: U_OUTSIDER holds no role that may pause\./,
+    ],
   ] as Array<[string, RolloutEvent, RegExp]>)('answers %s with what happened', (_what, event, expected) => {
     expect(renderTransition(result(event)).blocks[0]).toMatchObject({
       text: { text: expect.stringMatching(expected) },
     });
+  });
+
+  it('puts the reason code of a refusal in a context line under what to do', () => {
+    const answer = renderTransition(result({ type: 'pause', actor: U_OUT }));
+    expect(answer.blocks).toHaveLength(2);
+    expect(answer.blocks[1]).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: expect.stringMatching(/^Reason code: `[a-z_]+`$/) }],
+    });
+    expect(said(answer)).not.toMatch(/^Refused/);
   });
 
   it('says when there was nothing to do', () => {
@@ -128,9 +142,13 @@ describe('renderAcknowledgement', () => {
       incident: null,
       version: 1,
     } as const;
-    expect(said(renderAcknowledgement(refused, U_OUT))).toBe(
-      `Refused (\`not_permitted\`): <@${U_OUT}> holds no role`,
-    );
+    const answer = renderAcknowledgement(refused, U_OUT);
+    expect(said(answer)).toMatch(/^Ask someone who holds a role allowed to do this/);
+    expect(said(answer)).toContain(`Refused: <@${U_OUT}> holds no role`);
+    expect(answer.blocks.at(-1)).toMatchObject({
+      type: 'context',
+      elements: [{ text: 'Reason code: `not_permitted`' }],
+    });
     const unknown = {
       outcome: 'noop',
       reason: 'incident_unknown',
