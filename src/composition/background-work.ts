@@ -2,6 +2,7 @@ import { certify } from '../app/certify.js';
 import { noteRollbackFailure } from '../app/note-rollback-failure.js';
 import type { BackgroundWork } from '../app/ports/background-work.js';
 import { postReview } from '../app/post-review.js';
+import { watchClearance } from '../app/pulled-incidents.js';
 import { runCheck } from '../app/run-check.js';
 import { runRamp } from '../app/run-ramp.js';
 import { runRollback } from '../app/run-rollback.js';
@@ -18,6 +19,7 @@ export function backgroundWork(ctx: WorkContext): BackgroundWork {
       noteRollbackFailure({ ctx, incidents: ctx.incidents, notifier: ctx.notifier }, failure),
     certify: (rolloutId) => certify(ctx, rolloutId),
     watchTick: (tick) => watchTick(ctx, tick),
+    watchClearance: (tick) => watchClearance(ctx, tick),
     postReview: () => postReview(ctx),
   };
 }

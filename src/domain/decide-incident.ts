@@ -163,7 +163,11 @@ function resolve(incident: Incident | null, event: Of<'resolve_incident'>, now: 
   if (partly) return partly;
   const resolvedAt = now.toISOString();
   const gate = incident.severity === 'CRITICAL' ? ' The deployment gate is closed.' : '';
-  const message = `${incident.alarm} resolved at ${clockOf(resolvedAt)}.${gate}`;
+  const reading =
+    event.clearedValue === undefined
+      ? ''
+      : `: mec-bot's own evaluation reads ${event.clearedValue}, no longer ${incident.comparator} ${incident.threshold}`;
+  const message = `${incident.alarm} resolved at ${clockOf(resolvedAt)}${reading}.${gate}`;
   return { ...applied({ ...incident, resolvedAt }, 'incident_resolved', message), followUp: `✅ ${message}` };
 }
 

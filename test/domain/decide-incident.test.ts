@@ -324,6 +324,17 @@ const rows: Row[] = [
     },
   ],
   [
+    "resolves an incident the bot's own evaluation saw clear, saying what it read",
+    CRITICAL,
+    { type: 'resolve_incident', clearedValue: 0.01 },
+    at('04:10:00'),
+    {
+      outcome: 'applied',
+      reason: 'incident_resolved',
+      followUp: `✅ determinism_variance resolved at 04:10:00 UTC: mec-bot's own evaluation reads 0.01, no longer ${CRITICAL.comparator} ${CRITICAL.threshold}. The deployment gate is closed.`,
+    },
+  ],
+  [
     'keeps an incident open while one of its alerts still fires',
     firing,
     { type: 'resolve_incident', instances: ['web-0'] },

@@ -34,6 +34,13 @@ export interface WatchJob {
   counters: WatchCounters;
   samples: Array<{ at: string; values: Record<string, number | string> }>;
 }
+/** A follow-up evaluation of a pulled incident's alarm, on the soak queue (job name `clearance`). */
+export interface ClearanceJob {
+  phase: string;
+  incidentId: string;
+  alarm: string;
+  tick: number;
+}
 export interface RampJob {
   phase: string;
   rolloutId: string;

@@ -1,9 +1,19 @@
 import type { Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import type { JobDeps } from '../../../src/adapters/bullmq/job-deps.js';
-import { closeQueues, createQueues, type WatchJob } from '../../../src/adapters/bullmq/queues.js';
-import { runWatchJob } from '../../../src/adapters/bullmq/watch-jobs.js';
-import type { TickResult, WatchTick } from '../../../src/app/ports/background-work.js';
+import {
+  type ClearanceJob,
+  closeQueues,
+  createQueues,
+  type WatchJob,
+} from '../../../src/adapters/bullmq/queues.js';
+import { runClearanceJob, runWatchJob } from '../../../src/adapters/bullmq/watch-jobs.js';
+import type {
+  ClearanceResult,
+  ClearanceTick,
+  TickResult,
+  WatchTick,
+} from '../../../src/app/ports/background-work.js';
 import { NO_COUNTS } from '../../../src/domain/alarm-watch.js';
 import { useTestRedis } from '../../support/redis.js';
 
@@ -19,7 +29,10 @@ const TICK: WatchJob = {
 };
 
 /** Job deps on real queues, whose watchTick answers `result` and keeps the ticks it was given. */
-function depsAnswering(result: (tick: WatchTick) => TickResult) {
+function depsAnswering(
+  result: (tick: WatchTick) => TickResult,
+  clearance: (tick: ClearanceTick) => ClearanceResult = () => ({ outcome: 'stale' }),
+) {
   const { prefix, connect } = testRedis();
   const queues = createQueues(connect({ maxRetriesPerRequest: null }), prefix);
   const ticks: WatchTick[] = [];
@@ -30,6 +43,7 @@ function depsAnswering(result: (tick: WatchTick) => TickResult) {
         ticks.push(tick);
         return result(tick);
       },
+      watchClearance: async (tick: ClearanceTick) => clearance(tick),
     },
   } as unknown as JobDeps;
   return { deps, queues, ticks };
@@ -62,6 +76,51 @@ describe('runWatchJob', () => {
         ['smoke-R1.4-4', 'smoke', 30_000, { ...TICK, tick: 4 }],
       ]);
       expect(await queues.soak.getJobs(['waiting', 'delayed'])).toEqual([]);
+    } finally {
+      await closeQueues(queues);
+    }
+  });
+});
+
+describe('clearance evaluations of pulled incidents', () => {
+  const FIRST = { incidentId: 'inc-1', alarm: 'latency_slo_drop', tick: 0 };
+
+  it('queues the first clearance of each incident a soak tick opened, once, on the soak queue', async () => {
+    const { deps, queues } = depsAnswering(() => ({
+      outcome: 'rolled_back',
+      clearances: [{ tick: FIRST, delayMs: 30_000 }],
+    }));
+    try {
+      const job = { data: TICK } as Job<WatchJob>;
+      await runWatchJob(deps, 'soak', job);
+      await runWatchJob(deps, 'soak', job);
+      const queued = await queues.soak.getJobs(['waiting', 'delayed']);
+      expect(queued.map((next) => [next.id, next.name, next.opts.delay, next.data])).toEqual([
+        ['clearance-inc-1-0', 'clearance', 30_000, { phase: 'M6', ...FIRST }],
+      ]);
+    } finally {
+      await closeQueues(queues);
+    }
+  });
+
+  it('queues the next clearance while the alarm still fires, and none once it resolved', async () => {
+    const { deps, queues } = depsAnswering(
+      () => ({ outcome: 'applied' }),
+      (tick) =>
+        tick.tick === 0
+          ? { outcome: 'breaching', next: { tick: { ...tick, tick: 1 }, delayMs: 30_000 } }
+          : { outcome: 'resolved' },
+    );
+    try {
+      const data: ClearanceJob = { phase: 'M6', ...FIRST };
+      expect(await runClearanceJob(deps, { data } as Job<ClearanceJob>)).toBe('breaching');
+      const queued = await queues.soak.getJobs(['waiting', 'delayed']);
+      expect(queued.map((next) => [next.id, next.data])).toEqual([
+        ['clearance-inc-1-1', { ...data, tick: 1 }],
+      ]);
+      const later = { data: { ...data, tick: 1 } } as Job<ClearanceJob>;
+      expect(await runClearanceJob(deps, later)).toBe('resolved');
+      expect(await queues.soak.getJobs(['waiting', 'delayed'])).toHaveLength(1);
     } finally {
       await closeQueues(queues);
     }
