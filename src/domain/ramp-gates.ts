@@ -1,5 +1,5 @@
 import { approvalsHold, type Hold } from './approvals.js';
-import { describeInstant } from './describe-instant.js';
+import { describeCountdown, describeInstant } from './describe-instant.js';
 import { SYSTEM_ACTOR } from './ledger-entry.js';
 import { own } from './own.js';
 import { isPermitted, roleName } from './policy.js';
@@ -160,7 +160,7 @@ const GATE_CHECKS: Record<RampGate, GateCheck> = {
     }
     return {
       reason: 'soak_running',
-      message: `${soakWeightPct(state.policy, soak)}% soak ends ${describeInstant(new Date(soak.endsAt), now)}.`,
+      message: `${soakWeightPct(state.policy, soak)}% soak ends ${describeCountdown(new Date(soak.endsAt), now)}.`,
     };
   },
 };
