@@ -6,6 +6,7 @@ import { watchClearance } from '../app/pulled-incidents.js';
 import { runCheck } from '../app/run-check.js';
 import { runRamp } from '../app/run-ramp.js';
 import { runRollback } from '../app/run-rollback.js';
+import { soakCountdown } from '../app/soak-countdown.js';
 import { watchTick } from '../app/watch-tick.js';
 import type { WorkContext } from '../app/work-context.js';
 
@@ -20,6 +21,7 @@ export function backgroundWork(ctx: WorkContext): BackgroundWork {
     certify: (rolloutId) => certify(ctx, rolloutId),
     watchTick: (tick) => watchTick(ctx, tick),
     watchClearance: (tick) => watchClearance(ctx, tick),
+    soakCountdown: (countdown) => soakCountdown(ctx, countdown),
     postReview: () => postReview(ctx),
   };
 }

@@ -1,10 +1,14 @@
 import type { Job } from 'bullmq';
 import type { ClearanceTick } from '../../app/ports/background-work.js';
 import type { JobDeps } from './job-deps.js';
-import { type ClearanceJob, JOB_DEFAULTS, type WatchJob } from './queues.js';
-
-/** The job name of a clearance evaluation on the soak queue. */
-export const CLEARANCE_JOB = 'clearance';
+import {
+  CLEARANCE_JOB,
+  type ClearanceJob,
+  COUNTDOWN_JOB,
+  type CountdownJob,
+  JOB_DEFAULTS,
+  type WatchJob,
+} from './queues.js';
 
 /**
  * One evaluation of the smoke or a soak. The next one is queued with an id that names its tick, so a
@@ -49,4 +53,19 @@ async function queueClearance(
     jobId: `clearance-${tick.incidentId}-${tick.tick}`,
     delay: delayMs,
   });
+}
+
+/** One countdown redraw of a running soak; the next is queued while the soak runs. */
+export async function runCountdownJob(deps: JobDeps, job: Job<CountdownJob>): Promise<string> {
+  const { phase, ...countdown } = job.data;
+  const result = await deps.work.soakCountdown(countdown);
+  if (result.next) {
+    const next: CountdownJob = { phase, ...result.next.countdown };
+    await deps.queues.soak.add(COUNTDOWN_JOB, next, {
+      ...JOB_DEFAULTS,
+      jobId: `countdown-${next.soakId}-${next.tick}`,
+      delay: result.next.delayMs,
+    });
+  }
+  return result.outcome;
 }

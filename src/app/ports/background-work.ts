@@ -29,6 +29,19 @@ export interface ClearanceResult {
   next?: { tick: ClearanceTick; delayMs: number } | undefined;
 }
 
+/** A redraw of a running soak's countdown; `tick` counts from 0. */
+export interface SoakCountdown {
+  rolloutId: string;
+  soakId: string;
+  tick: number;
+}
+
+/** What a countdown redraw came to, and the next one while the soak runs. */
+export interface CountdownResult {
+  outcome: 'redrawn' | 'stale';
+  next?: { countdown: SoakCountdown; delayMs: number } | undefined;
+}
+
 /**
  * What a tick came to, the next tick to run if the watch goes on, and the clearance evaluations to
  * start for the incidents it opened.
@@ -52,5 +65,6 @@ export interface BackgroundWork {
   certify(rolloutId: string): Promise<string>;
   watchTick(tick: WatchTick): Promise<TickResult>;
   watchClearance(tick: ClearanceTick): Promise<ClearanceResult>;
+  soakCountdown(countdown: SoakCountdown): Promise<CountdownResult>;
   postReview(): Promise<WeeklyReview>;
 }

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { JobDeps } from '../../../src/adapters/bullmq/job-deps.js';
 import {
   type ClearanceJob,
+  type CountdownJob,
   closeQueues,
   createQueues,
   type WatchJob,
 } from '../../../src/adapters/bullmq/queues.js';
-import { runClearanceJob, runWatchJob } from '../../../src/adapters/bullmq/watch-jobs.js';
+import { runClearanceJob, runCountdownJob, runWatchJob } from '../../../src/adapters/bullmq/watch-jobs.js';
 import type {
   ClearanceResult,
   ClearanceTick,
@@ -44,6 +45,13 @@ function depsAnswering(
         return result(tick);
       },
       watchClearance: async (tick: ClearanceTick) => clearance(tick),
+      soakCountdown: async (countdown: { tick: number }) =>
+        countdown.tick < 2
+          ? {
+              outcome: 'redrawn',
+              next: { countdown: { ...countdown, tick: countdown.tick + 1 }, delayMs: 60_000 },
+            }
+          : { outcome: 'stale' },
     },
   } as unknown as JobDeps;
   return { deps, queues, ticks };
@@ -120,6 +128,25 @@ describe('clearance evaluations of pulled incidents', () => {
       ]);
       const later = { data: { ...data, tick: 1 } } as Job<ClearanceJob>;
       expect(await runClearanceJob(deps, later)).toBe('resolved');
+      expect(await queues.soak.getJobs(['waiting', 'delayed'])).toHaveLength(1);
+    } finally {
+      await closeQueues(queues);
+    }
+  });
+});
+
+describe('runCountdownJob', () => {
+  it('queues the next countdown redraw while the soak runs, once per tick, and none after it', async () => {
+    const { deps, queues } = depsAnswering(() => ({ outcome: 'applied' }));
+    try {
+      const data: CountdownJob = { phase: 'M6', rolloutId: 'R1', soakId: 'R1.4', tick: 1 };
+      expect(await runCountdownJob(deps, { data } as Job<CountdownJob>)).toBe('redrawn');
+      expect(await runCountdownJob(deps, { data } as Job<CountdownJob>)).toBe('redrawn');
+      const queued = await queues.soak.getJobs(['waiting', 'delayed']);
+      expect(queued.map((next) => [next.id, next.name, next.opts.delay, next.data])).toEqual([
+        ['countdown-R1.4-2', 'countdown', 60_000, { ...data, tick: 2 }],
+      ]);
+      expect(await runCountdownJob(deps, { data: { ...data, tick: 2 } } as Job<CountdownJob>)).toBe('stale');
       expect(await queues.soak.getJobs(['waiting', 'delayed'])).toHaveLength(1);
     } finally {
       await closeQueues(queues);
