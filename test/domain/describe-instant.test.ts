@@ -22,7 +22,11 @@ describe('describeCountdown', () => {
     ['seconds away', '2025-10-21T14:00:09.000Z', '14:00:09 UTC, 9 s left'],
     ['part of a second away, rounded up', '2025-10-21T14:00:00.400Z', '14:00:00 UTC, 1 s left'],
     ['hours away, with the empty minutes', '2025-10-21T16:00:05.000Z', '16:00:05 UTC, 2 h 0 min 5 s left'],
-    ['on another day, with the date', '2025-10-22T00:00:30.000Z', '22 Oct 00:00:30 UTC, 10 h 0 min 30 s left'],
+    [
+      'on another day, with the date',
+      '2025-10-22T00:00:30.000Z',
+      '22 Oct 00:00:30 UTC, 10 h 0 min 30 s left',
+    ],
     ['already past', '2025-10-21T13:59:58.000Z', '13:59:58 UTC, ending now'],
   ])('says when an end %s is, to the second, and how long is left', (_when, at, said) => {
     expect(describeCountdown(new Date(at), NOW)).toBe(said);
