@@ -9,8 +9,12 @@ import type { TransitionResult } from './transition.js';
 import { transitionIncident } from './transition-incident.js';
 import type { WorkContext } from './work-context.js';
 
-/** A soak's own trip of an alarm is one incident, whichever process or retry raises it. */
-const incidentIdOf = (watchId: string, alarm: string) => sha256Hex(`${watchId}\n${alarm}`).slice(0, 16);
+/**
+ * A soak's own trip of an alarm is one incident, whichever process or retry raises it (a retried tick
+ * counts the same evaluation). The alarm tripping again later in the soak, once it cleared, is another.
+ */
+const incidentIdOf = (watchId: string, alarm: string, evaluation: number) =>
+  sha256Hex(`${watchId}\n${alarm}\n${evaluation}`).slice(0, 16);
 
 export const tripSummary = ({ alarm, value }: WatchStep['tripped'][number], step: WatchStep) =>
   `${alarm.name} ${value} ${alarm.comparator} ${alarm.threshold} over ${step.counters.breaches[alarm.name]} evaluations`;
@@ -42,7 +46,7 @@ export async function raisePulledIncidents(
       alarm.severity === 'BLOCKER'
         ? result
         : { ...result, effects: result.effects.filter((effect) => effect.kind !== 'roll_back') };
-    const incidentId = incidentIdOf(soak.watchId, alarm.name);
+    const incidentId = incidentIdOf(soak.watchId, alarm.name, step.counters.evaluations);
     const raised = await raiseIncident(
       {
         ctx,

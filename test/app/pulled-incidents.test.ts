@@ -54,6 +54,40 @@ describe('raisePulledIncidents', () => {
   });
 });
 
+describe('a pulled alarm that trips again in the same soak once it cleared', () => {
+  it('is a new incident, paged and evaluated on its own', async () => {
+    const { world, clearances } = await tripped();
+    const [first] = clearances;
+    if (!first) throw new Error('one clearance');
+    world.metrics.values.set(VARIANCE.name, 0.01);
+    await watchClearance(world.ctx, first.tick);
+    const before = (await world.store.load('M6')).state;
+    if (!before) throw new Error('seeded');
+    const result = await apply(world.ctx, {
+      type: 'alarm',
+      alarm: VARIANCE.name,
+      severity: 'CRITICAL',
+      firing: true,
+      summary: 'again',
+    });
+    if (result.outcome === 'conflict') throw new Error('no race here');
+    const again = await raisePulledIncidents(world.ctx, {
+      watchId: 'soak-1',
+      step: {
+        counters: { ...NO_COUNTS, breaches: { [VARIANCE.name]: 2 }, evaluations: 9 },
+        tripped: [{ alarm: VARIANCE, value: 0.12 }],
+        sourceDown: false,
+      },
+      before,
+      result,
+      now: world.ctx.now(),
+    });
+    expect(again).toHaveLength(1);
+    expect(again[0]?.tick.incidentId).not.toBe(first.tick.incidentId);
+    expect(world.notifier.pages).toEqual([first.tick.incidentId, again[0]?.tick.incidentId]);
+  });
+});
+
 describe('watchClearance', () => {
   it.each([
     ['still breaches', 0.2, 'breaching'],
