@@ -3,7 +3,7 @@ import { applied, type Decision, draft, noop, refused } from './decision.js';
 import { describeInstant } from './describe-instant.js';
 import type { Effect } from './effect.js';
 import { own } from './own.js';
-import { holdsRole, isPermitted, type RolloutPolicy, roleName, rolesWithHolders } from './policy.js';
+import { holdsRole, isPermitted, type RolloutPolicy, roleName, rolesWithHolders, whoMay } from './policy.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import {
   CHECKS,
@@ -43,7 +43,11 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
     );
   }
   if (!isPermitted(policy, actor, 'start')) {
-    return refused(state, 'not_permitted', `${actor} holds no role that may start a rollout.`);
+    return refused(
+      state,
+      'not_permitted',
+      `${actor} holds no role that may start a rollout; ${whoMay(policy, 'start')}.`,
+    );
   }
   const pending: CheckState = { status: 'pending' };
   const next: RolloutState = {
@@ -78,7 +82,11 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
 export function runCheck(state: RolloutState, event: Event<'run_check'>, now: Date): Decision {
   const { actor, check } = event;
   if (!isPermitted(state.policy, actor, 'run_check')) {
-    return refused(state, 'not_permitted', `${actor} holds no role that may run checks.`);
+    return refused(
+      state,
+      'not_permitted',
+      `${actor} holds no role that may run checks; ${whoMay(state.policy, 'run_check')}.`,
+    );
   }
   if (state.trafficPct > 0 || state.cursor > 0 || state.pendingRamp || state.rollback) {
     return refused(state, 'traffic_moved', 'checks run before the first ramp; traffic has moved since.');

@@ -1,6 +1,6 @@
 import type { Incident } from './incident.js';
 import type { IncidentEvent } from './incident-event.js';
-import { isPermitted } from './policy.js';
+import { isPermitted, whoMay } from './policy.js';
 import type { ReasonCode, RefusalReason } from './reason.js';
 
 /**
@@ -96,7 +96,10 @@ function noticePosted(incident: Incident | null, event: Of<'notice_posted'>): In
 function acknowledge(incident: Incident | null, event: Of<'acknowledge'>, now: Date): IncidentDecision {
   const { actor } = event;
   if (!isPermitted(event.policy, actor, 'acknowledge'))
-    return refused('not_permitted', `${actor} holds no role that may acknowledge incidents.`);
+    return refused(
+      'not_permitted',
+      `${actor} holds no role that may acknowledge incidents; ${whoMay(event.policy, 'acknowledge')}.`,
+    );
   if (!incident) return unknown();
   if (incident.acknowledged) return noop('duplicate', `Already acknowledged by ${incident.acknowledged.by}.`);
   const at = now.toISOString();
@@ -192,7 +195,10 @@ function resolveInstances(incident: Incident, instances: readonly string[]): Inc
 function override(incident: Incident | null, event: Of<'override'>, now: Date): IncidentDecision {
   const { actor, reason } = event;
   if (!isPermitted(event.policy, actor, 'override'))
-    return refused('not_permitted', `${actor} holds no role that may override a gate.`);
+    return refused(
+      'not_permitted',
+      `${actor} holds no role that may override a gate; ${whoMay(event.policy, 'override')}.`,
+    );
   if (!incident) return unknown();
   if (incident.severity !== 'CRITICAL' || incident.resolvedAt)
     return refused('gate_not_open', `incident ${incident.id} holds no open deployment gate to override.`);

@@ -66,6 +66,14 @@ export function rolesWithHolders(policy: RolloutPolicy, roleIds: readonly string
   return named.length <= 1 ? (named[0] ?? 'no role') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
 }
 
+/** Who may take `action`, for a refusal: every role granted it, with who holds each. */
+export function whoMay(policy: RolloutPolicy, action: GovernedAction): string {
+  const roleIds = policy.permissions[action] ?? [];
+  return roleIds.length === 0
+    ? 'no role is granted it in the config'
+    : `it is granted to ${rolesWithHolders(policy, roleIds)}`;
+}
+
 export function holdsRole(policy: RolloutPolicy, userId: string, roleId: string): boolean {
   return policy.roles.some((role) => role.id === roleId && role.userIds.includes(userId));
 }

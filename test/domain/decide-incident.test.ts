@@ -183,7 +183,8 @@ const rows: Row[] = [
       outcome: 'refused',
       reason: 'not_permitted',
       incident: null,
-      message: `${U_PO} holds no role that may acknowledge incidents.`,
+      // It names who may, so the person knows whom to ask.
+      message: `${U_PO} holds no role that may acknowledge incidents; it is granted to SRE On-Call (${U_SRE}, ${U_SRE2}), Release Manager (${U_RM}) and Governance Lead (${U_GOV}).`,
     },
   ],
   [

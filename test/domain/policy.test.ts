@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { holdsRole, isPermitted, rampWeights, roleName, rolesWithHolders } from '../../src/domain/policy.js';
+import {
+  holdsRole,
+  isPermitted,
+  rampWeights,
+  roleName,
+  rolesWithHolders,
+  whoMay,
+} from '../../src/domain/policy.js';
 import { POLICY, U_GOV, U_OUT, U_RM, U_SRE, U_SRE2 } from './fixtures.js';
 
 describe('the policy', () => {
@@ -35,6 +42,13 @@ describe('the policy', () => {
     [[], 'no role'],
   ])('names roles %j with who holds each', (roleIds, named) => {
     expect(rolesWithHolders(POLICY, roleIds)).toBe(named);
+  });
+
+  it('says who may take an action, by role and holder, or that no role may', () => {
+    expect(whoMay(POLICY, 'pause')).toBe(
+      `it is granted to Release Manager (${U_RM}) and SRE On-Call (${U_SRE}, ${U_SRE2})`,
+    );
+    expect(whoMay(POLICY, 'acknowledge')).toBe('no role is granted it in the config');
   });
 
   it('lists the ramp weights of the plan in order, skipping the soaks', () => {

@@ -42,7 +42,7 @@ describe('renderTransition', () => {
     [
       'refused',
       { type: 'pause', actor: U_OUT },
-      /^👉 \*Ask someone who holds a role allowed to do this.*\*\nRefused: U_OUTSIDER holds no role that may pause\./,
+      /^👉 \*Ask one of the people named below to do it.*\*\nRefused: U_OUTSIDER holds no role that may pause; it is granted to Release Manager \(<@U_RM>\) and SRE On-Call \(<@U_SRE>, <@U_SRE2>\)\./,
     ],
   ] as Array<[string, RolloutEvent, RegExp]>)('answers %s with what happened', (_what, event, expected) => {
     expect(renderTransition(result(event)).blocks[0]).toMatchObject({
@@ -143,7 +143,7 @@ describe('renderAcknowledgement', () => {
       version: 1,
     } as const;
     const answer = renderAcknowledgement(refused, U_OUT);
-    expect(said(answer)).toMatch(/^Ask someone who holds a role allowed to do this/);
+    expect(said(answer)).toMatch(/^Ask one of the people named below to do it/);
     expect(said(answer)).toContain(`Refused: <@${U_OUT}> holds no role`);
     expect(answer.blocks.at(-1)).toMatchObject({
       type: 'context',
