@@ -85,6 +85,11 @@ describe('renderOutcome', () => {
     ['a posted card', { kind: 'card_posted' }, 'The approval card is posted in the release channel.'],
     ['a refusal, escaped', { kind: 'refused', message: 'No <rollout>' }, 'No &lt;rollout&gt;'],
     [
+      'a stale drawing, leading with what to do',
+      { kind: 'stale', state: null },
+      'Use the buttons of the message as it is now: it has been redrawn. That message was out of date',
+    ],
+    [
       'a stale drawing',
       { kind: 'stale', state: null },
       'That message was out of date, so nothing was done. There is no rollout now.',

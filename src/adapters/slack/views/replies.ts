@@ -92,7 +92,7 @@ export function staleReply(state: RolloutState | null): SlackMessage {
   const now = state
     ? `The rollout is now at *${stageOf(state).replaceAll('_', ' ')}*, traffic ${state.trafficPct}%.`
     : 'There is no rollout now.';
-  return textReply(
-    `That message was out of date, so nothing was done. ${now} The message has been redrawn; use its current buttons.`,
-  );
+  const advice = 'Use the buttons of the message as it is now: it has been redrawn.';
+  const why = `That message was out of date, so nothing was done. ${now}`;
+  return message(`${advice} ${why}`, [section(`👉 *${advice}*\n${why}`)]);
 }
