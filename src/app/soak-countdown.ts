@@ -1,7 +1,11 @@
 import type { CountdownResult, SoakCountdown } from './ports/background-work.js';
 import type { WorkContext } from './work-context.js';
 
-/** At most this long between two redraws of a running soak's countdown, in milliseconds. */
+/**
+ * At most this long between two redraws of a running soak's countdown, in milliseconds. One chat.update
+ * a minute is far inside its Web API tier (Tier 3, 50+ a minute per workspace:
+ * https://docs.slack.dev/apis/web-api/rate-limits), and the notify queue coalesces redraws anyway.
+ */
 const COUNTDOWN_MAX_MS = 60_000;
 
 /**
