@@ -1,6 +1,6 @@
 import { trafficAtRisk } from './decide-rollback.js';
 import { applied, type Decision, draft, noop, refused } from './decision.js';
-import { describeInstant } from './describe-instant.js';
+import { describeCountdown, describeInstant } from './describe-instant.js';
 import type { Effect } from './effect.js';
 import { isPermitted, whoMay } from './policy.js';
 import { evaluateRampGates, firstHold, nextRampWeight } from './ramp-gates.js';
@@ -53,7 +53,7 @@ export function trafficApplied(state: RolloutState, event: Event<'traffic_applie
       endsAt,
       status: 'running',
     };
-    const message = `Traffic at ${weightPct}%; soak ends ${describeInstant(new Date(endsAt), now)}.`;
+    const message = `Traffic at ${weightPct}%; soak ends ${describeCountdown(new Date(endsAt), now)}.`;
     return applied(next, 'traffic_applied', message, [{ kind: 'end_soak_at', soakId, endsAt }], {
       trafficPct: weightPct,
     });
