@@ -51,7 +51,7 @@ export async function runCommand(
       if (state?.status !== 'active')
         return {
           kind: 'refused',
-          message: 'There is no active rollout to approve. Start one with `/mec start`.',
+          message: 'Start a rollout with `/mec start` first: there is no active rollout to approve.',
         };
       await ctx.publisher.postApprovalCard(ctx.phase);
       return { kind: 'card_posted' };
@@ -61,7 +61,11 @@ export async function runCommand(
       if (command.dryRun) {
         const { state } = await ctx.store.load(ctx.phase);
         if (!state)
-          return { kind: 'refused', message: 'No rollout has been started. Start one with `/mec start`.' };
+          return {
+            kind: 'refused',
+            message:
+              'Start a rollout with `/mec start` first: none has been started, so no ramp can be tried.',
+          };
         return {
           kind: 'dry_run',
           weightPct: command.weightPct,

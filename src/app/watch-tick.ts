@@ -4,7 +4,6 @@ import { MecError } from '../domain/errors.js';
 import { flagValueFor } from '../domain/flag-value.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import type { RolloutState } from '../domain/rollout-state.js';
-import { sha256Hex } from '../domain/sha256.js';
 import {
   type CoverageCount,
   type CoverageRule,
@@ -13,7 +12,7 @@ import {
   type WatchWindow,
 } from '../domain/watch-coverage.js';
 import type { TickResult, WatchTick } from './ports/background-work.js';
-import { raiseIncident } from './raise-incident.js';
+import { raisePulledIncidents, tripSummary } from './pulled-incidents.js';
 import { guardRegistry } from './registry-guard.js';
 import { apply } from './rollout-context.js';
 import type { WorkContext } from './work-context.js';
@@ -66,41 +65,18 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
       `the ${tick.kind} evaluation did not land (${result.message}); retrying`,
     );
   const rolledBack = result.effects.some((effect) => effect.kind === 'roll_back');
-  for (const trip of tick.kind === 'soak' ? step.tripped : []) {
-    const alarm = ctx.settings.alarms.find((candidate) => candidate.name === trip.alarm.name);
-    if (!alarm) continue;
-    // The rollback is the BLOCKER's: another alarm's incident must not claim it.
-    const own =
-      alarm.severity === 'BLOCKER'
-        ? result
-        : { ...result, effects: result.effects.filter((effect) => effect.kind !== 'roll_back') };
-    await raiseIncident(
-      {
-        ctx,
-        incidents: ctx.incidents,
-        notifier: ctx.notifier,
-        observe: ctx.observe,
-        pageDeadlineMs: ctx.settings.jobs.pageDeadline,
-      },
-      {
-        alarm,
-        id: incidentIdOf(tick.watchId, alarm.name),
-        text: tripSummary(trip, step),
-        receivedAt: now,
-        before: state,
-        result: own,
-        value: trip.value,
-      },
-    );
-    // decideWatchTick stops at the BLOCKER that rolls back: the trips after it were not applied.
-    if (alarm.severity === 'BLOCKER' && rolledBack) break;
-  }
-  if (rolledBack) return { outcome: 'rolled_back' };
+  const opened =
+    tick.kind === 'soak'
+      ? await raisePulledIncidents(ctx, { watchId: tick.watchId, step, before: state, result, now })
+      : [];
+  // Each incident it opened is evaluated on until its alarm clears, past this watch's end.
+  const clearances = opened.length > 0 ? { clearances: opened } : {};
+  if (rolledBack) return { outcome: 'rolled_back', ...clearances };
   // The watch goes on for as long as the state this tick left says it runs: until its end, after an
   // extension, and when decide() by its own clock found the end not yet come (a clock that stepped
   // back), whatever else the tick changed.
   const running = result.state ? watchedWindow(result.state, tick) : undefined;
-  if (running === undefined) return { outcome: result.outcome };
+  if (running === undefined) return { outcome: result.outcome, ...clearances };
   // By the clock as it is now, which decide() went by: a clock that stepped back waits, never spins. A
   // soak held by a hand edit is past its end, and is evaluated at the usual interval until it is let go.
   const untilEndMs = Date.parse(running.endsAt) - ctx.now().getTime();
@@ -109,6 +85,7 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
   return {
     outcome: held ? 'held_by_registry' : event.finished ? result.outcome : 'watching',
     next: { tick: { ...going, tick: tick.tick + 1 }, delayMs },
+    ...clearances,
   };
 }
 
@@ -232,9 +209,6 @@ const watchFacts = (tick: WatchTick, step: WatchStep) => ({
   allRead: true,
 });
 
-const tripSummary = ({ alarm, value }: WatchStep['tripped'][number], step: WatchStep) =>
-  `${alarm.name} ${value} ${alarm.comparator} ${alarm.threshold} over ${step.counters.breaches[alarm.name]} evaluations`;
-
 const valuesOf = (readings: readonly Reading[]) =>
   Object.fromEntries(
     readings.map((reading) => [
@@ -242,6 +216,3 @@ const valuesOf = (readings: readonly Reading[]) =>
       'error' in reading ? `error: ${reading.error}` : reading.value,
     ]),
   );
-
-/** A soak's own trip of an alarm is one incident, whichever process or retry raises it. */
-const incidentIdOf = (watchId: string, alarm: string) => sha256Hex(`${watchId}\n${alarm}`).slice(0, 16);

@@ -27,6 +27,8 @@ export interface WorkSettings extends RolloutSettings, PreflightSettings {
     lockDuration: number;
     /** How long after an alert its page may wait for shadow, in milliseconds. */
     pageDeadline: number;
+    /** Milliseconds between two redraws of a running soak's countdown, at most a minute (the default). */
+    countdownInterval?: number | undefined;
   };
 }
 

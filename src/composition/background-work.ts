@@ -2,9 +2,11 @@ import { certify } from '../app/certify.js';
 import { noteRollbackFailure } from '../app/note-rollback-failure.js';
 import type { BackgroundWork } from '../app/ports/background-work.js';
 import { postReview } from '../app/post-review.js';
+import { watchClearance } from '../app/pulled-incidents.js';
 import { runCheck } from '../app/run-check.js';
 import { runRamp } from '../app/run-ramp.js';
 import { runRollback } from '../app/run-rollback.js';
+import { soakCountdown } from '../app/soak-countdown.js';
 import { watchTick } from '../app/watch-tick.js';
 import type { WorkContext } from '../app/work-context.js';
 
@@ -18,6 +20,8 @@ export function backgroundWork(ctx: WorkContext): BackgroundWork {
       noteRollbackFailure({ ctx, incidents: ctx.incidents, notifier: ctx.notifier }, failure),
     certify: (rolloutId) => certify(ctx, rolloutId),
     watchTick: (tick) => watchTick(ctx, tick),
+    watchClearance: (tick) => watchClearance(ctx, tick),
+    soakCountdown: (countdown) => soakCountdown(ctx, countdown),
     postReview: () => postReview(ctx),
   };
 }

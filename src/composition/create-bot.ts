@@ -73,7 +73,7 @@ export function createBot(options: BotOptions): Bot {
   const effects: EffectRunner =
     options.effects ??
     (queues
-      ? new BullEffects(queues, now, config.metrics.evaluationInterval)
+      ? new BullEffects(queues, now, config.metrics.evaluationInterval, config.jobs.countdownInterval)
       : { run: async () => undefined });
   const noticePosted = (id: string, notice: { channel: string; ts: string }) =>
     transitionIncident({ ctx, incidents }, id, { type: 'notice_posted', ...notice });

@@ -213,6 +213,13 @@ const jobs = z.strictObject({
    * did not reach the queues. Every process also delivers it once at start. Default 5s.
    */
   outboxInterval: duration.default(5_000),
+  /**
+   * Milliseconds between two redraws of the rollout message while a soak runs, so its countdown moves.
+   * At most, and by default, 1m.
+   */
+  countdownInterval: duration
+    .pipe(z.number().max(60_000, 'must be at most 1m, so a soak countdown moves every minute'))
+    .optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -97,3 +97,16 @@ export function watch(
   // At or past the limit, every failing round reports the outage; opening a gate twice is a no-op.
   return { counters: next, tripped, sourceDown: failed && next.sourceErrors >= policy.errorsToGate };
 }
+
+/**
+ * What one evaluation says of an alarm whose incident is open: it cleared (with the value read), it
+ * still breaches, or the source could not say, which is never taken as clear.
+ */
+export type Clearance = { cleared: true; value: number } | { cleared: false; why: 'breaching' | 'unread' };
+
+export function clearanceOf(alarm: WatchedAlarm, reading: Reading): Clearance {
+  if ('error' in reading) return { cleared: false, why: 'unread' };
+  return breaches(alarm, reading.value)
+    ? { cleared: false, why: 'breaching' }
+    : { cleared: true, value: reading.value };
+}

@@ -1,7 +1,7 @@
 import { describeInstant } from './describe-instant.js';
 import { own } from './own.js';
 import { roleName } from './policy.js';
-import type { ReasonCode } from './reason.js';
+import type { RefusalReason } from './reason.js';
 import type { Approval, RolloutState } from './rollout-state.js';
 
 /** The nonce approval and go/no-go buttons carry: it changes whenever the approvals are voided. */
@@ -40,7 +40,7 @@ export function approvalStatus(
 }
 
 export interface Hold {
-  reason: ReasonCode;
+  reason: RefusalReason;
   message: string;
 }
 

@@ -2,7 +2,7 @@ import { approvalDigest, toSignedAt } from './approval-digest.js';
 import { approvalStatus, approvalsHold, cardNonce, voidApprovals } from './approvals.js';
 import { applied, type Decision, draft, noop, refused } from './decision.js';
 import { own } from './own.js';
-import { holdsRole, roleName } from './policy.js';
+import { holdsRole, roleName, rolesWithHolders } from './policy.js';
 import type { UserEvent } from './rollout-event.js';
 import type { RolloutState } from './rollout-state.js';
 
@@ -18,7 +18,7 @@ function roleRefusal(state: RolloutState, actor: string, roleId: string): Decisi
     return refused(
       state,
       'not_role_member',
-      `${actor} is not ${roleName(policy, roleId)}, so cannot sign for it.`,
+      `${actor} is not ${rolesWithHolders(policy, [roleId])}, so cannot sign for it.`,
     );
   }
   return undefined;

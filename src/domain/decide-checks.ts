@@ -3,7 +3,7 @@ import { applied, type Decision, draft, noop, refused } from './decision.js';
 import { describeInstant } from './describe-instant.js';
 import type { Effect } from './effect.js';
 import { own } from './own.js';
-import { holdsRole, isPermitted, type RolloutPolicy, roleName } from './policy.js';
+import { holdsRole, isPermitted, type RolloutPolicy, roleName, rolesWithHolders, whoMay } from './policy.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import {
   CHECKS,
@@ -43,7 +43,11 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
     );
   }
   if (!isPermitted(policy, actor, 'start')) {
-    return refused(state, 'not_permitted', `${actor} holds no role that may start a rollout.`);
+    return refused(
+      state,
+      'not_permitted',
+      `${actor} holds no role that may start a rollout; ${whoMay(policy, 'start')}.`,
+    );
   }
   const pending: CheckState = { status: 'pending' };
   const next: RolloutState = {
@@ -78,7 +82,11 @@ export function start(state: RolloutState | null, event: Event<'start'>, now: Da
 export function runCheck(state: RolloutState, event: Event<'run_check'>, now: Date): Decision {
   const { actor, check } = event;
   if (!isPermitted(state.policy, actor, 'run_check')) {
-    return refused(state, 'not_permitted', `${actor} holds no role that may run checks.`);
+    return refused(
+      state,
+      'not_permitted',
+      `${actor} holds no role that may run checks; ${whoMay(state.policy, 'run_check')}.`,
+    );
   }
   if (state.trafficPct > 0 || state.cursor > 0 || state.pendingRamp || state.rollback) {
     return refused(state, 'traffic_moved', 'checks run before the first ramp; traffic has moved since.');
@@ -163,15 +171,27 @@ export function goNoGoRoleFor(state: RolloutState | null, policy: RolloutPolicy,
   return open ?? held[0] ?? policy.goNoGoRoleIds[0] ?? '';
 }
 
+/** Who can decide the go/no-go, for a refusal: every role of it, and who holds each. */
+const decidedBy = (policy: RolloutPolicy) =>
+  `The go/no-go is decided by ${rolesWithHolders(policy, policy.goNoGoRoleIds)}.`;
+
 /** The Governance Lead and SRE On-Call decide jointly: both "go" records the go, one "no-go" stops the rollout. */
 export function goNoGo(state: RolloutState, event: Event<'go_no_go'>, now: Date): Decision {
   const { actor, roleId, go } = event;
   const { policy } = state;
   if (!policy.goNoGoRoleIds.includes(roleId)) {
-    return refused(state, 'unknown_role', `${roleName(policy, roleId)} does not take part in the go/no-go.`);
+    return refused(
+      state,
+      'unknown_role',
+      `${roleName(policy, roleId)} does not take part in the go/no-go. ${decidedBy(policy)}`,
+    );
   }
   if (!holdsRole(policy, actor, roleId)) {
-    return refused(state, 'not_role_member', `${actor} is not ${roleName(policy, roleId)}.`);
+    return refused(
+      state,
+      'not_role_member',
+      `${actor} is not ${roleName(policy, roleId)}. ${decidedBy(policy)}`,
+    );
   }
   if (CHECKS.some((check) => state.checks[check].status !== 'passed')) {
     return refused(state, 'smoke_not_passed', 'the go/no-go comes after a passed shadow smoke.');
@@ -190,7 +210,7 @@ export function goNoGo(state: RolloutState, event: Event<'go_no_go'>, now: Date)
     return refused(
       state,
       'approver_not_distinct',
-      `${actor} already decided as ${roleName(policy, otherRole.roleId)}; the go/no-go is joint, two people.`,
+      `${actor} already decided as ${roleName(policy, otherRole.roleId)}; the go/no-go is joint, two people. ${decidedBy(policy)}`,
     );
   }
   const next = draft(state);

@@ -4,7 +4,7 @@ import { acceptBlindSoak } from './decide-traffic.js';
 import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
 import { SYSTEM_ACTOR } from './ledger-entry.js';
 import { own } from './own.js';
-import { isPermitted } from './policy.js';
+import { isPermitted, whoMay } from './policy.js';
 import { registryEdited } from './registry-gate.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import type { OpenGate, RolloutState } from './rollout-state.js';
@@ -103,7 +103,11 @@ function lockAtShadow(
 function overrideGate(state: RolloutState, event: Event<'override_gate'>, now: Date): Decision {
   const { actor, gateId } = event;
   if (!isPermitted(state.policy, actor, 'override')) {
-    return refused(state, 'not_permitted', `${actor} holds no role that may override a gate.`);
+    return refused(
+      state,
+      'not_permitted',
+      `${actor} holds no role that may override a gate; ${whoMay(state.policy, 'override')}.`,
+    );
   }
   const reason = event.reason.trim();
   if (reason === '') return refused(state, 'reason_required', 'an override needs a reason.');

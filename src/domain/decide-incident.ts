@@ -1,7 +1,7 @@
 import type { Incident } from './incident.js';
 import type { IncidentEvent } from './incident-event.js';
-import { isPermitted } from './policy.js';
-import type { ReasonCode } from './reason.js';
+import { isPermitted, whoMay } from './policy.js';
+import type { ReasonCode, RefusalReason } from './reason.js';
 
 /**
  * What decideIncident() concluded. The outcomes mean what they mean for a rollout's Decision:
@@ -96,7 +96,10 @@ function noticePosted(incident: Incident | null, event: Of<'notice_posted'>): In
 function acknowledge(incident: Incident | null, event: Of<'acknowledge'>, now: Date): IncidentDecision {
   const { actor } = event;
   if (!isPermitted(event.policy, actor, 'acknowledge'))
-    return refused('not_permitted', `${actor} holds no role that may acknowledge incidents.`);
+    return refused(
+      'not_permitted',
+      `${actor} holds no role that may acknowledge incidents; ${whoMay(event.policy, 'acknowledge')}.`,
+    );
   if (!incident) return unknown();
   if (incident.acknowledged) return noop('duplicate', `Already acknowledged by ${incident.acknowledged.by}.`);
   const at = now.toISOString();
@@ -163,7 +166,11 @@ function resolve(incident: Incident | null, event: Of<'resolve_incident'>, now: 
   if (partly) return partly;
   const resolvedAt = now.toISOString();
   const gate = incident.severity === 'CRITICAL' ? ' The deployment gate is closed.' : '';
-  const message = `${incident.alarm} resolved at ${clockOf(resolvedAt)}.${gate}`;
+  const reading =
+    event.clearedValue === undefined
+      ? ''
+      : `: mec-bot's own evaluation reads ${event.clearedValue}, no longer ${incident.comparator} ${incident.threshold}`;
+  const message = `${incident.alarm} resolved at ${clockOf(resolvedAt)}${reading}.${gate}`;
   return { ...applied({ ...incident, resolvedAt }, 'incident_resolved', message), followUp: `✅ ${message}` };
 }
 
@@ -188,7 +195,10 @@ function resolveInstances(incident: Incident, instances: readonly string[]): Inc
 function override(incident: Incident | null, event: Of<'override'>, now: Date): IncidentDecision {
   const { actor, reason } = event;
   if (!isPermitted(event.policy, actor, 'override'))
-    return refused('not_permitted', `${actor} holds no role that may override a gate.`);
+    return refused(
+      'not_permitted',
+      `${actor} holds no role that may override a gate; ${whoMay(event.policy, 'override')}.`,
+    );
   if (!incident) return unknown();
   if (incident.severity !== 'CRITICAL' || incident.resolvedAt)
     return refused('gate_not_open', `incident ${incident.id} holds no open deployment gate to override.`);
@@ -230,7 +240,7 @@ const applied = (incident: Incident, reason: ReasonCode, message: string): Incid
   message,
 });
 
-const refused = (reason: ReasonCode, message: string): IncidentDecision => ({
+const refused = (reason: RefusalReason, message: string): IncidentDecision => ({
   outcome: 'refused',
   incident: null,
   reason,

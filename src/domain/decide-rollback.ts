@@ -1,7 +1,7 @@
 import { voidApprovals } from './approvals.js';
 import { applied, type Decision, draft, noop, recorded, refused } from './decision.js';
 import type { Effect } from './effect.js';
-import { isPermitted } from './policy.js';
+import { isPermitted, whoMay } from './policy.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import { nextAttemptId, type RolloutState } from './rollout-state.js';
 import { WATCH_BLIND_GATE } from './watch-coverage.js';
@@ -60,7 +60,11 @@ export function rollbackRequestedByUser(
   now: Date,
 ): Decision {
   if (!isPermitted(state.policy, actor, 'rollback')) {
-    return refused(state, 'not_permitted', `${actor} holds no role that may roll back.`);
+    return refused(
+      state,
+      'not_permitted',
+      `${actor} holds no role that may roll back; ${whoMay(state.policy, 'rollback')}.`,
+    );
   }
   return rollbackRequested(state, actor, reason.trim() || 'requested in Slack', now, true);
 }

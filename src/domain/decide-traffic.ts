@@ -1,8 +1,8 @@
 import { trafficAtRisk } from './decide-rollback.js';
 import { applied, type Decision, draft, noop, refused } from './decision.js';
-import { describeInstant } from './describe-instant.js';
+import { describeCountdown, describeInstant } from './describe-instant.js';
 import type { Effect } from './effect.js';
-import { isPermitted } from './policy.js';
+import { isPermitted, whoMay } from './policy.js';
 import { evaluateRampGates, firstHold, nextRampWeight } from './ramp-gates.js';
 import type { SystemEvent, UserEvent } from './rollout-event.js';
 import { nextAttemptId, type RolloutState, soakWeightPct } from './rollout-state.js';
@@ -53,7 +53,7 @@ export function trafficApplied(state: RolloutState, event: Event<'traffic_applie
       endsAt,
       status: 'running',
     };
-    const message = `Traffic at ${weightPct}%; soak ends ${describeInstant(new Date(endsAt), now)}.`;
+    const message = `Traffic at ${weightPct}%; soak ends ${describeCountdown(new Date(endsAt), now)}.`;
     return applied(next, 'traffic_applied', message, [{ kind: 'end_soak_at', soakId, endsAt }], {
       trafficPct: weightPct,
     });
@@ -132,7 +132,11 @@ function autoAdvanceEffects(state: RolloutState): Effect[] {
 export function pause(state: RolloutState, event: Event<'pause'>, now: Date): Decision {
   const { actor, reason } = event;
   if (!isPermitted(state.policy, actor, 'pause')) {
-    return refused(state, 'not_permitted', `${actor} holds no role that may pause.`);
+    return refused(
+      state,
+      'not_permitted',
+      `${actor} holds no role that may pause; ${whoMay(state.policy, 'pause')}.`,
+    );
   }
   if (state.paused) return noop(state, 'duplicate', `already paused by ${state.paused.by}.`);
   const next = draft(state);
@@ -143,7 +147,11 @@ export function pause(state: RolloutState, event: Event<'pause'>, now: Date): De
 export function resume(state: RolloutState, event: Event<'resume'>): Decision {
   const { actor } = event;
   if (!isPermitted(state.policy, actor, 'resume')) {
-    return refused(state, 'not_permitted', `${actor} holds no role that may resume.`);
+    return refused(
+      state,
+      'not_permitted',
+      `${actor} holds no role that may resume; ${whoMay(state.policy, 'resume')}.`,
+    );
   }
   if (!state.paused) return refused(state, 'not_paused', 'the rollout is not paused.');
   const next = draft(state);
@@ -154,7 +162,11 @@ export function resume(state: RolloutState, event: Event<'resume'>): Decision {
 export function abort(state: RolloutState, event: Event<'abort'>, now: Date): Decision {
   const { actor } = event;
   if (!isPermitted(state.policy, actor, 'abort')) {
-    return refused(state, 'not_permitted', `${actor} holds no role that may abort.`);
+    return refused(
+      state,
+      'not_permitted',
+      `${actor} holds no role that may abort; ${whoMay(state.policy, 'abort')}.`,
+    );
   }
   const reason = event.reason.trim();
   if (reason === '') return refused(state, 'reason_required', 'an abort needs a reason.');

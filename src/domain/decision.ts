@@ -1,7 +1,7 @@
 import type { JsonValue } from './canonical-json.js';
 import type { Effect } from './effect.js';
 import type { RampGate } from './ramp-gates.js';
-import type { ReasonCode } from './reason.js';
+import type { ReasonCode, RefusalReason } from './reason.js';
 import type { RolloutState } from './rollout-state.js';
 
 /**
@@ -43,7 +43,7 @@ export function recorded(
   return withDetail({ outcome: 'recorded', state, effects: [], reason, message }, detail);
 }
 
-export function refused(state: RolloutState | null, reason: ReasonCode, message: string): Decision {
+export function refused(state: RolloutState | null, reason: RefusalReason, message: string): Decision {
   return { outcome: 'refused', state, effects: [], reason, message };
 }
 

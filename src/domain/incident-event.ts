@@ -24,7 +24,15 @@ export type IncidentEvent =
    * The alarm stopped firing. With `instances`, only those alerts resolved: an incident that folded
    * alerts of several instances resolves when the last of them has.
    */
-  | { type: 'resolve_incident'; instances?: readonly string[] }
+  | {
+      type: 'resolve_incident';
+      instances?: readonly string[];
+      /**
+       * The value mec-bot's own evaluation read when it saw the alarm clear: set when the bot, not
+       * Alertmanager, resolves an incident it raised from a soak.
+       */
+      clearedValue?: number;
+    }
   /** A person closed the incident's CRITICAL gate by hand, with a reason. */
   | { type: 'override'; actor: string; reason: string; policy: RolloutPolicy }
   /** An alert that maps to no configured alarm of the phase: noted, and no incident is opened. */

@@ -54,6 +54,26 @@ export function roleName(policy: RolloutPolicy, roleId: string): string {
   return policy.roles.find((role) => role.id === roleId)?.name ?? roleId;
 }
 
+/**
+ * Each of the roles, by name, with the user ids who hold it: `Governance Lead (U1) and SRE On-Call
+ * (U2, U3)`. A role nobody holds says so, so a refused person knows to fix the config instead.
+ */
+export function rolesWithHolders(policy: RolloutPolicy, roleIds: readonly string[]): string {
+  const named = roleIds.map((roleId) => {
+    const holders = policy.roles.find((role) => role.id === roleId)?.userIds ?? [];
+    return `${roleName(policy, roleId)} (${holders.length > 0 ? holders.join(', ') : 'held by nobody in the config'})`;
+  });
+  return named.length <= 1 ? (named[0] ?? 'no role') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+}
+
+/** Who may take `action`, for a refusal: every role granted it, with who holds each. */
+export function whoMay(policy: RolloutPolicy, action: GovernedAction): string {
+  const roleIds = policy.permissions[action] ?? [];
+  return roleIds.length === 0
+    ? 'no role is granted it in the config'
+    : `it is granted to ${rolesWithHolders(policy, roleIds)}`;
+}
+
 export function holdsRole(policy: RolloutPolicy, userId: string, roleId: string): boolean {
   return policy.roles.some((role) => role.id === roleId && role.userIds.includes(userId));
 }

@@ -1,8 +1,8 @@
 import { approvalsHold, type Hold } from './approvals.js';
-import { describeInstant } from './describe-instant.js';
+import { describeCountdown, describeInstant } from './describe-instant.js';
 import { SYSTEM_ACTOR } from './ledger-entry.js';
 import { own } from './own.js';
-import { isPermitted, roleName } from './policy.js';
+import { isPermitted, roleName, whoMay } from './policy.js';
 import { CHECKS, goRecorded, type RolloutState, soakWeightPct } from './rollout-state.js';
 
 const RAMP_GATES = [
@@ -64,7 +64,7 @@ const GATE_CHECKS: Record<RampGate, GateCheck> = {
       ? undefined
       : {
           reason: 'not_permitted',
-          message: `${actor} holds no role that may ramp (${grantedTo(state)}).`,
+          message: `${actor} holds no role that may ramp; ${whoMay(state.policy, 'ramp')}.`,
         },
 
   pause: (state) =>
@@ -160,7 +160,7 @@ const GATE_CHECKS: Record<RampGate, GateCheck> = {
     }
     return {
       reason: 'soak_running',
-      message: `${soakWeightPct(state.policy, soak)}% soak ends ${describeInstant(new Date(soak.endsAt), now)}.`,
+      message: `${soakWeightPct(state.policy, soak)}% soak ends ${describeCountdown(new Date(soak.endsAt), now)}.`,
     };
   },
 };
@@ -169,11 +169,4 @@ const GATE_CHECKS: Record<RampGate, GateCheck> = {
 export function nextRampWeight(state: RolloutState): number | undefined {
   const step = state.policy.steps.slice(state.cursor).find((candidate) => candidate.kind === 'ramp');
   return step?.kind === 'ramp' ? step.weightPct : undefined;
-}
-
-function grantedTo(state: RolloutState): string {
-  const roleIds = state.policy.permissions.ramp ?? [];
-  return roleIds.length === 0
-    ? 'no role is granted it'
-    : `granted to ${roleIds.map((id) => roleName(state.policy, id)).join(', ')}`;
 }

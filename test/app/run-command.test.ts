@@ -122,7 +122,10 @@ describe('runCommand', () => {
     expect(await runCommand(world.ctx, { verb: 'ramp', weightPct: 5, dryRun: true }, U_RM)).toMatchObject({
       kind: 'refused',
     });
-    expect(await runCommand(world.ctx, { verb: 'approvals' }, U_RM)).toMatchObject({ kind: 'refused' });
+    expect(await runCommand(world.ctx, { verb: 'approvals' }, U_RM)).toMatchObject({
+      kind: 'refused',
+      message: expect.stringMatching(/^Start a rollout with `\/mec start` first: /),
+    });
     expect(world.publisher.approvalCards).toEqual([]);
   });
 

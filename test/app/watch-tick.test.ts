@@ -237,12 +237,18 @@ describe('watchTick: a soak', () => {
       world.ctx,
       tickOf(soaking(), 'soak', counted({ breaches: { latency_slo_drop: 1 } })),
     );
-    expect(result).toEqual({ outcome: 'rolled_back' });
+    const [incident] = await world.incidents.recent();
+    // The rollback ends the soak, so the incident's alarm is read on by its own clearance evaluation.
+    expect(result).toEqual({
+      outcome: 'rolled_back',
+      clearances: [
+        { tick: { incidentId: incident?.id, alarm: 'latency_slo_drop', tick: 0 }, delayMs: 30_000 },
+      ],
+    });
     const { state } = await world.store.load('M6');
     expect(world.effects.effects).toEqual([
       expect.objectContaining({ kind: 'roll_back', fromPct: 5, rollbackId: state?.rollback?.rollbackId }),
     ]);
-    const [incident] = await world.incidents.recent();
     expect(incident).toMatchObject({
       alarm: 'latency_slo_drop',
       severity: 'BLOCKER',

@@ -36,6 +36,18 @@ describe('configSchema', () => {
     ]);
   });
 
+  it('redraws a running soak’s countdown at most a minute apart, and refuses a longer interval', () => {
+    const jobs = (example() as { jobs: Record<string, unknown> }).jobs;
+    expect(
+      configSchema.parse({ ...example(), jobs: { ...jobs, countdownInterval: '20s' } }).jobs,
+    ).toMatchObject({
+      countdownInterval: 20_000,
+    });
+    expect(messages({ ...example(), jobs: { ...jobs, countdownInterval: '2m' } })).toEqual([
+      expect.stringContaining('jobs.countdownInterval: must be at most 1m'),
+    ]);
+  });
+
   it('refuses a duration it cannot read, saying how to write one', () => {
     expect(messages({ ...example(), smoke: { duration: '30 minutes' } })).toEqual([
       'smoke.duration: "30 minutes" is not a duration; write it like 15m, 30s, 250ms or 1h30m',

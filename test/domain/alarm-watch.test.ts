@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { breaches, NO_COUNTS, type Reading, type WatchedAlarm, watch } from '../../src/domain/alarm-watch.js';
+import {
+  breaches,
+  clearanceOf,
+  NO_COUNTS,
+  type Reading,
+  type WatchedAlarm,
+  watch,
+} from '../../src/domain/alarm-watch.js';
 
 const LATENCY: WatchedAlarm = {
   name: 'latency_slo_drop',
@@ -37,6 +44,33 @@ describe('breaches', () => {
     ['lte', 0.99, 0.995, false],
   ] as const)('%s %d with %d is %s', (comparator, threshold, value, expected) => {
     expect(breaches({ ...LATENCY, comparator, threshold }, value)).toBe(expected);
+  });
+});
+
+describe('clearanceOf', () => {
+  it.each([
+    [
+      'a value within the threshold clears',
+      { alarm: LATENCY.name, value: 0.01 },
+      { cleared: true, value: 0.01 },
+    ],
+    [
+      'the threshold itself clears a gt alarm',
+      { alarm: LATENCY.name, value: 0.03 },
+      { cleared: true, value: 0.03 },
+    ],
+    [
+      'a value still over it does not',
+      { alarm: LATENCY.name, value: 0.2 },
+      { cleared: false, why: 'breaching' },
+    ],
+    [
+      'an error is never taken as clear',
+      { alarm: LATENCY.name, error: 'timeout' },
+      { cleared: false, why: 'unread' },
+    ],
+  ] as Array<[string, Reading, ReturnType<typeof clearanceOf>]>)('%s', (_what, reading, expected) => {
+    expect(clearanceOf(LATENCY, reading)).toEqual(expected);
   });
 });
 

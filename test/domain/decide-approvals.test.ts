@@ -55,6 +55,11 @@ describe('approve and reject', () => {
     expectRefused(decide(smokedState(), event, minutes(33)), reason);
   });
 
+  it('names who holds the role when refusing an approval from outside it', () => {
+    const refusal = decide(smokedState(), approve(U_OUT, 'security_officer'), minutes(33));
+    expect(refusal.message).toBe(`${U_OUT} is not Security Officer (${U_SEC}), so cannot sign for it.`);
+  });
+
   it('refuses one person approving two roles', () => {
     const policy = {
       ...POLICY,

@@ -204,6 +204,19 @@ describe('the joint go/no-go', () => {
     },
   );
 
+  it.each([
+    ['a role that takes no part in it', U_SEC, 'security_officer'],
+    ['a role the person does not hold', U_SEC, 'governance_lead'],
+  ])(
+    'names every role that decides, and who holds each, when refusing a decision for %s',
+    (_what, actor, roleId) => {
+      const refusal = decide(smokedState(), { type: 'go_no_go', actor, roleId, go: true }, minutes(41));
+      expect(refusal.message).toContain(
+        `The go/no-go is decided by Governance Lead (${U_GOV}) and SRE On-Call (${U_SRE}, ${U_SRE2}).`,
+      );
+    },
+  );
+
   it('refuses one person deciding for both roles: the decision is joint, two people', () => {
     const half = applyAll(smokedState(BOTH_ROLES), [
       [{ type: 'go_no_go', actor: U_SRE2, roleId: 'sre_oncall', go: true }, minutes(32)],

@@ -183,7 +183,8 @@ const rows: Row[] = [
       outcome: 'refused',
       reason: 'not_permitted',
       incident: null,
-      message: `${U_PO} holds no role that may acknowledge incidents.`,
+      // It names who may, so the person knows whom to ask.
+      message: `${U_PO} holds no role that may acknowledge incidents; it is granted to SRE On-Call (${U_SRE}, ${U_SRE2}), Release Manager (${U_RM}) and Governance Lead (${U_GOV}).`,
     },
   ],
   [
@@ -321,6 +322,17 @@ const rows: Row[] = [
       outcome: 'applied',
       reason: 'incident_resolved',
       followUp: '✅ determinism_variance resolved at 04:10:00 UTC. The deployment gate is closed.',
+    },
+  ],
+  [
+    "resolves an incident the bot's own evaluation saw clear, saying what it read",
+    CRITICAL,
+    { type: 'resolve_incident', clearedValue: 0.01 },
+    at('04:10:00'),
+    {
+      outcome: 'applied',
+      reason: 'incident_resolved',
+      followUp: `✅ determinism_variance resolved at 04:10:00 UTC: mec-bot's own evaluation reads 0.01, no longer ${CRITICAL.comparator} ${CRITICAL.threshold}. The deployment gate is closed.`,
     },
   ],
   [

@@ -62,8 +62,10 @@ describe('ramping through the plan', () => {
     const accepted = decide(readyState(), rampEvent(5), minutes(40)).state as RolloutState;
     expect(accepted).toMatchObject({ trafficPct: 0, pendingRamp: { weightPct: 5 } });
     expect(accepted.soak).toBeUndefined();
-    const moved = decideStep(accepted, trafficDone(5), minutes(41)).state as RolloutState;
+    const applied = decideStep(accepted, trafficDone(5), minutes(41));
+    const moved = applied.state as RolloutState;
     expect(moved.soak).toMatchObject({ status: 'running', endsAt: minutes(56).toISOString() });
+    expect(applied.message).toBe('Traffic at 5%; soak ends 13:56:00 UTC, 15 min 0 s left.');
     expect(moved.soak && soakWeightPct(moved.policy, moved.soak)).toBe(5);
   });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { holdsRole, isPermitted, rampWeights, roleName } from '../../src/domain/policy.js';
+import {
+  holdsRole,
+  isPermitted,
+  rampWeights,
+  roleName,
+  rolesWithHolders,
+  whoMay,
+} from '../../src/domain/policy.js';
 import { POLICY, U_GOV, U_OUT, U_RM, U_SRE, U_SRE2 } from './fixtures.js';
 
 describe('the policy', () => {
@@ -26,6 +33,22 @@ describe('the policy', () => {
     [U_SRE, 'acknowledge', false],
   ] as const)('lets %s %s only through a role granted it: %s', (userId, action, permitted) => {
     expect(isPermitted(POLICY, userId, action)).toBe(permitted);
+  });
+
+  it.each([
+    [['sre_oncall'], `SRE On-Call (${U_SRE}, ${U_SRE2})`],
+    [['governance_lead', 'sre_oncall'], `Governance Lead (${U_GOV}) and SRE On-Call (${U_SRE}, ${U_SRE2})`],
+    [['janitor'], 'janitor (held by nobody in the config)'],
+    [[], 'no role'],
+  ])('names roles %j with who holds each', (roleIds, named) => {
+    expect(rolesWithHolders(POLICY, roleIds)).toBe(named);
+  });
+
+  it('says who may take an action, by role and holder, or that no role may', () => {
+    expect(whoMay(POLICY, 'pause')).toBe(
+      `it is granted to Release Manager (${U_RM}) and SRE On-Call (${U_SRE}, ${U_SRE2})`,
+    );
+    expect(whoMay(POLICY, 'acknowledge')).toBe('no role is granted it in the config');
   });
 
   it('lists the ramp weights of the plan in order, skipping the soaks', () => {

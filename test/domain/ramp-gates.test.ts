@@ -122,9 +122,9 @@ describe('a ramp to N% is refused, naming the gate that held', () => {
     expect(decision.effects).toEqual([]);
   });
 
-  it('says when a running soak ends, in UTC and from now', () => {
-    const decision = decide(atFive(), rampEvent(25), minutes(48));
-    expect(decision.message).toContain('5% soak ends 13:55 UTC, in 7 minutes');
+  it('says when a running soak ends, in UTC to the second, and how long is left', () => {
+    const decision = decide(atFive(), rampEvent(25), new Date(minutes(48).getTime() + 12_000));
+    expect(decision.message).toContain('5% soak ends 13:55:00 UTC, 6 min 48 s left');
   });
 
   it('says when the smoke ends while it runs', () => {

@@ -2,7 +2,7 @@ import type { EffectRunner } from '../../app/ports/effect-runner.js';
 import { NO_COUNTS } from '../../domain/alarm-watch.js';
 import type { RunnerEffect } from '../../domain/effect.js';
 import type { RolloutState } from '../../domain/rollout-state.js';
-import { JOB_DEFAULTS, type Queues, REISSUABLE } from './queues.js';
+import { COUNTDOWN_JOB, type CountdownJob, JOB_DEFAULTS, type Queues, REISSUABLE } from './queues.js';
 
 /** BullMQ priorities: lower runs first. A rollback goes before anything else waiting. */
 const ROLLBACK_PRIORITY = 1;
@@ -15,12 +15,18 @@ export class BullEffects implements EffectRunner {
   readonly #queues: Queues;
   readonly #now: () => Date;
   readonly #evaluationIntervalMs: number;
+  readonly #countdownIntervalMs: number;
 
-  /** `evaluationIntervalMs`: how long after a soak starts its first evaluation runs, at most. */
-  constructor(queues: Queues, now: () => Date, evaluationIntervalMs: number) {
+  /**
+   * `evaluationIntervalMs`: how long after a soak starts its first evaluation runs, at most.
+   * `countdownIntervalMs`: how long after it starts the rollout message is first redrawn to move its
+   * countdown (then again every as long, until it ends); at most, and by default, a minute.
+   */
+  constructor(queues: Queues, now: () => Date, evaluationIntervalMs: number, countdownIntervalMs = 60_000) {
     this.#queues = queues;
     this.#now = now;
     this.#evaluationIntervalMs = evaluationIntervalMs;
+    this.#countdownIntervalMs = Math.min(countdownIntervalMs, 60_000);
   }
 
   async run(phase: string, state: RolloutState, effects: readonly RunnerEffect[]): Promise<void> {
@@ -54,6 +60,12 @@ export class BullEffects implements EffectRunner {
           ...JOB_DEFAULTS,
           jobId: `soak-${effect.soakId}-0`,
           delay,
+        });
+        const countdown: CountdownJob = { phase, rolloutId, soakId: effect.soakId, tick: 0 };
+        await this.#queues.soak.add(COUNTDOWN_JOB, countdown, {
+          ...JOB_DEFAULTS,
+          jobId: `countdown-${effect.soakId}-0`,
+          delay: Math.max(1, Math.min(this.#countdownIntervalMs, untilEnd)),
         });
         return;
       }

@@ -34,6 +34,24 @@ export interface WatchJob {
   counters: WatchCounters;
   samples: Array<{ at: string; values: Record<string, number | string> }>;
 }
+/** The job name of a pulled incident's clearance evaluation, on the soak queue. */
+export const CLEARANCE_JOB = 'clearance';
+/** A follow-up evaluation of a pulled incident's alarm, until it clears. */
+export interface ClearanceJob {
+  phase: string;
+  incidentId: string;
+  alarm: string;
+  tick: number;
+}
+/** The job name of a soak's countdown redraw, on the soak queue. */
+export const COUNTDOWN_JOB = 'countdown';
+/** A redraw of the rollout message while the soak `soakId` runs, so its countdown moves. */
+export interface CountdownJob {
+  phase: string;
+  rolloutId: string;
+  soakId: string;
+  tick: number;
+}
 export interface RampJob {
   phase: string;
   rolloutId: string;

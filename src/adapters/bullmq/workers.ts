@@ -7,9 +7,9 @@ import { logRepeatedErrors } from '../../infra/log-redis-outages.js';
 import { runCheckJob } from './check-jobs.js';
 import type { JobDeps } from './job-deps.js';
 import { runIncidentJob, runNotifyJob } from './notify-jobs.js';
-import { bullPrefix, QUEUE_NAMES } from './queues.js';
+import { bullPrefix, CLEARANCE_JOB, COUNTDOWN_JOB, QUEUE_NAMES } from './queues.js';
 import { runCertifyJob, runRampJob, runRollbackJob } from './traffic-jobs.js';
-import { runWatchJob } from './watch-jobs.js';
+import { runClearanceJob, runCountdownJob, runWatchJob } from './watch-jobs.js';
 
 export interface Workers {
   /** Whether every worker is connected and running, for /readyz. */
@@ -68,7 +68,16 @@ export function startWorkers(
   add(QUEUE_NAMES.preflight, (job) => runCheckJob(deps, job));
   add(QUEUE_NAMES.backup, (job) => runCheckJob(deps, job));
   add(QUEUE_NAMES.smoke, (job) => runWatchJob(deps, 'smoke', job), { concurrency: 4 });
-  add(QUEUE_NAMES.soak, (job) => runWatchJob(deps, 'soak', job), { concurrency: 4 });
+  add(
+    QUEUE_NAMES.soak,
+    (job) =>
+      job.name === CLEARANCE_JOB
+        ? runClearanceJob(deps, job)
+        : job.name === COUNTDOWN_JOB
+          ? runCountdownJob(deps, job)
+          : runWatchJob(deps, 'soak', job),
+    { concurrency: 4 },
+  );
   add(QUEUE_NAMES.ramp, (job) => (job.name === 'certify' ? runCertifyJob(deps, job) : runRampJob(deps, job)));
   add(QUEUE_NAMES.review, async () => {
     const review = await deps.work.postReview();

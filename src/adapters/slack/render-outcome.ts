@@ -7,6 +7,7 @@ import {
   errorReply,
   helpReply,
   ledgerReply,
+  refusalReply,
   staleReply,
   textReply,
   verifyReply,
@@ -66,7 +67,7 @@ export function renderTransition(result: TransitionResult): SlackMessage {
     case 'noop':
       return textReply(`Nothing to do: ${message}`);
     case 'refused':
-      return errorReply(`Refused (\`${result.reason}\`): ${message}`);
+      return refusalReply(result.reason, message);
   }
 }
 
@@ -81,7 +82,7 @@ export function renderAcknowledgement(result: IncidentTransitionResult, actor: s
     case 'noop':
       return result.reason === 'duplicate' ? textReply(message) : errorReply(message);
     case 'refused':
-      return errorReply(`Refused (\`${result.reason}\`): ${message}`);
+      return refusalReply(result.reason, message);
     case 'conflict':
       return errorReply(`Not done: ${message}`);
   }

@@ -12,10 +12,44 @@ export interface WatchTick {
   samples: Array<{ at: string; values: Record<string, number | string> }>;
 }
 
-/** What a tick came to, and the next tick to run, if the watch goes on. */
+/**
+ * One follow-up evaluation of an incident the bot's own watch raised (a "pulled" alarm, which no
+ * Alertmanager resolves): its alarm is read until it clears, after the soak that raised it has ended.
+ * `tick` counts from 0.
+ */
+export interface ClearanceTick {
+  incidentId: string;
+  alarm: string;
+  tick: number;
+}
+
+/** What a clearance evaluation came to, and the next one to run while the alarm still fires. */
+export interface ClearanceResult {
+  outcome: 'resolved' | 'breaching' | 'unread' | 'stale';
+  next?: { tick: ClearanceTick; delayMs: number } | undefined;
+}
+
+/** A redraw of a running soak's countdown; `tick` counts from 0. */
+export interface SoakCountdown {
+  rolloutId: string;
+  soakId: string;
+  tick: number;
+}
+
+/** What a countdown redraw came to, and the next one while the soak runs. */
+export interface CountdownResult {
+  outcome: 'redrawn' | 'stale';
+  next?: { countdown: SoakCountdown; delayMs: number } | undefined;
+}
+
+/**
+ * What a tick came to, the next tick to run if the watch goes on, and the clearance evaluations to
+ * start for the incidents it opened.
+ */
 export interface TickResult {
   outcome: string;
   next?: { tick: WatchTick; delayMs: number } | undefined;
+  clearances?: Array<{ tick: ClearanceTick; delayMs: number }>;
 }
 
 /**
@@ -30,5 +64,7 @@ export interface BackgroundWork {
   rollbackFailed(failure: { rollbackId: string; code: string; retrying: boolean }): Promise<void>;
   certify(rolloutId: string): Promise<string>;
   watchTick(tick: WatchTick): Promise<TickResult>;
+  watchClearance(tick: ClearanceTick): Promise<ClearanceResult>;
+  soakCountdown(countdown: SoakCountdown): Promise<CountdownResult>;
   postReview(): Promise<WeeklyReview>;
 }

@@ -2,7 +2,13 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { BullEffects } from '../../../src/adapters/bullmq/bullmq-effects.js';
-import { bullPrefix, closeQueues, createQueues, QUEUE_NAMES } from '../../../src/adapters/bullmq/queues.js';
+import {
+  bullPrefix,
+  COUNTDOWN_JOB,
+  closeQueues,
+  createQueues,
+  QUEUE_NAMES,
+} from '../../../src/adapters/bullmq/queues.js';
 import { NO_COUNTS } from '../../../src/domain/alarm-watch.js';
 import type { CheckName, RolloutState } from '../../../src/domain/rollout-state.js';
 import { describeEffectRunnerContract, type UnitOfWork } from '../../app/ports/effect-runner.contract.js';
@@ -42,7 +48,11 @@ describeEffectRunnerContract('bullmq', () => {
     runner: new BullEffects(queues, () => T0, 30_000),
     work: async () => {
       const jobs = await Promise.all(Object.values(queues).map((queue) => queue.getJobs()));
-      return jobs.flat().map(unitOf);
+      // A soak's countdown redraws its message; it is no unit of the effect's work.
+      return jobs
+        .flat()
+        .filter((job) => job.name !== COUNTDOWN_JOB)
+        .map(unitOf);
     },
   };
 });
@@ -147,6 +157,32 @@ describe('BullEffects', () => {
       const short = await queues.soak.getJob('soak-M6-r1.6-0');
       expect([long?.opts.delay, short?.opts.delay]).toEqual([30_000, 10_000]);
       expect(long?.data).toMatchObject({ watchId: 'M6-r1.5', tick: 0, counters: NO_COUNTS });
+    } finally {
+      await closeQueues(queues);
+    }
+  });
+
+  it('redraws a soak’s countdown a countdown interval after it starts, never later than a minute', async () => {
+    const { prefix, connect } = testRedis();
+    const queues = createQueues(connect({ maxRetriesPerRequest: null }), prefix);
+    try {
+      const inMs = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+      await new BullEffects(queues, () => NOW, 30_000, 20_000).run('M6', state, [
+        { kind: 'end_soak_at', soakId: 'M6-r1.5', endsAt: inMs(15 * 60_000) },
+        { kind: 'end_soak_at', soakId: 'M6-r1.6', endsAt: inMs(5_000) },
+      ]);
+      await new BullEffects(queues, () => NOW, 30_000, 5 * 60_000).run('M6', state, [
+        { kind: 'end_soak_at', soakId: 'M6-r1.7', endsAt: inMs(15 * 60_000) },
+      ]);
+      const delays = await Promise.all(
+        ['M6-r1.5', 'M6-r1.6', 'M6-r1.7'].map(async (soakId) => {
+          const job = await queues.soak.getJob(`countdown-${soakId}-0`);
+          expect(job?.name).toBe(COUNTDOWN_JOB);
+          expect(job?.data).toEqual({ phase: 'M6', rolloutId: state.rolloutId, soakId, tick: 0 });
+          return job?.opts.delay;
+        }),
+      );
+      expect(delays).toEqual([20_000, 5_000, 60_000]);
     } finally {
       await closeQueues(queues);
     }

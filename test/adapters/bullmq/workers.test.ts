@@ -30,6 +30,8 @@ function recordingWork(options: { failRamp?: Error } = {}) {
     rollbackFailed: async (failure) => answer(undefined, 'rollbackFailed', failure),
     certify: async (rolloutId) => answer('certified', 'certify', rolloutId),
     watchTick: async (tick) => answer({ outcome: 'applied' }, 'watchTick', tick.kind, tick.watchId),
+    watchClearance: async (tick) => answer({ outcome: 'resolved' }, 'watchClearance', tick.incidentId),
+    soakCountdown: async (countdown) => answer({ outcome: 'stale' }, 'soakCountdown', countdown.soakId),
     postReview: async () => {
       calls.push(['postReview']);
       return { warnings: [{}], rollbacks: [] } as unknown as WeeklyReview;

@@ -35,15 +35,29 @@ describe('renderTransition', () => {
       /^✅ WARNING/,
     ],
     [
-      'a refusal to resume what is not paused',
+      'a refusal to resume what is not paused, leading with what to do',
       { type: 'resume', actor: U_SRE },
-      /^⚠️ Refused \(`not_paused`\): the rollout is not paused\.$/,
+      /^👉 \*Nothing to resume: the rollout is not paused\.\*\nRefused: the rollout is not paused\.$/,
     ],
-    ['refused', { type: 'pause', actor: U_OUT }, /^⚠️ Refused \(`not_permitted`\): U_OUTSIDER holds no role/],
+    [
+      'refused',
+      { type: 'pause', actor: U_OUT },
+      /^👉 \*Ask one of the people named below to do it.*\*\nRefused: U_OUTSIDER holds no role that may pause; it is granted to Release Manager \(<@U_RM>\) and SRE On-Call \(<@U_SRE>, <@U_SRE2>\)\./,
+    ],
   ] as Array<[string, RolloutEvent, RegExp]>)('answers %s with what happened', (_what, event, expected) => {
     expect(renderTransition(result(event)).blocks[0]).toMatchObject({
       text: { text: expect.stringMatching(expected) },
     });
+  });
+
+  it('puts the reason code of a refusal in a context line under what to do', () => {
+    const answer = renderTransition(result({ type: 'pause', actor: U_OUT }));
+    expect(answer.blocks).toHaveLength(2);
+    expect(answer.blocks[1]).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: expect.stringMatching(/^Reason code: `[a-z_]+`$/) }],
+    });
+    expect(said(answer)).not.toMatch(/^Refused/);
   });
 
   it('says when there was nothing to do', () => {
@@ -70,6 +84,11 @@ describe('renderOutcome', () => {
     ['help', { kind: 'help' }, 'mec-bot commands'],
     ['a posted card', { kind: 'card_posted' }, 'The approval card is posted in the release channel.'],
     ['a refusal, escaped', { kind: 'refused', message: 'No <rollout>' }, 'No &lt;rollout&gt;'],
+    [
+      'a stale drawing, leading with what to do',
+      { kind: 'stale', state: null },
+      'Use the buttons of the message as it is now: it has been redrawn. That message was out of date',
+    ],
     [
       'a stale drawing',
       { kind: 'stale', state: null },
@@ -128,9 +147,13 @@ describe('renderAcknowledgement', () => {
       incident: null,
       version: 1,
     } as const;
-    expect(said(renderAcknowledgement(refused, U_OUT))).toBe(
-      `Refused (\`not_permitted\`): <@${U_OUT}> holds no role`,
-    );
+    const answer = renderAcknowledgement(refused, U_OUT);
+    expect(said(answer)).toMatch(/^Ask one of the people named below to do it/);
+    expect(said(answer)).toContain(`Refused: <@${U_OUT}> holds no role`);
+    expect(answer.blocks.at(-1)).toMatchObject({
+      type: 'context',
+      elements: [{ text: 'Reason code: `not_permitted`' }],
+    });
     const unknown = {
       outcome: 'noop',
       reason: 'incident_unknown',

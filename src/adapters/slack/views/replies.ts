@@ -1,10 +1,12 @@
 import type { VerifyCheck } from '../../../app/ports/rollout-actions.js';
 import type { LedgerEntry } from '../../../domain/ledger-entry.js';
 import type { GateResult } from '../../../domain/ramp-gates.js';
+import { isRefusalReason } from '../../../domain/reason.js';
 import { type RolloutState, stageOf } from '../../../domain/rollout-state.js';
 import { escapeSlackText, mrkdwnOf } from '../escape-text.js';
 import { usageOf, VERBS } from '../parse-command.js';
 import { abbreviate, context, message, type SlackMessage, section } from './blocks.js';
+import { adviceFor } from './refusal-advice.js';
 import { type DashboardInput, dashboardBlocks } from './rollout-dashboard.js';
 
 export function helpReply(): SlackMessage {
@@ -19,6 +21,21 @@ export function helpReply(): SlackMessage {
 export function errorReply(error: string, usage?: string): SlackMessage {
   const form = usage ? `\nValid form: ${usageOf(usage as Parameters<typeof usageOf>[0])}` : '';
   return message(`${error}${form}`, [section(`⚠️ ${error}${form}`)]);
+}
+
+/**
+ * A refusal: what to do first, then why it was refused, with the reason code in a context line.
+ * `why` is mrkdwn, escaped by the caller.
+ */
+export function refusalReply(reason: string, why: string): SlackMessage {
+  const advice = isRefusalReason(reason)
+    ? adviceFor(reason)
+    : 'See where the rollout stands with `/mec status`.';
+  return message(`${advice} Refused: ${why} (reason code: ${reason})`, [
+    section(`👉 *${advice}*
+Refused: ${why}`),
+    context(`Reason code: \`${escapeSlackText(reason)}\``),
+  ]);
 }
 
 export function textReply(text: string): SlackMessage {
@@ -75,7 +92,7 @@ export function staleReply(state: RolloutState | null): SlackMessage {
   const now = state
     ? `The rollout is now at *${stageOf(state).replaceAll('_', ' ')}*, traffic ${state.trafficPct}%.`
     : 'There is no rollout now.';
-  return textReply(
-    `That message was out of date, so nothing was done. ${now} The message has been redrawn; use its current buttons.`,
-  );
+  const advice = 'Use the buttons of the message as it is now: it has been redrawn.';
+  const why = `That message was out of date, so nothing was done. ${now}`;
+  return message(`${advice} ${why}`, [section(`👉 *${advice}*\n${why}`)]);
 }

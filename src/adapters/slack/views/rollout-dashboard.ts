@@ -1,5 +1,5 @@
 import { approvalStatus, cardNonce } from '../../../domain/approvals.js';
-import { describeInstant } from '../../../domain/describe-instant.js';
+import { describeCountdown, describeInstant } from '../../../domain/describe-instant.js';
 import { SYSTEM_ACTOR } from '../../../domain/ledger-entry.js';
 import { roleName } from '../../../domain/policy.js';
 import { evaluateRampGates, firstHold, nextRampWeight } from '../../../domain/ramp-gates.js';
@@ -64,7 +64,7 @@ export function dashboardBlocks(input: DashboardInput): Block[] {
     .join(' → ');
   const soak =
     state.soak?.status === 'running'
-      ? `\n⏳ ${soakWeightPct(state.policy, state.soak)}% soak ends ${slackTime(new Date(state.soak.endsAt), now)}${soakExtended(state) ? ', extended to make up missed evaluations' : ''}`
+      ? `\n⏳ ${soakWeightPct(state.policy, state.soak)}% soak ends ${describeCountdown(new Date(state.soak.endsAt), now)}${soakExtended(state) ? ', extended to make up missed evaluations' : ''}`
       : state.soak?.status === 'blind'
         ? `\n🙈 ${soakWeightPct(state.policy, state.soak)}% soak blind: too few evaluations read; the watch_blind gate holds until a permitted role decides`
         : '';
@@ -77,7 +77,7 @@ export function dashboardBlocks(input: DashboardInput): Block[] {
     divider(),
     ...checklistBlocks(input),
     context(
-      `Started by <@${state.startedBy}> · version ${input.version} · drawn ${describeInstant(now, now).split(',')[0]}`,
+      `Started by <@${state.startedBy}> · version ${input.version} · drawn ${describeCountdown(now, now).split(',')[0]}`,
     ),
   ];
 }

@@ -323,6 +323,13 @@ describe('the go/no-go card', () => {
       where(card),
     );
     expect(String(reply.args.text)).toContain('not_role_member');
+    // It leads with what to do, and names every role that decides with the people holding each.
+    const [first] = reply.args.blocks as Array<{ text: { text: string } }>;
+    const [lead, why] = String(first?.text.text).split('\nRefused: ');
+    expect(lead).toMatch(/^👉 \*Ask a member of that role/);
+    expect(why).toContain(
+      `The go/no-go is decided by Governance Lead (<@${PEOPLE.governance}>) and SRE On-Call (<@${PEOPLE.sre}>, <@${PEOPLE.sreBackup}>).`,
+    );
     const last = (await harness.adapters.ledger.read()).at(-1);
     expect(last?.body).toMatchObject({ actor: PEOPLE.product, outcome: 'refused' });
   });
