@@ -92,7 +92,7 @@ describe('the sandbox', () => {
     expect(fields.get('text')).toBe('pause &lt;!here&gt; &amp; wait');
     expect(fields.get('user_id')).toBe('U0RELEASEMGR');
     expect(fields.get('channel_id')).toBe('C0RELEASE01');
-    expect(fields.get('response_url')).toMatch(/\/response\/U0RELEASEMGR\.\d+$/);
+    expect(fields.get('response_url')).toMatch(/\/response\/U0RELEASEMGR\.[0-9a-f]{8}\.\d+$/);
   });
 
   it('shows the answer the bot gave in its ack to the person who typed the command', async () => {
