@@ -26,11 +26,11 @@ async function sandbox(): Promise<{ bot: BotProcess; browser: Browser }> {
 describe('the local sandbox page', () => {
   it('lets a newcomer start a rollout as the release manager, see the rollout message, and click its buttons', async () => {
     const { bot, browser } = await sandbox();
-    expect(bot.output()).toContain(`open http://localhost:${bot.port}/sandbox`);
+    expect(bot.output()).toContain(`open ${bot.adminUrl}/sandbox`);
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${bot.url}/sandbox`);
+    await page.goto(`${bot.adminUrl}/sandbox`);
     await page.selectOption('#user', 'U0RELEASEMGR');
     await page.fill('#text', '/mec start');
     await page.click('#send');
