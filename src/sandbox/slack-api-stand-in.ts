@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MecError } from '../domain/errors.js';
+import { conversationsHistory, conversationsReplies } from './slack-history.js';
+import { parseArgs, readBody, send } from './stand-in-http.js';
 
 /** One Web API call, or one post to a response_url, as it reached the stand-in. */
 export interface RecordedCall {
@@ -18,11 +20,19 @@ export interface StoredMessage {
   threadTs?: string;
   text: string;
   blocks: unknown[];
+  /** The message's `metadata` (event_type and event_payload), shown only to include_all_metadata. */
+  metadata?: unknown;
 }
 
-type Reply = Record<string, unknown>;
+/**
+ * How one call fails. `accept_then_hang`: carried out (a post is stored), then never answered, as when
+ * Slack answers after the client's timeout. `http_500`: answered 500, not carried out.
+ * `accept_then_internal_error`: carried out, then answered `internal_error`, which Slack documents as
+ * "it's possible some aspect of the operation succeeded" (https://api.slack.com/methods/calls.info).
+ */
+export type SlackFault = 'accept_then_hang' | 'http_500' | 'accept_then_internal_error';
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+type Reply = Record<string, unknown>;
 
 /**
  * A local stand-in for Slack's Web API: it answers the methods the bot calls the way Slack does,
@@ -48,6 +58,8 @@ export class SlackApiStandIn {
   anyUserExists = true;
   /** Answers the next calls of a method with 429 and this Retry-After, in seconds. */
   readonly rateLimits = new Map<string, { times: number; retryAfterSec: number }>();
+  /** Faults for the next calls of a method, one used up per call, in order. */
+  readonly faults = new Map<string, SlackFault[]>();
 
   /** Base URL of the Web API, for SLACK_API_URL (ends in `/api/`). */
   get apiUrl(): string {
@@ -73,6 +85,8 @@ export class SlackApiStandIn {
   }
 
   async stop(): Promise<void> {
+    // Calls left hanging by `accept_then_hang` would hold close() open forever.
+    this.#server?.closeAllConnections();
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
   }
 
@@ -127,6 +141,12 @@ export class SlackApiStandIn {
     }
     const method = path.replace(/^\/api\//, '');
     await this.#holds.get(method);
+    const fault = this.faults.get(method)?.shift();
+    if (fault === 'http_500') {
+      this.#record({ method: `${method} (500)`, args, reply: { ok: false, error: 'internal_error' } });
+      response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
+      return;
+    }
     const limit = this.rateLimits.get(method);
     if (limit && limit.times > 0) {
       limit.times -= 1;
@@ -140,7 +160,9 @@ export class SlackApiStandIn {
     }
     const reply = this.#reply(method, args);
     this.#record({ method, args, reply });
-    send(response, reply);
+    // Carried out, never answered: the client times out not knowing that the call took effect.
+    if (fault === 'accept_then_hang') return;
+    send(response, fault ? { ok: false, error: 'internal_error' } : reply);
   }
 
   #record(call: RecordedCall): void {
@@ -176,6 +198,7 @@ export class SlackApiStandIn {
           blocks: (args.blocks as unknown[]) ?? [],
         };
         if (typeof args.thread_ts === 'string') message.threadTs = args.thread_ts;
+        if (args.metadata !== undefined) message.metadata = args.metadata;
         this.messages.set(ts, message);
         return { ok: true, channel, ts, message: { text: message.text, ts } };
       }
@@ -199,6 +222,10 @@ export class SlackApiStandIn {
           user: { id: user, name: user.toLowerCase(), deleted: this.deactivatedUsers.has(user) },
         };
       }
+      case 'conversations.history':
+        return conversationsHistory(this.messages.values(), args);
+      case 'conversations.replies':
+        return conversationsReplies(this.messages, args);
       case 'apps.connections.open':
         return this.socketModeUrl
           ? { ok: true, url: this.socketModeUrl }
@@ -207,36 +234,4 @@ export class SlackApiStandIn {
         return { ok: false, error: 'unknown_method' };
     }
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-/** Slack's clients send form-encoded arguments with JSON in some fields, or JSON bodies. */
-function parseArgs(raw: string, contentType: string): Record<string, unknown> {
-  if (raw === '') return {};
-  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
-    args[key] = JSON_FIELDS.has(key) ? safeJson(value) : value;
-  }
-  return args;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function send(response: ServerResponse, body: Reply): void {
-  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
