@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackApiStandIn, type SlackFault } from '../../src/sandbox/slack-api-stand-in.js';
 import { type JobsHarness, startJobsHarness } from '../support/jobs-harness.js';
-import { useTestRedis } from '../support/redis.js';
+import { type TestRedis, useTestRedis } from '../support/redis.js';
 import { parentPost } from '../support/slack-find.js';
 import { slackFront } from '../support/slack-front.js';
 import { PEOPLE } from '../support/slack-harness.js';
@@ -27,9 +27,12 @@ afterEach(async () => {
   await standIn.stop();
 });
 
-async function start(slackApiUrl?: string): Promise<JobsHarness> {
-  harness = await startJobsHarness(standIn, testRedis(), {
-    slackTimeoutMs: CALL_TIMEOUT_MS,
+let redis: TestRedis;
+
+async function start(slackApiUrl?: string, slackTimeoutMs = CALL_TIMEOUT_MS): Promise<JobsHarness> {
+  redis = testRedis();
+  harness = await startJobsHarness(standIn, redis, {
+    slackTimeoutMs,
     ...(slackApiUrl ? { slackApiUrl } : {}),
   });
   return harness;
@@ -140,5 +143,37 @@ describe('each Slack message is posted exactly once and in ledger order', () => 
     await expect.poll(() => bot.queues.notify.getRateLimitTtl(), { timeout: 15_000 }).toBeGreaterThan(0);
     await front.open();
     await expectEachOnceInOrder(bot, parentTs, seqs);
+  }, 90_000);
+
+  it('with a second notify worker, a later reply waits while an earlier one is retried', async () => {
+    const front = await slackFront(standIn, 1);
+    front.set('up');
+    cleanups.push(() => front.close());
+    // Calls are held here for as long as the test needs, so they must not time out meanwhile.
+    const bot = await start(front.url, 10_000);
+    const second = await startJobsHarness(standIn, redis, { slackApiUrl: front.url });
+    cleanups.push(() => second.close());
+    const parentTs = await startRollout(bot);
+    const held = front.holdOne(
+      (method, body) =>
+        method === 'chat.postMessage' && new URLSearchParams(body).get('text')?.includes(': pause') === true,
+    );
+    const seqs = await pauseAndResume(bot);
+    const [pause, resume] = seqs as [number, number];
+    const { fail } = await held;
+    // The other worker is free: the resume reply is either posted already (out of order) or held back.
+    await expect
+      .poll(
+        async () => {
+          if (threadSeqs(parentTs).includes(resume)) return true;
+          const job = await bot.queues.notify.getJob(`thread-${resume}`);
+          return job ? job.isDelayed() : false;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    fail();
+    await expectEachOnceInOrder(bot, parentTs, seqs);
+    expect(threadSeqs(parentTs).indexOf(pause)).toBeLessThan(threadSeqs(parentTs).indexOf(resume));
   }, 90_000);
 });

@@ -20,6 +20,9 @@ export async function slackFront(target: SlackApiStandIn, retryAfterSec: number)
   let mode: Mode = 'http_500';
   let server: Server | undefined;
   const seen: Array<{ mode: Mode; method: string; at: number }> = [];
+  let trap:
+    | { match: (method: string, body: string) => boolean; caught: (fail: () => void) => void }
+    | undefined;
   const handler = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await readBody(request);
     const method = (request.url ?? '').replace(/^\/api\//, '');
@@ -29,6 +32,13 @@ export async function slackFront(target: SlackApiStandIn, retryAfterSec: number)
       return void response
         .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfterSec) })
         .end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+    if (trap?.match(method, body)) {
+      const { caught } = trap;
+      trap = undefined;
+      // Not passed on: Slack failed on its side, and nothing was posted.
+      await new Promise<void>((fail) => caught(fail));
+      return void response.writeHead(500).end('internal error');
+    }
     const headers: Record<string, string> = {};
     for (const name of ['content-type', 'authorization']) {
       const value = request.headers[name];
@@ -59,6 +69,11 @@ export async function slackFront(target: SlackApiStandIn, retryAfterSec: number)
     set: (next: Mode) => {
       mode = next;
     },
+    /** Holds the next call that matches until `fail` is called, then answers it 500 without passing it on. */
+    holdOne: (match: (method: string, body: string) => boolean) =>
+      new Promise<{ fail: () => void }>((resolve) => {
+        trap = { match, caught: (fail) => resolve({ fail }) };
+      }),
     open,
     close,
   };

@@ -1,9 +1,16 @@
-import { type Job, RateLimitError, type Worker } from 'bullmq';
+import { DelayedError, type Job, RateLimitError, type Worker } from 'bullmq';
 import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
 import { runAttempt } from '../../infra/job-attempt.js';
 import { isSlackSideFailure } from '../../infra/slack-side-failure.js';
 import type { IncidentJob, NotifyJob } from './queues.js';
+import { type EarlierReplyPending, ORDER_RECHECK_MS } from './thread-order.js';
+
+/** Keeps thread replies in ledger order: the check, and the worker's token to delay the job with. */
+export interface ReplyOrder {
+  earlierPending: EarlierReplyPending;
+  token: string | undefined;
+}
 
 interface SlackFailure {
   code?: string;
@@ -25,6 +32,7 @@ export async function runNotifyJob(
   publisher: RolloutDeliveries,
   worker: () => Worker,
   job: Job<NotifyJob>,
+  order?: ReplyOrder,
 ): Promise<string> {
   return honourRateLimits(worker, job, async () => {
     const { data } = job;
@@ -33,6 +41,11 @@ export async function runNotifyJob(
         await publisher.redraw(data.phase);
         break;
       case 'thread':
+        // An earlier reply still to be posted (retried, or running in another worker) goes first.
+        if (order && (await order.earlierPending(data.rolloutId, data.seq))) {
+          await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, order.token);
+          throw new DelayedError();
+        }
         await publisher.postEntry(data.phase, data.rolloutId, data.seq);
         break;
       case 'card':
