@@ -104,6 +104,20 @@ describe('each Slack message is posted exactly once and in ledger order', () => 
     90_000,
   );
 
+  it('through a rollout message whose first post is answered 500: it and its first reply, once each', async () => {
+    const bot = await start();
+    standIn.faults.set('chat.postMessage', ['http_500']);
+    await bot.command(PEOPLE.releaseManager, 'start');
+    const started = (await bot.adapters.ledger.read()).find((entry) => entry.body.action === 'start');
+    await expect.poll(() => notifyPending(bot), { timeout: 30_000 }).toBe(0);
+    const parents = [...standIn.messages.values()].filter(
+      (message) => message.channel === bot.config.channels.release && message.threadTs === undefined,
+    );
+    expect(parents).toHaveLength(1);
+    await expectEachOnceInOrder(bot, String(parents[0]?.ts), [Number(started?.seq)]);
+    expect(standIn.callsOf('chat.postMessage (500)')).toHaveLength(1);
+  }, 90_000);
+
   it('through a 429 with Retry-After', async () => {
     const bot = await start();
     const parentTs = await startRollout(bot);

@@ -5,6 +5,7 @@ import type { RolloutPublisher } from '../../app/ports/rollout-publisher.js';
 import type { RolloutStore } from '../../app/ports/rollout-store.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
 import type { TransitionResult } from '../../app/ports/transition-result.js';
+import { MecError } from '../../domain/errors.js';
 import { type LedgerEntry, SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
 import type { RolloutPolicy } from '../../domain/policy.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
@@ -128,13 +129,8 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
   /** Posts `text` in the rollout's thread; `deliveryId` names the post, so a retry makes it once. */
   async postThread(phase: string, rolloutId: string, text: string, deliveryId?: string): Promise<void> {
     const parent = await this.#ensureParent(phase, rolloutId);
-    if (parent)
-      await this.#deps.messenger.post(
-        parent.channel,
-        textReply(text),
-        { ts: parent.ts },
-        deliveryId ? { id: deliveryId } : undefined,
-      );
+    const delivery = deliveryId ? { id: deliveryId } : undefined;
+    if (parent) await this.#deps.messenger.post(parent.channel, textReply(text), { ts: parent.ts }, delivery);
   }
 
   async postCard(phase: string, card: 'go_no_go' | 'approvals'): Promise<void> {
@@ -226,20 +222,26 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
         const input = await this.dashboard(phase);
         if (!input) return undefined;
         // Looked for first, always: a post that timed out in another process, whose claim then
-        // lapsed, may have landed.
-        const { ts } = await this.#deps.messenger.post(
-          this.#deps.releaseChannel,
-          rolloutMessage(input),
-          undefined,
-          { id: `parent-${rolloutId}`, lookFirst: true },
-        );
+        // lapsed, may have landed. A post that fails gives the claim up for the retry.
+        const { ts } = await this.#deps.messenger
+          .post(this.#deps.releaseChannel, rolloutMessage(input), undefined, {
+            id: `parent-${rolloutId}`,
+            lookFirst: true,
+          })
+          .catch(async (error: unknown) => {
+            await this.#deps.refs.releaseParent(rolloutId);
+            throw error;
+          });
         const ref = { channel: this.#deps.releaseChannel, ts };
         await this.#deps.refs.setParent(rolloutId, ref);
         return ref;
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    this.#deps.logger.warn({ rolloutId }, 'the rollout message was claimed but not posted in time');
-    return undefined;
+    // Thrown, not skipped: the reply or card waiting on the message is retried instead of lost.
+    throw new MecError(
+      'slack_parent_pending',
+      `the rollout message of ${rolloutId} was claimed but not posted within ${PARENT_WAIT_MS} ms; the job retries`,
+    );
   }
 }
