@@ -49,24 +49,25 @@ export function webApiMessenger(client: webApi.WebClient): SlackMessenger {
           ? { metadata: { event_type: DELIVERY_EVENT, event_payload: { delivery_id: delivery.id } } }
           : {}),
       };
-      const response = await client.chat
-        .postMessage(
+      let response: { ts?: string };
+      try {
+        response = await client.chat.postMessage(
           !thread
             ? base
             : thread.broadcast
               ? { ...base, thread_ts: thread.ts, reply_broadcast: true }
               : { ...base, thread_ts: thread.ts },
-        )
-        .catch(async (error: unknown) => {
-          // Found now, the post is done; not found (or Slack still unreachable), the job retries,
-          // and looks again first.
-          const landed =
-            delivery && isSlackSideFailure(error)
-              ? await findDelivery(client, channel, thread?.ts, delivery.id).catch(() => undefined)
-              : undefined;
-          if (landed) return { ok: true, ts: landed };
-          throw error;
-        });
+        );
+      } catch (error) {
+        // Found now, the post is done; not found (or Slack still unreachable), the job retries,
+        // and looks again first.
+        const landed =
+          delivery && isSlackSideFailure(error)
+            ? await findDelivery(client, channel, thread?.ts, delivery.id).catch(() => undefined)
+            : undefined;
+        if (!landed) throw error;
+        response = { ts: landed };
+      }
       if (!response.ts)
         throw new MecError(
           'slack_reply_invalid',
