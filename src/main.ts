@@ -1,4 +1,5 @@
 import { cp, stat } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { closeQueues, createQueues, scheduleWeeklyReview } from './adapters/bullmq/queues.js';
@@ -21,7 +22,12 @@ import { redactUrl } from './infra/redact-url.js';
 import { Sandbox } from './sandbox/sandbox.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
-const result = await loadSettings(process.env);
+// Run from the TypeScript source (npm start) the sandbox may be the default; the built bot never.
+const result = await loadSettings(
+  process.env,
+  process.cwd(),
+  import.meta.url.endsWith('.ts') ? 'source' : 'built',
+);
 if (!result.ok) {
   console.error(
     `mec-bot did not start. Fix these settings (environment, or the file named by MEC_CONFIG):\n${result.problems
@@ -30,7 +36,7 @@ if (!result.ok) {
   );
   process.exit(1);
 }
-const { env, config, workspace, configPath, sandboxWorkspace } = result.settings;
+const { env, config, workspace, configPath, sandboxWorkspace, sandbox: sandboxMode } = result.settings;
 const logger = createLogger(env.LOG_LEVEL);
 const web = env.MEC_ROLE !== 'worker';
 const worker = env.MEC_ROLE !== 'web';
@@ -74,10 +80,10 @@ for (const queue of Object.values(queues))
   logRepeatedErrors(queue, logger, { queue: queue.name }, 'queue error');
 await scheduleWeeklyReview(queues, config.phase, config.review.cron, config.review.timezone);
 
-// With no Slack credentials, the web process runs the local sandbox: a Slack look-alike page.
+// In the sandbox the web process plays Slack itself: a Slack look-alike page on the admin listener.
 // It keeps its Slack history in the sandbox's own directory, and injects alarms through the webhook.
 const sandbox =
-  !env.SLACK_BOT_TOKEN && web
+  sandboxMode && web
     ? new Sandbox(config, {
         dir: join(process.cwd(), SANDBOX_DIR),
         ...(env.MEC_ALERT_TOKEN ? { alertToken: env.MEC_ALERT_TOKEN } : {}),
@@ -143,29 +149,35 @@ const routes: Routes = healthRoutes({
 });
 const listener = web ? bot.slack?.requestListener : undefined;
 if (listener) routes[`POST ${EVENTS_PATH}`] = listener;
-if (sandbox) Object.assign(routes, sandbox.routes(`http://127.0.0.1:${env.PORT}${EVENTS_PATH}`));
 if (web)
   routes[`POST ${ALERTMANAGER_PATH}`] = alertmanagerWebhook(
     env.MEC_ALERT_TOKEN ?? sandbox?.alertToken,
     bot.receiveAlerts,
   );
-routes['GET /dashboard'] = async (_request, response) => {
+// Pages that show people, rollout state and the ledger, or let anyone act as anyone, are served on
+// their own listener, bound to loopback unless MEC_ADMIN_HOST says otherwise; the public port 404s them.
+const adminRoutes: Routes = {};
+if (sandbox) Object.assign(adminRoutes, sandbox.routes(`http://127.0.0.1:${env.PORT}${EVENTS_PATH}`));
+adminRoutes['GET /dashboard'] = async (_request, response) => {
   response
     .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
     .end(dashboardHtml(await bot.dashboard()));
 };
-routes['GET /metrics'] = async (_request, response) => {
+adminRoutes['GET /metrics'] = async (_request, response) => {
   response
     .writeHead(200, { 'content-type': bot.stats.registry.contentType })
     .end(await bot.stats.registry.metrics());
 };
 
 const server = await startHttpServer(env.PORT, routes, undefined, { logger });
+const adminServer = await startHttpServer(env.MEC_ADMIN_PORT, adminRoutes, env.MEC_ADMIN_HOST, { logger });
+const adminUrl = `http://${env.MEC_ADMIN_HOST.includes(':') ? `[${env.MEC_ADMIN_HOST}]` : env.MEC_ADMIN_HOST}:${(adminServer.address() as AddressInfo).port}`;
 // In the background: a Slack that is down or rate-limits at start is retried, and nothing waits for it.
 if (web) bot.slack?.start();
 logger.info(
   {
     port: env.PORT,
+    adminUrl,
     phase: config.phase,
     config: configPath,
     workspace,
@@ -182,8 +194,8 @@ logger.info(
     redisUrl: redactUrl(redisUrl),
   },
   sandbox
-    ? `mec-bot sandbox is up: open http://localhost:${env.PORT}/sandbox`
-    : `mec-bot is up: http://localhost:${env.PORT}/healthz`,
+    ? `mec-bot sandbox is up: open ${adminUrl}/sandbox`
+    : `mec-bot is up: http://localhost:${env.PORT}/healthz, admin pages on ${adminUrl}`,
 );
 
 let stopping = false;
@@ -194,7 +206,9 @@ async function shutdown(signal: string): Promise<void> {
   // Bolt first, so no new request starts; then the HTTP server; then the outbox's dispatcher; then the
   // workers, which finish the jobs in flight; then the queues and Redis.
   if (web) await bot.slack?.stop();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await Promise.all(
+    [server, adminServer].map((open) => new Promise<void>((resolve) => open.close(() => resolve()))),
+  );
   await dispatcher.close();
   await workers?.close();
   await closeQueues(queues);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
@@ -25,7 +25,8 @@ interface Started {
 function startMain(env: Record<string, string>, cwd: string): Started {
   const child = spawn('node', ['--import', TSX, MAIN], {
     cwd,
-    env: { PATH: process.env.PATH, ...env },
+    // Any free admin port, named by the "up" log line: the default would collide between tests.
+    env: { PATH: process.env.PATH, MEC_ADMIN_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -37,6 +38,28 @@ function startMain(env: Record<string, string>, cwd: string): Started {
   });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return { child, output: () => output, exited };
+}
+
+/** The admin listener's URL from the "up" log line, once it is logged. */
+async function adminUrlOf(started: Started): Promise<string> {
+  await expect.poll(() => ADMIN_URL.exec(started.output())?.[1], { timeout: PROCESS_START_MS }).toBeDefined();
+  return ADMIN_URL.exec(started.output())?.[1] as string;
+}
+const ADMIN_URL = /"adminUrl":"(http:\/\/[^"]+)"/;
+
+/** A held port, so that a bot which began to listen before refusing would fail with EADDRINUSE. */
+async function heldPort(): Promise<number> {
+  const held = createServer();
+  await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => held.close(() => resolve())));
+  return (held.address() as AddressInfo).port;
+}
+
+/** An address of this machine other than loopback, if it has one. */
+function outsideAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
 }
 
 async function waitFor(url: string, started: Started): Promise<Response> {
@@ -118,6 +141,23 @@ describe('main', () => {
       ok: true,
       detail: { redis: 'ok', workers: 'running', slack: 'ok' },
     });
+    // The private pages are on the admin listener, on loopback, and the public port refuses them.
+    const adminUrl = await adminUrlOf(started);
+    expect(adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(started.output()).toContain(`open ${adminUrl}/sandbox`);
+    for (const path of ['/metrics', '/dashboard', '/sandbox']) {
+      expect((await fetch(`http://127.0.0.1:${port}${path}`)).status, `public ${path}`).toBe(404);
+      expect((await fetch(`${adminUrl}${path}`)).status, `admin ${path}`).toBe(200);
+    }
+    expect(await (await fetch(`${adminUrl}/metrics`)).text()).toContain('# TYPE');
+    for (const path of ['/healthz', '/readyz'])
+      expect((await fetch(`${adminUrl}${path}`)).status, `admin ${path}`).toBe(404);
+    const outside = outsideAddress();
+    if (outside) {
+      const adminPort = new URL(adminUrl).port;
+      await expect(fetch(`http://${outside}:${adminPort}/metrics`)).rejects.toThrow();
+      expect((await fetch(`http://${outside}:${port}/healthz`)).status).toBe(200);
+    }
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
     expect(started.output()).toContain('"msg":"stopped"');
@@ -187,6 +227,43 @@ describe('main', () => {
       started.child.kill('SIGTERM');
       expect(await started.exited).toBe(0);
       await standIn.stop();
+    }
+  }, 60_000);
+
+  it('refuses to start with NODE_ENV=production and no Slack credentials, naming what it needs', async () => {
+    const port = await heldPort();
+    const started = startMain(
+      { PORT: String(port), NODE_ENV: 'production', REDIS_URL: inject('redisUrl') },
+      process.cwd(),
+    );
+    expect(await started.exited).toBe(1);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'MEC_SANDBOX=1'])
+      expect(started.output()).toContain(name);
+    expect(started.output()).not.toContain('EADDRINUSE');
+    expect(started.output()).not.toContain('mec.demo.yml');
+  }, 60_000);
+
+  it('runs the sandbox with NODE_ENV=production when MEC_SANDBOX=1 asks for it', async () => {
+    const port = await childPort();
+    const started = startMain(
+      {
+        PORT: String(port),
+        NODE_ENV: 'production',
+        MEC_SANDBOX: '1',
+        MEC_WORKSPACE: await copyExampleWorkspace(),
+        REDIS_URL: inject('redisUrl'),
+        MEC_REDIS_PREFIX: `test:main-sandbox:${port}:`,
+      },
+      process.cwd(),
+    );
+    try {
+      const adminUrl = await adminUrlOf(started);
+      expect((await fetch(`${adminUrl}/sandbox`)).status).toBe(200);
+      expect(started.output()).toContain('"slack":"sandbox"');
+      expect(started.output()).toMatch(/"config":"[^"]*mec\.demo\.yml"/);
+    } finally {
+      started.child.kill('SIGTERM');
+      expect(await started.exited).toBe(0);
     }
   }, 60_000);
 });

@@ -13,6 +13,13 @@ export const envSchema = z.object({
   SLACK_API_URL: optional(z.url({ protocol: /^https?$/ })),
   REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
   PORT: withDefault(z.coerce.number().int().min(1).max(65_535), '3000'),
+  /**
+   * The admin listener's port: /metrics, /dashboard and the sandbox page, kept off the public port.
+   * 0 takes any free port (the "up" log line names it).
+   */
+  MEC_ADMIN_PORT: withDefault(z.coerce.number().int().min(0).max(65_535), '3001'),
+  /** Where the admin listener binds. Loopback by default, so only the host itself can read it. */
+  MEC_ADMIN_HOST: withDefault(z.string(), '127.0.0.1'),
   /** The YAML config. Unset: the example M6 config, or its seconds-long demo twin for the sandbox. */
   MEC_CONFIG: optional(z.string()),
   /** The release workspace. Unset: the sandbox's own copy of the example, under .mec-sandbox/. */
@@ -32,6 +39,11 @@ export const envSchema = z.object({
     z.enum(['0', '1'], 'must be 1 (allow a Redis without persistence) or 0'),
     '0',
   ),
+  /**
+   * 1 runs the local sandbox even from the built bot or with NODE_ENV=production. Unset, only `npm start`
+   * without Slack credentials (and not in production) runs it; see `runMode`.
+   */
+  MEC_SANDBOX: withDefault(z.enum(['0', '1'], 'must be 1 (run the local sandbox) or 0'), '0'),
   /** For crash tests only: a worker that reaches the named point stops there until it is killed. */
   MEC_CRASHPOINT: optional(z.string().regex(/^[a-z_]+:[a-z_]+$/)),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
@@ -52,6 +64,13 @@ export function crossCheckEnv(
   }
   if (!set('SLACK_BOT_TOKEN') && (set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN'))) {
     issues.push({ path: ['SLACK_BOT_TOKEN'], message: 'is required when any other Slack credential is set' });
+  }
+  // The defaults (3000, 3001) differ; a port set to the other's value would fail to listen.
+  if (Number(raw.MEC_ADMIN_PORT || '3001') === Number(raw.PORT || '3000')) {
+    issues.push({
+      path: ['MEC_ADMIN_PORT'],
+      message: 'must differ from PORT: the admin pages are kept off the public port',
+    });
   }
   return issues;
 }

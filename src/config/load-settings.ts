@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { configSchema, type MecConfig } from './config-schema.js';
 import { crossCheckConfig } from './cross-check-config.js';
 import { crossCheckEnv, envSchema, type MecEnv } from './env-schema.js';
+import { type Entry, runMode } from './run-mode.js';
 
 /** Where the sandbox keeps its Redis data and its copy of the example workspace. */
 export const SANDBOX_DIR = '.mec-sandbox';
@@ -22,19 +23,25 @@ export interface Settings {
   workspace: string;
   /** True when MEC_WORKSPACE is unset and the sandbox's copy of the example workspace is used. */
   sandboxWorkspace: boolean;
+  /** True when the bot runs the local sandbox (see `runMode`); always false for the command-line tools. */
+  sandbox: boolean;
 }
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
 
 /**
  * Reads and validates the environment and the YAML config together, and reports every problem at once,
- * each with where it is: `MEC_CONFIG plan.steps[2].ramp: …` or `env PORT: …`.
+ * each with where it is: `MEC_CONFIG plan.steps[2].ramp: …` or `env PORT: …`. `entry` is given by the
+ * bot itself, which may run as the sandbox; the command-line tools leave it unset.
  */
 export async function loadSettings(
   rawEnv: Record<string, string | undefined>,
   cwd = process.cwd(),
+  entry?: Entry,
 ): Promise<SettingsResult> {
   const problems: string[] = [];
+  const mode = entry ? runMode(rawEnv, entry) : { ok: true as const, sandbox: false };
+  if (!mode.ok) problems.push(mode.problem);
   const env = envSchema.safeParse(rawEnv);
   if (!env.success) problems.push(...describeIssues(env.error.issues, 'env '));
   const envCrossIssues = crossCheckEnv(rawEnv);
@@ -46,7 +53,7 @@ export async function loadSettings(
   );
   const config = await readConfig(configPath);
   if (!config.ok) problems.push(...config.problems);
-  if (!env.success || envCrossIssues.length > 0 || !config.ok) return { ok: false, problems };
+  if (!env.success || envCrossIssues.length > 0 || !config.ok || !mode.ok) return { ok: false, problems };
   return {
     ok: true,
     settings: {
@@ -55,6 +62,7 @@ export async function loadSettings(
       configPath,
       workspace: resolve(cwd, env.data.MEC_WORKSPACE ?? SANDBOX_WORKSPACE),
       sandboxWorkspace: env.data.MEC_WORKSPACE === undefined,
+      sandbox: mode.sandbox,
     },
   };
 }

@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'body_too_large',
   'signing_secret_missing',
   'slack_reply_invalid',
+  /** Another process claimed a rollout's message and has not posted it yet: the job retries. */
+  'slack_parent_pending',
   'button_value_too_long',
   'local_redis_failed',
   /** The sandbox's saved Slack history cannot be read back: `npm run sandbox:reset` starts afresh. */

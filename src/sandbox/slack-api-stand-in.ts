@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MecError } from '../domain/errors.js';
-import { parseArgs, readBody, send } from './stand-in-wire.js';
+import { conversationsHistory, conversationsReplies } from './slack-history.js';
+import { parseArgs, readBody, send } from './stand-in-http.js';
 
 /** One Web API call, or one post to a response_url, as it reached the stand-in. */
 export interface RecordedCall {
@@ -23,9 +24,19 @@ export interface StoredMessage {
   user: string;
   postedAt: number;
   editedAt?: number;
+  /** The message's `metadata` (event_type and event_payload), shown only to include_all_metadata. */
+  metadata?: unknown;
 }
 
 const BOT_USER = 'U0MECBOT';
+
+/**
+ * How one call fails. `accept_then_hang`: carried out (a post is stored), then never answered, as when
+ * Slack answers after the client's timeout. `http_500`: answered 500, not carried out.
+ * `accept_then_internal_error`: carried out, then answered `internal_error`, which Slack documents as
+ * "it's possible some aspect of the operation succeeded" (https://api.slack.com/methods/calls.info).
+ */
+export type SlackFault = 'accept_then_hang' | 'http_500' | 'accept_then_internal_error';
 
 type Reply = Record<string, unknown>;
 
@@ -55,6 +66,8 @@ export class SlackApiStandIn {
   onMessagesChanged: (() => void) | undefined;
   /** Answers the next calls of a method with 429 and this Retry-After, in seconds. */
   readonly rateLimits = new Map<string, { times: number; retryAfterSec: number }>();
+  /** Faults for the next calls of a method, one used up per call, in order. */
+  readonly faults = new Map<string, SlackFault[]>();
 
   /** Base URL of the Web API, for SLACK_API_URL (ends in `/api/`). */
   get apiUrl(): string {
@@ -80,6 +93,8 @@ export class SlackApiStandIn {
   }
 
   async stop(): Promise<void> {
+    // Calls left hanging by `accept_then_hang` would hold close() open forever.
+    this.#server?.closeAllConnections();
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
   }
 
@@ -140,6 +155,12 @@ export class SlackApiStandIn {
     }
     const method = path.replace(/^\/api\//, '');
     await this.#holds.get(method);
+    const fault = this.faults.get(method)?.shift();
+    if (fault === 'http_500') {
+      this.#record({ method: `${method} (500)`, args, reply: { ok: false, error: 'internal_error' } });
+      response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
+      return;
+    }
     const limit = this.rateLimits.get(method);
     if (limit && limit.times > 0) {
       limit.times -= 1;
@@ -153,7 +174,9 @@ export class SlackApiStandIn {
     }
     const reply = this.#reply(method, args);
     this.#record({ method, args, reply });
-    send(response, reply);
+    // Carried out, never answered: the client times out not knowing that the call took effect.
+    if (fault === 'accept_then_hang') return;
+    send(response, fault ? { ok: false, error: 'internal_error' } : reply);
   }
 
   #record(call: RecordedCall): void {
@@ -191,6 +214,7 @@ export class SlackApiStandIn {
           postedAt: Date.now(),
         };
         if (typeof args.thread_ts === 'string') message.threadTs = args.thread_ts;
+        if (args.metadata !== undefined) message.metadata = args.metadata;
         this.messages.set(ts, message);
         this.onMessagesChanged?.();
         return { ok: true, channel, ts, message: { text: message.text, ts } };
@@ -217,6 +241,10 @@ export class SlackApiStandIn {
           user: { id: user, name: user.toLowerCase(), deleted: this.deactivatedUsers.has(user) },
         };
       }
+      case 'conversations.history':
+        return conversationsHistory(this.messages.values(), args);
+      case 'conversations.replies':
+        return conversationsReplies(this.messages, args);
       case 'apps.connections.open':
         return this.socketModeUrl
           ? { ok: true, url: this.socketModeUrl }

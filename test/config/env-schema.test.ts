@@ -12,6 +12,9 @@ describe('envSchema', () => {
   it('fills the defaults of a bare environment', () => {
     expect(envSchema.parse({})).toEqual({
       PORT: 3000,
+      MEC_ADMIN_PORT: 3001,
+      MEC_ADMIN_HOST: '127.0.0.1',
+      MEC_SANDBOX: '0',
       MEC_REDIS_PREFIX: 'mec:',
       MEC_ROLE: 'all',
       MEC_ALLOW_VOLATILE_REDIS: '0',

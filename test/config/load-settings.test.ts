@@ -214,4 +214,23 @@ describe('loadSettings', () => {
     expect(result.ok && result.settings.env).toMatchObject({ PORT: 3000, MEC_ROLE: 'all' });
     expect(result.ok && result.settings.env.SLACK_BOT_TOKEN).toBeUndefined();
   });
+
+  it('lists the missing Slack credentials beside every other problem when the built bot is started without them', async () => {
+    const result = await loadSettings(
+      { MEC_CONFIG: '/nonexistent.yml', PORT: '3001' },
+      process.cwd(),
+      'built',
+    );
+    const text = result.ok ? '' : result.problems.join('\n');
+    expect(text).toContain('env SLACK_BOT_TOKEN: no Slack credentials');
+    expect(text).toContain('MEC_CONFIG /nonexistent.yml: cannot be read');
+    expect(text).toContain('env MEC_ADMIN_PORT: must differ from PORT');
+  });
+
+  it('marks the sandbox only for the bot itself, never for the command-line tools', async () => {
+    const bot = await loadSettings({ MEC_CONFIG: EXAMPLE }, process.cwd(), 'source');
+    expect(bot.ok && bot.settings.sandbox).toBe(true);
+    const cli = await loadSettings({ MEC_CONFIG: EXAMPLE });
+    expect(cli.ok && cli.settings.sandbox).toBe(false);
+  });
 });

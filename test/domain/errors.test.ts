@@ -5,9 +5,10 @@ import { ERROR_CODES, errorCodeOf, MecError } from '../../src/domain/errors.js';
 
 const SRC = 'src';
 
-// BullMQ's own signal to put a job back to wait after `worker.rateLimit()`; it is matched by its
-// message, never logged, and not an error of ours.
-const LIBRARY_SIGNALS = new Set(['RateLimitError']);
+// BullMQ's own signals: to put a job back to wait after `worker.rateLimit()`, and to leave a job
+// delayed after `job.moveToDelayed()`. They are matched by their message, never logged, and not
+// errors of ours.
+const LIBRARY_SIGNALS = new Set(['RateLimitError', 'DelayedError']);
 
 const BUILT_IN_ERROR =
   /\bnew\s+(?:Error|TypeError|RangeError|SyntaxError|ReferenceError|AggregateError)\s*\(/;
@@ -146,6 +147,7 @@ describe('thrown errors in src/', () => {
     ['a rethrow from catch', 'try {\n  work();\n} catch (error) {\n  throw error;\n}'],
     ['a rethrow from .catch', '.catch((error: NodeJS.ErrnoException) => {\n  throw error;\n});'],
     ["BullMQ's rate-limit signal", 'throw new RateLimitError();'],
+    ["BullMQ's delayed signal", 'throw new DelayedError();'],
     [
       'a comment about a throw',
       '// turns a synchronous throw into a rejection\n/** Throws on NaN: throw new Error is wrong */',

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { alertPayload, postAlert } from '../support/alertmanager.js';
-import { childPort } from '../support/child-port.js';
 import { ALERT_TOKEN, holdingSoaks, startJobsHarness, toReady } from '../support/jobs-harness.js';
 import { type BotProcess, compressedConfigFile, startBotProcess } from '../support/processes.js';
 import { type TestRedis, useTestRedis } from '../support/redis.js';
+import { slackFront } from '../support/slack-front.js';
 import { PEOPLE } from '../support/slack-harness.js';
 import { SIGNING_SECRET } from '../support/slack-requests.js';
 
@@ -26,68 +25,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   await standIn.stop();
 });
-
-type Mode = 'http_500' | 'rate_limited' | 'up';
-
-const readBody = async (request: IncomingMessage) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString();
-};
-
-/**
- * Slack's Web API as the bot process sees it through an outage, on one port throughout: it answers
- * 500, or 429 with a Retry-After, or nothing listens there at all (connection refused), or it passes
- * every call on to the strict stand-in.
- */
-async function slackFront(target: SlackApiStandIn, retryAfterSec: number) {
-  const port = await childPort();
-  let mode: Mode = 'http_500';
-  let server: Server | undefined;
-  const seen: Array<{ mode: Mode; method: string; at: number }> = [];
-  const handler = async (request: IncomingMessage, response: import('node:http').ServerResponse) => {
-    const body = await readBody(request);
-    const method = (request.url ?? '').replace(/^\/api\//, '');
-    seen.push({ mode, method, at: Date.now() });
-    if (mode === 'http_500') return void response.writeHead(500).end('internal error');
-    if (mode === 'rate_limited')
-      return void response
-        .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfterSec) })
-        .end(JSON.stringify({ ok: false, error: 'ratelimited' }));
-    const headers: Record<string, string> = {};
-    for (const name of ['content-type', 'authorization']) {
-      const value = request.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
-    const answer = await fetch(`${target.apiUrl}${method}`, { method: 'POST', headers, body });
-    response
-      .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' })
-      .end(await answer.text());
-  };
-  const open = async () => {
-    const opened = createServer((request, response) => {
-      handler(request, response).catch((error: Error) => response.writeHead(502).end(error.message));
-    });
-    await new Promise<void>((resolve) => opened.listen(port, '127.0.0.1', resolve));
-    server = opened;
-  };
-  const close = async () => {
-    const closing = server;
-    server = undefined;
-    closing?.closeAllConnections();
-    await new Promise<void>((resolve) => (closing ? closing.close(() => resolve()) : resolve()));
-  };
-  await open();
-  return {
-    url: `http://127.0.0.1:${port}/api/`,
-    seen,
-    set: (next: Mode) => {
-      mode = next;
-    },
-    open,
-    close,
-  };
-}
 
 /** The process's /readyz answer, or its exit code once it has ended. */
 async function readyz(bot: BotProcess) {

@@ -11,7 +11,7 @@ describe('the local sandbox page', () => {
   it('lets a newcomer start a rollout as the release manager, see the rollout message, and click its buttons', async () => {
     const sandbox = await openSandbox((cleanup) => cleanups.push(cleanup));
     const { bot, page } = sandbox;
-    expect(bot.output()).toContain(`open http://localhost:${bot.port}/sandbox`);
+    expect(bot.output()).toContain(`open ${bot.adminUrl}/sandbox`);
     await typeCommand(page, 'U0RELEASEMGR', '/mec start');
     await expect
       .poll(() => page.locator('#release').innerText(), { timeout: 15_000 })

@@ -90,6 +90,42 @@ describe('the Slack API stand-in', () => {
     expect(standIn.calls.map((call) => call.method)).toEqual(['chat.postMessage (429)', 'chat.postMessage']);
   });
 
+  it('fails calls as asked, one fault per call: stored but never answered, 500, or stored then internal_error', async () => {
+    const client = webClientOn(standIn, 300);
+    standIn.faults.set('chat.postMessage', ['accept_then_hang', 'http_500', 'accept_then_internal_error']);
+    const post = (text: string) => client.chat.postMessage({ channel: 'C0RELEASE01', text });
+    await expect(post('hung')).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    await expect(post('lost')).rejects.toMatchObject({ code: 'slack_webapi_http_error', statusCode: 500 });
+    await expect(post('kept')).rejects.toMatchObject({ data: { error: 'internal_error' } });
+    expect((await post('fine')).ok).toBe(true);
+    expect([...standIn.messages.values()].map((message) => message.text)).toEqual(['hung', 'kept', 'fine']);
+    expect(standIn.callsOf('chat.postMessage (500)')).toHaveLength(1);
+    expect(standIn.faults.get('chat.postMessage')).toEqual([]);
+  });
+
+  it('reads a channel and a thread back, with the metadata of each post only when asked', async () => {
+    const client = webClientOn(standIn);
+    const metadata = { event_type: 'mec_delivery', event_payload: { delivery_id: 'thread-1' } };
+    const parent = await client.chat.postMessage({ channel: 'C0RELEASE01', text: 'parent' });
+    await client.chat.postMessage({
+      channel: 'C0RELEASE01',
+      text: 'reply',
+      thread_ts: String(parent.ts),
+      metadata,
+    });
+    const thread = await client.conversations.replies({
+      channel: 'C0RELEASE01',
+      ts: String(parent.ts),
+      include_all_metadata: true,
+    });
+    expect(thread.messages?.map((message) => [message.text, message.metadata])).toEqual([
+      ['parent', undefined],
+      ['reply', metadata],
+    ]);
+    const history = await client.conversations.history({ channel: 'C0RELEASE01' });
+    expect(history.messages?.map((message) => message.text)).toEqual(['parent']);
+  });
+
   it('holds the calls of a method until released', async () => {
     const client = webClientOn(standIn);
     const release = standIn.hold('chat.postMessage');

@@ -105,6 +105,10 @@ export async function startJobsHarness(
     dispatcher?: boolean;
     /** The crash test's stopping point, as MEC_CRASHPOINT arms it. */
     crashpoint?: string;
+    /** Where the bot's Web API client calls (e.g. a front that refuses connections); the stand-in's by default. */
+    slackApiUrl?: string;
+    /** How long one Web API call may take, in milliseconds (the bot's default is 10 s). */
+    slackTimeoutMs?: number;
   } = {},
 ): Promise<JobsHarness> {
   const loaded = await readConfig('examples/m6/mec.config.yml');
@@ -130,7 +134,12 @@ export async function startJobsHarness(
     prefix: redis.prefix,
     logger: pino({ level: 'silent' }),
     queues,
-    slack: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: standIn.apiUrl },
+    slack: {
+      botToken: 'xoxb-test-token',
+      signingSecret: SIGNING_SECRET,
+      apiUrl: options.slackApiUrl ?? standIn.apiUrl,
+      ...(options.slackTimeoutMs ? { callTimeoutMs: options.slackTimeoutMs } : {}),
+    },
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.crashpoint ? { crashpoint: options.crashpoint } : {}),
     // As main.ts passes it: the test process's environment, which a test may have stubbed.

@@ -43,10 +43,15 @@ export async function compressedConfigFile(
   return path;
 }
 
+const ADMIN_URL = /"adminUrl":"(http:\/\/[^"]+)"/;
+
 export interface BotProcess {
   child: ChildProcess;
   port: number;
+  /** The public listener: /slack/events, the Alertmanager webhook, /healthz, /readyz. */
   url: string;
+  /** The admin listener (loopback): /metrics, /dashboard and the sandbox, as the "up" log line names it. */
+  adminUrl: string;
   output(): string;
   exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
@@ -65,6 +70,8 @@ export async function startBotProcess(
       PORT: String(port),
       LOG_LEVEL: 'info',
       MEC_ALLOW_VOLATILE_REDIS: '1',
+      // Any free port, which the "up" log line names: a fixed one would collide between test files.
+      MEC_ADMIN_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,12 +87,16 @@ export async function startBotProcess(
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + PROCESS_START_MS;
+  let adminUrl: string | undefined;
   for (;;) {
+    // The admin listener is up, and named, once the "up" line is logged, just after /healthz answers.
+    adminUrl = ADMIN_URL.exec(output)?.[1];
     if (
-      await fetch(`${url}/healthz`).then(
+      adminUrl &&
+      (await fetch(`${url}/healthz`).then(
         (response) => response.ok,
         () => false,
-      )
+      ))
     )
       break;
     if (child.exitCode !== null || Date.now() > deadline) {
@@ -98,6 +109,7 @@ export async function startBotProcess(
     child,
     port,
     url,
+    adminUrl,
     output: () => output,
     exited,
     kill: async (signal = 'SIGTERM') => {

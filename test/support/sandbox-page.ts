@@ -42,14 +42,14 @@ export async function openSandbox(track: (cleanup: () => Promise<unknown>) => vo
     restart: async () => {
       await session.bot.kill('SIGTERM');
       session.bot = await startBotProcess({}, { cwd });
-      await page.goto(`${session.bot.url}/sandbox`);
+      await page.goto(`${session.bot.adminUrl}/sandbox`);
     },
     screenshot: async (name) => {
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
     },
   };
   track(() => session.bot.kill('SIGTERM'));
-  await page.goto(`${session.bot.url}/sandbox`);
+  await page.goto(`${session.bot.adminUrl}/sandbox`);
   return session;
 }
 

@@ -1,12 +1,20 @@
-import { type Job, RateLimitError, type Worker } from 'bullmq';
+import { DelayedError, type Job, RateLimitError, type Worker } from 'bullmq';
 import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
+import { runAttempt } from '../../infra/job-attempt.js';
+import { isSlackSideFailure } from '../../infra/slack-side-failure.js';
 import type { IncidentJob, NotifyJob } from './queues.js';
+import { type EarlierReplyPending, ORDER_RECHECK_MS } from './thread-order.js';
+
+/** Keeps thread replies in ledger order: the check, and the worker's token to delay the job with. */
+export interface ReplyOrder {
+  earlierPending: EarlierReplyPending;
+  token: string | undefined;
+}
 
 interface SlackFailure {
   code?: string;
   retryAfter?: number;
-  statusCode?: number;
 }
 
 /** The longest a queue waits for Slack to come back before it tries again, in milliseconds. */
@@ -14,12 +22,6 @@ const OUTAGE_WAIT_MAX_MS = 15_000;
 
 /** Slack calls that failed in a row because Slack was down, per worker. */
 const outages = new WeakMap<Worker, number>();
-
-/** Whether Slack could not be reached or failed on its side (5xx), which waiting recovers from. */
-function isSlackDown(failure: SlackFailure): boolean {
-  if (failure.code === 'slack_webapi_request_error') return true;
-  return failure.code === 'slack_webapi_http_error' && (failure.statusCode ?? 0) >= 500;
-}
 
 /**
  * One Slack delivery. When Slack answers 429, the whole notify queue waits for its Retry-After and the
@@ -30,14 +32,20 @@ export async function runNotifyJob(
   publisher: RolloutDeliveries,
   worker: () => Worker,
   job: Job<NotifyJob>,
+  order?: ReplyOrder,
 ): Promise<string> {
-  return honourRateLimits(worker, async () => {
+  return honourRateLimits(worker, job, async () => {
     const { data } = job;
     switch (data.kind) {
       case 'redraw':
         await publisher.redraw(data.phase);
         break;
       case 'thread':
+        // An earlier reply still to be posted (retried, or running in another worker) goes first.
+        if (order && (await order.earlierPending(data.rolloutId, data.seq))) {
+          await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, order.token);
+          throw new DelayedError();
+        }
         await publisher.postEntry(data.phase, data.rolloutId, data.seq);
         break;
       case 'card':
@@ -60,7 +68,7 @@ export async function runIncidentJob(
   worker: () => Worker,
   job: Job<IncidentJob>,
 ): Promise<string> {
-  return honourRateLimits(worker, async () => {
+  return honourRateLimits(worker, job, async () => {
     const { data } = job;
     if (data.kind === 'page') await publisher.page(data.id);
     else if (data.kind === 'redraw') await publisher.redraw(data.id);
@@ -69,9 +77,14 @@ export async function runIncidentJob(
   });
 }
 
-async function honourRateLimits(worker: () => Worker, work: () => Promise<string>): Promise<string> {
+async function honourRateLimits(
+  worker: () => Worker,
+  job: Job,
+  work: () => Promise<string>,
+): Promise<string> {
   try {
-    const done = await work();
+    // A job started before (failed, rate limited, or its process died) may have posted already.
+    const done = await runAttempt(job.attemptsStarted > 1, work);
     outages.delete(worker());
     return done;
   } catch (error) {
@@ -80,7 +93,9 @@ async function honourRateLimits(worker: () => Worker, work: () => Promise<string
       await worker().rateLimit((failure.retryAfter ?? 1) * 1_000);
       throw new RateLimitError();
     }
-    if (isSlackDown(failure)) {
+    // Slack unreachable or failing on its side: the job goes back to the head of the queue, which
+    // waits, so no later message overtakes it.
+    if (isSlackSideFailure(failure)) {
       const failures = (outages.get(worker()) ?? 0) + 1;
       outages.set(worker(), failures);
       await worker().rateLimit(Math.min(OUTAGE_WAIT_MAX_MS, 500 * 2 ** (failures - 1)));

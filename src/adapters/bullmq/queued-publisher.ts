@@ -5,6 +5,7 @@ import type { RolloutPublisher } from '../../app/ports/rollout-publisher.js';
 import type { TransitionResult } from '../../app/ports/transition-result.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
 import { JOB_DEFAULTS, type NotifyJob, type Queues, REISSUABLE } from './queues.js';
+import { noteThreadReply, threadJobId } from './thread-order.js';
 
 /**
  * Redraws and home refreshes coalesce: while one is waiting, asking again adds nothing. So one that
@@ -39,11 +40,11 @@ export class QueuedPublisher implements RolloutPublisher {
     const { rolloutId } = result.state;
     await this.redraw(phase);
     if ('entry' in result && result.entry) {
-      const thread: NotifyJob = { kind: 'thread', phase, rolloutId, seq: result.entry.seq };
-      await this.#queues.notify.add('thread', thread, {
-        ...JOB_DEFAULTS,
-        jobId: `thread-${result.entry.seq}`,
-      });
+      const { seq } = result.entry;
+      const thread: NotifyJob = { kind: 'thread', phase, rolloutId, seq };
+      // Noted first, so a later reply queued meanwhile already waits for this one.
+      await noteThreadReply(this.#queues.notify, rolloutId, seq);
+      await this.#queues.notify.add('thread', thread, { ...JOB_DEFAULTS, jobId: threadJobId(seq) });
     }
     for (const effect of result.effects) {
       if (effect.kind !== 'post_card') continue;

@@ -8,6 +8,7 @@ import { runCheckJob } from './check-jobs.js';
 import type { JobDeps } from './job-deps.js';
 import { runIncidentJob, runNotifyJob } from './notify-jobs.js';
 import { bullPrefix, CLEARANCE_JOB, COUNTDOWN_JOB, QUEUE_NAMES } from './queues.js';
+import { earlierReplyPending } from './thread-order.js';
 import { runCertifyJob, runRampJob, runRollbackJob } from './traffic-jobs.js';
 import { runClearanceJob, runCountdownJob, runWatchJob } from './watch-jobs.js';
 
@@ -51,7 +52,7 @@ export function startWorkers(
   const workers: Worker[] = [];
   const add = (
     name: string,
-    processor: (job: Job) => Promise<string>,
+    processor: (job: Job, token?: string) => Promise<string>,
     options: { concurrency?: number; limiter?: { max: number; duration: number } } = {},
   ) => {
     const worker = new Worker(name, processor, { ...common, ...options });
@@ -97,7 +98,8 @@ export function startWorkers(
     const interval = deps.jobs.notifyInterval;
     const notify: Worker = add(
       QUEUE_NAMES.notify,
-      (job) => runNotifyJob(publisher, () => notify, job),
+      (job, token) =>
+        runNotifyJob(publisher, () => notify, job, { earlierPending: earlierReplyPending(notify), token }),
       interval > 0 ? { limiter: { max: 1, duration: interval } } : {},
     );
   }

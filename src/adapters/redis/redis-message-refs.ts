@@ -30,6 +30,10 @@ export class RedisMessageRefs implements MessageRefs {
     return (await this.#redis.set(this.#key('parent-claim', rolloutId), '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
 
+  async releaseParent(rolloutId: string): Promise<void> {
+    await this.#redis.del(this.#key('parent-claim', rolloutId));
+  }
+
   async setParent(rolloutId: string, ref: MessageRef): Promise<void> {
     await this.#redis.hset(this.#key('parent', rolloutId), ref);
   }

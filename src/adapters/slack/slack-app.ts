@@ -14,6 +14,8 @@ export interface SlackCredentials {
   appToken?: string;
   /** Base URL of Slack's Web API, e.g. a local stand-in; Slack's own when unset. */
   apiUrl?: string;
+  /** How long one Web API call may take before it counts as failed, in milliseconds; default 10 000. */
+  callTimeoutMs?: number;
 }
 
 export interface SlackApp {
@@ -47,10 +49,11 @@ export function createSlackApp(
   const { backoff, claims } = options;
   const log = boltLogger(logger, LogLevel.WARN);
   // Calls are bounded and a 429 comes back to the caller, whose queue waits out the Retry-After,
-  // instead of the client sleeping through it while holding a draw lock.
+  // instead of the client sleeping through it while holding a draw lock. The client never retries:
+  // a post that timed out may have landed, and only the messenger can tell (see webApiMessenger).
   const clientOptions = {
-    timeout: 10_000,
-    retryConfig: { retries: 2 },
+    timeout: credentials.callTimeoutMs ?? 10_000,
+    retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     ...(credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : {}),
   };
@@ -69,7 +72,6 @@ export function createSlackApp(
   // connection logs each kind of failure once instead of once per retry.
   const probe = new webApi.WebClient(credentials.botToken, {
     ...clientOptions,
-    retryConfig: { retries: 0 },
     logger: boltLogger(logger, LogLevel.ERROR),
   });
   const connect = (app: App, started: () => Promise<void>): SlackConnection =>

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { IncidentStore } from '../../app/ports/incident-store.js';
 import { DRAWING, type MessageRefs } from '../../app/ports/message-refs.js';
@@ -34,6 +34,8 @@ export class SlackIncidentPublisher implements IncidentNotifier {
     const { ts } = await this.deps.messenger.post(
       this.deps.channel,
       incidentNotice(incident, this.deps.oncallGroup),
+      undefined,
+      { id: `page-${id}` },
     );
     await this.deps.noticePosted(id, { channel: this.deps.channel, ts });
     // A change that landed while the notice was being posted shows on the next drawing.
@@ -58,9 +60,13 @@ export class SlackIncidentPublisher implements IncidentNotifier {
     if (!incident?.notice) return;
     // The follow-up names the people who acted on the incident by id: they show as mentions.
     const people = [incident.acknowledged?.by, incident.overridden?.by].filter((by) => by !== undefined);
-    await this.deps.messenger.post(incident.notice.channel, textReply(mrkdwnOf(text, people)), {
-      ts: incident.notice.ts,
-    });
+    const deliveryId = `follow-up-${id}-${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+    await this.deps.messenger.post(
+      incident.notice.channel,
+      textReply(mrkdwnOf(text, people)),
+      { ts: incident.notice.ts },
+      { id: deliveryId },
+    );
   }
 
   async #incident(id: string) {

@@ -1,6 +1,19 @@
 import type { types, webApi } from '@slack/bolt';
 import { MecError } from '../../domain/errors.js';
+import { isRetry } from '../../infra/job-attempt.js';
+import { isSlackSideFailure } from '../../infra/slack-side-failure.js';
+import { DELIVERY_EVENT, findDelivery } from './find-delivery.js';
 import type { SlackMessage } from './views/blocks.js';
+
+/**
+ * What a post is, so that a post made again is recognised: `id` goes into the message's metadata, and
+ * before a retry (or always, with `lookFirst`) the messenger looks for a message carrying it.
+ */
+interface Delivery {
+  id: string;
+  /** Look even on a first attempt: for posts another attempt elsewhere may have made. */
+  lookFirst?: boolean;
+}
 
 /** The Slack Web API calls the bot makes, and no others. */
 export interface SlackMessenger {
@@ -8,6 +21,7 @@ export interface SlackMessenger {
     channel: string,
     message: SlackMessage,
     thread?: { ts: string; broadcast?: boolean },
+    delivery?: Delivery,
   ): Promise<{ ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   publishHome(userId: string, view: types.HomeView): Promise<void>;
@@ -15,18 +29,45 @@ export interface SlackMessenger {
   postEphemeral(channel: string, userId: string, message: SlackMessage): Promise<void>;
 }
 
-/** The messenger on Bolt's own Web API client, so retries, rate-limit handling and the base URL are Bolt's. */
+/**
+ * The messenger on Bolt's own Web API client (its base URL and rate-limit answers). The client never
+ * retries: a post retried blindly after a timeout is a duplicate. A post with a delivery id is made at
+ * most once: after a failure that may have landed, and before a retry, it is looked for first.
+ */
 export function webApiMessenger(client: webApi.WebClient): SlackMessenger {
   return {
-    async post(channel, { text, blocks }, thread) {
-      const base = { channel, text, blocks };
-      const response = await client.chat.postMessage(
-        !thread
-          ? base
-          : thread.broadcast
-            ? { ...base, thread_ts: thread.ts, reply_broadcast: true }
-            : { ...base, thread_ts: thread.ts },
-      );
+    async post(channel, { text, blocks }, thread, delivery) {
+      if (delivery && (delivery.lookFirst || isRetry())) {
+        const landed = await findDelivery(client, channel, thread?.ts, delivery.id);
+        if (landed) return { ts: landed };
+      }
+      const base = {
+        channel,
+        text,
+        blocks,
+        ...(delivery
+          ? { metadata: { event_type: DELIVERY_EVENT, event_payload: { delivery_id: delivery.id } } }
+          : {}),
+      };
+      let response: { ts?: string };
+      try {
+        response = await client.chat.postMessage(
+          !thread
+            ? base
+            : thread.broadcast
+              ? { ...base, thread_ts: thread.ts, reply_broadcast: true }
+              : { ...base, thread_ts: thread.ts },
+        );
+      } catch (error) {
+        // Found now, the post is done; not found (or Slack still unreachable), the job retries,
+        // and looks again first.
+        const landed =
+          delivery && isSlackSideFailure(error)
+            ? await findDelivery(client, channel, thread?.ts, delivery.id).catch(() => undefined)
+            : undefined;
+        if (!landed) throw error;
+        response = { ts: landed };
+      }
       if (!response.ts)
         throw new MecError(
           'slack_reply_invalid',

@@ -5,6 +5,7 @@ import type { RolloutPublisher } from '../../app/ports/rollout-publisher.js';
 import type { RolloutStore } from '../../app/ports/rollout-store.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
 import type { TransitionResult } from '../../app/ports/transition-result.js';
+import { MecError } from '../../domain/errors.js';
 import { type LedgerEntry, SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
 import type { RolloutPolicy } from '../../domain/policy.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
@@ -72,7 +73,7 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
     const { entry } = result;
     if (entry)
       await this.#once(`thread-${entry.seq}`, () =>
-        this.postThread(phase, rolloutId, describeEntry(entry, result.state?.policy)),
+        this.postThread(phase, rolloutId, describeEntry(entry, result.state?.policy), `thread-${entry.seq}`),
       );
     for (const effect of result.effects) {
       if (effect.kind === 'post_card')
@@ -121,12 +122,15 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
       this.#deps.ledger.read(seq),
       this.#deps.store.load(phase),
     ]);
-    if (entry?.seq === seq) await this.postThread(phase, rolloutId, describeEntry(entry, state?.policy));
+    if (entry?.seq === seq)
+      await this.postThread(phase, rolloutId, describeEntry(entry, state?.policy), `thread-${seq}`);
   }
 
-  async postThread(phase: string, rolloutId: string, text: string): Promise<void> {
+  /** Posts `text` in the rollout's thread; `deliveryId` names the post, so a retry makes it once. */
+  async postThread(phase: string, rolloutId: string, text: string, deliveryId?: string): Promise<void> {
     const parent = await this.#ensureParent(phase, rolloutId);
-    if (parent) await this.#deps.messenger.post(parent.channel, textReply(text), { ts: parent.ts });
+    const delivery = deliveryId ? { id: deliveryId } : undefined;
+    if (parent) await this.#deps.messenger.post(parent.channel, textReply(text), { ts: parent.ts }, delivery);
   }
 
   async postCard(phase: string, card: 'go_no_go' | 'approvals'): Promise<void> {
@@ -138,13 +142,17 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
       card === 'approvals'
         ? approvalCard(state, await this.#deps.artifactRoot(), this.#deps.now())
         : goNoGoCard(state, version);
-    const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, message, thread);
+    const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, message, thread, {
+      id: `card-${card}-${state.rolloutId}-${version}`,
+    });
     await this.#deps.refs.addCard(state.rolloutId, card, { channel: this.#deps.releaseChannel, ts });
   }
 
   /** Posts the weekly review to the release channel, outside any rollout's thread. */
   async postReview(phase: string, review: WeeklyReview): Promise<void> {
-    await this.#deps.messenger.post(this.#deps.releaseChannel, reviewDigest(phase, review));
+    await this.#deps.messenger.post(this.#deps.releaseChannel, reviewDigest(phase, review), undefined, {
+      id: `review-${phase}-${review.to}`,
+    });
   }
 
   /** Draws App Home for one person, now. */
@@ -213,14 +221,27 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
       if (await this.#deps.refs.claimParent(rolloutId)) {
         const input = await this.dashboard(phase);
         if (!input) return undefined;
-        const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, rolloutMessage(input));
+        // Looked for first, always: a post that timed out in another process, whose claim then
+        // lapsed, may have landed. A post that fails gives the claim up for the retry.
+        const { ts } = await this.#deps.messenger
+          .post(this.#deps.releaseChannel, rolloutMessage(input), undefined, {
+            id: `parent-${rolloutId}`,
+            lookFirst: true,
+          })
+          .catch(async (error: unknown) => {
+            await this.#deps.refs.releaseParent(rolloutId);
+            throw error;
+          });
         const ref = { channel: this.#deps.releaseChannel, ts };
         await this.#deps.refs.setParent(rolloutId, ref);
         return ref;
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    this.#deps.logger.warn({ rolloutId }, 'the rollout message was claimed but not posted in time');
-    return undefined;
+    // Thrown, not skipped: the reply or card waiting on the message is retried instead of lost.
+    throw new MecError(
+      'slack_parent_pending',
+      `the rollout message of ${rolloutId} was claimed but not posted within ${PARENT_WAIT_MS} ms; the job retries`,
+    );
   }
 }

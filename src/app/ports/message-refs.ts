@@ -26,6 +26,8 @@ export interface MessageRefs extends StaleMarks {
   /** True for one caller at a time per rollout: that caller posts the parent message and sets it. */
   claimParent(rolloutId: string): Promise<boolean>;
   setParent(rolloutId: string, ref: MessageRef): Promise<void>;
+  /** Gives the claim up, after a post that failed, so the next attempt can claim it at once. */
+  releaseParent(rolloutId: string): Promise<void>;
   /** Remembers a card (approvals, go/no-go) posted for a rollout, so redraws keep it current. */
   addCard(rolloutId: string, card: string, ref: MessageRef): Promise<void>;
   cards(rolloutId: string, card: string): Promise<MessageRef[]>;

@@ -1,4 +1,4 @@
-import { type Job, RateLimitError, type Worker } from 'bullmq';
+import { DelayedError, type Job, RateLimitError, type Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { runIncidentJob, runNotifyJob } from '../../../src/adapters/bullmq/notify-jobs.js';
 import type { IncidentJob, NotifyJob } from '../../../src/adapters/bullmq/queues.js';
@@ -62,6 +62,33 @@ describe('runNotifyJob', () => {
       expect(waits).toEqual([]);
     },
   );
+
+  it('delays a thread reply, posting nothing, while an earlier reply of its rollout is pending', async () => {
+    const { calls, deliveries } = recordingDeliveries();
+    const { worker } = fakeWorker();
+    const delays: unknown[][] = [];
+    const held = Object.assign(job<NotifyJob>({ kind: 'thread', phase: 'M6', rolloutId: 'R1', seq: 7 }), {
+      moveToDelayed: async (...args: unknown[]) => {
+        delays.push(args);
+      },
+    });
+    const asked: unknown[][] = [];
+    const order = {
+      earlierPending: async (...args: unknown[]) => {
+        asked.push(args);
+        return true;
+      },
+      token: 'lock-token',
+    };
+    await expect(runNotifyJob(deliveries, worker, held, order)).rejects.toBeInstanceOf(DelayedError);
+    expect(asked).toEqual([['R1', 7]]);
+    expect(delays).toEqual([[expect.any(Number), 'lock-token']]);
+    expect(calls).toEqual([]);
+    await expect(
+      runNotifyJob(deliveries, worker, held, { ...order, earlierPending: async () => false }),
+    ).resolves.toBe('thread');
+    expect(calls).toEqual([['postEntry', 'M6', 'R1', 7]]);
+  });
 
   it("makes the whole queue wait out Slack's Retry-After on a 429, and puts the job back", async () => {
     const { deliveries } = recordingDeliveries(rateLimited(3));

@@ -47,3 +47,14 @@ describe('drawing while dirty', () => {
     expect(drawn).toBe(true);
   });
 });
+
+describe('the claim on a rollout message', () => {
+  it('goes to one caller until it is given up, then to the next at once', async () => {
+    const { prefix, connect } = testRedis();
+    const refs = [new RedisMessageRefs(connect(), prefix), new RedisMessageRefs(connect(), prefix)] as const;
+    expect(await refs[0].claimParent('M6-r1')).toBe(true);
+    expect(await refs[1].claimParent('M6-r1')).toBe(false);
+    await refs[0].releaseParent('M6-r1');
+    expect(await refs[1].claimParent('M6-r1')).toBe(true);
+  });
+});

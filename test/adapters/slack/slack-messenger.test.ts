@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { webApiMessenger } from '../../../src/adapters/slack/slack-messenger.js';
 import { textReply } from '../../../src/adapters/slack/views/replies.js';
+import { runAttempt } from '../../../src/infra/job-attempt.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { webClientOn } from '../../support/web-client.js';
 
@@ -66,5 +67,60 @@ describe('webApiMessenger', () => {
       code: 'slack_webapi_rate_limited_error',
       retryAfter: 7,
     });
+  });
+
+  it('marks a post with its delivery id in the message metadata', async () => {
+    const messenger = webApiMessenger(webClientOn(standIn));
+    const { ts } = await messenger.post('C0RELEASE01', HELLO, { ts: '1.1' }, { id: 'thread-7' });
+    expect(standIn.messages.get(ts)?.metadata).toEqual({
+      event_type: 'mec_delivery',
+      event_payload: { delivery_id: 'thread-7' },
+    });
+  });
+
+  it('finds a post that Slack accepted but never answered, and does not post it again', async () => {
+    const messenger = webApiMessenger(webClientOn(standIn, 300));
+    const parent = await messenger.post('C0RELEASE01', HELLO);
+    standIn.faults.set('chat.postMessage', ['accept_then_hang']);
+    const { ts } = await messenger.post('C0RELEASE01', HELLO, parent, { id: 'thread-8' });
+    expect(standIn.callsOf('chat.postMessage')).toHaveLength(2);
+    expect(standIn.messages.get(ts)?.threadTs).toBe(parent.ts);
+    expect(standIn.callsOf('conversations.replies')[0]?.args).toMatchObject({
+      ts: parent.ts,
+      include_all_metadata: 'true',
+    });
+  });
+
+  it('passes the failure on when a hung post cannot be found, and on the retry finds it first', async () => {
+    const messenger = webApiMessenger(webClientOn(standIn, 300));
+    const parent = await messenger.post('C0RELEASE01', HELLO);
+    standIn.faults.set('chat.postMessage', ['accept_then_hang']);
+    standIn.faults.set('conversations.replies', ['http_500']);
+    await expect(messenger.post('C0RELEASE01', HELLO, parent, { id: 'thread-9' })).rejects.toMatchObject({
+      code: 'slack_webapi_request_error',
+    });
+    const retried = await runAttempt(true, () =>
+      messenger.post('C0RELEASE01', HELLO, parent, { id: 'thread-9' }),
+    );
+    expect(standIn.callsOf('chat.postMessage')).toHaveLength(2);
+    expect(standIn.messages.get(retried.ts)?.text).toBe('hello');
+  });
+
+  it('looks in the channel first for a top-level post asked to, and posts only if it is not there', async () => {
+    const messenger = webApiMessenger(webClientOn(standIn));
+    const first = await messenger.post('C0RELEASE01', HELLO, undefined, { id: 'parent-r1', lookFirst: true });
+    const again = await messenger.post('C0RELEASE01', HELLO, undefined, { id: 'parent-r1', lookFirst: true });
+    expect(again.ts).toBe(first.ts);
+    expect(standIn.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(standIn.callsOf('conversations.history')).toHaveLength(2);
+  });
+
+  it('posts again after an error answer that says nothing was done, without looking', async () => {
+    const messenger = webApiMessenger(webClientOn(standIn));
+    standIn.rateLimits.set('chat.postMessage', { times: 1, retryAfterSec: 1 });
+    await expect(messenger.post('C0RELEASE01', HELLO, undefined, { id: 'review-1' })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+    });
+    expect(standIn.callsOf('conversations.history')).toHaveLength(0);
   });
 });

@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** How requests reach the Web API stand-in, and how it answers: the HTTP side of Slack's API. */
-
 type Reply = Record<string, unknown>;
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
