@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MecError } from '../domain/errors.js';
+import { parseArgs, readBody, send } from './stand-in-http.js';
+import { type Refused, StandInRules } from './stand-in-rules.js';
 
 /** One Web API call, or one post to a response_url, as it reached the stand-in. */
 export interface RecordedCall {
@@ -21,8 +23,6 @@ export interface StoredMessage {
 }
 
 type Reply = Record<string, unknown>;
-
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
 
 /**
  * A local stand-in for Slack's Web API: it answers the methods the bot calls the way Slack does,
@@ -48,6 +48,15 @@ export class SlackApiStandIn {
   anyUserExists = true;
   /** Answers the next calls of a method with 429 and this Retry-After, in seconds. */
   readonly rateLimits = new Map<string, { times: number; retryAfterSec: number }>();
+  /** Slack's payload rules and limits, applied to every call as Slack does. */
+  readonly rules: StandInRules;
+  readonly #now: () => number;
+
+  /** `now` is the stand-in's clock in epoch ms, for the response_url window and the rate limits. */
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+    this.rules = new StandInRules(this.#now);
+  }
 
   /** Base URL of the Web API, for SLACK_API_URL (ends in `/api/`). */
   get apiUrl(): string {
@@ -56,6 +65,7 @@ export class SlackApiStandIn {
 
   /** A response_url that posts back to this stand-in. */
   responseUrl(id: string): string {
+    this.rules.issued(id);
     return `${this.#url}/response/${encodeURIComponent(id)}`;
   }
 
@@ -120,13 +130,17 @@ export class SlackApiStandIn {
     const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
     const args = parseArgs(raw, request.headers['content-type'] ?? '');
     if (path.startsWith('/response/')) {
-      const reply = { ok: true };
       const id = decodeURIComponent(path.slice('/response/'.length));
+      const refused = this.rules.refuseResponse(id, args);
+      if (refused) return this.#refuse(response, { method: 'response_url', args: { ...args, id } }, refused);
+      const reply = { ok: true };
       this.#record({ method: 'response_url', args: { ...args, id }, reply });
       return send(response, reply);
     }
     const method = path.replace(/^\/api\//, '');
     await this.#holds.get(method);
+    const refused = this.rules.refuseCall(method, args);
+    if (refused) return this.#refuse(response, { method, args }, refused);
     const limit = this.rateLimits.get(method);
     if (limit && limit.times > 0) {
       limit.times -= 1;
@@ -143,8 +157,14 @@ export class SlackApiStandIn {
     send(response, reply);
   }
 
+  /** Answers as Slack refuses, recording the call as `method (error)`. */
+  #refuse(response: ServerResponse, call: Omit<RecordedCall, 'reply'>, refused: Refused): void {
+    this.#record({ ...call, method: `${call.method} (${String(refused.body.error)})`, reply: refused.body });
+    response.writeHead(refused.status, refused.headers).end(JSON.stringify(refused.body));
+  }
+
   #record(call: RecordedCall): void {
-    call.at = Date.now();
+    call.at = this.#now();
     this.calls.push(call);
     for (const waiter of [...this.#waiters]) {
       if (waiter.predicate(call)) {
@@ -207,36 +227,4 @@ export class SlackApiStandIn {
         return { ok: false, error: 'unknown_method' };
     }
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-/** Slack's clients send form-encoded arguments with JSON in some fields, or JSON bodies. */
-function parseArgs(raw: string, contentType: string): Record<string, unknown> {
-  if (raw === '') return {};
-  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
-    args[key] = JSON_FIELDS.has(key) ? safeJson(value) : value;
-  }
-  return args;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function send(response: ServerResponse, body: Reply): void {
-  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
