@@ -2,7 +2,7 @@ import { approvalStatus } from '../../../domain/approvals.js';
 import { own } from '../../../domain/own.js';
 import { roleName } from '../../../domain/policy.js';
 import { goRecorded, type RolloutState } from '../../../domain/rollout-state.js';
-import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
+import { ACTION, actionIdOf, REJECT_INPUT, VIEW } from '../ids.js';
 import {
   abbreviate,
   actions,
@@ -81,9 +81,9 @@ export function goNoGoCard(state: RolloutState, version: number): SlackMessage {
   if (open) {
     blocks.push(
       actions('mec_go_no_go', [
-        button(ACTION.goNoGo, 'Go', { ...value, go: true }, { style: 'primary' }),
+        button(actionIdOf(ACTION.goNoGo, 'go'), 'Go', { ...value, go: true }, { style: 'primary' }),
         button(
-          ACTION.goNoGo,
+          actionIdOf(ACTION.goNoGo, 'no_go'),
           'No-go',
           { ...value, go: false },
           {

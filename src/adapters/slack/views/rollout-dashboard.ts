@@ -5,7 +5,7 @@ import { roleName } from '../../../domain/policy.js';
 import { evaluateRampGates, firstHold, nextRampWeight } from '../../../domain/ramp-gates.js';
 import { type RolloutState, soakWeightPct, stageOf } from '../../../domain/rollout-state.js';
 import { escapeSlackText, mrkdwnOf, peopleOf } from '../escape-text.js';
-import { ACTION } from '../ids.js';
+import { ACTION, actionIdOf } from '../ids.js';
 import type { SlackMessage } from './blocks.js';
 import {
   abbreviate,
@@ -152,7 +152,9 @@ export function rolloutMessage(input: DashboardInput): SlackMessage {
 }
 
 const overrideButtons = (state: RolloutState): Button[] =>
-  Object.keys(state.gates).map((gate) => button(ACTION.override, `Override ${gate}…`, { gate }));
+  Object.keys(state.gates).map((gate) =>
+    button(actionIdOf(ACTION.override, gate), `Override ${gate}…`, { gate }),
+  );
 
 /** The buttons that can do something in this state; anything else would only be refused. */
 export function availableButtons(input: DashboardInput): Button[] {
@@ -166,10 +168,10 @@ export function availableButtons(input: DashboardInput): Button[] {
   const failed = (['preflight', 'smoke'] as const).find((check) => state.checks[check].status === 'failed');
   if (failed) out.push(button(ACTION.retryCheck, `Run ${failed} again`, { ...value, c: failed }));
   if (stage === 'go_no_go') {
-    out.push(button(ACTION.goNoGo, 'Go', { ...value, go: true }, { style: 'primary' }));
+    out.push(button(actionIdOf(ACTION.goNoGo, 'go'), 'Go', { ...value, go: true }, { style: 'primary' }));
     out.push(
       button(
-        ACTION.goNoGo,
+        actionIdOf(ACTION.goNoGo, 'no_go'),
         'No-go',
         { ...value, go: false },
         {
