@@ -61,7 +61,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     rolloutButton((value) => (value.go === undefined ? undefined : { action: 'go_no_go', go: value.go })),
   );
 
-  app.action<ButtonClick>(ACTION.approve, async ({ ack, body, action, respond }) => {
+  app.action<ButtonClick>(anyActionOf(ACTION.approve), async ({ ack, body, action, respond }) => {
     await ack();
     const value = parseButtonValue(approvalButtonValue, action.value);
     const reply = await answer(deps, async () => {
@@ -77,7 +77,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     await respond(ephemeral(reply));
   });
 
-  app.action<ButtonClick>(ACTION.reject, async ({ ack, body, action, respond }) => {
+  app.action<ButtonClick>(anyActionOf(ACTION.reject), async ({ ack, body, action, respond }) => {
     await ack();
     const value = parseButtonValue(approvalButtonValue, action.value);
     const reply = await answer(deps, async () => {

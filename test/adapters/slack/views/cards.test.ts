@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
+import { ACTION, anyActionOf, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
 import {
   approvalCard,
   goNoGoCard,
@@ -10,6 +10,7 @@ import { decide } from '../../../../src/domain/decide.js';
 import {
   applyAll,
   minutes,
+  POLICY,
   ROOT_A,
   rampEvent,
   readyState,
@@ -41,6 +42,40 @@ describe('the approval card', () => {
     expect(text).toContain(`${digest.slice(0, 12)}…`);
     expect(text).not.toContain(digest);
     expectWithinLimits(card);
+  });
+
+  it('keeps every one of 30 roles reachable, each with its own Approve and Reject, within the block limit', () => {
+    const roles = Array.from({ length: 30 }, (_, index) => ({
+      id: `role_${index}`,
+      name: `Role number ${index}`,
+      userIds: [`U0ROLE${index}`],
+    }));
+    const policy = {
+      ...POLICY,
+      roles: [...POLICY.roles, ...roles],
+      approverRoleIds: roles.map((role) => role.id),
+    };
+    const state = applyAll(smokedState(policy), [
+      [{ type: 'approve', actor: 'U0ROLE3', roleId: 'role_3', artifactRoot: ROOT_A }, minutes(33)],
+    ]);
+    const card = approvalCard(state, ROOT_A, minutes(34));
+    expectWithinLimits(card);
+    const buttons = card.blocks.flatMap((block) =>
+      'elements' in block ? (block.elements as Array<{ action_id?: string; value?: string }>) : [],
+    );
+    const rolesOf = (base: string) =>
+      buttons
+        .filter((button) => anyActionOf(base).test(button.action_id ?? ''))
+        .map((button) => (JSON.parse(button.value ?? '{}') as { role: string }).role);
+    expect(rolesOf(ACTION.reject).sort()).toEqual(roles.map((role) => role.id).sort());
+    expect(rolesOf(ACTION.approve).sort()).toEqual(
+      roles
+        .map((role) => role.id)
+        .filter((id) => id !== 'role_3')
+        .sort(),
+    );
+    const text = JSON.stringify(card.blocks);
+    for (const role of roles) expect(text).toContain(`*${role.name}*`);
   });
 
   it('marks approvals bound to another artifact root as void', () => {
