@@ -14,7 +14,7 @@ export interface MethodLimit {
 // https://docs.slack.dev/apis/web-api/rate-limits: Tier 2 20+/min, Tier 3 50+/min, Tier 4 100+/min,
 // "sporadic bursts" welcome; posting messages "1 per second" per channel, "short bursts >1 allowed".
 // Each method's tier is on its reference page (docs.slack.dev/reference/methods/<method>).
-const TIER_3: MethodLimit = { perMinute: 50, burst: 50 };
+const TIER_3: MethodLimit = { perMinute: 50, burst: 100 };
 const TIER_4: MethodLimit = { perMinute: 100, burst: 100 };
 export const METHOD_LIMITS: Readonly<Record<string, MethodLimit>> = {
   // Special tier: about one a second per channel. The burst lets a rollout's own flurry (card, thread
