@@ -18,7 +18,7 @@ import {
   U_GOV,
   U_SRE,
 } from '../../../domain/fixtures.js';
-import { expectWithinLimits } from '../../../support/slack-limits.js';
+import { expectModalWithinLimits, expectWithinLimits } from '../../../support/slack-limits.js';
 
 const actionIds = (blocks: readonly object[]) =>
   blocks.flatMap((block) =>
@@ -144,6 +144,7 @@ describe('the reason modals', () => {
       block_id: REJECT_INPUT.block,
       element: { action_id: REJECT_INPUT.action, max_length: 500 },
     });
+    expectModalWithinLimits(modal);
   });
 
   it('asks why a gate is overridden, carrying the gate and the channel to answer in', () => {
@@ -154,5 +155,6 @@ describe('the reason modals', () => {
       channelId: 'C0RELEASE01',
     });
     expect(JSON.stringify(modal.blocks)).toContain('Overriding *determinism_variance*');
+    expectModalWithinLimits(modal);
   });
 });
