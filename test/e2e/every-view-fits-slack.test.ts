@@ -285,6 +285,11 @@ describe('every view, with long and hostile inputs', () => {
             .map((button) => (JSON.parse(button.value ?? '{}') as { role?: string }).role),
         );
         expect([...roles].sort()).toEqual(Array.from({ length: s.roles }, (_, i) => `role_${i}`).sort());
+        const parent = rolloutMessage(dashboard(s)).blocks.flatMap((block) =>
+          block.type === 'actions' ? (block.elements as Array<{ text: { text: string } }>) : [],
+        );
+        for (let i = 0; i < s.gates; i += 1)
+          expect(parent.some((button) => button.text.text === `Override gate_${i}…`)).toBe(true);
         if (s.page < Math.ceil(s.ledger / 10))
           expect(JSON.stringify(ledgerPage(s).blocks)).toContain('for older');
       }),
