@@ -10,7 +10,8 @@ import { guardRegistry } from './registry-guard.js';
 import { apply, currentArtifactRoot, type RolloutContext } from './rollout-context.js';
 import { verifyWorkspace } from './verify-workspace.js';
 
-const LEDGER_TAIL = 10;
+/** Ledger entries on one page of `/mec ledger`. */
+const LEDGER_PAGE = 10;
 
 /** Carries out one parsed `/mec` command for `actor`. */
 export async function runCommand(
@@ -94,12 +95,17 @@ export async function runCommand(
     case 'abort':
       return applied(ctx, { type: 'abort', actor, reason: command.reason });
     case 'ledger': {
-      const head = await ctx.ledger.head();
-      return {
-        kind: 'ledger',
-        entries: await ctx.ledger.read(Math.max(1, head.seq - LEDGER_TAIL + 1)),
-        total: head.seq,
-      };
+      const { seq: total } = await ctx.ledger.head();
+      const page = command.page ?? 1;
+      const pages = Math.max(1, Math.ceil(total / LEDGER_PAGE));
+      const lastSeq = total - (page - 1) * LEDGER_PAGE;
+      const entries =
+        lastSeq < 1
+          ? []
+          : (await ctx.ledger.read(Math.max(1, lastSeq - LEDGER_PAGE + 1))).filter(
+              (entry) => entry.seq <= lastSeq,
+            );
+      return { kind: 'ledger', entries, total, page, pages };
     }
     case 'verify':
       return { kind: 'verify', ...(await verifyWorkspace(ctx)) };

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { MecError } from '../domain/errors.js';
 import { conversationsHistory, conversationsReplies } from './slack-history.js';
 import { parseArgs, readBody, send } from './stand-in-http.js';
+import { type Refused, StandInRules } from './stand-in-rules.js';
 
 /** One Web API call, or one post to a response_url, as it reached the stand-in. */
 export interface RecordedCall {
@@ -68,6 +69,15 @@ export class SlackApiStandIn {
   readonly rateLimits = new Map<string, { times: number; retryAfterSec: number }>();
   /** Faults for the next calls of a method, one used up per call, in order. */
   readonly faults = new Map<string, SlackFault[]>();
+  /** Slack's payload rules and limits, applied to every call as Slack does. */
+  readonly rules: StandInRules;
+  readonly #now: () => number;
+
+  /** `now` is the stand-in's clock in epoch ms, for the response_url window and the rate limits. */
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+    this.rules = new StandInRules(this.#now);
+  }
 
   /** Base URL of the Web API, for SLACK_API_URL (ends in `/api/`). */
   get apiUrl(): string {
@@ -76,6 +86,7 @@ export class SlackApiStandIn {
 
   /** A response_url that posts back to this stand-in. */
   responseUrl(id: string): string {
+    this.rules.issued(id);
     return `${this.#url}/response/${encodeURIComponent(id)}`;
   }
 
@@ -148,13 +159,17 @@ export class SlackApiStandIn {
     const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
     const args = parseArgs(raw, request.headers['content-type'] ?? '');
     if (path.startsWith('/response/')) {
-      const reply = { ok: true };
       const id = decodeURIComponent(path.slice('/response/'.length));
+      const refused = this.rules.refuseResponse(id, args);
+      if (refused) return this.#refuse(response, { method: 'response_url', args: { ...args, id } }, refused);
+      const reply = { ok: true };
       this.#record({ method: 'response_url', args: { ...args, id }, reply });
       return send(response, reply);
     }
     const method = path.replace(/^\/api\//, '');
     await this.#holds.get(method);
+    const refused = this.rules.refuseCall(method, args);
+    if (refused) return this.#refuse(response, { method, args }, refused);
     const fault = this.faults.get(method)?.shift();
     if (fault === 'http_500') {
       this.#record({ method: `${method} (500)`, args, reply: { ok: false, error: 'internal_error' } });
@@ -179,8 +194,14 @@ export class SlackApiStandIn {
     send(response, fault ? { ok: false, error: 'internal_error' } : reply);
   }
 
+  /** Answers as Slack refuses, recording the call as `method (error)`. */
+  #refuse(response: ServerResponse, call: Omit<RecordedCall, 'reply'>, refused: Refused): void {
+    this.#record({ ...call, method: `${call.method} (${String(refused.body.error)})`, reply: refused.body });
+    response.writeHead(refused.status, refused.headers).end(JSON.stringify(refused.body));
+  }
+
   #record(call: RecordedCall): void {
-    call.at = Date.now();
+    call.at = this.#now();
     this.calls.push(call);
     for (const waiter of [...this.#waiters]) {
       if (waiter.predicate(call)) {

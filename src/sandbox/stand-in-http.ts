@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-type Reply = Record<string, unknown>;
-
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
 
 export function readBody(request: IncomingMessage): Promise<string> {
@@ -32,6 +30,6 @@ function safeJson(text: string): unknown {
   }
 }
 
-export function send(response: ServerResponse, body: Reply): void {
+export function send(response: ServerResponse, body: Record<string, unknown>): void {
   response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }

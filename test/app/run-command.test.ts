@@ -176,6 +176,13 @@ describe('runCommand', () => {
     if (outcome.kind !== 'ledger') throw new Error(`expected the ledger, got ${outcome.kind}`);
     expect(outcome.total).toBe(12);
     expect(outcome.entries.map((entry) => entry.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(outcome).toMatchObject({ page: 1, pages: 2 });
+    const older = await runCommand(world.ctx, { verb: 'ledger', page: 2 }, U_OUT);
+    expect(older).toMatchObject({ kind: 'ledger', total: 12, page: 2, pages: 2 });
+    if (older.kind !== 'ledger') return;
+    expect(older.entries.map((entry) => entry.seq)).toEqual([1, 2]);
+    const past = await runCommand(world.ctx, { verb: 'ledger', page: 3 }, U_OUT);
+    expect(past).toMatchObject({ kind: 'ledger', entries: [], page: 3, pages: 2 });
   });
 
   it('verifies the workspace, and posts the weekly review', async () => {

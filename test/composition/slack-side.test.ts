@@ -27,7 +27,12 @@ afterEach(async () => {
 /** A Bolt app stand-in that keeps what was registered on it, with the real Web API client. */
 function recordingApp() {
   const registered: string[] = [];
-  const on = (kind: string) => (id: unknown) => void registered.push(`${kind} ${String(id)}`);
+  // A RegExp matcher (anyActionOf) is recorded as the action id it takes.
+  const idOf = (id: unknown) =>
+    id instanceof RegExp
+      ? (Object.values(ACTION).find((action) => id.test(action)) ?? String(id))
+      : String(id);
+  const on = (kind: string) => (id: unknown) => void registered.push(`${kind} ${idOf(id)}`);
   const app = {
     client: webClientOn(standIn),
     command: on('command'),

@@ -38,6 +38,10 @@ const gateOpen = (state: RolloutState) => Object.hasOwn(state.gates, REGISTRY_GA
 async function overrideOnMessage(bot: JobsHarness, parent: Awaited<ReturnType<typeof parentPost>>) {
   const eventsUrl = bot.webhookUrl.replace('/alerts/alertmanager', '/slack/events');
   const since = perTest.standIn().calls.length;
+  // The redraw that shows the gate can trail the state, e.g. behind Slack's chat.update limit.
+  await expect
+    .poll(() => textOf(latestDrawing(perTest.standIn(), parent)), { timeout: 10_000 })
+    .toContain(`Override ${REGISTRY_GATE}`);
   const drawing = latestDrawing(perTest.standIn(), parent);
   await postForm(
     eventsUrl,

@@ -150,4 +150,86 @@ describe('the Slack API stand-in', () => {
       code: 'stand_in_timeout',
     });
   });
+
+  it('refuses what Slack refuses, with its error codes, and records the refusal as `method (error)`', async () => {
+    const client = webClientOn(standIn);
+    const duplicate = {
+      type: 'actions',
+      elements: ['Go', 'No-go'].map((text) => ({
+        type: 'button',
+        action_id: 'mec_go_no_go',
+        text: { type: 'plain_text', text },
+      })),
+    };
+    await expect(
+      client.chat.postMessage({ channel: 'C0RELEASE01', text: 'card', blocks: [duplicate] }),
+    ).rejects.toMatchObject({
+      data: {
+        error: 'invalid_blocks',
+        errors: [
+          'action_id mec_go_no_go is already used in this block [json-pointer:/blocks/0/elements/1/action_id]',
+        ],
+        response_metadata: { messages: [expect.stringMatching(/^\[ERROR\] action_id mec_go_no_go/)] },
+      },
+    });
+    await expect(
+      client.chat.postMessage({ channel: 'C0RELEASE01', blocks: [] } as never),
+    ).rejects.toMatchObject({
+      data: { error: 'no_text' },
+    });
+    await expect(
+      client.chat.postMessage({ channel: 'C0RELEASE01', text: 'x'.repeat(40_001) }),
+    ).rejects.toMatchObject({ data: { error: 'msg_too_long' } });
+    await expect(
+      client.views.open({
+        trigger_id: 't1',
+        view: {
+          type: 'modal',
+          title: { type: 'plain_text', text: 'A title longer than 24 chars' },
+          blocks: [],
+        },
+      }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_arguments' } });
+    expect(standIn.calls.map((call) => call.method)).toEqual([
+      'chat.postMessage (invalid_blocks)',
+      'chat.postMessage (no_text)',
+      'chat.postMessage (msg_too_long)',
+      'views.open (invalid_arguments)',
+    ]);
+    expect(standIn.messages.size).toBe(0);
+  });
+
+  it("applies Slack's per-channel posting limit: a burst goes through, then 429 with Retry-After", async () => {
+    let nowMs = 0;
+    const clocked = new SlackApiStandIn({ now: () => nowMs });
+    await clocked.start();
+    try {
+      const client = webClientOn(clocked);
+      const post = () => client.chat.postMessage({ channel: 'C0RELEASE01', text: 'x' });
+      for (let i = 0; i < 30; i += 1) await post();
+      await expect(post()).rejects.toMatchObject({ retryAfter: 1 });
+      await expect(client.chat.postMessage({ channel: 'C0OTHER001', text: 'x' })).resolves.toMatchObject({
+        ok: true,
+      });
+      nowMs += 1_000;
+      await expect(post()).resolves.toMatchObject({ ok: true });
+    } finally {
+      await clocked.stop();
+    }
+  });
+
+  it('takes five posts to one response_url and refuses the sixth with 404 used_url', async () => {
+    const url = standIn.responseUrl('five');
+    const post = () =>
+      fetch(url, {
+        method: 'POST',
+        body: JSON.stringify({ text: 'again' }),
+        headers: { 'content-type': 'application/json' },
+      });
+    for (let i = 0; i < 5; i += 1) expect((await post()).status).toBe(200);
+    const sixth = await post();
+    expect(sixth.status).toBe(404);
+    expect(await sixth.json()).toEqual({ ok: false, error: 'used_url' });
+    expect(standIn.callsOf('response_url')).toHaveLength(5);
+  });
 });

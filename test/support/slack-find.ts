@@ -1,3 +1,4 @@
+import { anyActionOf } from '../../src/adapters/slack/ids.js';
 import type { RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 
 type Element = { action_id?: string; value?: string; text?: { text: string } };
@@ -7,11 +8,12 @@ const blocksOf = (call: RecordedCall) =>
   (call.args.blocks ?? (call.args.view as { blocks?: unknown } | undefined)?.blocks ?? []) as Block[];
 export const textOf = (call: RecordedCall) => `${call.args.text ?? ''}\n${JSON.stringify(blocksOf(call))}`;
 
-/** One button of a message, with its action id, label and value. */
+/** One button of a message, with its action id (or that id with a suffix, `mec_go_no_go.go`), label and value. */
 export function button(call: RecordedCall, actionId: string, label?: string) {
   const buttons = blocksOf(call).flatMap((block) => block.elements ?? []);
   const found = buttons.find(
-    (element) => element.action_id === actionId && (!label || element.text?.text.includes(label)),
+    (element) =>
+      anyActionOf(actionId).test(element.action_id ?? '') && (!label || element.text?.text.includes(label)),
   );
   if (!found?.value)
     throw new Error(`no ${actionId} button${label ? ` labelled "${label}"` : ''} in ${textOf(call)}`);
@@ -23,7 +25,7 @@ export function buttonForRole(call: RecordedCall, actionId: string, role: string
   const buttons = blocksOf(call).flatMap((block) => block.elements ?? []);
   const found = buttons.find(
     (element) =>
-      element.action_id === actionId &&
+      anyActionOf(actionId).test(element.action_id ?? '') &&
       (JSON.parse(element.value ?? '{}') as { role?: string }).role === role,
   );
   if (!found?.value) throw new Error(`no ${actionId} button for ${role} in ${textOf(call)}`);

@@ -14,6 +14,15 @@ export const ACTION = {
   override: 'mec_override',
 } as const;
 
+/**
+ * The action_id of one of several buttons that share a listener, e.g. `mec_go_no_go.no_go`: Slack refuses
+ * a block with one action_id twice (https://docs.slack.dev/reference/block-kit/block-elements/button-element).
+ */
+export const actionIdOf = (base: string, key: string) => `${base}.${key}`;
+
+/** Matches a base action_id and every `actionIdOf` it, so buttons drawn before the suffix still work. */
+export const anyActionOf = (base: string) => new RegExp(`^${base.replace(/[.]/g, '\\.')}(?:\\..+)?$`);
+
 export const VIEW = {
   rejectReason: 'mec_reject_reason',
   overrideReason: 'mec_override_reason',

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Command } from '../../app/ports/command.js';
 import { unescapeSlackText } from './escape-text.js';
 
@@ -50,7 +51,11 @@ export const VERBS: Record<Verb, VerbSpec> = {
     example: '/mec abort wrong build',
     summary: 'stop a rollout that has not moved traffic',
   },
-  ledger: { usage: 'ledger', example: '/mec ledger', summary: 'the latest ledger entries' },
+  ledger: {
+    usage: 'ledger [--page <n>]',
+    example: '/mec ledger --page 2',
+    summary: 'the latest ledger entries; page 2 and on are older',
+  },
   verify: {
     usage: 'verify',
     example: '/mec verify',
@@ -119,6 +124,8 @@ function parseArgs(verb: Verb, args: string[], weights: readonly number[]): Pars
     }
     case 'ramp':
       return parseRamp(args, weights);
+    case 'ledger':
+      return parseLedger(args);
     default:
       return args.length > 0
         ? fail(verb, `\`${verb}\` takes no arguments, but got \`${truncate(args.join(' '))}\`.`)
@@ -138,6 +145,27 @@ function parseRamp(args: string[], weights: readonly number[]): ParseResult {
   const weightPct = Number(match[1]);
   if (!weights.includes(weightPct)) return fail('ramp', `${weightPct}% is not a step of the plan; ${steps}.`);
   return ok({ verb: 'ramp', weightPct, dryRun });
+}
+
+/** A page of the ledger: a whole number from 1. */
+const PAGE = z
+  .string()
+  .regex(/^\d{1,6}$/)
+  .transform(Number)
+  .pipe(z.number().int().min(1));
+
+function parseLedger(args: string[]): ParseResult {
+  if (args.length === 0) return ok({ verb: 'ledger' });
+  const [first, second, ...rest] = args;
+  const raw = first === '--page' ? second : first;
+  const extra = first === '--page' ? rest : [second, ...rest].filter((arg) => arg !== undefined);
+  const page = PAGE.safeParse(raw);
+  if (raw === undefined || extra.length > 0 || !page.success)
+    return fail(
+      'ledger',
+      `\`${truncate(args.join(' '))}\` is not a page of the ledger; say a page number from 1, like \`/mec ledger --page 2\`.`,
+    );
+  return ok({ verb: 'ledger', page: page.data });
 }
 
 const ok = (command: Command): ParseResult => ({ ok: true, command });

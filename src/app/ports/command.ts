@@ -10,11 +10,12 @@ export type Command =
         | 'go'
         | 'approvals'
         | 'resume'
-        | 'ledger'
         | 'verify'
         | 'review';
     }
   | { verb: 'nogo' | 'pause'; reason?: string }
+  /** `page` 1 is the newest entries, 2 the ten before them, and so on. */
+  | { verb: 'ledger'; page?: number }
   | { verb: 'ramp'; weightPct: number; dryRun: boolean }
   | { verb: 'rollback'; dryRun: boolean; reason?: string }
   | { verb: 'abort'; reason: string };

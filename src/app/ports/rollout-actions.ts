@@ -12,7 +12,8 @@ export type CommandOutcome =
   | { kind: 'transition'; result: TransitionResult }
   | { kind: 'dry_run'; weightPct: number; results: GateResult[]; state: RolloutState; actor: string }
   | { kind: 'rollback_dry_run'; state: RolloutState | null; backup: { ok: boolean; detail: string } }
-  | { kind: 'ledger'; entries: LedgerEntry[]; total: number }
+  /** One page of the ledger, newest first by page; `pages` counts them all (at least 1). */
+  | { kind: 'ledger'; entries: LedgerEntry[]; total: number; page: number; pages: number }
   | { kind: 'verify'; ok: boolean; checks: VerifyCheck[] }
   | { kind: 'card_posted' }
   | { kind: 'review_posted'; review: WeeklyReview }

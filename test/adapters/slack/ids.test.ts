@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ACTION, COMMAND, EVENT } from '../../../src/adapters/slack/ids.js';
+import { ACTION, actionIdOf, anyActionOf, COMMAND, EVENT } from '../../../src/adapters/slack/ids.js';
 import { sourceText } from '../../support/source-text.js';
 
 interface Manifest {
@@ -64,10 +64,27 @@ describe('manifest.yml', () => {
   it('has a handler for every button the views draw, and draws every button it handles', async () => {
     const code = await sourceText();
     const handled = new Set(
-      [...code.matchAll(/app\.action<[^>]*>\(\s*ACTION\.([a-zA-Z]+)/g)].map((match) => match[1]),
+      [...code.matchAll(/app\.action<[^>]*>\(\s*(?:anyActionOf\()?ACTION\.([a-zA-Z]+)/g)].map(
+        (match) => match[1],
+      ),
     );
-    const drawn = new Set([...code.matchAll(/button\(\s*ACTION\.([a-zA-Z]+)/g)].map((match) => match[1]));
+    // A button is drawn with its id, or with a suffixed id where several share a listener.
+    const drawn = new Set(
+      [...code.matchAll(/button\(\s*(?:actionIdOf\()?ACTION\.([a-zA-Z]+)/g)].map((match) => match[1]),
+    );
     expect(handled).toEqual(new Set(Object.keys(ACTION)));
     expect(drawn).toEqual(new Set(Object.keys(ACTION)));
+  });
+});
+
+describe('suffixed action ids', () => {
+  it('gives buttons that share a listener their own ids, and the listener matches each and the bare id', () => {
+    const go = actionIdOf(ACTION.goNoGo, 'go');
+    const noGo = actionIdOf(ACTION.goNoGo, 'no_go');
+    expect(go).not.toBe(noGo);
+    const matcher = anyActionOf(ACTION.goNoGo);
+    expect([go, noGo, ACTION.goNoGo].every((id) => matcher.test(id))).toBe(true);
+    expect(matcher.test(`${ACTION.goNoGo}x`)).toBe(false);
+    expect(matcher.test(ACTION.approve)).toBe(false);
   });
 });

@@ -25,6 +25,9 @@ describe('parseCommand', () => {
       { verb: 'rollback', dryRun: true, reason: 'p99 > 2s && <!here> &lt;' },
     ],
     ['pause R&amp;D asked', { verb: 'pause', reason: 'R&D asked' }],
+    ['ledger', { verb: 'ledger' }],
+    ['ledger --page 2', { verb: 'ledger', page: 2 }],
+    ['ledger 3', { verb: 'ledger', page: 3 }],
   ])('reads %j', (text, command) => {
     expect(parseCommand(text, WEIGHTS)).toEqual({ ok: true, command });
   });
@@ -66,5 +69,20 @@ describe('parseCommand', () => {
       const parsed = parseCommand(spec.example.replace('/mec ', ''), WEIGHTS);
       expect(parsed, spec.example).toMatchObject({ ok: true, command: { verb } });
     }
+  });
+
+  it.each([
+    ['ledger --page 0'],
+    ['ledger --page two'],
+    ['ledger -1'],
+    ['ledger --page'],
+    ['ledger 2 3'],
+    ['ledger 1.5'],
+  ])('answers %j with what a page is and the valid form', (text) => {
+    const parsed = parseCommand(text, WEIGHTS);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error).toMatch(/page/);
+    expect(parsed.usage).toBe('ledger');
   });
 });

@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { RolloutClick } from '../../../app/ports/rollout-actions.js';
-import { ACTION } from '../ids.js';
+import { ACTION, anyActionOf } from '../ids.js';
 import { renderOutcome } from '../render-outcome.js';
 import { approvalButtonValue, parseButtonValue, rolloutButtonValue } from '../views/button-values.js';
 import { rejectModal } from '../views/cards.js';
@@ -61,11 +61,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     rolloutButton((value) => (value.c ? { action: 'retry_check', check: value.c } : undefined)),
   );
   app.action<ButtonClick>(
-    ACTION.goNoGo,
+    anyActionOf(ACTION.goNoGo),
     rolloutButton((value) => (value.go === undefined ? undefined : { action: 'go_no_go', go: value.go })),
   );
 
-  app.action<ButtonClick>(ACTION.approve, async ({ ack, body, action, respond }) => {
+  app.action<ButtonClick>(anyActionOf(ACTION.approve), async ({ ack, body, action, respond }) => {
     await ack();
     const value = parseButtonValue(approvalButtonValue, action.value);
     const reply = await answer(deps, async () => {
@@ -82,7 +82,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     await respond(ephemeral(reply));
   });
 
-  app.action<ButtonClick>(ACTION.reject, async ({ ack, body, action, respond }) => {
+  app.action<ButtonClick>(anyActionOf(ACTION.reject), async ({ ack, body, action, respond }) => {
     await ack();
     const value = parseButtonValue(approvalButtonValue, action.value);
     const reply = await answer(deps, async () => {

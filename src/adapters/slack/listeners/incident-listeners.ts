@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { isPermitted, roleName } from '../../../domain/policy.js';
-import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
+import { ACTION, anyActionOf, REJECT_INPUT, VIEW } from '../ids.js';
 import { renderAcknowledgement, renderTransition } from '../render-outcome.js';
 import { parseButtonValue } from '../views/button-values.js';
 import { overrideModal } from '../views/cards.js';
@@ -26,7 +26,7 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
     await respond(ephemeral(reply));
   });
 
-  app.action<ButtonClick>(ACTION.override, async ({ ack, body, action, respond }) => {
+  app.action<ButtonClick>(anyActionOf(ACTION.override), async ({ ack, body, action, respond }) => {
     await ack();
     const value = parseButtonValue(overrideValue, action.value);
     if (!value) return void (await respond(ephemeral(errorReply('That button was not drawn by mec-bot.'))));

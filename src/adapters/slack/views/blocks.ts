@@ -72,16 +72,55 @@ export function button(
   };
 }
 
+/**
+ * A list as sections: `heading` and as many whole lines as fit in each section's 3,000 characters, in
+ * at most `maxBlocks` blocks. Lines that do not fit are counted, never dropped silently: the last
+ * block says how many more there are and, through `more`, where to read them. A line longer than a
+ * section is clipped, with the cut marked.
+ */
+export function listSections(
+  heading: string,
+  lines: readonly string[],
+  options: { maxBlocks: number; more: (count: number) => string },
+): Block[] {
+  const room = LIMITS.sectionText - heading.length - 1;
+  const texts: string[] = [];
+  let shown = 0;
+  for (const line of lines.map((text) => clip(text, room))) {
+    const last = texts.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= LIMITS.sectionText) {
+      texts[texts.length - 1] = `${last}\n${line}`;
+    } else {
+      // The last block is kept for the count of the rest, should any not fit.
+      if (texts.length > 0 && texts.length >= options.maxBlocks - 1 && shown + 1 < lines.length) break;
+      texts.push(texts.length === 0 ? `${heading}\n${line}` : line);
+    }
+    shown += 1;
+  }
+  if (texts.length === 0) texts.push(heading);
+  const blocks = texts.map((text) => section(text));
+  const rest = lines.length - shown;
+  return rest > 0 ? [...blocks, context(options.more(rest))] : blocks;
+}
+
 /** Keeps text within a limit, marking the cut. */
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Fits a message within Slack's block limit, keeping the last block (the actions or footer) in place. */
+/**
+ * Fits a message within Slack's block limit, keeping the last block (the actions or footer) in place;
+ * blocks that do not fit are counted in a line before it, never dropped silently. Views are built to
+ * fit, so this is the last guard.
+ */
 export function message(text: string, blocks: Block[]): SlackMessage {
-  const fitted =
-    blocks.length <= LIMITS.blocks ? blocks : [...blocks.slice(0, LIMITS.blocks - 1), blocks.at(-1) as Block];
-  return { text: clip(text, 3_000), blocks: fitted };
+  if (blocks.length <= LIMITS.blocks) return { text: clip(text, 3_000), blocks };
+  const kept = blocks.slice(0, LIMITS.blocks - 2);
+  const dropped = blocks.length - kept.length - 1;
+  const note = context(
+    `…and ${dropped} more blocks, not shown: Slack takes 50 in a message. \`/mec status\` and \`/mec ledger\` show the rest.`,
+  );
+  return { text: clip(text, 3_000), blocks: [...kept, note, blocks.at(-1) as Block] };
 }
 
 export const abbreviate = (hash: string) => `${hash.slice(0, 12)}…`;

@@ -2,14 +2,16 @@ import { approvalStatus, cardNonce } from '../../../domain/approvals.js';
 import { own } from '../../../domain/own.js';
 import { roleName } from '../../../domain/policy.js';
 import { goRecorded, type RolloutState } from '../../../domain/rollout-state.js';
-import { ACTION, REJECT_INPUT, VIEW } from '../ids.js';
+import { ACTION, actionIdOf, REJECT_INPUT, VIEW } from '../ids.js';
 import {
   abbreviate,
   actions,
   type Block,
+  type Button,
   button,
   context,
   header,
+  LIMITS,
   message,
   type SlackMessage,
   section,
@@ -21,30 +23,8 @@ import {
  */
 export function approvalCard(state: RolloutState, artifactRoot: string, now: Date): SlackMessage {
   const { policy } = state;
-  const rows: Block[] = policy.approverRoleIds.flatMap((roleId) => {
-    const approval = state.approvals[roleId];
-    const status = approvalStatus(state, roleId, artifactRoot, now);
-    const name = roleName(policy, roleId);
-    if (approval && status === 'valid') {
-      // An approved role can still reject, which voids every approval.
-      const value = { r: state.rolloutId, root: artifactRoot, role: roleId, n: cardNonce(state) };
-      return [
-        section(
-          `✅ *${name}*: <@${approval.userId}> · ${approval.signedAt} · \`${abbreviate(approval.digest)}\``,
-        ),
-        actions(`mec_approval_${roleId}`, [button(ACTION.reject, 'Reject…', value, { style: 'danger' })]),
-      ];
-    }
-    const note = status === 'missing' ? 'waiting' : `${status.replace('_', ' ')}: approve again`;
-    const value = { r: state.rolloutId, root: artifactRoot, role: roleId, n: cardNonce(state) };
-    return [
-      section(`⬜ *${name}*: ${note}`),
-      actions(`mec_approval_${roleId}`, [
-        button(ACTION.approve, `Approve as ${name}`, value, { style: 'primary' }),
-        button(ACTION.reject, 'Reject…', value, { style: 'danger' }),
-      ]),
-    ];
-  });
+  const perRole = policy.approverRoleIds.length * 2 + 3 <= LIMITS.blocks;
+  const rows = perRole ? roleRows(state, artifactRoot, now) : compactRows(state, artifactRoot, now);
   return message(`Approvals for MEC ${state.policy.phase}: artifact root ${abbreviate(artifactRoot)}`, [
     header(`Approvals · MEC ${state.policy.phase}`),
     section(
@@ -55,6 +35,68 @@ export function approvalCard(state: RolloutState, artifactRoot: string, now: Dat
       `Rollout ${state.rolloutId} · one distinct person per role${state.policy.allowSelfApproval ? '' : ', not the person who started the rollout'}`,
     ),
   ]);
+}
+
+/** Roles per block pair in the compact card: 12 rows in a section, their 24 buttons in one actions block. */
+const ROLES_PER_BLOCK = 12;
+
+/**
+ * The card for more roles than fit one section and one actions block each within Slack's 50 blocks:
+ * twelve roles' rows share a section and their buttons an actions block, each button with its own
+ * action_id, so every role stays reachable.
+ */
+function compactRows(state: RolloutState, artifactRoot: string, now: Date): Block[] {
+  const { policy } = state;
+  const blocks: Block[] = [];
+  for (let start = 0; start < policy.approverRoleIds.length; start += ROLES_PER_BLOCK) {
+    const roleIds = policy.approverRoleIds.slice(start, start + ROLES_PER_BLOCK);
+    const lines: string[] = [];
+    const buttons: Button[] = [];
+    for (const roleId of roleIds) {
+      const { line, valid } = roleLine(state, roleId, artifactRoot, now);
+      const name = roleName(policy, roleId);
+      const value = { r: state.rolloutId, root: artifactRoot, role: roleId, n: cardNonce(state) };
+      lines.push(line);
+      if (!valid)
+        buttons.push(
+          button(actionIdOf(ACTION.approve, roleId), `Approve as ${name}`, value, { style: 'primary' }),
+        );
+      buttons.push(
+        button(actionIdOf(ACTION.reject, roleId), `Reject as ${name}…`, value, { style: 'danger' }),
+      );
+    }
+    blocks.push(section(lines.join('\n')), actions(`mec_approvals_${start / ROLES_PER_BLOCK}`, buttons));
+  }
+  return blocks;
+}
+
+/** One role's line on the card, and whether its approval stands. */
+function roleLine(state: RolloutState, roleId: string, artifactRoot: string, now: Date) {
+  const approval = state.approvals[roleId];
+  const status = approvalStatus(state, roleId, artifactRoot, now);
+  const name = roleName(state.policy, roleId);
+  if (approval && status === 'valid')
+    return {
+      valid: true,
+      line: `✅ *${name}*: <@${approval.userId}> · ${approval.signedAt} · \`${abbreviate(approval.digest)}\``,
+    };
+  const note = status === 'missing' ? 'waiting' : `${status.replace('_', ' ')}: approve again`;
+  return { valid: false, line: `⬜ *${name}*: ${note}` };
+}
+
+/** One section and one actions block per role. */
+function roleRows(state: RolloutState, artifactRoot: string, now: Date): Block[] {
+  const { policy } = state;
+  return policy.approverRoleIds.flatMap((roleId) => {
+    const { line, valid } = roleLine(state, roleId, artifactRoot, now);
+    const value = { r: state.rolloutId, root: artifactRoot, role: roleId, n: cardNonce(state) };
+    const reject = button(ACTION.reject, 'Reject…', value, { style: 'danger' });
+    // An approved role can still reject, which voids every approval.
+    const approve = button(ACTION.approve, `Approve as ${roleName(policy, roleId)}`, value, {
+      style: 'primary',
+    });
+    return [section(line), actions(`mec_approval_${roleId}`, valid ? [reject] : [approve, reject])];
+  });
 }
 
 /** Asks the go/no-go roles for their joint decision once the shadow smoke has passed. */
@@ -81,9 +123,9 @@ export function goNoGoCard(state: RolloutState, version: number): SlackMessage {
   if (open) {
     blocks.push(
       actions('mec_go_no_go', [
-        button(ACTION.goNoGo, 'Go', { ...value, go: true }, { style: 'primary' }),
+        button(actionIdOf(ACTION.goNoGo, 'go'), 'Go', { ...value, go: true }, { style: 'primary' }),
         button(
-          ACTION.goNoGo,
+          actionIdOf(ACTION.goNoGo, 'no_go'),
           'No-go',
           { ...value, go: false },
           {

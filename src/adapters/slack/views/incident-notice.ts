@@ -1,7 +1,7 @@
 import { formatDurationMs } from '../../../domain/duration.js';
 import type { Incident } from '../../../domain/incident.js';
 import { escapeSlackText } from '../escape-text.js';
-import { ACTION } from '../ids.js';
+import { ACTION, actionIdOf } from '../ids.js';
 import type { SlackMessage } from './blocks.js';
 import { actions, type Block, type Button, button, context, header, message, section } from './blocks.js';
 
@@ -78,7 +78,9 @@ export function incidentNotice(incident: Incident, oncallGroup: string | undefin
   if (!incident.acknowledged)
     buttons.push(button(ACTION.acknowledge, 'Acknowledge', { i: incident.id }, { style: 'primary' }));
   if (incident.severity === 'CRITICAL' && !incident.resolvedAt && !incident.overridden)
-    buttons.push(button(ACTION.override, 'Override gate…', { gate: incident.alarm }));
+    buttons.push(
+      button(actionIdOf(ACTION.override, incident.alarm), 'Override gate…', { gate: incident.alarm }),
+    );
   if (buttons.length > 0) blocks.push(actions('mec_incident_actions', buttons));
   return message(
     `${incident.severity} ${incident.alarm} in ${incident.phase}: ${response(incident)}`,

@@ -69,15 +69,32 @@ export function dryRunReply(
   ]);
 }
 
-export function ledgerReply(entries: readonly LedgerEntry[], total: number): SlackMessage {
-  if (entries.length === 0) return textReply('The ledger is empty.');
+/** One page of the ledger (page 1 the newest ten entries), saying how to see older ones. */
+export function ledgerReply(
+  entries: readonly LedgerEntry[],
+  total: number,
+  page: number,
+  pages: number,
+): SlackMessage {
+  if (total === 0) return textReply('The ledger is empty.');
+  if (entries.length === 0)
+    return textReply(
+      `The ledger has ${pages} page${pages === 1 ? '' : 's'} of ${total} entries; page ${page} is past the oldest. Try \`/mec ledger --page ${pages}\`.`,
+    );
   const lines = entries.map(
     ({ seq, hash, body }) =>
       `#${seq} ${body.at.slice(0, 19)}Z · ${escapeSlackText(body.action)} · ${body.outcome} \`${escapeSlackText(body.reason)}\` · ${body.actor === 'mec-bot' ? 'mec-bot' : `<@${body.actor}>`} · \`${abbreviate(hash)}\``,
   );
-  return message(`The last ${entries.length} of ${total} ledger entries`, [
-    section(`*Ledger*, the last ${entries.length} of ${total} entries:\n${lines.join('\n')}`),
-    context('Mirrored to 01-GOVERNANCE/META-GOVERNANCE-LOG.md. `/mec verify` re-walks the whole chain.'),
+  const first = entries[0]?.seq;
+  const last = entries.at(-1)?.seq;
+  const span = first === last ? `entry #${first}` : `entries #${first}–#${last}`;
+  const older = page < pages ? ` · \`/mec ledger --page ${page + 1}\` for older` : '';
+  return message(`Ledger page ${page} of ${pages}: ${span} of ${total}`, [
+    section(`*Ledger*, ${span} of ${total}:\n${lines.join('\n')}`),
+    context(
+      `page ${page} of ${pages}${older}`,
+      'Mirrored to 01-GOVERNANCE/META-GOVERNANCE-LOG.md. `/mec verify` re-walks the whole chain.',
+    ),
   ]);
 }
 

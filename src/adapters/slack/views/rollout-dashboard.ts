@@ -3,9 +3,9 @@ import { describeCountdown, describeInstant } from '../../../domain/describe-ins
 import { SYSTEM_ACTOR } from '../../../domain/ledger-entry.js';
 import { roleName } from '../../../domain/policy.js';
 import { evaluateRampGates, firstHold, nextRampWeight } from '../../../domain/ramp-gates.js';
-import { type RolloutState, soakWeightPct, stageOf } from '../../../domain/rollout-state.js';
+import { type OpenGate, type RolloutState, soakWeightPct, stageOf } from '../../../domain/rollout-state.js';
 import { escapeSlackText, mrkdwnOf, peopleOf } from '../escape-text.js';
-import { ACTION } from '../ids.js';
+import { ACTION, actionIdOf } from '../ids.js';
 import type { SlackMessage } from './blocks.js';
 import {
   abbreviate,
@@ -13,9 +13,11 @@ import {
   type Block,
   type Button,
   button,
+  clip,
   context,
   divider,
   header,
+  LIMITS,
   message,
   section,
   statusIcon,
@@ -121,9 +123,7 @@ function checklistBlocks({ state, now, artifactRoot, ledgerHead, alarms }: Dashb
     section(
       `${statusIcon(checks.preflight.status)} *1. Pre-Flight Validation*${detail(checks.preflight.summary)}`,
     ),
-    section(
-      `${gates.length ? '❌' : '✅'} *2. Observability & SLO Guardrails*\n${alarms.map((alarm) => `${alarm.severity} ${alarm.name}`).join(' · ') || 'no alarms configured'}${gates.length ? `\nCRITICAL gate open: ${gates.map((gate) => `${gate.id} (${escapeSlackText(gate.summary)})`).join('; ')}` : ''}`,
-    ),
+    section(guardrails(gates, alarms)),
     section(
       `${statusIcon(deployment)} *3. Deployment Sequencing*\nShadow smoke: ${statusIcon(checks.smoke.status)} ${checks.smoke.status}${checks.smoke.status === 'running' && checks.smoke.endsAt ? `, ends ${slackTime(new Date(checks.smoke.endsAt), now)}` : ''} · Go/no-go: ${go.join(', ')}`,
     ),
@@ -139,12 +139,43 @@ function checklistBlocks({ state, now, artifactRoot, ledgerHead, alarms }: Dashb
   ];
 }
 
+/** Room a gate's summary may take in the guardrails section, so that several gates fit. */
+const GATE_SUMMARY_CHARS = 300;
+
+/**
+ * The guardrails section: the configured alarms and each open gate with its summary, as many as fit
+ * in the section; the rest are counted, each still has its Override button.
+ */
+function guardrails(gates: readonly OpenGate[], alarms: DashboardInput['alarms']): string {
+  const head = `${gates.length ? '❌' : '✅'} *2. Observability & SLO Guardrails*\n${alarms.map((alarm) => `${alarm.severity} ${alarm.name}`).join(' · ') || 'no alarms configured'}`;
+  if (gates.length === 0) return head;
+  // Kept free for the count of gates that do not fit.
+  const room = LIMITS.sectionText - 120;
+  let text = `${head}\nCRITICAL gate open: `;
+  let shown = 0;
+  for (const gate of gates) {
+    const entry = `${shown ? '; ' : ''}${gate.id} (${escapeSlackText(clip(gate.summary, GATE_SUMMARY_CHARS))})`;
+    if (text.length + entry.length > room) break;
+    text += entry;
+    shown += 1;
+  }
+  const rest = gates.length - shown;
+  return rest > 0 ? `${text}; …and ${rest} more open gates, each with its Override button below` : text;
+}
+
 /** The parent message in the release channel: the dashboard and only the buttons that apply now. */
 export function rolloutMessage(input: DashboardInput): SlackMessage {
   const { state } = input;
   const buttons = availableButtons(input);
   const blocks = dashboardBlocks(input);
-  if (buttons.length > 0) blocks.push(actions('mec_rollout_actions', buttons));
+  // An actions block takes 25 elements; more buttons (one Override per open gate) go on in further blocks.
+  for (let start = 0; start < buttons.length; start += LIMITS.actionElements)
+    blocks.push(
+      actions(
+        start === 0 ? 'mec_rollout_actions' : `mec_rollout_actions_${start / LIMITS.actionElements}`,
+        buttons.slice(start, start + LIMITS.actionElements),
+      ),
+    );
   return message(
     `MEC ${state.policy.phase} rollout ${state.rolloutId}: ${stageOf(state).replaceAll('_', ' ')}, traffic ${state.trafficPct}%`,
     blocks,
@@ -152,7 +183,9 @@ export function rolloutMessage(input: DashboardInput): SlackMessage {
 }
 
 const overrideButtons = (state: RolloutState): Button[] =>
-  Object.keys(state.gates).map((gate) => button(ACTION.override, `Override ${gate}…`, { gate }));
+  Object.keys(state.gates).map((gate) =>
+    button(actionIdOf(ACTION.override, gate), `Override ${gate}…`, { gate }),
+  );
 
 /** The buttons that can do something in this state; anything else would only be refused. */
 export function availableButtons(input: DashboardInput): Button[] {
@@ -166,10 +199,17 @@ export function availableButtons(input: DashboardInput): Button[] {
   const failed = (['preflight', 'smoke'] as const).find((check) => state.checks[check].status === 'failed');
   if (failed) out.push(button(ACTION.retryCheck, `Run ${failed} again`, { ...value, c: failed }));
   if (stage === 'go_no_go') {
-    out.push(button(ACTION.goNoGo, 'Go', { ...value, go: true, n: cardNonce(state) }, { style: 'primary' }));
     out.push(
       button(
-        ACTION.goNoGo,
+        actionIdOf(ACTION.goNoGo, 'go'),
+        'Go',
+        { ...value, go: true, n: cardNonce(state) },
+        { style: 'primary' },
+      ),
+    );
+    out.push(
+      button(
+        actionIdOf(ACTION.goNoGo, 'no_go'),
         'No-go',
         { ...value, go: false, n: cardNonce(state) },
         {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { artifactRootOf } from '../../../../src/adapters/files/workspace-artifacts.js';
-import { ACTION, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
+import { ACTION, actionIdOf, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
 import type { MecConfig } from '../../../../src/config/config-schema.js';
 import { SlackApiStandIn } from '../../../../src/sandbox/slack-api-stand-in.js';
 import { useTestRedis } from '../../../support/redis.js';
@@ -279,15 +279,16 @@ describe('the go/no-go card', () => {
     await harness.commandAndWait(PEOPLE.releaseManager, 'start');
     await passChecks(harness);
     const card = await goNoGoCardPost(standIn);
+    // Clicked as Slack sends it: with the Go button's own action_id.
     await harness.clickAndWait(
       PEOPLE.governance,
-      ACTION.goNoGo,
+      actionIdOf(ACTION.goNoGo, 'go'),
       button(card, ACTION.goNoGo, 'Go'),
       where(card),
     );
     const second = await harness.clickAndWait(
       PEOPLE.sre,
-      ACTION.goNoGo,
+      actionIdOf(ACTION.goNoGo, 'go'),
       button(card, ACTION.goNoGo, 'Go'),
       where(card),
     );

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ACTION, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
+import { ACTION, actionIdOf, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
 import type { SlackApiStandIn } from '../../../../src/sandbox/slack-api-stand-in.js';
 import { alertPayload, postAlert } from '../../../support/alertmanager.js';
 import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../../../support/jobs-harness.js';
@@ -97,10 +97,12 @@ describe('Override on a CRITICAL gate', () => {
     }
     expect(standIn.calls.filter((call) => call.method === 'views.open')).toEqual([]);
     // The Override button only opens the modal; there is no answer to wait for.
+    const value = button(notice, ACTION.override);
+    // Clicked as Slack sends it: with the button's own action_id, the gate's id after the base.
     const click = buttonClick(
       PEOPLE.governance,
-      ACTION.override,
-      button(notice, ACTION.override),
+      actionIdOf(ACTION.override, (JSON.parse(value) as { gate: string }).gate),
+      value,
       where(notice),
       standIn.responseUrl('o'),
     );

@@ -8,6 +8,7 @@ import {
   context,
   header,
   LIMITS,
+  listSections,
   message,
   section,
   statusIcon,
@@ -30,12 +31,13 @@ describe('the Block Kit builders', () => {
     expect((actions('row', buttons) as { elements: unknown[] }).elements).toHaveLength(25);
   });
 
-  it('fit a message within 50 blocks, keeping its last block (the actions or footer) in place', () => {
+  it('fit a message within 50 blocks, keeping its last block (the actions or footer) in place, and count the rest', () => {
     const blocks = Array.from({ length: 60 }, (_, i) => section(`line ${i}`));
     const fitted = message('t'.repeat(4_000), blocks);
     expect(fitted.blocks).toHaveLength(50);
     expect(fitted.blocks.at(-1)).toBe(blocks.at(-1));
-    expect(fitted.blocks.at(-2)).toBe(blocks[48]);
+    expect(fitted.blocks.at(-3)).toBe(blocks[47]);
+    expect(JSON.stringify(fitted.blocks.at(-2))).toContain('and 11 more blocks, not shown');
     expect(fitted.text).toHaveLength(3_000);
   });
 
@@ -69,5 +71,18 @@ describe('the Block Kit builders', () => {
     expect(
       ['pending', 'running', 'passed', 'failed'].map((status) => statusIcon(status as 'pending')),
     ).toEqual(['⬜', '⏳', '✅', '❌']);
+  });
+
+  it('lay a list out in sections of whole lines, and count the lines past the block budget', () => {
+    const lines = Array.from({ length: 100 }, (_, i) => `${i}: ${'w'.repeat(200)}`);
+    const blocks = listSections('*List*', lines, { maxBlocks: 3, more: (count) => `and ${count} more` });
+    expect(blocks).toHaveLength(3);
+    const drawn = JSON.stringify(blocks);
+    const shown = lines.filter((line) => drawn.includes(line)).length;
+    expect(shown).toBe(28);
+    expect(drawn).toContain(`and ${100 - shown} more`);
+    expect(listSections('*List*', ['a', 'b'], { maxBlocks: 1, more: String })).toEqual([
+      section('*List*\na\nb'),
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
+import { ACTION, anyActionOf, REJECT_INPUT, VIEW } from '../../../../src/adapters/slack/ids.js';
 import {
   approvalCard,
   goNoGoCard,
@@ -10,6 +10,7 @@ import { decide } from '../../../../src/domain/decide.js';
 import {
   applyAll,
   minutes,
+  POLICY,
   ROOT_A,
   rampEvent,
   readyState,
@@ -17,7 +18,7 @@ import {
   U_GOV,
   U_SRE,
 } from '../../../domain/fixtures.js';
-import { expectWithinLimits } from '../../../support/slack-limits.js';
+import { expectModalWithinLimits, expectWithinLimits } from '../../../support/slack-limits.js';
 
 const actionIds = (blocks: readonly object[]) =>
   blocks.flatMap((block) =>
@@ -43,6 +44,40 @@ describe('the approval card', () => {
     expectWithinLimits(card);
   });
 
+  it('keeps every one of 30 roles reachable, each with its own Approve and Reject, within the block limit', () => {
+    const roles = Array.from({ length: 30 }, (_, index) => ({
+      id: `role_${index}`,
+      name: `Role number ${index}`,
+      userIds: [`U0ROLE${index}`],
+    }));
+    const policy = {
+      ...POLICY,
+      roles: [...POLICY.roles, ...roles],
+      approverRoleIds: roles.map((role) => role.id),
+    };
+    const state = applyAll(smokedState(policy), [
+      [{ type: 'approve', actor: 'U0ROLE3', roleId: 'role_3', artifactRoot: ROOT_A }, minutes(33)],
+    ]);
+    const card = approvalCard(state, ROOT_A, minutes(34));
+    expectWithinLimits(card);
+    const buttons = card.blocks.flatMap((block) =>
+      'elements' in block ? (block.elements as Array<{ action_id?: string; value?: string }>) : [],
+    );
+    const rolesOf = (base: string) =>
+      buttons
+        .filter((button) => anyActionOf(base).test(button.action_id ?? ''))
+        .map((button) => (JSON.parse(button.value ?? '{}') as { role: string }).role);
+    expect(rolesOf(ACTION.reject).sort()).toEqual(roles.map((role) => role.id).sort());
+    expect(rolesOf(ACTION.approve).sort()).toEqual(
+      roles
+        .map((role) => role.id)
+        .filter((id) => id !== 'role_3')
+        .sort(),
+    );
+    const text = JSON.stringify(card.blocks);
+    for (const role of roles) expect(text).toContain(`*${role.name}*`);
+  });
+
   it('marks approvals bound to another artifact root as void', () => {
     const state = readyState();
     expect(JSON.stringify(approvalCard(state, 'f'.repeat(64), minutes(40)).blocks)).toContain(
@@ -58,7 +93,9 @@ describe('the go/no-go card', () => {
     const text = JSON.stringify(card.blocks);
     expect(text).toContain('*Governance Lead and SRE On-Call*: record the joint go/no-go');
     expect(text).toContain('⬜ waiting: Governance Lead');
-    expect(actionIds(card.blocks)).toEqual([ACTION.goNoGo, ACTION.goNoGo]);
+    // Slack refuses one action_id twice in a block: Go and No-go each have their own.
+    expect(actionIds(card.blocks)).toEqual([`${ACTION.goNoGo}.go`, `${ACTION.goNoGo}.no_go`]);
+    expectWithinLimits(card);
     expect(text).toContain('Record a no-go?');
     const values = card.blocks.flatMap((block) =>
       'elements' in block
@@ -107,6 +144,7 @@ describe('the reason modals', () => {
       block_id: REJECT_INPUT.block,
       element: { action_id: REJECT_INPUT.action, max_length: 500 },
     });
+    expectModalWithinLimits(modal);
   });
 
   it('asks why a gate is overridden, carrying the gate and the channel to answer in', () => {
@@ -117,5 +155,6 @@ describe('the reason modals', () => {
       channelId: 'C0RELEASE01',
     });
     expect(JSON.stringify(modal.blocks)).toContain('Overriding *determinism_variance*');
+    expectModalWithinLimits(modal);
   });
 });

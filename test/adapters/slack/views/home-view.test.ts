@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { homeView } from '../../../../src/adapters/slack/views/home-view.js';
 import { dashboardBlocks } from '../../../../src/adapters/slack/views/rollout-dashboard.js';
 import { minutes, ROOT_A, readyState } from '../../../domain/fixtures.js';
+import { expectHomeWithinLimits } from '../../../support/slack-limits.js';
 
 describe('homeView', () => {
   it('shows the dashboard of the rollout, without its buttons', () => {
@@ -9,6 +10,7 @@ describe('homeView', () => {
     const view = homeView(input);
     expect(view).toEqual({ type: 'home', blocks: dashboardBlocks(input) });
     expect(JSON.stringify(view)).not.toContain('"type":"actions"');
+    expectHomeWithinLimits(view);
   });
 
   it('says how to start one when no rollout has been started', () => {

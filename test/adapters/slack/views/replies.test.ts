@@ -73,12 +73,34 @@ describe('the replies', () => {
         actor: U_RM,
       },
     } as LedgerEntry;
-    const reply = ledgerReply([entry], 12);
-    expect(reply.text).toBe('The last 1 of 12 ledger entries');
+    const reply = ledgerReply([entry], 12, 2, 2);
+    expect(reply.text).toBe('Ledger page 2 of 2: entry #7 of 12');
     expect(shown(reply)).toContain(
       `#7 2025-10-21T13:40:00Z · pause · applied \`paused\` · <@${U_RM}> · \`ffffffffffff…\``,
     );
-    expect(ledgerReply([], 0).text).toBe('The ledger is empty.');
+    expect(ledgerReply([], 0, 1, 1).text).toBe('The ledger is empty.');
+  });
+
+  it('say which page of the ledger this is and how to see older entries, and that a page past the end is empty', () => {
+    const entries = Array.from({ length: 10 }, (_, index) => ({
+      seq: 491 + index,
+      hash: 'f'.repeat(64),
+      body: {
+        at: '2025-10-21T13:40:00.123Z',
+        action: 'pause',
+        outcome: 'applied',
+        reason: 'paused',
+        actor: U_RM,
+      },
+    })) as LedgerEntry[];
+    const first = ledgerReply(entries, 500, 1, 50);
+    expect(first.text).toBe('Ledger page 1 of 50: entries #491–#500 of 500');
+    expect(shown(first)).toContain('page 1 of 50 · `/mec ledger --page 2` for older');
+    const last = ledgerReply(entries.slice(0, 1), 500, 50, 50);
+    expect(shown(last)).not.toContain('for older');
+    expect(ledgerReply([], 500, 51, 50).text).toBe(
+      'The ledger has 50 pages of 500 entries; page 51 is past the oldest. Try `/mec ledger --page 50`.',
+    );
   });
 
   it("give verify's verdict, naming the first check that failed", () => {

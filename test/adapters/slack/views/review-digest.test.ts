@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reviewDigest } from '../../../../src/adapters/slack/views/review-digest.js';
 import type { WeeklyReview } from '../../../../src/domain/weekly-review.js';
+import { expectWithinLimits } from '../../../support/slack-limits.js';
 
 const REVIEW: WeeklyReview = {
   from: '2025-10-20T09:00:00.000Z',
@@ -36,5 +37,34 @@ describe('reviewDigest', () => {
     const drawn = JSON.stringify(reviewDigest('M6', quiet).blocks);
     expect(drawn).toContain('*Warnings* (0)\\nNone.');
     expect(drawn).toContain('*Rollbacks* (0, of which *0 prevented incidents*');
+  });
+
+  it('shows every one of 60 long warnings, or says how many more there are and where they are', () => {
+    const warnings = Array.from({ length: 60 }, (_, index) => ({
+      alarm: `alarm_${index}`,
+      at: '2025-10-21T10:15:30.000Z',
+      summary: `warning number ${index}: ${'p99 latency above threshold '.repeat(8)}`,
+    }));
+    const digest = reviewDigest('M6', { ...REVIEW, warnings });
+    expectWithinLimits(digest);
+    const drawn = JSON.stringify(digest.blocks);
+    const shown = warnings.filter((warning) => drawn.includes(`*${warning.alarm}*:`)).length;
+    if (shown < warnings.length) expect(drawn).toContain(`and ${warnings.length - shown} more warnings`);
+    expect(shown).toBe(warnings.length);
+  });
+
+  it('counts the warnings that do not fit in one message, and says where to read them', () => {
+    const warnings = Array.from({ length: 300 }, (_, index) => ({
+      alarm: `alarm_${index}`,
+      at: '2025-10-21T10:15:30.000Z',
+      summary: 'x'.repeat(2_000),
+    }));
+    const digest = reviewDigest('M6', { ...REVIEW, warnings });
+    expectWithinLimits(digest);
+    const drawn = JSON.stringify(digest.blocks);
+    const shown = warnings.filter((warning) => drawn.includes(`*${warning.alarm}*:`)).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(drawn).toContain(`and ${warnings.length - shown} more warnings`);
+    expect(drawn).toContain('/mec ledger');
   });
 });

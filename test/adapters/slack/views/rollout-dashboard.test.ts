@@ -233,6 +233,32 @@ describe('the rollout message', () => {
     expectWithinLimits(rolloutMessage(input(state)));
   });
 
+  it('offers an Override for each of 40 open gates, and names each gate or counts those it cannot', () => {
+    const state = readyState();
+    state.gates = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [
+        `gate_${i}`,
+        {
+          id: `gate_${i}`,
+          source: 'alarm' as const,
+          openedAt: minutes(1).toISOString(),
+          summary: 'y'.repeat(500),
+        },
+      ]),
+    );
+    const drawn = rolloutMessage(input(state));
+    expectWithinLimits(drawn);
+    const buttons = drawn.blocks.flatMap((block) =>
+      block.type === 'actions' ? (block.elements as Array<{ text: { text: string } }>) : [],
+    );
+    const text = JSON.stringify(drawn.blocks);
+    const named = Object.keys(state.gates).filter((gate) => text.includes(`${gate} (`)).length;
+    for (const gate of Object.keys(state.gates))
+      expect(buttons.some((button) => button.text.text === `Override ${gate}…`)).toBe(true);
+    expect(named).toBeGreaterThan(0);
+    if (named < 40) expect(text).toContain(`and ${40 - named} more open gates`);
+  });
+
   it('puts the drawn version and rollout id in every button, so stale clicks are recognised', () => {
     for (const button of availableButtons(input(readyState()))) {
       expect(JSON.parse(button.value ?? '')).toMatchObject({ r: 'R1', v: 7 });
