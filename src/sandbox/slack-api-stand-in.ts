@@ -36,8 +36,9 @@ const BOT_USER = 'U0MECBOT';
  * Slack answers after the client's timeout. `http_500`: answered 500, not carried out.
  * `accept_then_internal_error`: carried out, then answered `internal_error`, which Slack documents as
  * "it's possible some aspect of the operation succeeded" (https://api.slack.com/methods/calls.info).
+ * `missing_scope`: refused, as for an install that was not granted the method's scope.
  */
-export type SlackFault = 'accept_then_hang' | 'http_500' | 'accept_then_internal_error';
+export type SlackFault = 'accept_then_hang' | 'http_500' | 'accept_then_internal_error' | 'missing_scope';
 
 type Reply = Record<string, unknown>;
 
@@ -175,6 +176,11 @@ export class SlackApiStandIn {
       this.#record({ method: `${method} (500)`, args, reply: { ok: false, error: 'internal_error' } });
       response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
       return;
+    }
+    if (fault === 'missing_scope') {
+      const reply = { ok: false, error: 'missing_scope' };
+      this.#record({ method: `${method} (missing_scope)`, args, reply });
+      return send(response, reply);
     }
     const limit = this.rateLimits.get(method);
     if (limit && limit.times > 0) {

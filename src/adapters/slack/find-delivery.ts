@@ -23,6 +23,31 @@ const isDelivery = (id: string) => (message: Listed) =>
  * Both return metadata only when asked (`include_all_metadata`), and need the channels:history scope
  * (groups:history in a private channel): https://docs.slack.dev/reference/methods/conversations.replies
  */
+/**
+ * Errors that say the bot may not look (an install without the history scopes, or a channel it has
+ * not joined), not that Slack is down: https://docs.slack.dev/reference/methods/conversations.history
+ */
+const CANNOT_LOOK = new Set(['missing_scope', 'not_in_channel', 'no_permission']);
+
+/**
+ * As {@link findDelivery}, but a bot that may not look is told `undefined` (not landed) rather than
+ * an error: the post then goes ahead, at least once, instead of never. Any other failure throws.
+ */
+export async function lookForDelivery(
+  client: webApi.WebClient,
+  channel: string,
+  threadTs: string | undefined,
+  id: string,
+): Promise<string | undefined> {
+  try {
+    return await findDelivery(client, channel, threadTs, id);
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code !== undefined && CANNOT_LOOK.has(code)) return undefined;
+    throw error;
+  }
+}
+
 export async function findDelivery(
   client: webApi.WebClient,
   channel: string,

@@ -2,7 +2,7 @@ import type { types, webApi } from '@slack/bolt';
 import { MecError } from '../../domain/errors.js';
 import { isRetry } from '../../infra/job-attempt.js';
 import { isSlackSideFailure } from '../../infra/slack-side-failure.js';
-import { DELIVERY_EVENT, findDelivery } from './find-delivery.js';
+import { DELIVERY_EVENT, lookForDelivery } from './find-delivery.js';
 import type { SlackMessage } from './views/blocks.js';
 
 /**
@@ -38,7 +38,7 @@ export function webApiMessenger(client: webApi.WebClient): SlackMessenger {
   return {
     async post(channel, { text, blocks }, thread, delivery) {
       if (delivery && (delivery.lookFirst || isRetry())) {
-        const landed = await findDelivery(client, channel, thread?.ts, delivery.id);
+        const landed = await lookForDelivery(client, channel, thread?.ts, delivery.id);
         if (landed) return { ts: landed };
       }
       const base = {
@@ -63,7 +63,7 @@ export function webApiMessenger(client: webApi.WebClient): SlackMessenger {
         // and looks again first.
         const landed =
           delivery && isSlackSideFailure(error)
-            ? await findDelivery(client, channel, thread?.ts, delivery.id).catch(() => undefined)
+            ? await lookForDelivery(client, channel, thread?.ts, delivery.id).catch(() => undefined)
             : undefined;
         if (!landed) throw error;
         response = { ts: landed };

@@ -115,6 +115,24 @@ describe('webApiMessenger', () => {
     expect(standIn.callsOf('conversations.history')).toHaveLength(2);
   });
 
+  it('posts when it may not look (no history scope, or not in the channel), rather than never', async () => {
+    const messenger = webApiMessenger(webClientOn(standIn));
+    standIn.faults.set('conversations.history', ['missing_scope']);
+    const posted = await messenger.post('C0RELEASE01', HELLO, undefined, {
+      id: 'parent-r2',
+      lookFirst: true,
+    });
+    expect(standIn.callsOf('conversations.history (missing_scope)')).toHaveLength(1);
+    expect(standIn.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(standIn.messages.get(posted.ts)?.text).toBe('hello');
+    // Slack being down is not "may not look": the post waits for the job's retry.
+    standIn.faults.set('conversations.history', ['http_500']);
+    await expect(
+      messenger.post('C0RELEASE01', HELLO, undefined, { id: 'parent-r3', lookFirst: true }),
+    ).rejects.toBeDefined();
+    expect(standIn.callsOf('chat.postMessage')).toHaveLength(1);
+  });
+
   it('posts again after an error answer that says nothing was done, without looking', async () => {
     const messenger = webApiMessenger(webClientOn(standIn));
     standIn.rateLimits.set('chat.postMessage', { times: 1, retryAfterSec: 1 });
