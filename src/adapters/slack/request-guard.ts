@@ -24,6 +24,11 @@ const SIGNATURE_CLAIM_MS = (2 * WINDOW_SEC + 60) * 1_000;
 const ONCE_CLAIM_MS = 60 * 60 * 1_000;
 /** Slack user ids: U or W, then upper-case letters and digits (https://api.slack.com/changelog/2016-08-11-user-id-format-changes). */
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
+/**
+ * A v0 signature is `v0=` and a hex HMAC-SHA256; Bolt reads only the first two `=` parts, so anything
+ * after them would verify too and look like a new request.
+ */
+const SIGNATURE = /^v0=[0-9a-f]{64}$/;
 
 /** What the guard reads from a verified body: who acts, and what Slack keeps the same across a retry. */
 interface RequestFacts {
@@ -71,6 +76,10 @@ export function guardRequests(options: RequestGuardOptions, next: Listener): Lis
       });
     // Bolt answers unsigned requests itself: an ssl_check, or a 401.
     if (!signed) return next(request, response);
+    if (!SIGNATURE.test(signature)) {
+      logger.warn('Slack request with a malformed signature header refused');
+      return void send(response, 401, 'the x-slack-signature header is not v0= and 64 hex digits');
+    }
     const retry = request.headers['x-slack-retry-num'];
     const context = { retryNum: typeof retry === 'string' ? retry : undefined };
     if (timestampSec > Math.floor(nowMs() / 1_000) + WINDOW_SEC) {
@@ -84,7 +93,8 @@ export function guardRequests(options: RequestGuardOptions, next: Listener): Lis
       return void send(response, 400, 'the request does not name a Slack user id, like U024BE7LH');
     }
     if (claims) {
-      const signatureKey = `sig:${sha256(signature)}`;
+      // The signed text, not the header: one signed request has one key, however its header is spelled.
+      const signatureKey = `sig:${sha256(`${timestampSec}:${body}`)}`;
       if (!(await claims.claim(signatureKey, SIGNATURE_CLAIM_MS))) {
         if (context.retryNum) return void acknowledge(response);
         logger.warn({ kind: facts.kind, key: signatureKey.slice(0, 20) }, 'replayed Slack request refused');

@@ -55,6 +55,17 @@ describe('signed requests', () => {
     expect(starts).toHaveLength(1);
   });
 
+  it('refuses the same request again with its signature header padded, which Bolt alone would verify', async () => {
+    const body = form(commandFields('start', PEOPLE.releaseManager, standIn.responseUrl('padded')));
+    const headers = signedHeaders(body, FORM);
+    expect((await send(body, headers)).status).toBe(200);
+    await standIn.waitFor((call) => call.method === 'response_url' && call.args.id === 'padded');
+    const padded = { ...headers, 'x-slack-signature': `${headers['x-slack-signature']}=1` };
+    expect((await send(body, padded)).status).toBe(401);
+    const upper = { ...headers, 'x-slack-signature': String(headers['x-slack-signature']).toUpperCase() };
+    expect((await send(body, upper)).status).toBe(401);
+  });
+
   it('refuses a request signed more than five minutes ahead, and starts nothing', async () => {
     const body = form(commandFields('start', PEOPLE.releaseManager, standIn.responseUrl('future')));
     const yearAhead = Math.floor(Date.now() / 1000) + 365 * 86_400;
