@@ -4,6 +4,12 @@ import type { Redis } from 'ioredis';
 /** How long a thread reply held back for an earlier one waits before it looks again, in milliseconds. */
 export const ORDER_RECHECK_MS = 250;
 
+/**
+ * How long a reply noted but with no job yet still holds later ones back: its job is added right after
+ * the note, so past this its process died in between, in milliseconds.
+ */
+const ADD_GRACE_MS = 30_000;
+
 /** How long the record of a queued reply is kept at most, in milliseconds. */
 const KEPT_MS = 7 * 86_400_000;
 
@@ -17,10 +23,16 @@ const orderKey = (queue: Pick<Queue, 'toKey'>, rolloutId: string) => queue.toKey
 export const threadJobId = (seq: number) => `thread-${seq}`;
 
 /** Notes that the reply for ledger entry `seq` is queued, before its job is added. */
-export async function noteThreadReply(queue: Queue, rolloutId: string, seq: number): Promise<void> {
+export async function noteThreadReply(
+  queue: Queue,
+  rolloutId: string,
+  seq: number,
+  notedAtMs = Date.now(),
+): Promise<void> {
   const client = await redisOf(queue);
   const key = orderKey(queue, rolloutId);
-  await client.multi().zadd(key, seq, String(seq)).pexpire(key, KEPT_MS).exec();
+  // The member says when it was noted: seq:epoch ms.
+  await client.multi().zadd(key, seq, `${seq}:${notedAtMs}`).pexpire(key, KEPT_MS).exec();
 }
 
 /** Whether a reply that comes before `seq` in the rollout's thread is still to be posted. */
@@ -31,13 +43,15 @@ export type EarlierReplyPending = (rolloutId: string, seq: number) => Promise<bo
  * earlier one of its rollout is queued, running or being retried. One whose job has finished, failed
  * for good or was never added (its process died in between) holds nothing back, and is forgotten.
  */
-export function earlierReplyPending(worker: Worker): EarlierReplyPending {
+export function earlierReplyPending(worker: Worker, nowMs: () => number = Date.now): EarlierReplyPending {
   return async (rolloutId, seq) => {
     const client = await redisOf(worker);
     const key = orderKey(worker, rolloutId);
     for (const member of await client.zrangebyscore(key, '-inf', `(${seq}`)) {
-      const job = await Job.fromId(worker, threadJobId(Number(member)));
+      const [earlier = '', notedAt = '0'] = member.split(':');
+      const job = await Job.fromId(worker, threadJobId(Number(earlier)));
       const state = job ? await job.getState() : 'unknown';
+      if (state === 'unknown' && nowMs() - Number(notedAt) < ADD_GRACE_MS) return true;
       if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return true;
       await client.zrem(key, member);
     }

@@ -34,7 +34,8 @@ describe('the order of thread replies', () => {
   it('holds a reply back while an earlier one of its rollout is queued, and only then', async () => {
     const { queue, pending } = notifyQueue();
     for (const seq of [3, 5]) {
-      await noteThreadReply(queue, R1, seq);
+      // Noted a while ago: only the jobs' states count, not the grace for a job still being added.
+      await noteThreadReply(queue, R1, seq, Date.now() - 60_000);
       await queue.add('thread', { seq }, { jobId: threadJobId(seq) });
     }
     expect(await pending(R1, 3)).toBe(false);
@@ -45,9 +46,17 @@ describe('the order of thread replies', () => {
     expect(await pending(R1, 5)).toBe(false);
   });
 
-  it('forgets a reply that was noted but whose job was never added, so it holds nothing back', async () => {
+  it('holds later replies back while an earlier one is noted and its job is still being added', async () => {
     const { queue, pending } = notifyQueue();
     await noteThreadReply(queue, R1, 4);
+    expect(await pending(R1, 9)).toBe(true);
+    await queue.add('thread', { seq: 4 }, { jobId: threadJobId(4) });
+    expect(await pending(R1, 9)).toBe(true);
+  });
+
+  it('forgets a reply that was noted but whose job was never added, so it holds nothing back', async () => {
+    const { queue, pending } = notifyQueue();
+    await noteThreadReply(queue, R1, 4, Date.now() - 31_000);
     expect(await pending(R1, 9)).toBe(false);
     await queue.add('thread', { seq: 7 }, { jobId: threadJobId(7) });
     await noteThreadReply(queue, R1, 7);
