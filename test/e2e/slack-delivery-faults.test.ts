@@ -145,6 +145,24 @@ describe('each Slack message is posted exactly once and in ledger order', () => 
     });
   }, 90_000);
 
+  it('through a hang of a card whose rollout changes before the retry: the card is posted once', async () => {
+    const bot = await start();
+    await startRollout(bot);
+    const cards = () =>
+      [...standIn.messages.values()].filter((message) => message.text.startsWith('Approvals for MEC'));
+    const before = cards().length;
+    // The lookup right after the hang fails too, so the job's own retry is what looks again.
+    standIn.faults.set('chat.postMessage', ['accept_then_hang']);
+    standIn.faults.set('conversations.replies', ['http_500']);
+    await bot.command(PEOPLE.releaseManager, 'approvals');
+    await expect.poll(() => cards().length, { timeout: 15_000 }).toBe(before + 1);
+    // The card landed but its answer never came; a pause moves the rollout on before the job's retry.
+    await bot.command(PEOPLE.sre, 'pause');
+    await expect.poll(() => notifyPending(bot), { timeout: 30_000 }).toBe(0);
+    expect(cards()).toHaveLength(before + 1);
+    expect(standIn.callsOf('conversations.replies (500)')).toHaveLength(1);
+  }, 90_000);
+
   it('through a refused connection', async () => {
     const front = await slackFront(standIn, 1);
     front.set('up');

@@ -49,7 +49,8 @@ export async function runNotifyJob(
         await publisher.postEntry(data.phase, data.rolloutId, data.seq);
         break;
       case 'card':
-        await publisher.postCard(data.phase, data.card);
+        // The job's id is fixed across its retries, unlike the state version read when it runs.
+        await publisher.postCard(data.phase, data.card, job.id);
         break;
       case 'homes':
         await publisher.refreshHomes(data.phase);

@@ -76,10 +76,10 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
         this.postThread(phase, rolloutId, describeEntry(entry, result.state?.policy), `thread-${entry.seq}`),
       );
     for (const effect of result.effects) {
-      if (effect.kind === 'post_card')
-        await this.#once(`card-${effect.card}-${rolloutId}-${result.version}`, () =>
-          this.postCard(phase, effect.card),
-        );
+      if (effect.kind === 'post_card') {
+        const id = `card-${effect.card}-${rolloutId}-${result.version}`;
+        await this.#once(id, () => this.postCard(phase, effect.card, id));
+      }
     }
     await this.#deps.refs.markDirty(DRAWING.homes(phase));
     await this.refreshHomes(phase);
@@ -133,7 +133,7 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
     if (parent) await this.#deps.messenger.post(parent.channel, textReply(text), { ts: parent.ts }, delivery);
   }
 
-  async postCard(phase: string, card: 'go_no_go' | 'approvals'): Promise<void> {
+  async postCard(phase: string, card: 'go_no_go' | 'approvals', deliveryId?: string): Promise<void> {
     const { state, version } = await this.#deps.store.load(phase);
     if (!state) return;
     const parent = await this.#ensureParent(phase, state.rolloutId);
@@ -143,7 +143,7 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
         ? approvalCard(state, await this.#deps.artifactRoot(), this.#deps.now())
         : goNoGoCard(state, version);
     const { ts } = await this.#deps.messenger.post(this.#deps.releaseChannel, message, thread, {
-      id: `card-${card}-${state.rolloutId}-${version}`,
+      id: deliveryId ?? `card-${card}-${state.rolloutId}-${version}`,
     });
     await this.#deps.refs.addCard(state.rolloutId, card, { channel: this.#deps.releaseChannel, ts });
   }

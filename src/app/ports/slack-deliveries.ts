@@ -5,7 +5,11 @@ export interface RolloutDeliveries {
   redraw(phase: string): Promise<void>;
   /** Posts the ledger entry `seq`, in words, in the rollout's thread. */
   postEntry(phase: string, rolloutId: string, seq: number): Promise<void>;
-  postCard(phase: string, card: 'go_no_go' | 'approvals'): Promise<void>;
+  /**
+   * Posts a card in the rollout's thread; `deliveryId` names this one post (the job that asked for it),
+   * so a retry after a timeout finds it instead of posting it again.
+   */
+  postCard(phase: string, card: 'go_no_go' | 'approvals', deliveryId?: string): Promise<void>;
   refreshHomes(phase: string): Promise<void>;
   postReview(phase: string, review: WeeklyReview): Promise<void>;
 }

@@ -5,7 +5,7 @@ import type { IncidentJob, NotifyJob } from '../../../src/adapters/bullmq/queues
 import type { RolloutDeliveries } from '../../../src/app/ports/slack-deliveries.js';
 import type { WeeklyReview } from '../../../src/domain/weekly-review.js';
 
-const job = <T>(data: T) => ({ data }) as Job<T>;
+const job = <T>(data: T) => ({ data, id: 'job-1' }) as Job<T>;
 
 /** The one call of the worker a notify job makes: rateLimit, recorded. */
 function fakeWorker() {
@@ -49,7 +49,7 @@ describe('runNotifyJob', () => {
   it.each([
     [{ kind: 'redraw', phase: 'M6' }, ['redraw', 'M6']],
     [{ kind: 'thread', phase: 'M6', rolloutId: 'R1', seq: 7 }, ['postEntry', 'M6', 'R1', 7]],
-    [{ kind: 'card', phase: 'M6', card: 'approvals' }, ['postCard', 'M6', 'approvals']],
+    [{ kind: 'card', phase: 'M6', card: 'approvals' }, ['postCard', 'M6', 'approvals', 'job-1']],
     [{ kind: 'homes', phase: 'M6' }, ['refreshHomes', 'M6']],
     [{ kind: 'review', phase: 'M6', review: REVIEW }, ['postReview', 'M6', REVIEW]],
   ] as Array<[NotifyJob, unknown[]]>)(
