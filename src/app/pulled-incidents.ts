@@ -1,5 +1,6 @@
 import { clearanceOf, type WatchStep } from '../domain/alarm-watch.js';
 import { MecError } from '../domain/errors.js';
+import type { Incident } from '../domain/incident.js';
 import type { RolloutState } from '../domain/rollout-state.js';
 import { sha256Hex } from '../domain/sha256.js';
 import type { ClearanceResult, ClearanceTick } from './ports/background-work.js';
@@ -91,19 +92,22 @@ export async function watchClearance(ctx: WorkContext, tick: ClearanceTick): Pro
     const delayMs = ctx.settings.metrics.evaluationInterval;
     return { outcome: seen.why, next: { tick: { ...tick, tick: tick.tick + 1 }, delayMs } };
   }
-  const summary = `${alarm.name} reads ${seen.value}, no longer ${alarm.comparator} ${alarm.threshold} (mec-bot's evaluation)`;
-  const rollout = await apply(ctx, {
-    type: 'alarm',
-    alarm: alarm.name,
-    severity: alarm.severity,
-    firing: false,
-    summary,
-  });
-  if (rollout.outcome === 'conflict')
-    throw new MecError(
-      'alarm_trip_conflict',
-      `the ${alarm.name} clearance did not land (${rollout.message}); retrying`,
-    );
+  // While Alertmanager's own alert of the alarm fires, its gate is Alertmanager's to close.
+  if (!(await pushedStillFiring(ctx, incident))) {
+    const summary = `${alarm.name} reads ${seen.value}, no longer ${alarm.comparator} ${alarm.threshold} (mec-bot's evaluation)`;
+    const rollout = await apply(ctx, {
+      type: 'alarm',
+      alarm: alarm.name,
+      severity: alarm.severity,
+      firing: false,
+      summary,
+    });
+    if (rollout.outcome === 'conflict')
+      throw new MecError(
+        'alarm_trip_conflict',
+        `the ${alarm.name} clearance did not land (${rollout.message}); retrying`,
+      );
+  }
   const resolved = await transitionIncident({ ctx, incidents: ctx.incidents }, tick.incidentId, {
     type: 'resolve_incident',
     clearedValue: seen.value,
@@ -118,4 +122,21 @@ export async function watchClearance(ctx: WorkContext, tick: ClearanceTick): Pro
     await ctx.notifier.redraw(tick.incidentId);
   }
   return { outcome: 'resolved' };
+}
+
+/**
+ * Whether Alertmanager still says the alarm fires: alerts folded into this incident not all resolved,
+ * or an incident it raised (one with alert instances) for the same alarm still open.
+ */
+async function pushedStillFiring(ctx: WorkContext, pulled: Incident): Promise<boolean> {
+  if ((pulled.instances?.length ?? 0) > (pulled.resolvedInstances?.length ?? 0)) return true;
+  const recent = await ctx.incidents.recent();
+  return recent.some(
+    (other) =>
+      other.id !== pulled.id &&
+      other.alarm === pulled.alarm &&
+      other.phase === pulled.phase &&
+      other.instances !== undefined &&
+      other.resolvedAt === undefined,
+  );
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { AlertBatch } from '../../src/app/ports/alert-batch.js';
 import { raisePulledIncidents, watchClearance } from '../../src/app/pulled-incidents.js';
+import { receiveAlerts } from '../../src/app/receive-alerts.js';
 import { apply } from '../../src/app/rollout-context.js';
 import { NO_COUNTS, type WatchStep } from '../../src/domain/alarm-watch.js';
 import { applyAll, minutes, rampEvent, readyState, trafficDone } from '../domain/fixtures.js';
@@ -127,5 +129,40 @@ describe('watchClearance', () => {
     expect(world.reasons()).toEqual(expect.arrayContaining(['gate_closed', 'incident_resolved']));
     // Once resolved, a later evaluation (a retried job) has nothing left to do.
     expect(await watchClearance(world.ctx, first.tick)).toEqual({ outcome: 'stale' });
+  });
+
+  it('leaves the gate to Alertmanager while its own alert of the alarm still fires', async () => {
+    const { world, clearances } = await tripped();
+    const [first] = clearances;
+    if (!first) throw new Error('one clearance');
+    const receive = {
+      ctx: world.ctx,
+      incidents: world.incidents,
+      notifier: world.notifier,
+      observe: world.ctx.observe,
+      pageDeadlineMs: 2_000,
+      alarms: ALARMS,
+      metrics: world.metrics,
+    };
+    const alert = (status: 'firing' | 'resolved'): AlertBatch => ({
+      groupKey: '{}:{alertname="MecAlarm"}',
+      alerts: [
+        {
+          status,
+          labels: { alertname: 'MecAlarm', mec_alarm: VARIANCE.name, mec_phase: 'M6', instance: 'web-0' },
+          annotations: { summary: 'determinism_variance breached' },
+          startsAt: '2025-10-21T13:44:00.000Z',
+          fingerprint: 'fp-web-0',
+        },
+      ],
+    });
+    await receiveAlerts(receive, alert('firing'));
+    world.metrics.values.set(VARIANCE.name, 0.01);
+    expect(await watchClearance(world.ctx, first.tick)).toEqual({ outcome: 'resolved' });
+    // mec-bot's own incident is resolved; the gate stays while Alertmanager says the alarm fires.
+    expect((await world.incidents.load(first.tick.incidentId)).incident?.resolvedAt).toBeDefined();
+    expect((await world.store.load('M6')).state?.gates).toHaveProperty(VARIANCE.name);
+    await receiveAlerts(receive, alert('resolved'));
+    expect((await world.store.load('M6')).state?.gates).not.toHaveProperty(VARIANCE.name);
   });
 });
