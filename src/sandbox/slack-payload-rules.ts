@@ -5,7 +5,7 @@ import { blockKitErrors } from './block-kit-rules.js';
  * `errors` and `response_metadata.messages` it lists them in.
  */
 export interface SlackRefusal {
-  error: 'invalid_blocks' | 'msg_too_long' | 'no_text' | 'invalid_arguments';
+  error: 'invalid_blocks' | 'msg_too_long' | 'no_text' | 'invalid_arguments' | 'invalid_metadata_format';
   errors?: string[];
 }
 
@@ -56,9 +56,27 @@ function messageRefusal(method: string, args: Record<string, unknown>): SlackRef
     };
   if (typeof args.text !== 'string' || args.text.trim() === '') return { error: 'no_text' };
   if (args.text.length > MESSAGE_TEXT_MAX) return { error: 'msg_too_long' };
+  if (args.metadata !== undefined && !isMetadata(args.metadata)) return { error: 'invalid_metadata_format' };
   if (args.blocks === undefined) return undefined;
   const errors = blockKitErrors(args.blocks, 'message');
   return errors.length > 0 ? { error: 'invalid_blocks', errors } : undefined;
+}
+
+/**
+ * Message metadata is an `event_type` string and an `event_payload` object
+ * (https://docs.slack.dev/messaging/message-metadata); chat.postMessage refuses anything else as
+ * `invalid_metadata_format` (https://docs.slack.dev/reference/methods/chat.postMessage).
+ */
+function isMetadata(metadata: unknown): boolean {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return false;
+  const { event_type: type, event_payload: payload } = metadata as Record<string, unknown>;
+  return (
+    typeof type === 'string' &&
+    type !== '' &&
+    typeof payload === 'object' &&
+    payload !== null &&
+    !Array.isArray(payload)
+  );
 }
 
 function viewRefusal(method: string, args: Record<string, unknown>): SlackRefusal | undefined {

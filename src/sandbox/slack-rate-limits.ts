@@ -28,6 +28,7 @@ export const METHOD_LIMITS: Readonly<Record<string, MethodLimit>> = {
   'users.info': TIER_4,
   'auth.test': TIER_4,
   'conversations.history': TIER_3,
+  'conversations.replies': TIER_3,
   // Tier 1: about one a minute.
   'apps.connections.open': { perMinute: 1, burst: 5 },
 };

@@ -17,6 +17,8 @@ describe('Slack payload rules', () => {
       undefined,
     );
     expect(payloadRefusal('chat.update', { channel: 'C1', ts: '1.1', text: 'hi' })).toBeUndefined();
+    const metadata = { event_type: 'mec_delivery', event_payload: { delivery_id: 'thread-7' } };
+    expect(payloadRefusal('chat.postMessage', { channel: 'C1', text: 'hi', metadata })).toBeUndefined();
     expect(payloadRefusal('response_url', { text: 'hi', response_type: 'ephemeral' })).toBeUndefined();
     expect(payloadRefusal('response_url', { delete_original: true })).toBeUndefined();
   });
@@ -28,6 +30,16 @@ describe('Slack payload rules', () => {
     ['response_url', { blocks: [section('hi')] }, 'no_text'],
     ['chat.postMessage', { channel: 'C1', text: 'x'.repeat(MESSAGE_TEXT_MAX + 1) }, 'msg_too_long'],
     ['chat.postMessage', { text: 'hi' }, 'invalid_arguments'],
+    [
+      'chat.postMessage',
+      { channel: 'C1', text: 'hi', metadata: { event_payload: {} } },
+      'invalid_metadata_format',
+    ],
+    [
+      'chat.postMessage',
+      { channel: 'C1', text: 'hi', metadata: { event_type: 'x', event_payload: 'id' } },
+      'invalid_metadata_format',
+    ],
     ['chat.update', { channel: 'C1', text: 'hi' }, 'invalid_arguments'],
     ['chat.postEphemeral', { channel: 'C1', text: 'hi' }, 'invalid_arguments'],
     [

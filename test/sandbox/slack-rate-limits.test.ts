@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WEB_API_SCOPES } from '../../src/adapters/slack/web-api-scopes.js';
 import {
   METHOD_LIMITS,
   MethodRateLimiter,
@@ -24,6 +25,10 @@ describe('Slack rate limits', () => {
     expect(limiter.take('chat.update', 'C2', 0)).toBeUndefined();
     expect(limiter.take('chat.update', 'C3', 0)).toBe(10);
     expect(limiter.take('chat.update', 'C3', 10_000)).toBeUndefined();
+  });
+
+  it('limits every Web API method the bot calls, the lookups of a post among them', () => {
+    for (const method of Object.keys(WEB_API_SCOPES)) expect(METHOD_LIMITS[method], method).toBeDefined();
   });
 
   it('does not limit a method it has no tier for', () => {
