@@ -1,8 +1,10 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
-import { isPermitted, roleName } from '../../../domain/policy.js';
+import { isPermitted, whoMay } from '../../../domain/policy.js';
+import { mrkdwnOf } from '../escape-text.js';
 import { ACTION, anyActionOf, REJECT_INPUT, VIEW } from '../ids.js';
 import { renderAcknowledgement, renderTransition } from '../render-outcome.js';
+import { message, section } from '../views/blocks.js';
 import { parseButtonValue } from '../views/button-values.js';
 import { overrideModal } from '../views/cards.js';
 import { errorReply } from '../views/replies.js';
@@ -33,9 +35,10 @@ export function registerIncidentActions(app: App, deps: ListenerDeps): void {
     // The modal is for those who may override; anyone else is told who can, and no modal opens.
     const { policy } = deps.actions;
     if (!isPermitted(policy, body.user.id, 'override')) {
-      const who = (policy.permissions.override ?? []).map((roleId) => roleName(policy, roleId)).join(', ');
-      const reply = `Only ${who || 'a role the config permits'} may override a gate; ask them to override ${value.gate}.`;
-      return void (await respond(ephemeral(errorReply(reply))));
+      const text = `Ask someone who may override gates to override ${value.gate}: ${whoMay(policy, 'override')}.`;
+      const people = policy.roles.flatMap((role) => role.userIds);
+      const reply = message(text, [section(`⚠️ ${mrkdwnOf(text, people)}`)]);
+      return void (await respond(ephemeral(reply)));
     }
     await deps.messenger.openModal(body.trigger_id, overrideModal(value.gate, body.container.channel_id));
   });

@@ -93,7 +93,8 @@ describe('Override on a CRITICAL gate', () => {
         10_000,
       );
       expect(refusal.args.response_type).toBe('ephemeral');
-      expect(textOf(refusal)).toContain('Only Governance Lead may override a gate');
+      expect(textOf(refusal)).toContain('Ask someone who may override gates');
+      expect(textOf(refusal)).toContain('it is granted to Governance Lead (<@U0AVERYCHEN>)');
     }
     expect(standIn.calls.filter((call) => call.method === 'views.open')).toEqual([]);
     // The Override button only opens the modal; there is no answer to wait for.
