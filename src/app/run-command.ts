@@ -100,11 +100,7 @@ export async function runCommand(
       const pages = Math.max(1, Math.ceil(total / LEDGER_PAGE));
       const lastSeq = total - (page - 1) * LEDGER_PAGE;
       const entries =
-        lastSeq < 1
-          ? []
-          : (await ctx.ledger.read(Math.max(1, lastSeq - LEDGER_PAGE + 1))).filter(
-              (entry) => entry.seq <= lastSeq,
-            );
+        lastSeq < 1 ? [] : await ctx.ledger.read(Math.max(1, lastSeq - LEDGER_PAGE + 1), lastSeq);
       return { kind: 'ledger', entries, total, page, pages };
     }
     case 'verify':

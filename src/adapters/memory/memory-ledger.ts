@@ -30,8 +30,8 @@ export class MemoryLedger implements Ledger {
     return structuredClone(entry);
   }
 
-  async read(fromSeq = 1): Promise<LedgerEntry[]> {
-    return structuredClone(this.entries.filter((entry) => entry.seq >= fromSeq));
+  async read(fromSeq = 1, toSeq = Number.POSITIVE_INFINITY): Promise<LedgerEntry[]> {
+    return structuredClone(this.entries.filter((entry) => entry.seq >= fromSeq && entry.seq <= toSeq));
   }
 
   async head(): Promise<{ seq: number; hash: string }> {

@@ -41,13 +41,17 @@ export class RedisLedger implements Ledger {
     return { seq, prevHash, hash, body };
   }
 
-  async read(fromSeq = 1): Promise<LedgerEntry[]> {
+  async read(fromSeq = 1, toSeq = Number.POSITIVE_INFINITY): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
-    for (let start = Math.max(fromSeq, 1) - 1; ; start += PAGE) {
-      const page = await this.#redis.lrange(this.#keys.ledgerEntries, start, start + PAGE - 1);
+    // Entry seq n sits at list index n - 1.
+    const last = toSeq - 1;
+    for (let start = Math.max(fromSeq, 1) - 1; start <= last; start += PAGE) {
+      const stop = Math.min(start + PAGE - 1, last);
+      const page = await this.#redis.lrange(this.#keys.ledgerEntries, start, stop);
       for (const text of page) entries.push(JSON.parse(text) as LedgerEntry);
-      if (page.length < PAGE) return entries;
+      if (page.length < stop - start + 1) break;
     }
+    return entries;
   }
 
   async head(): Promise<{ seq: number; hash: string }> {

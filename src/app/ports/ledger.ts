@@ -5,8 +5,8 @@ import type { LedgerEntry } from '../../domain/ledger-entry.js';
  * written by a store's commit, in the same atomic step as the change it records.
  */
 export interface Ledger {
-  /** Entries with `fromSeq <= seq`, in order; all of them by default. */
-  read(fromSeq?: number): Promise<LedgerEntry[]>;
+  /** Entries with `fromSeq <= seq <= toSeq`, in order; all of them by default. */
+  read(fromSeq?: number, toSeq?: number): Promise<LedgerEntry[]>;
   /** The last entry's seq and hash; seq 0 and the genesis hash when empty. */
   head(): Promise<{ seq: number; hash: string }>;
 }

@@ -34,6 +34,10 @@ describe('RedisLedger', () => {
     expect(await ledger.read()).toHaveLength(1_005);
     expect((await ledger.read(1_003)).map((entry) => entry.seq)).toEqual([1_003, 1_004, 1_005]);
     expect(await ledger.read(2_000)).toEqual([]);
+    // A range across the page boundary reads only that range.
+    expect((await ledger.read(998, 1_002)).map((entry) => entry.seq)).toEqual([
+      998, 999, 1_000, 1_001, 1_002,
+    ]);
   });
 
   it('answers an append with the entry as stored, and the head with its seq and hash', async () => {

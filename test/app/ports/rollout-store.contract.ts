@@ -127,6 +127,11 @@ export function describeStoreContract(name: string, make: () => StoreAdapters): 
       expect(await seqs(2)).toEqual([2, 3]);
       expect(await seqs(3)).toEqual([3]);
       expect(await seqs(4)).toEqual([]);
+      // Up to a seq too: a page of the middle, without reading on to the head.
+      expect((await ledger.read(1, 2)).map((entry) => entry.seq)).toEqual([1, 2]);
+      expect((await ledger.read(2, 2)).map((entry) => entry.seq)).toEqual([2]);
+      expect((await ledger.read(3, 9)).map((entry) => entry.seq)).toEqual([3]);
+      expect((await ledger.read(3, 2)).map((entry) => entry.seq)).toEqual([]);
       expect((await ledger.read(2))[0]?.body).toEqual(
         body('ramp', { outcome: 'refused', reason: 'soak_running' }),
       );
