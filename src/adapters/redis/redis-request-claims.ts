@@ -15,4 +15,8 @@ export class RedisRequestClaims implements RequestClaims {
   async claim(key: string, ttlMs: number): Promise<boolean> {
     return (await this.#redis.set(this.#keys.claim(key), '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
+
+  async release(key: string): Promise<void> {
+    await this.#redis.del(this.#keys.claim(key));
+  }
 }

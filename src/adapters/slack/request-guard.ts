@@ -100,10 +100,19 @@ export function guardRequests(options: RequestGuardOptions, next: Listener): Lis
         logger.warn({ kind: facts.kind, key: signatureKey.slice(0, 20) }, 'replayed Slack request refused');
         return void send(response, 401, 'this signed request was already received once');
       }
-      if (facts.onceKey && !(await claims.claim(`once:${sha256(facts.onceKey)}`, ONCE_CLAIM_MS))) {
+      const onceKey = facts.onceKey && `once:${sha256(facts.onceKey)}`;
+      if (onceKey && !(await claims.claim(onceKey, ONCE_CLAIM_MS))) {
         logger.info({ ...context, kind: facts.kind }, 'Slack request already handled acknowledged again');
         return void acknowledge(response);
       }
+      // Not handled after all (an error answer, or the connection gone before one): Slack's retry is.
+      if (onceKey)
+        response.once('close', () => {
+          if (response.writableFinished && response.statusCode < 500) return;
+          claims.release(onceKey).catch((error: unknown) => {
+            logger.warn({ err: error }, 'a failed Slack request could not be released for its retry');
+          });
+        });
     }
     return next(request, response);
   };

@@ -5,4 +5,6 @@
 export interface RequestClaims {
   /** True for the first claim of `key` in `ttlMs` milliseconds, false for every later one. */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Gives a claim back, so the next claim of `key` is first again. */
+  release(key: string): Promise<void>;
 }

@@ -200,4 +200,56 @@ describe('guardRequests on its own', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+
+  it('lets Slack retry an event whose handling failed, and acknowledges the retry of one handled', async () => {
+    const { prefix, connect } = testRedis();
+    const logger = pino({ level: 'silent' });
+    const answers = [500, 200];
+    let handled = 0;
+    const guarded = guardRequests(
+      { signingSecret: SIGNING_SECRET, claims: new RedisRequestClaims(connect(), prefix), logger },
+      (_request, response) => {
+        handled += 1;
+        response.writeHead(answers.shift() ?? 200).end();
+      },
+    );
+    const server: Server = await startHttpServer(0, { 'POST /slack/events': guarded }, '127.0.0.1');
+    try {
+      const address = server.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/slack/events`;
+      const body = JSON.stringify({
+        type: 'event_callback',
+        event_id: 'Ev0FAILEDONCE',
+        event: { type: 'app_home_opened', user: PEOPLE.sre, tab: 'home' },
+      });
+      const delivery = async (retryNum?: number, timestampSec?: number) => {
+        const headers = {
+          ...signedHeaders(body, 'application/json', timestampSec === undefined ? {} : { timestampSec }),
+          ...(retryNum
+            ? { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_error' }
+            : {}),
+        };
+        return (await fetch(url, { method: 'POST', body, headers })).status;
+      };
+      const now = Math.floor(Date.now() / 1000);
+      expect(await delivery()).toBe(500);
+      // Slack's retries are signed anew. The claim is given back as the failed answer's connection
+      // closes; a retry after that is handled.
+      let retries = 0;
+      await expect
+        .poll(
+          async () => {
+            retries += 1;
+            expect(await delivery(1, now + retries)).toBe(200);
+            return handled;
+          },
+          { timeout: 5_000 },
+        )
+        .toBe(2);
+      expect(await delivery(2, now + retries + 1)).toBe(200);
+      expect(handled).toBe(2);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });
