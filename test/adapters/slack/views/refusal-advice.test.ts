@@ -16,6 +16,6 @@ describe('adviceFor', () => {
     const first = REASONS.indexOf('no_rollout');
     const refusedGroup = REASONS.slice(first);
     expect(refusedGroup.every(isRefusalReason)).toBe(true);
-    expect(REASONS.slice(0, first).filter(isRefusalReason)).toEqual(['watch_blind']);
+    expect(REASONS.slice(0, first).filter(isRefusalReason)).toEqual([]);
   });
 });
