@@ -1,19 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MecError } from '../domain/errors.js';
+import { CallLog, type RecordedCall } from './call-log.js';
 import { conversationsHistory, conversationsReplies } from './slack-history.js';
 import { parseArgs, readBody, send } from './stand-in-http.js';
 import { type Refused, StandInRules } from './stand-in-rules.js';
 
-/** One Web API call, or one post to a response_url, as it reached the stand-in. */
-export interface RecordedCall {
-  /** The Web API method (`chat.postMessage`), or `response_url` for posts to a response URL. */
-  method: string;
-  args: Record<string, unknown>;
-  /** What the stand-in answered, e.g. the `ts` of a posted message. */
-  reply: Record<string, unknown>;
-  /** When the call arrived, in epoch milliseconds. */
-  at?: number;
-}
+export type { RecordedCall } from './call-log.js';
 
 export interface StoredMessage {
   channel: string;
@@ -47,17 +39,12 @@ type Reply = Record<string, unknown>;
  * records every call for tests to assert on, keeps the messages of each channel (with their updates)
  * for the sandbox to show, and receives posts to response_url. It never reaches Slack.
  */
-export class SlackApiStandIn {
-  readonly calls: RecordedCall[] = [];
+export class SlackApiStandIn extends CallLog {
   readonly messages = new Map<string, StoredMessage>();
   #server: Server | undefined;
   #url = '';
   #counter = 0;
   readonly #holds = new Map<string, Promise<void>>();
-  readonly #waiters: Array<{
-    predicate: (call: RecordedCall) => boolean;
-    resolve: (call: RecordedCall) => void;
-  }> = [];
   /** Where apps.connections.open sends a Socket Mode client. */
   socketModeUrl = '';
   /** users.info answers: users listed here are deactivated; unknown ids are not found unless `anyUserExists`. */
@@ -76,7 +63,9 @@ export class SlackApiStandIn {
 
   /** `now` is the stand-in's clock in epoch ms, for the response_url window and the rate limits. */
   constructor(options: { now?: () => number } = {}) {
-    this.#now = options.now ?? Date.now;
+    const now = options.now ?? Date.now;
+    super(now);
+    this.#now = now;
     this.rules = new StandInRules(this.#now);
   }
 
@@ -126,35 +115,6 @@ export class SlackApiStandIn {
     };
   }
 
-  callsOf(method: string): RecordedCall[] {
-    return this.calls.filter((call) => call.method === method);
-  }
-
-  /** Resolves with the first call, past or future, that matches; with `since`, only calls from that index on. */
-  waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs = 5_000, since = 0): Promise<RecordedCall> {
-    const seen = this.calls.slice(since).find(predicate);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new MecError(
-              'stand_in_timeout',
-              `no matching Slack call within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`,
-            ),
-          ),
-        timeoutMs,
-      );
-      this.#waiters.push({
-        predicate,
-        resolve: (call) => {
-          clearTimeout(timer);
-          resolve(call);
-        },
-      });
-    });
-  }
-
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const raw = await readBody(request);
     const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
@@ -164,7 +124,7 @@ export class SlackApiStandIn {
       const refused = this.rules.refuseResponse(id, args);
       if (refused) return this.#refuse(response, { method: 'response_url', args: { ...args, id } }, refused);
       const reply = { ok: true };
-      this.#record({ method: 'response_url', args: { ...args, id }, reply });
+      this.record({ method: 'response_url', args: { ...args, id }, reply });
       return send(response, reply);
     }
     const method = path.replace(/^\/api\//, '');
@@ -173,19 +133,19 @@ export class SlackApiStandIn {
     if (refused) return this.#refuse(response, { method, args }, refused);
     const fault = this.faults.get(method)?.shift();
     if (fault === 'http_500') {
-      this.#record({ method: `${method} (500)`, args, reply: { ok: false, error: 'internal_error' } });
+      this.record({ method: `${method} (500)`, args, reply: { ok: false, error: 'internal_error' } });
       response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
       return;
     }
     if (fault === 'missing_scope') {
       const reply = { ok: false, error: 'missing_scope' };
-      this.#record({ method: `${method} (missing_scope)`, args, reply });
+      this.record({ method: `${method} (missing_scope)`, args, reply });
       return send(response, reply);
     }
     const limit = this.rateLimits.get(method);
     if (limit && limit.times > 0) {
       limit.times -= 1;
-      this.#record({ method: `${method} (429)`, args, reply: { ok: false, error: 'ratelimited' } });
+      this.record({ method: `${method} (429)`, args, reply: { ok: false, error: 'ratelimited' } });
       response.writeHead(429, {
         'content-type': 'application/json',
         'retry-after': String(limit.retryAfterSec),
@@ -194,7 +154,7 @@ export class SlackApiStandIn {
       return;
     }
     const reply = this.#reply(method, args);
-    this.#record({ method, args, reply });
+    this.record({ method, args, reply });
     // Carried out, never answered: the client times out not knowing that the call took effect.
     if (fault === 'accept_then_hang') return;
     send(response, fault ? { ok: false, error: 'internal_error' } : reply);
@@ -202,19 +162,8 @@ export class SlackApiStandIn {
 
   /** Answers as Slack refuses, recording the call as `method (error)`. */
   #refuse(response: ServerResponse, call: Omit<RecordedCall, 'reply'>, refused: Refused): void {
-    this.#record({ ...call, method: `${call.method} (${String(refused.body.error)})`, reply: refused.body });
+    this.record({ ...call, method: `${call.method} (${String(refused.body.error)})`, reply: refused.body });
     response.writeHead(refused.status, refused.headers).end(JSON.stringify(refused.body));
-  }
-
-  #record(call: RecordedCall): void {
-    call.at = this.#now();
-    this.calls.push(call);
-    for (const waiter of [...this.#waiters]) {
-      if (waiter.predicate(call)) {
-        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-        waiter.resolve(call);
-      }
-    }
   }
 
   #reply(method: string, args: Record<string, unknown>): Reply {
