@@ -16,6 +16,20 @@ import { minutes, ROOT_A, readyState, U_OUT, U_RM } from '../../../domain/fixtur
 
 const shown = (message: { blocks: unknown[] }) => JSON.stringify(message.blocks);
 
+/** Ledger entry `seq`: the release manager's applied pause. */
+const pauseEntry = (seq: number) =>
+  ({
+    seq,
+    hash: 'f'.repeat(64),
+    body: {
+      at: '2025-10-21T13:40:00.123Z',
+      action: 'pause',
+      outcome: 'applied',
+      reason: 'paused',
+      actor: U_RM,
+    },
+  }) as LedgerEntry;
+
 describe('the replies', () => {
   it('list every verb with its usage and an example on help', () => {
     const help = shown(helpReply());
@@ -62,17 +76,7 @@ describe('the replies', () => {
   });
 
   it('show the ledger tail, each entry with its outcome, reason, actor and hash', () => {
-    const entry = {
-      seq: 7,
-      hash: 'f'.repeat(64),
-      body: {
-        at: '2025-10-21T13:40:00.123Z',
-        action: 'pause',
-        outcome: 'applied',
-        reason: 'paused',
-        actor: U_RM,
-      },
-    } as LedgerEntry;
+    const entry = pauseEntry(7);
     const reply = ledgerReply([entry], 12, 2, 2);
     expect(reply.text).toBe('Ledger page 2 of 2: entry #7 of 12');
     expect(shown(reply)).toContain(
@@ -82,17 +86,7 @@ describe('the replies', () => {
   });
 
   it('say which page of the ledger this is and how to see older entries, and that a page past the end is empty', () => {
-    const entries = Array.from({ length: 10 }, (_, index) => ({
-      seq: 491 + index,
-      hash: 'f'.repeat(64),
-      body: {
-        at: '2025-10-21T13:40:00.123Z',
-        action: 'pause',
-        outcome: 'applied',
-        reason: 'paused',
-        actor: U_RM,
-      },
-    })) as LedgerEntry[];
+    const entries = Array.from({ length: 10 }, (_, index) => pauseEntry(491 + index));
     const first = ledgerReply(entries, 500, 1, 50);
     expect(first.text).toBe('Ledger page 1 of 50: entries #491–#500 of 500');
     expect(shown(first)).toContain('page 1 of 50 · `/mec ledger --page 2` for older');
