@@ -15,6 +15,12 @@ export const ERROR_CODES = [
   'flag_key_invalid',
   'artifact_unreadable',
   'mirror_mismatch',
+  /** A checkpoint or signed note that does not parse. */
+  'checkpoint_malformed',
+  /** The ledger in Redis does not extend the last signed checkpoint: it was rewritten. No checkpoint is signed. */
+  'ledger_diverged',
+  /** MEC_LEDGER_KEY is missing, unreadable, or not the key whose public half the config names. */
+  'ledger_key_invalid',
   'traffic_controller_failed',
   'alarm_trip_conflict',
   'lock_timeout',
