@@ -6,6 +6,7 @@ import type { BackupStore } from './ports/backup-store.js';
 import type { EffectRunner } from './ports/effect-runner.js';
 import type { FlagRegistry } from './ports/flag-registry.js';
 import type { Ledger } from './ports/ledger.js';
+import type { LedgerCheckpoints } from './ports/ledger-checkpoints.js';
 import type { LedgerMirror } from './ports/ledger-mirror.js';
 import type { Outbox, OutboxItem } from './ports/outbox.js';
 import type { RefusalCounter } from './ports/refusal-counter.js';
@@ -37,6 +38,8 @@ export interface RolloutContext {
   rootRecord: RegistryRootRecord;
   files: ReleaseFiles;
   mirror: LedgerMirror;
+  /** The ledger's signed checkpoints, kept outside Redis. */
+  checkpoints: LedgerCheckpoints;
   backups: BackupStore;
   publisher: RolloutPublisher;
   effects: EffectRunner;

@@ -48,6 +48,8 @@ export function rolloutContext(
     registry: new FileFlagRegistry(workspace, config.registry.path),
     files: new FileReleaseFiles(workspace, config.artifacts.files),
     mirror: new MarkdownLedgerMirror(workspace),
+    // Replaced by the ledger anchor once it signs checkpoints.
+    checkpoints: { latest: async () => undefined },
     backups: new FileBackupStore(workspace, config.registry.path),
     publisher,
     effects,

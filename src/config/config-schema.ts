@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { parseDurationMs } from '../domain/duration.js';
 import { GOVERNED_ACTIONS } from '../domain/policy.js';
+import { ledgerConfig } from './ledger-config.js';
 import { SECRET_VARIABLES } from './secret-values.js';
 
 /** The bot's own credentials: never handed to a child process, whatever the config says. */
@@ -275,6 +276,7 @@ export const configSchema = z.strictObject({
   }),
   incidents: incidents.default({ retention: 30 * 86_400_000 }),
   review: review.default({ cron: '0 9 * * 1', timezone: 'UTC' }),
+  ledger: ledgerConfig,
   channels: z.strictObject({
     release: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel id, like C024BE91L'),
     incident: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel id, like C024BE91L'),

@@ -318,6 +318,7 @@ export function useCaseWorld(
   const mirror: LedgerMirror = {
     path: '01-GOVERNANCE/META-GOVERNANCE-LOG.md',
     entries: async () => undefined,
+    head: async () => undefined,
   };
   const runner: CommandRunner = {
     run: async (argv) => {
@@ -336,6 +337,7 @@ export function useCaseWorld(
     rootRecord,
     files,
     mirror,
+    checkpoints: { latest: async () => undefined },
     backups,
     publisher,
     effects,

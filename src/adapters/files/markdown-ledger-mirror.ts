@@ -104,4 +104,8 @@ export class MarkdownLedgerMirror implements LedgerMirror {
     });
     return text === undefined ? undefined : mirroredEntries(text);
   }
+
+  async head(): Promise<{ seq: number; hash: string } | undefined> {
+    return (await this.entries())?.at(-1);
+  }
 }
