@@ -13,6 +13,7 @@ import { EVENTS_PATH } from './adapters/slack/slack-app.js';
 import { observeTraffic } from './app/observe-traffic.js';
 import { guardRegistry } from './app/registry-guard.js';
 import { type Bot, createBot } from './composition/create-bot.js';
+import { loadLedgerKey } from './config/ledger-key.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
 import { secretValues } from './config/secret-values.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
@@ -38,6 +39,14 @@ if (!result.ok) {
 }
 const { env, config, workspace, configPath, sandboxWorkspace, sandbox: sandboxMode } = result.settings;
 const logger = createLogger(env.LOG_LEVEL);
+const ledgerKey = await loadLedgerKey(env.MEC_LEDGER_KEY, config.ledger, {
+  cwd: process.cwd(),
+  sandbox: sandboxMode,
+});
+if (!ledgerKey.ok) {
+  console.error(`mec-bot did not start. Fix this setting:\n  - ${ledgerKey.problem}`);
+  process.exit(1);
+}
 const web = env.MEC_ROLE !== 'worker';
 const worker = env.MEC_ROLE !== 'web';
 
@@ -109,6 +118,7 @@ const botOptions = {
   // Pre-flight commands pick what their config names from this copy; their output loses every secret.
   commandEnv: { parent: { ...process.env }, secrets: secretValues(process.env) },
   ...(env.MEC_CRASHPOINT ? { crashpoint: env.MEC_CRASHPOINT } : {}),
+  ledgerKey: ledgerKey.privateKey,
 };
 const bot: Bot = createBot(botOptions);
 
@@ -134,6 +144,8 @@ if (worker) {
 // Work that committed transitions did not hand to the queues (a process died, Redis refused it) is
 // delivered now, and then on a timer, by web and worker processes alike.
 const dispatcher = bot.startDispatcher();
+// Every ledger entry, whichever process wrote it, is mirrored and covered by a signed checkpoint.
+const anchoring = bot.startAnchoring();
 
 const routes: Routes = healthRoutes({
   ready: async () => {
@@ -210,6 +222,7 @@ async function shutdown(signal: string): Promise<void> {
     [server, adminServer].map((open) => new Promise<void>((resolve) => open.close(() => resolve()))),
   );
   await dispatcher.close();
+  await anchoring?.close();
   await workers?.close();
   await closeQueues(queues);
   await Promise.all(

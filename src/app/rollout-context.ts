@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import type { RolloutPolicy } from '../domain/policy.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import type { BackupStore } from './ports/backup-store.js';
+import type { CheckpointLog } from './ports/checkpoint-log.js';
 import type { EffectRunner } from './ports/effect-runner.js';
 import type { FlagRegistry } from './ports/flag-registry.js';
 import type { Ledger } from './ports/ledger.js';
@@ -15,6 +16,7 @@ import type { ReleaseFiles } from './ports/release-files.js';
 import type { RolloutPublisher } from './ports/rollout-publisher.js';
 import type { RolloutStore } from './ports/rollout-store.js';
 import { type TransitionOptions, type TransitionResult, transition } from './transition.js';
+import type { LedgerTrust } from './verify-workspace.js';
 
 /** The parts of the config the rollout use cases read. */
 export interface RolloutSettings {
@@ -40,6 +42,10 @@ export interface RolloutContext {
   mirror: LedgerMirror;
   /** The ledger's signed checkpoints, kept outside Redis. */
   checkpoints: LedgerCheckpoints;
+  /** The file of signed checkpoints, as verify reads it. */
+  checkpointLog: CheckpointLog;
+  /** Whom verify trusts to have signed the checkpoints. */
+  trust: LedgerTrust;
   backups: BackupStore;
   publisher: RolloutPublisher;
   effects: EffectRunner;

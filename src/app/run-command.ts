@@ -103,8 +103,10 @@ export async function runCommand(
         lastSeq < 1 ? [] : await ctx.ledger.read(Math.max(1, lastSeq - LEDGER_PAGE + 1), lastSeq);
       return { kind: 'ledger', entries, total, page, pages };
     }
-    case 'verify':
-      return { kind: 'verify', ...(await verifyWorkspace(ctx)) };
+    case 'verify': {
+      const { ok, checks } = await verifyWorkspace(ctx);
+      return { kind: 'verify', ok, checks };
+    }
     case 'review':
       if (!holdsAnyRole(ctx.policy, actor)) return roleless('the weekly review');
       return { kind: 'review_posted', review: await postReview(ctx) };

@@ -1,57 +1,132 @@
 import { approvalDigest } from '../domain/approval-digest.js';
-import type { LedgerEntry } from '../domain/ledger-entry.js';
+import { type Checkpoint, type NoteVerifier, parseVerifierKey } from '../domain/checkpoint-note.js';
 import { registryMerkleRoot } from '../domain/merkle.js';
 import type { Approval } from '../domain/rollout-state.js';
-import { verifyLedger } from '../domain/verify-ledger.js';
+import { auditLedger, type LedgerAuditResult, type LedgerSource } from './audit-ledger.js';
+import { trustedCheckpoints } from './checkpoint-stream.js';
 import type { VerifyCheck } from './ports/rollout-actions.js';
 import type { RolloutContext } from './rollout-context.js';
+import { ApprovalDigests, MirrorComparison, RegistryFacts } from './verify-observers.js';
 
-const REGISTRY_REASONS = new Set(['registry_write', 'registry_adopted', 'registry_recovered']);
+/** Whom verify trusts: the ledger's origin and the verifier key of its signing key. */
+export interface LedgerTrust {
+  origin: string;
+  /** Undefined when none is configured: then no checkpoint can be trusted, and verify says so. */
+  verifierKey: string | undefined;
+}
 
 export type VerifyDeps = Pick<
   RolloutContext,
-  'phase' | 'ledger' | 'store' | 'rootRecord' | 'registry' | 'files' | 'mirror'
+  'phase' | 'ledger' | 'store' | 'rootRecord' | 'registry' | 'files' | 'mirror' | 'checkpointLog' | 'trust'
 >;
 
+/** What the ledger's store holds besides its entries: the registry root and the current approvals. */
+export interface RecordedFacts {
+  /** The registry root the bot last wrote, or null when it has written none. */
+  registryRoot: string | null;
+  approvals: readonly Approval[];
+}
+
+/** The workspace side of an audit: what the files hold, whatever the ledger's source. */
+export type WorkspaceDeps = Pick<VerifyDeps, 'phase' | 'registry' | 'files' | 'mirror'>;
+
+export interface VerifyReport {
+  ok: boolean;
+  checks: VerifyCheck[];
+  audit: LedgerAuditResult;
+}
+
 /**
- * Recomputes everything an auditor relies on, from the workspace files and Redis: the ledger's hash
- * chain, the feature-registry root, the artifact root the approvals commit to, and every approval
- * digest, in the ledger and in the current rollout.
+ * Recomputes everything an auditor relies on, from Redis and the workspace: the ledger's chain, its
+ * signed checkpoints and their consistency, the mirror byte for byte, every approval digest, the
+ * registry root and snapshot, and the artifact root the approvals commit to.
  */
-export async function verifyWorkspace(deps: VerifyDeps): Promise<{ ok: boolean; checks: VerifyCheck[] }> {
-  const entries = await deps.ledger.read();
+export async function verifyWorkspace(deps: VerifyDeps, entrySeq?: number): Promise<VerifyReport> {
+  const head = await deps.ledger.head();
   const { state } = await deps.store.load(deps.phase);
-  const approvals = Object.values(state?.approvals ?? {});
+  const facts: RecordedFacts = {
+    registryRoot: (await deps.rootRecord.get()).root,
+    approvals: Object.values(state?.approvals ?? {}),
+  };
+  const source: LedgerSource = {
+    head,
+    entries: deps.ledger.stream(1, head.seq),
+    checkpoints: () => deps.checkpointLog.notes(),
+  };
+  return verifyAll(deps, source, facts, deps.trust, entrySeq);
+}
+
+/** The audit of any ledger source against a workspace: verify's one implementation. */
+export async function verifyAll(
+  deps: WorkspaceDeps,
+  source: LedgerSource,
+  facts: RecordedFacts,
+  trust: LedgerTrust,
+  entrySeq?: number,
+): Promise<VerifyReport> {
+  const verifier = verifierOf(trust);
+  const registry = new RegistryFacts();
+  const approvals = new ApprovalDigests();
+  const mirror = new MirrorComparison(deps.mirror);
+  const observers = [registry, approvals, mirror];
+  const inclusionCheckpoint = entrySeq === undefined ? undefined : await latestCheckpointOf(source, trust);
+  const audit = await auditLedger(
+    source,
+    { verifier, origin: trust.origin },
+    observers,
+    entrySeq !== undefined && inclusionCheckpoint
+      ? { seq: entrySeq, checkpoint: inclusionCheckpoint }
+      : undefined,
+  );
   const checks: VerifyCheck[] = [
-    checkChain(entries, await deps.ledger.head()),
-    ...(await checkRegistry(deps, entries)),
-    await checkArtifacts(deps, approvals),
-    checkApprovals(deps.phase, entries, approvals),
-    await checkMirror(deps, entries),
+    ...audit.checks,
+    await mirror.check(audit.entries, audit.latest),
+    approvalCheck(deps.phase, approvals, facts.approvals),
+    ...(await registryChecks(deps, registry, facts.registryRoot)),
+    await artifactCheck(deps, facts.approvals),
   ];
-  return { ok: checks.every((check) => check.ok), checks };
+  return { ok: checks.every((check) => check.ok), checks, audit };
 }
 
-function checkChain(entries: LedgerEntry[], head: { seq: number; hash: string }): VerifyCheck {
-  const verdict = verifyLedger(entries);
-  if (!verdict.ok)
-    return { name: 'ledger chain', ok: false, detail: `${verdict.message} (${verdict.problem})` };
-  // The chain can be whole and still be short: entries cut from the end leave a valid prefix.
-  if (verdict.entries !== head.seq || verdict.headHash !== head.hash) {
-    return {
-      name: 'ledger chain',
-      ok: false,
-      detail: `the chain ends at entry #${verdict.entries}, but the ledger head says #${head.seq}: entries are missing from the end`,
-    };
+function verifierOf(trust: LedgerTrust): NoteVerifier | undefined {
+  return trust.verifierKey === undefined ? undefined : parseVerifierKey(trust.verifierKey);
+}
+
+/** `--entry N` proves against the newest trusted checkpoint, found by a first pass over the notes. */
+async function latestCheckpointOf(source: LedgerSource, trust: LedgerTrust): Promise<Checkpoint | undefined> {
+  let latest: Checkpoint | undefined;
+  const tally = { signed: 0, torn: false };
+  const notes = source.checkpoints();
+  for await (const checkpoint of trustedCheckpoints(notes, verifierOf(trust), trust.origin, tally))
+    if (checkpoint.size <= source.head.seq) latest = checkpoint;
+  return latest;
+}
+
+function approvalCheck(phase: string, recorded: ApprovalDigests, current: readonly Approval[]): VerifyCheck {
+  if (recorded.problem) return { name: 'approval digests', ok: false, detail: recorded.problem };
+  for (const approval of current) {
+    if (approvalDigest({ phase, ...approval }) !== approval.digest)
+      return {
+        name: 'approval digests',
+        ok: false,
+        detail: `the current ${approval.roleId} approval's digest does not match its parts`,
+      };
   }
-  return { name: 'ledger chain', ok: true, detail: `${verdict.entries} entries, head ${verdict.headHash}` };
+  return {
+    name: 'approval digests',
+    ok: true,
+    detail: `${recorded.count + current.length} digests recomputed`,
+  };
 }
 
-async function checkRegistry(deps: VerifyDeps, entries: LedgerEntry[]): Promise<VerifyCheck[]> {
+async function registryChecks(
+  deps: WorkspaceDeps,
+  facts: RegistryFacts,
+  recordedRoot: string | null,
+): Promise<VerifyCheck[]> {
   const { root: fileRoot } = await deps.registry.read();
-  const { root: recordedRoot } = await deps.rootRecord.get();
-  const lastRecorded = entries.findLast((entry) => REGISTRY_REASONS.has(entry.body.reason));
-  const ledgerRoot = (lastRecorded?.body.after as { root?: string } | null)?.root ?? null;
+  const last = facts.last;
+  const ledgerRoot = last?.root ?? null;
   const rootCheck: VerifyCheck =
     recordedRoot !== null && fileRoot !== recordedRoot
       ? {
@@ -63,49 +138,45 @@ async function checkRegistry(deps: VerifyDeps, entries: LedgerEntry[]): Promise<
         ? {
             name: 'registry root',
             ok: false,
-            detail: `${deps.registry.path} has root ${fileRoot}, but ledger entry #${lastRecorded?.seq} recorded ${ledgerRoot}`,
+            detail: `${deps.registry.path} has root ${fileRoot}, but ledger entry #${last?.seq} recorded ${ledgerRoot}`,
           }
         : {
             name: 'registry root',
             ok: true,
             detail: `${fileRoot}${recordedRoot === null ? ' (no write recorded yet)' : ''}`,
           };
-  return [rootCheck, await checkSnapshot(deps, ledgerRoot, lastRecorded?.body.reason)];
+  return [rootCheck, await snapshotCheck(deps, ledgerRoot, last?.reason)];
 }
 
 /**
  * The snapshot of the root the ledger last recorded must exist and hold flags with that root. Names
  * carry the time only to the second, so the snapshot is found by its root, not by sorting names.
  */
-async function checkSnapshot(
-  deps: VerifyDeps,
+async function snapshotCheck(
+  deps: WorkspaceDeps,
   ledgerRoot: string | null,
   lastReason: string | undefined,
 ): Promise<VerifyCheck> {
-  if (ledgerRoot === null || lastReason === 'registry_adopted') {
+  if (ledgerRoot === null || lastReason === 'registry_adopted')
     return { name: 'registry snapshot', ok: true, detail: 'the bot has not written the registry yet' };
-  }
   const snapshots = await deps.registry.snapshotsOf(ledgerRoot);
-  if (snapshots.length === 0) {
+  if (snapshots.length === 0)
     return {
       name: 'registry snapshot',
       ok: false,
       detail: `no registry snapshot for the recorded root ${ledgerRoot}`,
     };
-  }
-  for (const snapshot of snapshots) {
-    if (registryMerkleRoot(snapshot.flags) !== ledgerRoot) {
-      return {
-        name: 'registry snapshot',
-        ok: false,
-        detail: `${snapshot.path} holds flags whose root is not the one in its name`,
-      };
-    }
-  }
+  const bad = snapshots.find((snapshot) => registryMerkleRoot(snapshot.flags) !== ledgerRoot);
+  if (bad)
+    return {
+      name: 'registry snapshot',
+      ok: false,
+      detail: `${bad.path} holds flags whose root is not the one in its name`,
+    };
   return { name: 'registry snapshot', ok: true, detail: `${snapshots.at(-1)?.path}` };
 }
 
-async function checkArtifacts(deps: VerifyDeps, approvals: readonly Approval[]): Promise<VerifyCheck> {
+async function artifactCheck(deps: WorkspaceDeps, approvals: readonly Approval[]): Promise<VerifyCheck> {
   const { root } = await deps.files.artifactRoot();
   const bound = approvals.filter((approval) => approval.artifactRoot !== root);
   if (bound.length > 0) {
@@ -117,62 +188,4 @@ async function checkArtifacts(deps: VerifyDeps, approvals: readonly Approval[]):
     };
   }
   return { name: 'artifact root', ok: true, detail: root };
-}
-
-function checkApprovals(phase: string, entries: LedgerEntry[], approvals: readonly Approval[]): VerifyCheck {
-  let count = 0;
-  for (const entry of entries) {
-    if (entry.body.reason !== 'approval_recorded') continue;
-    const facts = (
-      entry.body.detail as {
-        facts?: { roleId: string; signedAt: string; artifactRoot: string; digest: string };
-      }
-    ).facts;
-    if (!facts)
-      return {
-        name: 'approval digests',
-        ok: false,
-        detail: `ledger entry #${entry.seq} records an approval without its commitment`,
-      };
-    count += 1;
-    if (approvalDigest({ phase: entry.body.phase, ...facts }) !== facts.digest) {
-      return {
-        name: 'approval digests',
-        ok: false,
-        detail: `ledger entry #${entry.seq}: the ${facts.roleId} digest does not match its parts`,
-      };
-    }
-  }
-  for (const approval of approvals) {
-    count += 1;
-    if (approvalDigest({ phase, ...approval }) !== approval.digest) {
-      return {
-        name: 'approval digests',
-        ok: false,
-        detail: `the current ${approval.roleId} approval's digest does not match its parts`,
-      };
-    }
-  }
-  return { name: 'approval digests', ok: true, detail: `${count} digests recomputed` };
-}
-
-async function checkMirror(deps: VerifyDeps, entries: LedgerEntry[]): Promise<VerifyCheck> {
-  const mirrored = await deps.mirror.entries();
-  if (mirrored === undefined)
-    return { name: 'ledger mirror', ok: true, detail: `${deps.mirror.path} not written yet` };
-  for (const [index, marker] of mirrored.entries()) {
-    const entry = entries[index];
-    if (entry?.seq !== marker.seq || entry.hash !== marker.hash) {
-      return {
-        name: 'ledger mirror',
-        ok: false,
-        detail: `${deps.mirror.path} entry #${marker.seq} does not match the ledger`,
-      };
-    }
-  }
-  return {
-    name: 'ledger mirror',
-    ok: true,
-    detail: `${mirrored.length} of ${entries.length} entries mirrored`,
-  };
 }

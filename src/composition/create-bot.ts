@@ -23,9 +23,11 @@ import type { RolloutContext } from '../app/rollout-context.js';
 import { transitionIncident } from '../app/transition-incident.js';
 import { MecError } from '../domain/errors.js';
 import { backgroundWork } from './background-work.js';
+import { startLedgerAnchoring } from './ledger-anchoring.js';
 import { type OutboxDispatcher, startOutboxDispatcher } from './outbox-dispatcher.js';
 import { type ContextOptions, loggingPublisher, rolloutContext } from './rollout-context.js';
 import { registerSlack, slackSide } from './slack-side.js';
+import type { TimerLoop } from './timer-loop.js';
 import { workContext } from './work-context.js';
 
 export interface BotOptions extends ContextOptions {
@@ -60,6 +62,11 @@ export interface Bot {
   startWorkers: (connection: Redis, crashpoint?: string) => Workers;
   /** Delivers the outbox now and then every `jobs.outboxInterval`; every process runs one. */
   startDispatcher: () => OutboxDispatcher;
+  /**
+   * Mirrors and checkpoints the ledger now, then whenever it grows; undefined without the ledger key.
+   * Every process that holds the key runs one.
+   */
+  startAnchoring: () => TimerLoop | undefined;
 }
 
 /** Builds the bot on the governance core: one function for main.ts and the tests alike. */
@@ -122,6 +129,7 @@ export function createBot(options: BotOptions): Bot {
       return receiveAlerts(deps, payload);
     },
     startDispatcher: () => startOutboxDispatcher(ctx, config.jobs.outboxInterval, logger),
+    startAnchoring: () => (ctx.anchor ? startLedgerAnchoring(ctx.anchor, ctx.ledger, logger) : undefined),
     startWorkers: (connection, crashpoint) => {
       const work = workContext({ ...options, now }, ctx, {
         metrics,

@@ -2,13 +2,10 @@ import { deliverPending } from '../app/deliver-pending.js';
 import type { RolloutContext } from '../app/rollout-context.js';
 import { errorCodeOf } from '../domain/errors.js';
 import type { OutageLogger } from '../infra/log-redis-outages.js';
+import { startTimerLoop, type TimerLoop } from './timer-loop.js';
 
-export interface OutboxDispatcher {
-  /** Resolves once the first round (the delivery at start) has run. */
-  started: Promise<void>;
-  /** Stops the timer and waits for a round under way. */
-  close(): Promise<void>;
-}
+/** The outbox's re-delivery: `started` once the delivery at start has run. */
+export type OutboxDispatcher = TimerLoop;
 
 /**
  * Delivers the outbox at start and then every `intervalMs`, one round at a time. Web and worker
@@ -19,31 +16,16 @@ export function startOutboxDispatcher(
   intervalMs: number,
   logger: Pick<OutageLogger, 'info' | 'warn'>,
 ): OutboxDispatcher {
-  let closed = false;
-  let timer: NodeJS.Timeout | undefined;
-  const round = async () => {
-    try {
-      const { delivered, pending } = await deliverPending(ctx);
-      if (delivered > 0 || pending > 0) logger.info({ delivered, pending }, 'outbox delivered');
-    } catch (error) {
-      // Reading the outbox failed (Redis is down): the next round tries again.
-      logger.warn({ err: error, code: errorCodeOf(error) }, 'reading the outbox failed');
-    }
-  };
-  let running = round();
-  const schedule = () => {
-    if (closed) return;
-    timer = setTimeout(() => {
-      running = round().then(schedule);
-    }, intervalMs);
-  };
-  const started = running.then(schedule);
-  return {
-    started,
-    async close() {
-      closed = true;
-      clearTimeout(timer);
-      await running;
+  return startTimerLoop(
+    async () => {
+      try {
+        const { delivered, pending } = await deliverPending(ctx);
+        if (delivered > 0 || pending > 0) logger.info({ delivered, pending }, 'outbox delivered');
+      } catch (error) {
+        // Reading the outbox failed (Redis is down): the next round tries again.
+        logger.warn({ err: error, code: errorCodeOf(error) }, 'reading the outbox failed');
+      }
     },
-  };
+    () => intervalMs,
+  );
 }

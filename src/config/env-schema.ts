@@ -24,6 +24,8 @@ export const envSchema = z.object({
   MEC_CONFIG: optional(z.string()),
   /** The release workspace. Unset: the sandbox's own copy of the example, under .mec-sandbox/. */
   MEC_WORKSPACE: optional(z.string()),
+  /** The Ed25519 private key that signs ledger checkpoints: a PEM, or the path of one. A secret. */
+  MEC_LEDGER_KEY: optional(z.string()),
   MEC_ALERT_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   MEC_REDIS_PREFIX: withDefault(

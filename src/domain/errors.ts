@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'ledger_diverged',
   /** MEC_LEDGER_KEY is missing, unreadable, or not the key whose public half the config names. */
   'ledger_key_invalid',
+  /** A file given as an audit bundle is not one. */
+  'bundle_malformed',
   'traffic_controller_failed',
   'alarm_trip_conflict',
   'lock_timeout',

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { MecError } from './errors.js';
 
 /**
  * The ledger's Merkle log, after RFC 9162 section 2.1 (the RFC 6962 tree): leaf hashes
@@ -40,18 +41,26 @@ export interface NodeRange {
   end: number;
 }
 
+type SubtreeListener = (node: Subtree) => void;
+
 /**
  * A tree built leaf by leaf in O(log n) memory: the perfect subtrees the leaves so far decompose into
- * (a compact range). `onSubtree` sees every perfect subtree as it completes, which is how a proof's
+ * (a compact range). A listener sees every perfect subtree as it completes, which is how a proof's
  * nodes are collected in one pass over the leaves.
  */
 export class TreeBuilder {
   readonly #stack: Subtree[] = [];
   #size = 0;
-  readonly #onSubtree: ((node: Subtree) => void) | undefined;
+  readonly #listeners = new Set<SubtreeListener>();
 
-  constructor(onSubtree?: (node: Subtree) => void) {
-    this.#onSubtree = onSubtree;
+  /** Calls `listener` with every perfect subtree completed from now on; returns how to stop. */
+  listen(listener: SubtreeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #completed(node: Subtree): void {
+    for (const listener of this.#listeners) listener(node);
   }
 
   get size(): number {
@@ -62,12 +71,12 @@ export class TreeBuilder {
   push(leaf: Buffer): void {
     let node: Subtree = { start: this.#size, size: 1, hash: leaf };
     this.#size += 1;
-    this.#onSubtree?.(node);
+    this.#completed(node);
     let top = this.#stack.at(-1);
     while (top && top.size === node.size) {
       this.#stack.pop();
       node = { start: top.start, size: top.size * 2, hash: nodeHash(top.hash, node.hash) };
-      this.#onSubtree?.(node);
+      this.#completed(node);
       top = this.#stack.at(-1);
     }
     this.#stack.push(node);
@@ -90,6 +99,15 @@ export class TreeBuilder {
       root = root ? nodeHash(node.hash, root) : node.hash;
     }
     return root ?? EMPTY_ROOT;
+  }
+
+  /**
+   * The hash of a range the current tree holds whole: one of its completed subtrees, or a range on its
+   * right edge. Undefined for any other range, whose hash the compact range no longer has.
+   */
+  hashOf({ start, end }: NodeRange): Buffer | undefined {
+    if (end === this.#size) return this.rootFrom(start);
+    return this.#stack.find((node) => node.start === start && node.start + node.size === end)?.hash;
   }
 
   /** A copy that grows on its own from here, for a writer that must not disturb the original. */
@@ -140,14 +158,14 @@ export function consistencyProofRanges(oldSize: number, newSize: number): NodeRa
  * asked for, never with the leaves.
  */
 export class ProofCollector {
-  readonly builder: TreeBuilder;
+  readonly builder = new TreeBuilder();
   readonly #wanted = new Map<string, Buffer | undefined>();
   readonly #size: number;
 
   constructor(size: number, ranges: Iterable<NodeRange>) {
     this.#size = size;
     for (const range of ranges) this.#wanted.set(key(range), undefined);
-    this.builder = new TreeBuilder((node) => {
+    this.builder.listen((node) => {
       const id = `${node.start}:${node.start + node.size}`;
       if (this.#wanted.has(id)) this.#wanted.set(id, node.hash);
     });
@@ -156,16 +174,57 @@ export class ProofCollector {
   /** The hashes of `ranges`, in order, once all `size` leaves are pushed. */
   hashes(ranges: readonly NodeRange[]): Buffer[] {
     if (this.builder.size !== this.#size)
-      throw new RangeError(
+      throw new MecError(
+        'invariant_violated',
         `the tree has ${this.builder.size} leaves, not the ${this.#size} the proof is for`,
       );
     return ranges.map((range) => {
-      const found = this.#wanted.get(key(range));
+      const found = this.#wanted.get(key(range)) ?? this.builder.hashOf(range);
       if (found) return found;
-      if (range.end === this.#size) return this.builder.rootFrom(range.start);
-      throw new RangeError(`no hash collected for [${range.start}, ${range.end})`);
+      throw new MecError('invariant_violated', `no hash collected for [${range.start}, ${range.end})`);
     });
   }
+}
+
+/**
+ * Starts the consistency proof from `builder`'s current size to `newSize`, to be read once the builder
+ * has grown to `newSize`. The nodes left of the old size come from the compact range now; those right
+ * of it are caught as they complete. So a writer that extends its tree proves each step for the cost
+ * of the step, and verify proves each checkpoint from the one before in a single pass.
+ */
+export function proveWhileGrowing(builder: TreeBuilder, newSize: number): () => Buffer[] {
+  const oldSize = builder.size;
+  const ranges = consistencyProofRanges(oldSize, newSize);
+  const known = new Map<string, Buffer>();
+  for (const range of ranges) {
+    if (range.end > oldSize) continue;
+    const found = builder.hashOf(range);
+    if (!found)
+      throw new MecError(
+        'invariant_violated',
+        `the compact range of ${oldSize} leaves lacks [${range.start}, ${range.end})`,
+      );
+    known.set(key(range), found);
+  }
+  const wanted = new Set(ranges.filter((range) => range.start >= oldSize).map(key));
+  const stop = builder.listen((node) => {
+    const id = `${node.start}:${node.start + node.size}`;
+    if (wanted.has(id)) known.set(id, node.hash);
+  });
+  return () => {
+    stop();
+    if (builder.size !== newSize)
+      throw new MecError(
+        'invariant_violated',
+        `the tree has ${builder.size} leaves, not the ${newSize} the proof is for`,
+      );
+    return ranges.map((range) => {
+      const found = known.get(key(range)) ?? builder.hashOf(range);
+      if (!found)
+        throw new MecError('invariant_violated', `no hash collected for [${range.start}, ${range.end})`);
+      return found;
+    });
+  };
 }
 
 const key = ({ start, end }: NodeRange) => `${start}:${end}`;

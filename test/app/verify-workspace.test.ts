@@ -26,11 +26,13 @@ describe('verifyWorkspace', () => {
     expect(failures(result)).toEqual([]);
     expect(result.checks.map((check) => check.name)).toEqual([
       'ledger chain',
+      'checkpoint signatures',
+      'ledger consistency',
+      'ledger mirror',
+      'approval digests',
       'registry root',
       'registry snapshot',
       'artifact root',
-      'approval digests',
-      'ledger mirror',
     ]);
     expect(result.checks.find((check) => check.name === 'approval digests')?.detail).toBe(
       '8 digests recomputed',

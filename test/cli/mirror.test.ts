@@ -45,7 +45,7 @@ describe('npm run mirror', () => {
     const env = { REDIS_URL: inject('redisUrl'), MEC_REDIS_PREFIX: prefix, MEC_WORKSPACE: workspace };
     const refused = await mirror(env);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('does not match the ledger');
+    expect(refused.stderr).toContain('does not start as the bot writes it');
     const rebuilt = await mirror(env, '--rebuild');
     expect(rebuilt.code).toBe(0);
     const { seq } = await adapters.ledger.head();

@@ -25,7 +25,12 @@ describe('npm run verify', () => {
   it('exits 0 on an intact workspace, and 1 naming the first mismatch once an artifact changes', async () => {
     const { prefix, connect } = testRedis();
     const { workspace } = await approvedWorkspace(connect(), prefix);
-    const env = { REDIS_URL: inject('redisUrl'), MEC_REDIS_PREFIX: prefix, MEC_WORKSPACE: workspace };
+    const env = {
+      REDIS_URL: inject('redisUrl'),
+      MEC_REDIS_PREFIX: prefix,
+      MEC_WORKSPACE: workspace,
+      MEC_CONFIG: 'examples/m6/mec.config.yml',
+    };
     const intact = await verify(env);
     expect(intact.stdout).toContain('M6 verified');
     expect(intact.code).toBe(0);

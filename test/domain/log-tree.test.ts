@@ -6,6 +6,7 @@ import {
   leafHash,
   type NodeRange,
   ProofCollector,
+  proveWhileGrowing,
   TreeBuilder,
   verifyConsistency,
   verifyInclusion,
@@ -114,6 +115,24 @@ describe('consistency proofs', () => {
             expect(verifyConsistency(oldSize, newSize, oldRoot, newRoot, bent)).toBe(false);
           }
         }
+      }
+    }
+  });
+});
+
+describe('proofs made while the tree grows', () => {
+  it('match the proofs of a full pass, from every size to every larger one up to 40', () => {
+    const leaves = leavesOf(40);
+    for (let oldSize = 0; oldSize <= 40; oldSize += 1) {
+      for (let newSize = oldSize; newSize <= 40; newSize += 1) {
+        const tree = new TreeBuilder();
+        for (const leaf of leaves.slice(0, oldSize)) tree.push(leafHash(leaf));
+        const oldRoot = tree.root();
+        const proof = proveWhileGrowing(tree, newSize);
+        for (const leaf of leaves.slice(oldSize, newSize)) tree.push(leafHash(leaf));
+        const made = proof();
+        expect(made).toEqual(proofOf(newSize, consistencyProofRanges(oldSize, newSize), leaves));
+        expect(verifyConsistency(oldSize, newSize, oldRoot, tree.root(), made)).toBe(true);
       }
     }
   });

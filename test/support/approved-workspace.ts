@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { FileFlagRegistry } from '../../src/adapters/files/file-flag-registry.js';
-import { MIRROR_PATH, syncLedgerMirror } from '../../src/adapters/files/markdown-ledger-mirror.js';
 import { artifactRootOf } from '../../src/adapters/files/workspace-artifacts.js';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
 import { writeFlag } from '../../src/app/registry-guard.js';
@@ -11,13 +9,15 @@ import { loggingPublisher, rolloutContext } from '../../src/composition/rollout-
 import { readConfig } from '../../src/config/load-settings.js';
 import { toPolicy } from '../../src/config/to-policy.js';
 import type { RolloutEvent } from '../../src/domain/rollout-event.js';
+import { testLedgerKey } from './ledger-key.js';
 import { copyExampleWorkspace } from './workspace.js';
 
 const EXAMPLE_CONFIG = 'examples/m6/mec.config.yml';
 
 /**
  * A copy of the example workspace and a Redis prefix holding an M6 rollout under the example config,
- * approved by all four roles against the real artifact root, with a registry write and the mirror.
+ * approved by all four roles against the real artifact root, with a registry write, the mirror and a
+ * signed checkpoint.
  */
 export async function approvedWorkspace(redis: Redis, prefix: string) {
   const loaded = await readConfig(EXAMPLE_CONFIG);
@@ -50,11 +50,12 @@ export async function approvedWorkspace(redis: Redis, prefix: string) {
       value: { mode: 'shadow', weightPct: 0 },
     },
   );
-  await syncLedgerMirror(adapters.ledger, join(workspace, MIRROR_PATH));
   const ctx = rolloutContext(
-    { config, workspace, redis, prefix, logger: pino({ level: 'silent' }), now },
+    { config, workspace, redis, prefix, logger: pino({ level: 'silent' }), now, ledgerKey: testLedgerKey() },
     loggingPublisher(pino({ level: 'silent' })),
     { run: async () => undefined },
   );
+  // What the bot does after every commit: the mirror and a signed checkpoint.
+  await ctx.anchor?.anchor();
   return { workspace, config, adapters, artifactRoot: root, ctx };
 }

@@ -3,6 +3,7 @@ import { MemoryLedger } from '../../src/adapters/memory/memory-ledger.js';
 import { MemoryRegistryRootRecord } from '../../src/adapters/memory/memory-registry-root.js';
 import { MemoryRolloutStore } from '../../src/adapters/memory/memory-rollout-store.js';
 import type { BackupStore } from '../../src/app/ports/backup-store.js';
+import type { CheckpointLog } from '../../src/app/ports/checkpoint-log.js';
 import type { CommandResult, CommandRunner } from '../../src/app/ports/command-runner.js';
 import type { EffectRunner } from '../../src/app/ports/effect-runner.js';
 import type { FlagRegistry, Flags } from '../../src/app/ports/flag-registry.js';
@@ -317,8 +318,16 @@ export function useCaseWorld(
   const publishErrors: Error[] = [];
   const mirror: LedgerMirror = {
     path: '01-GOVERNANCE/META-GOVERNANCE-LOG.md',
-    entries: async () => undefined,
     head: async () => undefined,
+    append: async () => undefined,
+    rebuild: async () => 0,
+    reader: () => ({ next: async () => 'missing', rest: async () => 0 }),
+  };
+  const checkpointLog: CheckpointLog = {
+    path: '01-GOVERNANCE/checkpoints.txt',
+    latest: async () => undefined,
+    append: async () => undefined,
+    notes: async function* () {},
   };
   const runner: CommandRunner = {
     run: async (argv) => {
@@ -338,6 +347,8 @@ export function useCaseWorld(
     files,
     mirror,
     checkpoints: { latest: async () => undefined },
+    checkpointLog,
+    trust: { origin: 'mec.test/ledger', verifierKey: undefined },
     backups,
     publisher,
     effects,

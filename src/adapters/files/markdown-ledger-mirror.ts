@@ -1,71 +1,34 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Ledger } from '../../app/ports/ledger.js';
-import type { LedgerMirror } from '../../app/ports/ledger-mirror.js';
+import { createReadStream } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { LedgerMirror, MirrorReader } from '../../app/ports/ledger-mirror.js';
 import { MecError } from '../../domain/errors.js';
-import type { LedgerEntry } from '../../domain/ledger-entry.js';
+import { type LedgerEntry, SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { appendDurably, repairTail, searchFromEnd, sizeOf } from './durable-append.js';
 
 /** Where the mirror lives, relative to the workspace (seed section 6). */
 export const MIRROR_PATH = '01-GOVERNANCE/META-GOVERNANCE-LOG.md';
 
-const HEADER = `# META Governance Log
+export const MIRROR_HEADER = `# META Governance Log
 
-A readable mirror of the mec-bot ledger. The hash-chained record of truth is in Redis; this file is
-rebuilt from it (\`npm run verify\` checks the chain). Do not edit it by hand.
+A readable mirror of the mec-bot ledger, which the bot appends to after every ledger entry. The
+hash-chained record is in Redis, pinned by the signed checkpoints in 01-GOVERNANCE/checkpoints.txt;
+\`npm run verify\` re-renders every entry and compares this file with it byte for byte. Do not edit it.
 `;
 
-// Each entry ends with this marker on a line of its own, which lets a sync find where the file stops
+// Each entry ends with this marker on a line of its own, which lets the bot find where the file stops
 // without parsing prose. Text from Slack can never start a line, and its '<' is escaped anyway.
-const MARKER = /^<!-- mec-ledger seq=(\d+) hash=([0-9a-f]{64}) -->$/gm;
+const MARKER_START = Buffer.from('\n<!-- mec-ledger seq=');
+const MARKER = /^<!-- mec-ledger seq=(\d+) hash=([0-9a-f]{64}) -->$/;
 
-/**
- * Brings the Markdown mirror up to date with the ledger. Idempotent: it appends only the entries after
- * the last one in the file. Each write is atomic, so concurrent syncs never interleave or duplicate.
- * A file that disagrees with the ledger is left alone and reported: it may be the only copy of
- * history that Redis lost, so overwriting it takes an explicit rebuild.
- */
-export async function syncLedgerMirror(ledger: Ledger, path: string): Promise<{ written: number }> {
-  const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (existing === undefined) return rebuildLedgerMirror(ledger, path);
-  const last = lastMarker(existing);
-  const entries = await ledger.read(last?.seq ?? 1);
-  const anchor = last ? entries.shift() : undefined;
-  if (!existing.startsWith(HEADER) || (last && anchor?.hash !== last.hash)) {
-    throw new MecError(
-      'mirror_mismatch',
-      `${path} does not match the ledger${last ? ` at entry #${last.seq}` : ''}; check it, then rebuild it with npm run mirror -- --rebuild`,
-    );
-  }
-  if (entries.length > 0) await writeFileAtomic(path, existing + entries.map(renderEntry).join(''));
-  return { written: entries.length };
-}
-
-/** Rewrites the whole mirror from the ledger. */
-export async function rebuildLedgerMirror(ledger: Ledger, path: string): Promise<{ written: number }> {
-  const entries = await ledger.read();
-  await writeFileAtomic(path, renderMirror(entries));
-  return { written: entries.length };
-}
-
-/** The seq and hash of every entry a mirror file shows, in file order. */
-export function mirroredEntries(text: string): Array<{ seq: number; hash: string }> {
-  return [...text.matchAll(MARKER)].map((match) => ({ seq: Number(match[1]), hash: match[2] as string }));
-}
-
-function renderMirror(entries: readonly LedgerEntry[]): string {
-  return HEADER + entries.map(renderEntry).join('');
-}
-
-function renderEntry({ seq, prevHash, hash, body }: LedgerEntry): string {
+/** One entry as the mirror shows it; verify renders it again and compares. */
+export function renderEntry({ seq, prevHash, hash, body }: LedgerEntry): string {
   const lines = [
     '',
     `## #${seq} · ${body.at} · ${body.phase} · ${body.action} · ${body.outcome}`,
     '',
-    `- actor: ${body.actor === 'mec-bot' ? 'mec-bot' : `<@${body.actor}>`}`,
+    `- actor: ${body.actor === SYSTEM_ACTOR ? SYSTEM_ACTOR : `<@${body.actor}>`}`,
     `- reason: \`${body.reason}\``,
     `- rollout: ${body.rolloutId ?? '(none)'}`,
     `- before: \`${inlineJson(body.before)}\``,
@@ -84,11 +47,18 @@ function inlineJson(value: unknown): string {
   return JSON.stringify(value).replaceAll('`', '\\u0060').replaceAll('<', '\\u003c');
 }
 
-function lastMarker(text: string): { seq: number; hash: string } | undefined {
-  return mirroredEntries(text).at(-1);
+interface Marker {
+  seq: number;
+  hash: string;
+  /** The byte offset just past the marker's line: where the next entry starts. */
+  end: number;
 }
 
-/** The mirror file of one release workspace, as the audit reads it. */
+/**
+ * The Markdown mirror of one release workspace. Appends go at the end in one write each, fsynced; a
+ * crash mid-append leaves a torn entry after the last marker, which the next append cuts off first.
+ * The writer (the ledger anchor) holds the anchor lock, so appends never interleave.
+ */
 export class MarkdownLedgerMirror implements LedgerMirror {
   readonly path = MIRROR_PATH;
   readonly #file: string;
@@ -97,15 +67,142 @@ export class MarkdownLedgerMirror implements LedgerMirror {
     this.#file = join(workspace, MIRROR_PATH);
   }
 
-  async entries(): Promise<Array<{ seq: number; hash: string }> | undefined> {
-    const text = await readFile(this.#file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
-    return text === undefined ? undefined : mirroredEntries(text);
+  async head(): Promise<{ seq: number; hash: string } | undefined> {
+    const marker = await this.#lastMarker();
+    return marker && { seq: marker.seq, hash: marker.hash };
   }
 
-  async head(): Promise<{ seq: number; hash: string } | undefined> {
-    return (await this.entries())?.at(-1);
+  async append(entries: readonly LedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const text = entries.map(renderEntry).join('');
+    const size = await sizeOf(this.#file);
+    if (!size) return writeFileAtomic(this.#file, MIRROR_HEADER + text);
+    if (!(await this.#startsWithHeader()))
+      throw new MecError(
+        'mirror_mismatch',
+        `${MIRROR_PATH} does not start as the bot writes it; check it, then rebuild it with npm run mirror -- --rebuild`,
+      );
+    const end = (await this.#lastMarker())?.end ?? Buffer.byteLength(MIRROR_HEADER);
+    if (end < size) await repairTail(this.#file, end);
+    await appendDurably(this.#file, text);
   }
+
+  async rebuild(entries: AsyncIterable<LedgerEntry>): Promise<number> {
+    const temporary = join(dirname(this.#file), `.${basename(this.#file)}.rebuild.tmp`);
+    let written = 0;
+    const file = await open(temporary, 'w', 0o644);
+    try {
+      await file.write(MIRROR_HEADER);
+      let chunk = '';
+      for await (const entry of entries) {
+        chunk += renderEntry(entry);
+        written += 1;
+        if (chunk.length > 1 << 20) {
+          await file.write(chunk);
+          chunk = '';
+        }
+      }
+      await file.write(chunk);
+      await file.sync();
+    } catch (error) {
+      await file.close();
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    await file.close();
+    await rename(temporary, this.#file);
+    return written;
+  }
+
+  reader(): MirrorReader {
+    return new MarkdownMirrorReader(this.#file);
+  }
+
+  async #startsWithHeader(): Promise<boolean> {
+    const header = Buffer.from(MIRROR_HEADER);
+    const file = await open(this.#file, 'r');
+    try {
+      const start = Buffer.alloc(header.length);
+      await file.read(start, 0, header.length, 0);
+      return start.equals(header);
+    } finally {
+      await file.close();
+    }
+  }
+
+  async #lastMarker(): Promise<Marker | undefined> {
+    const found = await searchFromEnd(this.#file, (tail, tailStart) => {
+      for (
+        let at = tail.lastIndexOf(MARKER_START);
+        at >= 0;
+        at = at === 0 ? -1 : tail.lastIndexOf(MARKER_START, at - 1)
+      ) {
+        const lineEnd = tail.indexOf(0x0a, at + 1);
+        if (lineEnd < 0) continue;
+        const match = MARKER.exec(tail.subarray(at + 1, lineEnd).toString('utf8'));
+        if (match) return { seq: Number(match[1]), hash: match[2] as string, end: tailStart + lineEnd + 1 };
+      }
+      return tailStart === 0 ? null : undefined;
+    });
+    return found ?? undefined;
+  }
+}
+
+/** Compares the mirror file, read a chunk at a time, with the entries rendered again in order. */
+class MarkdownMirrorReader implements MirrorReader {
+  readonly #chunks: AsyncIterator<string>;
+  #buffer = '';
+  #done = false;
+  #started = false;
+  #exists = true;
+
+  constructor(file: string) {
+    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    stream.on('error', () => undefined);
+    this.#chunks = stream[Symbol.asyncIterator]();
+  }
+
+  async next(entry: LedgerEntry): Promise<'same' | 'ended' | 'differs' | 'missing'> {
+    if (!this.#started) {
+      this.#started = true;
+      await this.#fill(MIRROR_HEADER.length);
+      if (!this.#exists) return 'missing';
+      if (!this.#take(MIRROR_HEADER)) return 'differs';
+    }
+    if (!this.#exists) return 'missing';
+    const text = renderEntry(entry);
+    await this.#fill(text.length);
+    if (this.#buffer.length === 0 && this.#done) return 'ended';
+    return this.#take(text) ? 'same' : 'differs';
+  }
+
+  async rest(): Promise<number> {
+    await this.#fill(1);
+    return this.#buffer.length;
+  }
+
+  #take(text: string): boolean {
+    if (!this.#buffer.startsWith(text)) return false;
+    this.#buffer = this.#buffer.slice(text.length);
+    return true;
+  }
+
+  async #fill(length: number): Promise<void> {
+    while (this.#buffer.length < length && !this.#done) {
+      try {
+        const { value, done } = await this.#chunks.next();
+        if (done) this.#done = true;
+        else this.#buffer += value;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        this.#exists = false;
+        this.#done = true;
+      }
+    }
+  }
+}
+
+/** The whole mirror text, for tests and small tools; undefined when it is not written yet. */
+export async function readMirror(workspace: string): Promise<string | undefined> {
+  return readFile(join(workspace, MIRROR_PATH), 'utf8').catch(() => undefined);
 }

@@ -6,6 +6,7 @@ import {
   type LedgerEntry,
   ledgerEntryHash,
 } from '../../domain/ledger-entry.js';
+import { storedEntryText } from '../../domain/stored-entry.js';
 
 /** The ledger in one process's memory: for domain-level tests and the contract suite's reference. */
 export class MemoryLedger implements Ledger {
@@ -32,6 +33,13 @@ export class MemoryLedger implements Ledger {
 
   async read(fromSeq = 1, toSeq = Number.POSITIVE_INFINITY): Promise<LedgerEntry[]> {
     return structuredClone(this.entries.filter((entry) => entry.seq >= fromSeq && entry.seq <= toSeq));
+  }
+
+  async *stream(fromSeq = 1, toSeq = Number.POSITIVE_INFINITY): AsyncIterable<string> {
+    for (const entry of this.entries) {
+      if (entry.seq < fromSeq || entry.seq > toSeq) continue;
+      yield storedEntryText(entry.seq, entry.prevHash, entry.hash, canonicalJson(entry.body));
+    }
   }
 
   async head(): Promise<{ seq: number; hash: string }> {

@@ -43,15 +43,19 @@ export class RedisLedger implements Ledger {
 
   async read(fromSeq = 1, toSeq = Number.POSITIVE_INFINITY): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
+    for await (const text of this.stream(fromSeq, toSeq)) entries.push(JSON.parse(text) as LedgerEntry);
+    return entries;
+  }
+
+  async *stream(fromSeq = 1, toSeq = Number.POSITIVE_INFINITY): AsyncIterable<string> {
     // Entry seq n sits at list index n - 1.
     const last = toSeq - 1;
     for (let start = Math.max(fromSeq, 1) - 1; start <= last; start += PAGE) {
       const stop = Math.min(start + PAGE - 1, last);
       const page = await this.#redis.lrange(this.#keys.ledgerEntries, start, stop);
-      for (const text of page) entries.push(JSON.parse(text) as LedgerEntry);
+      yield* page;
       if (page.length < stop - start + 1) break;
     }
-    return entries;
   }
 
   async head(): Promise<{ seq: number; hash: string }> {

@@ -1,9 +1,32 @@
-/** The human-readable copy of the ledger, kept outside Redis. */
+import type { LedgerEntry } from '../../domain/ledger-entry.js';
+
+/** What comparing the next entry with the mirror found. */
+export type MirrorMatch =
+  /** The mirror shows the entry exactly as it renders. */
+  | 'same'
+  /** The mirror ends before this entry. */
+  | 'ended'
+  /** The mirror's text here is not the entry's. */
+  | 'differs'
+  /** There is no mirror file. */
+  | 'missing';
+
+/** Compares the mirror with the ledger's entries, given in order from the first, in flat memory. */
+export interface MirrorReader {
+  next(entry: LedgerEntry): Promise<MirrorMatch>;
+  /** How many characters the mirror holds after the entries compared so far. */
+  rest(): Promise<number>;
+}
+
+/** The human-readable copy of the ledger, kept outside Redis and written by the bot. */
 export interface LedgerMirror {
-  /** Where the mirror lives, for messages. */
+  /** Where the mirror lives, relative to the workspace, for messages. */
   readonly path: string;
-  /** The `(seq, hash)` of every entry the mirror holds, in order, or undefined when it is not written yet. */
-  entries(): Promise<Array<{ seq: number; hash: string }> | undefined>;
   /** The last entry the mirror holds, or undefined when it holds none or is not written yet. */
   head(): Promise<{ seq: number; hash: string } | undefined>;
+  /** Appends the entries right after `head()`, durably. */
+  append(entries: readonly LedgerEntry[]): Promise<void>;
+  /** Rewrites the whole mirror from `entries`, atomically; resolves to how many it wrote. */
+  rebuild(entries: AsyncIterable<LedgerEntry>): Promise<number>;
+  reader(): MirrorReader;
 }

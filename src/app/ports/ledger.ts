@@ -7,6 +7,11 @@ import type { LedgerEntry } from '../../domain/ledger-entry.js';
 export interface Ledger {
   /** Entries with `fromSeq <= seq <= toSeq`, in order; all of them by default. */
   read(fromSeq?: number, toSeq?: number): Promise<LedgerEntry[]>;
+  /**
+   * The stored text of entries `fromSeq <= seq <= toSeq` (see `domain/stored-entry.ts`), in order, a
+   * page at a time: for reading a ledger of any length in flat memory.
+   */
+  stream(fromSeq?: number, toSeq?: number): AsyncIterable<string>;
   /** The last entry's seq and hash; seq 0 and the genesis hash when empty. */
   head(): Promise<{ seq: number; hash: string }>;
 }

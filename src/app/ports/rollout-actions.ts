@@ -34,6 +34,8 @@ export type RolloutClick =
 export interface VerifyCheck {
   name:
     | 'ledger chain'
+    | 'checkpoint signatures'
+    | 'ledger consistency'
     | 'registry root'
     | 'registry snapshot'
     | 'artifact root'

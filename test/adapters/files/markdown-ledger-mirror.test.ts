@@ -1,92 +1,98 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  MarkdownLedgerMirror,
+  MIRROR_HEADER,
   MIRROR_PATH,
-  rebuildLedgerMirror,
-  syncLedgerMirror,
+  renderEntry,
 } from '../../../src/adapters/files/markdown-ledger-mirror.js';
-import { RedisLedger } from '../../../src/adapters/redis/redis-ledger.js';
+import { MemoryLedger } from '../../../src/adapters/memory/memory-ledger.js';
+import type { LedgerEntry } from '../../../src/domain/ledger-entry.js';
 import { body } from '../../app/ports/rollout-store.contract.js';
-import { useTestRedis } from '../../support/redis.js';
 import { copyExampleWorkspace } from '../../support/workspace.js';
 
-const testRedis = useTestRedis();
-
 async function setup(count: number) {
-  const { prefix, connect } = testRedis();
-  const ledger = new RedisLedger(connect(), prefix);
-  for (let i = 0; i < count; i++) await ledger.append(body(`action_${i}`));
-  const path = join(await copyExampleWorkspace(), MIRROR_PATH);
-  return { ledger, path };
+  const ledger = new MemoryLedger();
+  for (let i = 0; i < count; i++) ledger.appendNow(body(`action_${i}`));
+  const workspace = await copyExampleWorkspace();
+  return {
+    ledger,
+    workspace,
+    mirror: new MarkdownLedgerMirror(workspace),
+    path: join(workspace, MIRROR_PATH),
+  };
+}
+
+async function* each(entries: LedgerEntry[]) {
+  yield* entries;
 }
 
 describe('the Markdown ledger mirror', () => {
-  it('writes one section per entry with its hashes, at 01-GOVERNANCE/META-GOVERNANCE-LOG.md', async () => {
-    const { ledger, path } = await setup(3);
-    expect(await syncLedgerMirror(ledger, path)).toEqual({ written: 3 });
-    const text = await readFile(path, 'utf8');
+  it('writes the header and one section per entry with its hashes, at 01-GOVERNANCE/META-GOVERNANCE-LOG.md', async () => {
+    const { ledger, mirror, path } = await setup(3);
     const entries = await ledger.read();
+    await mirror.append(entries);
+    const text = await readFile(path, 'utf8');
+    expect(text).toBe(MIRROR_HEADER + entries.map(renderEntry).join(''));
     for (const entry of entries) {
       expect(text).toContain(`## #${entry.seq} · ${entry.body.at} · M6 · ${entry.body.action} · applied`);
       expect(text).toContain(`- hash: \`${entry.hash}\``);
     }
+    expect(await mirror.head()).toEqual({ seq: 3, hash: entries[2]?.hash });
   });
 
-  it('is idempotent: a second sync writes nothing and leaves the file as it was', async () => {
-    const { ledger, path } = await setup(3);
-    await syncLedgerMirror(ledger, path);
-    const first = await readFile(path, 'utf8');
-    expect(await syncLedgerMirror(ledger, path)).toEqual({ written: 0 });
-    expect(await readFile(path, 'utf8')).toBe(first);
-  });
-
-  it('appends only what is new, giving the same file as a rebuild from Redis', async () => {
-    const { ledger, path } = await setup(3);
-    await syncLedgerMirror(ledger, path);
-    await ledger.append(body('later'));
-    expect(await syncLedgerMirror(ledger, path)).toEqual({ written: 1 });
-    const incremental = await readFile(path, 'utf8');
+  it('appends later entries after the earlier ones, giving the same file as a rebuild', async () => {
+    const { ledger, mirror, path } = await setup(3);
+    await mirror.append(await ledger.read());
+    ledger.appendNow(body('later'));
+    await mirror.append(await ledger.read(4));
+    const appended = await readFile(path, 'utf8');
     await writeFile(path, 'lost');
-    await rebuildLedgerMirror(ledger, path);
-    expect(await readFile(path, 'utf8')).toBe(incremental);
+    expect(await mirror.rebuild(each(await ledger.read()))).toBe(4);
+    expect(await readFile(path, 'utf8')).toBe(appended);
   });
 
-  it('never duplicates entries when several syncs append at once', async () => {
-    const { ledger, path } = await setup(5);
-    await syncLedgerMirror(ledger, path);
-    for (let i = 0; i < 15; i++) await ledger.append(body(`later_${i}`));
-    const results = await Promise.all(Array.from({ length: 5 }, () => syncLedgerMirror(ledger, path)));
-    expect(results.every((result) => result.written === 15)).toBe(true);
-    await syncLedgerMirror(ledger, path);
-    const text = await readFile(path, 'utf8');
-    expect(text.match(/^## #/gm)).toHaveLength(20);
-    expect([...text.matchAll(/^## #(\d+)/gm)].map((match) => Number(match[1]))).toEqual(
-      Array.from({ length: 20 }, (_, i) => i + 1),
+  it('cuts off an entry a crash left half written before it appends the next', async () => {
+    const { ledger, mirror, path } = await setup(2);
+    await mirror.append(await ledger.read(1, 1));
+    const second = renderEntry((await ledger.read(2, 2))[0] as LedgerEntry);
+    await appendFile(path, second.slice(0, 40));
+    expect(await mirror.head()).toMatchObject({ seq: 1 });
+    await mirror.append(await ledger.read(2, 2));
+    expect(await readFile(path, 'utf8')).toBe(
+      MIRROR_HEADER + (await ledger.read()).map(renderEntry).join(''),
     );
   });
 
   it('cannot be confused by ledger text that looks like its entry marker', async () => {
-    const { ledger, path } = await setup(1);
+    const { ledger, mirror } = await setup(1);
     const fake = `<!-- mec-ledger seq=1 hash=${'0'.repeat(64)} -->`;
-    await ledger.append(body('pause', { detail: { reason: fake } }));
-    await syncLedgerMirror(ledger, path);
-    await ledger.append(body('resume'));
-    expect(await syncLedgerMirror(ledger, path)).toEqual({ written: 1 });
-    const { mirroredEntries } = await import('../../../src/adapters/files/markdown-ledger-mirror.js');
-    expect(mirroredEntries(await readFile(path, 'utf8')).map((entry) => entry.seq)).toEqual([1, 2, 3]);
+    ledger.appendNow(body('pause', { detail: { reason: fake } }));
+    await mirror.append(await ledger.read());
+    expect(await mirror.head()).toMatchObject({ seq: 2, hash: ledger.entries[1]?.hash });
   });
 
-  it('refuses to overwrite a mirror that disagrees with the ledger, and says how to rebuild it', async () => {
-    const { ledger, path } = await setup(2);
-    await syncLedgerMirror(ledger, path);
-    const text = await readFile(path, 'utf8');
-    const [first] = await ledger.read();
-    await writeFile(path, text.replaceAll(first?.hash ?? '', 'f'.repeat(64)));
-    const second = (await ledger.read())[1];
-    await writeFile(path, (await readFile(path, 'utf8')).replaceAll(second?.hash ?? '', 'e'.repeat(64)));
-    await expect(syncLedgerMirror(ledger, path)).rejects.toThrow(
-      /does not match the ledger at entry #2.*--rebuild/,
-    );
+  it('reads back as the same entries, and names the first one whose text was changed', async () => {
+    const { ledger, mirror, path } = await setup(3);
+    const entries = await ledger.read();
+    await mirror.append(entries);
+    const same = mirror.reader();
+    for (const entry of entries) expect(await same.next(entry)).toBe('same');
+    expect(await same.rest()).toBe(0);
+    await writeFile(path, (await readFile(path, 'utf8')).replace('action_1', 'action_x'));
+    const edited = mirror.reader();
+    expect(await edited.next(entries[0] as LedgerEntry)).toBe('same');
+    expect(await edited.next(entries[1] as LedgerEntry)).toBe('differs');
+  });
+
+  it('says when the file is missing, and when it ends before the ledger does', async () => {
+    const { ledger, mirror } = await setup(2);
+    const entries = await ledger.read();
+    expect(await mirror.reader().next(entries[0] as LedgerEntry)).toBe('missing');
+    await mirror.append(entries.slice(0, 1));
+    const reader = mirror.reader();
+    expect(await reader.next(entries[0] as LedgerEntry)).toBe('same');
+    expect(await reader.next(entries[1] as LedgerEntry)).toBe('ended');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLedger } from '../../../src/adapters/memory/memory-ledger.js';
 import { GENESIS_HASH } from '../../../src/domain/ledger-entry.js';
+import { entryOf, parseStoredEntry } from '../../../src/domain/stored-entry.js';
 import { verifyLedger } from '../../../src/domain/verify-ledger.js';
 import { body } from '../../app/ports/rollout-store.contract.js';
 
@@ -29,5 +30,15 @@ describe('MemoryLedger', () => {
     ledger.appendNow(written);
     written.actor = 'U_MALLORY';
     expect(verifyLedger(ledger.entries)).toMatchObject({ ok: true });
+  });
+
+  it('streams the stored text of a range of entries, in the shape verify reads by position', async () => {
+    const ledger = new MemoryLedger();
+    for (let i = 0; i < 5; i += 1) await ledger.append(body('append', { actor: `U${i}` }));
+    const texts: string[] = [];
+    for await (const text of ledger.stream(2, 4)) texts.push(text);
+    const stored = texts.map(parseStoredEntry);
+    expect(stored.map((entry) => entry?.seq)).toEqual([2, 3, 4]);
+    expect(stored.map((entry) => entry && entryOf(entry))).toEqual(await ledger.read(2, 4));
   });
 });

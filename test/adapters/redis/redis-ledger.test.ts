@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedisLedger } from '../../../src/adapters/redis/redis-ledger.js';
 import { GENESIS_HASH } from '../../../src/domain/ledger-entry.js';
+import { entryOf, parseStoredEntry } from '../../../src/domain/stored-entry.js';
 import { verifyLedger } from '../../../src/domain/verify-ledger.js';
 import { body } from '../../app/ports/rollout-store.contract.js';
 import { useTestRedis } from '../../support/redis.js';
@@ -49,5 +50,16 @@ describe('RedisLedger', () => {
     expect(second).toMatchObject({ seq: 2, prevHash: first.hash, body: body('ramp') });
     expect(await ledger.read()).toEqual([first, second]);
     expect(await ledger.head()).toEqual({ seq: 2, hash: second.hash });
+  });
+
+  it('streams the stored text of a range of entries, in the shape verify reads by position', async () => {
+    const { prefix, connect } = testRedis();
+    const ledger = new RedisLedger(connect(), prefix);
+    for (let i = 0; i < 5; i += 1) await ledger.append(body('append', { actor: `U${i}` }));
+    const texts: string[] = [];
+    for await (const text of ledger.stream(2, 4)) texts.push(text);
+    const stored = texts.map(parseStoredEntry);
+    expect(stored.map((entry) => entry?.seq)).toEqual([2, 3, 4]);
+    expect(stored.map((entry) => entry && entryOf(entry))).toEqual(await ledger.read(2, 4));
   });
 });

@@ -1,0 +1,88 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { CheckpointLog } from '../../app/ports/checkpoint-log.js';
+import { appendDurably, repairTail, searchFromEnd, sizeOf } from './durable-append.js';
+
+/** Where the checkpoints live, relative to the workspace. */
+export const CHECKPOINTS_PATH = '01-GOVERNANCE/checkpoints.txt';
+
+const SIGNATURE = '— ';
+const RECORD_END = Buffer.from('\n\n');
+const SIGNATURE_BYTES = Buffer.from(SIGNATURE);
+
+/**
+ * The checkpoints file: signed notes one after another, each followed by a blank line. A note's text
+ * and its signatures are themselves split by a blank line, so a record is a text block and the block
+ * of `— ` signature lines after it.
+ */
+export class CheckpointFile implements CheckpointLog {
+  readonly path = CHECKPOINTS_PATH;
+  readonly #file: string;
+
+  constructor(workspace: string) {
+    this.#file = join(workspace, CHECKPOINTS_PATH);
+  }
+
+  async latest(): Promise<string | undefined> {
+    const found = await searchFromEnd(this.#file, (tail, tailStart) => {
+      const [last, before] = recordEnds(tail);
+      if (last === undefined) return tailStart === 0 ? null : undefined;
+      if (before === undefined && tailStart > 0) return undefined;
+      return tail.subarray(before ?? 0, last).toString('utf8');
+    });
+    return found ?? undefined;
+  }
+
+  async append(note: string): Promise<void> {
+    const size = await sizeOf(this.#file);
+    if (size) {
+      const end = await searchFromEnd(this.#file, (tail, tailStart) => {
+        const [last] = recordEnds(tail);
+        return last === undefined ? (tailStart === 0 ? 0 : undefined) : tailStart + last;
+      });
+      if (end !== undefined && end < size) await repairTail(this.#file, end);
+    }
+    await appendDurably(this.#file, `${note}\n`);
+  }
+
+  async *notes(): AsyncIterable<{ note: string } | { torn: string }> {
+    if ((await sizeOf(this.#file)) === undefined) return;
+    const lines = createInterface({ input: createReadStream(this.#file, 'utf8'), crlfDelay: Infinity });
+    let text: string[] = [];
+    let signatures: string[] = [];
+    let blanks = 0;
+    for await (const line of lines) {
+      if (line === '') {
+        blanks += 1;
+        if (signatures.length > 0) {
+          yield { note: `${text.join('\n')}\n\n${signatures.join('\n')}\n` };
+          text = [];
+          signatures = [];
+          blanks = 0;
+        }
+        continue;
+      }
+      if (line.startsWith(SIGNATURE) && blanks > 0 && text.length > 0) signatures.push(line);
+      else text.push(line);
+    }
+    if (text.length > 0 || signatures.length > 0) yield { torn: [...text, '', ...signatures].join('\n') };
+  }
+}
+
+/**
+ * Where the last two complete records in `tail` end, just past their blank line, newest first. A blank
+ * line ends a record when a signature line is before it; the one inside a note follows its text.
+ */
+function recordEnds(tail: Buffer): Array<number | undefined> {
+  const ends: number[] = [];
+  // Buffer's lastIndexOf counts a negative offset from the end, so every search stops before 0.
+  let at = tail.lastIndexOf(RECORD_END);
+  while (at > 0 && ends.length < 2) {
+    const lineStart = tail.lastIndexOf(0x0a, at - 1) + 1;
+    if (tail.subarray(lineStart, lineStart + SIGNATURE_BYTES.length).equals(SIGNATURE_BYTES))
+      ends.push(at + 2);
+    at = tail.lastIndexOf(RECORD_END, at - 1);
+  }
+  return [ends[0], ends[1]];
+}

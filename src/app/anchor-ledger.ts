@@ -1,0 +1,176 @@
+import { ChainWalker } from '../domain/chain-walker.js';
+import {
+  type Checkpoint,
+  checkpointText,
+  formatNote,
+  parseCheckpoint,
+  parseNote,
+  parseVerifierKey,
+  verifyNote,
+} from '../domain/checkpoint-note.js';
+import { MecError } from '../domain/errors.js';
+import { TreeBuilder } from '../domain/log-tree.js';
+import type { CheckpointLog } from './ports/checkpoint-log.js';
+import type { CheckpointSigner } from './ports/checkpoint-signer.js';
+import type { Ledger } from './ports/ledger.js';
+import type { LedgerCheckpoints } from './ports/ledger-checkpoints.js';
+import type { LedgerMirror } from './ports/ledger-mirror.js';
+import type { TrafficLock } from './ports/traffic-lock.js';
+import { syncMirror } from './sync-mirror.js';
+
+/** The lock every writer of the mirror and the checkpoints holds, across processes. */
+export const ANCHOR_LOCK = 'ledger-anchor';
+const ANCHOR_LEASE_MS = 30_000;
+
+export interface AnchorDeps {
+  ledger: Ledger;
+  mirror: LedgerMirror;
+  checkpoints: CheckpointLog;
+  signer: CheckpointSigner;
+  lock: TrafficLock;
+  /** Told of a failure of work nobody waits for: a kicked anchor, a mirror that disagrees. */
+  onError: (error: Error) => void;
+}
+
+/** The ledger tree this process has checked, up to some entry: grown, never rebuilt, while it holds. */
+interface CheckedTree {
+  builder: TreeBuilder;
+  walker: ChainWalker;
+}
+
+/**
+ * Pins the ledger outside Redis: after each commit it brings the Markdown mirror up to date and signs a
+ * checkpoint of the whole ledger into the workspace's checkpoints file. Commits that land together are
+ * covered by one checkpoint. It signs only a ledger that extends its last checkpoint: one rewritten
+ * underneath it is refused (`ledger_diverged`), and stays refused until the ledger is restored.
+ */
+export class LedgerAnchor implements LedgerCheckpoints {
+  readonly #deps: AnchorDeps;
+  readonly #verifier;
+  #tree: CheckedTree | undefined;
+  #latest: Checkpoint | undefined;
+  #running: Promise<unknown> | undefined;
+  #pending: Promise<Checkpoint | undefined> | undefined;
+
+  constructor(deps: AnchorDeps) {
+    this.#deps = deps;
+    this.#verifier = parseVerifierKey(deps.signer.verifierKey);
+  }
+
+  /** Anchors soon, without waiting; a failure goes to `onError`. */
+  kick(): void {
+    this.anchor().catch((error: Error) => this.#deps.onError(error));
+  }
+
+  /**
+   * Anchors the ledger up to its head as it is once this call's turn comes: calls made while one runs
+   * share the next run, so a burst of commits costs two runs, not one each.
+   */
+  anchor(): Promise<Checkpoint | undefined> {
+    if (this.#pending) return this.#pending;
+    const previous = this.#running ?? Promise.resolve();
+    const pending = previous
+      .catch(() => undefined)
+      .then(() => {
+        this.#pending = undefined;
+        const running = this.#deps.lock.withLock(ANCHOR_LOCK, ANCHOR_LEASE_MS, (signal) =>
+          this.#anchorOnce(signal),
+        );
+        this.#running = running;
+        return running;
+      });
+    this.#pending = pending;
+    return pending;
+  }
+
+  async latest(seq?: number): Promise<Checkpoint | undefined> {
+    if (seq === undefined) return this.#latest ?? (await this.#lastSigned().catch(() => undefined));
+    if ((this.#latest?.size ?? 0) >= seq) return this.#latest;
+    const checkpoint = await this.anchor().catch((error: Error) => {
+      this.#deps.onError(error);
+      return undefined;
+    });
+    return checkpoint && checkpoint.size >= seq ? checkpoint : undefined;
+  }
+
+  async #anchorOnce(signal: AbortSignal): Promise<Checkpoint | undefined> {
+    const { ledger, checkpoints, signer } = this.#deps;
+    const last = await this.#lastSigned();
+    const head = await ledger.head();
+    if (last && last.size > head.seq)
+      throw diverged(
+        `the last checkpoint covers ${last.size} entries, but the ledger holds ${head.seq}: entries were cut from its end`,
+      );
+    const tree = await this.#checkedTo(last);
+    await syncMirror(this.#deps, head.seq).catch((error: Error) => this.#deps.onError(error));
+    if (head.seq === tree.builder.size) {
+      this.#latest = last;
+      return last;
+    }
+    await this.#grow(tree, head.seq);
+    signal.throwIfAborted();
+    const checkpoint: Checkpoint = { origin: signer.name, size: head.seq, root: tree.builder.root() };
+    const text = checkpointText(checkpoint);
+    const note = formatNote({
+      text,
+      signatures: [{ name: signer.name, keyId: signer.keyId, signature: signer.sign(text) }],
+    });
+    await checkpoints.append(note);
+    this.#latest = checkpoint;
+    return checkpoint;
+  }
+
+  /** The newest checkpoint in the file, which must be signed by our key under our origin. */
+  async #lastSigned(): Promise<Checkpoint | undefined> {
+    const note = await this.#deps.checkpoints.latest();
+    if (note === undefined) return undefined;
+    const signed = parseNote(note);
+    if (!verifyNote(signed, this.#verifier))
+      throw diverged(
+        `the last note in ${this.#deps.checkpoints.path} is not signed by ${this.#verifier.name}+${this.#verifier.keyId}`,
+      );
+    const checkpoint = parseCheckpoint(signed.text);
+    if (checkpoint.origin !== this.#deps.signer.name)
+      throw diverged(
+        `the last checkpoint is for origin ${checkpoint.origin}, not ${this.#deps.signer.name}: keep ledger.origin as it was`,
+      );
+    return checkpoint;
+  }
+
+  /** This process's tree, grown to the last checkpoint's size and holding its root. */
+  async #checkedTo(last: Checkpoint | undefined): Promise<CheckedTree> {
+    const size = last?.size ?? 0;
+    if (!this.#tree || this.#tree.builder.size > size)
+      this.#tree = { builder: new TreeBuilder(), walker: new ChainWalker() };
+    const tree = this.#tree;
+    await this.#grow(tree, size);
+    if (last && !tree.builder.root().equals(last.root)) {
+      this.#tree = undefined;
+      throw diverged(
+        `the ledger's first ${size} entries no longer hash to the root of its last signed checkpoint: Redis was rewritten`,
+      );
+    }
+    return tree;
+  }
+
+  async #grow(tree: CheckedTree, toSeq: number): Promise<void> {
+    for await (const text of this.#deps.ledger.stream(tree.builder.size + 1, toSeq)) {
+      const step = tree.walker.next(text);
+      if (!step.ok) {
+        this.#tree = undefined;
+        throw diverged(`${step.message} (${step.problem})`);
+      }
+      tree.builder.push(step.leaf);
+    }
+    if (tree.builder.size !== toSeq) {
+      this.#tree = undefined;
+      throw diverged(`the ledger head says ${toSeq} entries, but its list ends at #${tree.builder.size}`);
+    }
+  }
+}
+
+const diverged = (detail: string) =>
+  new MecError(
+    'ledger_diverged',
+    `${detail}. No checkpoint is signed over it; run npm run verify to see where, and restore the ledger from a copy`,
+  );
