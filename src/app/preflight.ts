@@ -1,3 +1,4 @@
+import { sha256Hex } from '../domain/sha256.js';
 import type { CommandRunner } from './ports/command-runner.js';
 import type { ContactDirectory } from './ports/contact-directory.js';
 import type { ReleaseFiles } from './ports/release-files.js';
@@ -42,6 +43,8 @@ export interface PreflightReport {
   checks: PreflightCheck[];
   /** Workspace path of the release record. */
   record: string;
+  /** SHA-256 (hex) of the record's bytes as written, for the ledger to hold. */
+  sha256: string;
 }
 
 /**
@@ -61,11 +64,9 @@ export async function runPreflight(deps: PreflightDeps, startedAt: Date): Promis
   if (preflight.contacts.length > 0) checks.push(await checkContacts(deps.settings, deps.directory));
   const passed = checks.every((check) => check.ok);
   const record = `artifacts/mec/${phase}/releases/${phase}-${startedAt.toISOString().replaceAll(':', '-')}.json`;
-  await deps.files.write(
-    record,
-    `${JSON.stringify({ phase, startedAt: startedAt.toISOString(), passed, checks }, null, 2)}\n`,
-  );
-  return { passed, checks, record };
+  const text = `${JSON.stringify({ phase, startedAt: startedAt.toISOString(), passed, checks }, null, 2)}\n`;
+  await deps.files.write(record, text);
+  return { passed, checks, record, sha256: sha256Hex(text) };
 }
 
 async function runCommand(

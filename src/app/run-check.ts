@@ -4,7 +4,8 @@ import { runPreflight } from './preflight.js';
 import { apply } from './rollout-context.js';
 import type { WorkContext } from './work-context.js';
 
-type Outcome = { passed: boolean; summary: string; ref?: string };
+/** `sha256` is of the evidence as this run wrote it, so the ledger can tell a later edit of it. */
+type Outcome = { passed: boolean; summary: string; ref?: string; sha256?: string };
 
 /**
  * Pre-flight, backup and rehearsal. Each acts only if its run is still the one running, and works from
@@ -39,13 +40,13 @@ async function preflight(ctx: WorkContext, startedAt: Date): Promise<Outcome> {
     failed.length === 0
       ? `${report.checks.length} checks passed`
       : `${failed.length} of ${report.checks.length} checks failed: ${failed.map((check) => `${check.name} (${check.detail})`).join('; ')}`;
-  return { passed: report.passed, summary, ref: report.record };
+  return { passed: report.passed, summary, ref: report.record, sha256: report.sha256 };
 }
 
 async function backup(ctx: WorkContext, takenAt: Date): Promise<Outcome> {
   const files = [...ctx.settings.backup.files, ctx.settings.registry.path];
-  const { dir, files: count } = await ctx.backups.take(ctx.phase, files, takenAt);
-  return { passed: true, summary: `${count} files with their checksums in ${dir}`, ref: dir };
+  const { dir, files: count, sha256 } = await ctx.backups.take(ctx.phase, files, takenAt);
+  return { passed: true, summary: `${count} files with their checksums in ${dir}`, ref: dir, sha256 };
 }
 
 /** The rollback rehearsal (a dry run): the backup's checksums hold, and what a restore would change. */

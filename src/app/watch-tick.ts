@@ -4,6 +4,7 @@ import { MecError } from '../domain/errors.js';
 import { flagValueFor } from '../domain/flag-value.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
 import type { RolloutState } from '../domain/rollout-state.js';
+import { sha256Hex } from '../domain/sha256.js';
 import {
   type CoverageCount,
   type CoverageRule,
@@ -152,14 +153,13 @@ async function smokeEvent(
   const passed = failure === undefined && !blind;
   const counted = coverage.verdict === 'watching' ? {} : { coverage: countOf(coverage) };
   const why = failure ?? (coverage.verdict === 'blind' ? blindSummary(coverage) : undefined);
-  await ctx.files.write(
-    ref,
-    `${JSON.stringify({ phase: ctx.phase, runId: tick.watchId, passed, failure: why ?? null, counters, ...counted, samples: tick.samples }, null, 2)}\n`,
-  );
+  const report = `${JSON.stringify({ phase: ctx.phase, runId: tick.watchId, passed, failure: why ?? null, counters, ...counted, samples: tick.samples }, null, 2)}\n`;
+  await ctx.files.write(ref, report);
   const read =
     coverage.verdict === 'covered' ? `${coverage.read} of ${coverage.planned}` : counters.evaluations;
   const summary = why ?? `${read} evaluations read, no alarm tripped, ${flag} stayed shadow`;
-  return { ...event, finished: { passed, summary, ref, ...(blind ? { blind } : {}) } };
+  const sha256 = sha256Hex(report);
+  return { ...event, finished: { passed, summary, ref, sha256, ...(blind ? { blind } : {}) } };
 }
 
 function soakEvent(

@@ -37,7 +37,10 @@ export type SystemEvent =
       runId: string;
       passed: boolean;
       summary: string;
+      /** Where the check's evidence is in the workspace: a release record or a backup directory. */
       ref?: string;
+      /** SHA-256 (hex) of the evidence's bytes as written: the file at `ref`, or a backup's manifest.json. */
+      sha256?: string;
     }
   | { type: 'traffic_applied'; rampId: string; weightPct: number }
   | { type: 'soak_finished'; soakId: string; breached: boolean; summary: string }
@@ -68,7 +71,14 @@ export type SystemEvent =
        */
       extended?: { endsAt: string; read: number; planned: number; needed: number };
       /** `blind`: it read too few by its latest end, which opens the watch_blind gate instead of a pass. */
-      finished?: { passed: boolean; summary: string; ref?: string; blind?: boolean };
+      finished?: {
+        passed: boolean;
+        summary: string;
+        /** The smoke report's workspace path, and the SHA-256 (hex) of its bytes as written. */
+        ref?: string;
+        sha256?: string;
+        blind?: boolean;
+      };
     }
   /**
    * The weight the registry serves, read just now. `rolloutId` and `policy` open a recovered rollout

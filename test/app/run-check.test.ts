@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/app/run-check.js';
 import { decide } from '../../src/domain/decide.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
+import { sha256Hex } from '../../src/domain/sha256.js';
 import { applyAll, checkDone, minutes, type Step, startEvent, T0 } from '../domain/fixtures.js';
 import { useCaseWorld } from '../support/use-case-world.js';
 
@@ -53,6 +54,18 @@ describe('runCheck: pre-flight', () => {
     ]);
   });
 
+  it("records in the ledger the release record's path and the SHA-256 of its bytes as written", async () => {
+    const world = useCaseWorld();
+    const state = started();
+    await world.seed(state);
+    await runCheck(world.ctx, run(state, 'preflight'));
+    const record = 'artifacts/mec/M6/releases/M6-2025-10-21T13-00-00.000Z.json';
+    const [entry] = world.newEntries();
+    expect(entry?.body.detail).toMatchObject({
+      request: { check: 'preflight', ref: record, sha256: sha256Hex(world.files.written.get(record) ?? '') },
+    });
+  });
+
   it('reports each failed check by name and what it said', async () => {
     const command = {
       name: 'compliance_validator',
@@ -98,6 +111,10 @@ describe('runCheck: backup and rehearsal', () => {
       status: 'passed',
       ref: dir,
       summary: `3 files with their checksums in ${dir}`,
+    });
+    // The fake store's manifest digest is that of the folder's name: the ledger holds what take gave.
+    expect(world.newEntries()[0]?.body.detail).toMatchObject({
+      request: { check: 'backup', ref: dir, sha256: sha256Hex(dir) },
     });
   });
 

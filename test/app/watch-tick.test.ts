@@ -8,6 +8,7 @@ import { readConfig } from '../../src/config/load-settings.js';
 import { NO_COUNTS, type WatchCounters } from '../../src/domain/alarm-watch.js';
 import { decide } from '../../src/domain/decide.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
+import { sha256Hex } from '../../src/domain/sha256.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import {
   applyAll,
@@ -164,6 +165,11 @@ describe('watchTick: the smoke', () => {
       status: 'passed',
       ref: 'reports/run_M6_smoke.json',
       summary: '60 of 60 evaluations read, no alarm tripped, meta_prod stayed shadow',
+    });
+    // The ledger holds the digest of the report's bytes as written, for verify to check the file by.
+    const written = world.files.written.get('reports/run_M6_smoke.json') ?? '';
+    expect(world.newEntries().at(-1)?.body.detail).toMatchObject({
+      request: { finished: { ref: 'reports/run_M6_smoke.json', sha256: sha256Hex(written) } },
     });
   });
 

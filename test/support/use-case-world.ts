@@ -6,7 +6,7 @@ import type { BackupStore } from '../../src/app/ports/backup-store.js';
 import type { CheckpointLog } from '../../src/app/ports/checkpoint-log.js';
 import type { CommandResult, CommandRunner } from '../../src/app/ports/command-runner.js';
 import type { EffectRunner } from '../../src/app/ports/effect-runner.js';
-import type { FlagRegistry, Flags } from '../../src/app/ports/flag-registry.js';
+import type { FlagRegistry, Flags, RegistrySnapshot } from '../../src/app/ports/flag-registry.js';
 import type { IncidentNotifier } from '../../src/app/ports/incident-notifier.js';
 import type { LedgerMirror } from '../../src/app/ports/ledger-mirror.js';
 import type { AlarmSettings, MetricsSource, QueriedAlarm } from '../../src/app/ports/metrics-source.js';
@@ -23,6 +23,7 @@ import { registryMerkleRoot } from '../../src/domain/merkle.js';
 import type { RolloutPolicy } from '../../src/domain/policy.js';
 import type { RolloutEvent } from '../../src/domain/rollout-event.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
+import { sha256Hex } from '../../src/domain/sha256.js';
 import type { WeeklyReview } from '../../src/domain/weekly-review.js';
 import { POLICY, ROOT_A, T0 } from '../domain/fixtures.js';
 
@@ -72,7 +73,7 @@ export const SHADOW = { mode: 'shadow', weightPct: 0 } as const;
 /** The feature registry in memory. `handEdit` changes it as a person would, behind the bot's back. */
 class FakeFlagRegistry implements FlagRegistry {
   readonly path = 'meta/meta_flags.json';
-  readonly snapshots: Array<{ path: string; flags: Flags }> = [];
+  readonly #snapshots: Array<{ path: string; flags: Flags }> = [];
   writes = 0;
   #flags: Flags;
 
@@ -97,12 +98,19 @@ class FakeFlagRegistry implements FlagRegistry {
     this.writes += 1;
     const root = registryMerkleRoot(flags);
     const snapshot = `meta/merkle/meta_flags_${now.toISOString()}_${root}.json`;
-    this.snapshots.push({ path: snapshot, flags: structuredClone(flags) });
+    this.#snapshots.push({ path: snapshot, flags: structuredClone(flags) });
     return { root, snapshot };
   }
 
   async snapshotsOf(root: string) {
-    return this.snapshots.filter((snapshot) => snapshot.path.endsWith(`_${root}.json`));
+    return this.#snapshots.filter((snapshot) => snapshot.path.endsWith(`_${root}.json`));
+  }
+
+  async *snapshots(): AsyncIterable<RegistrySnapshot> {
+    for (const { path, flags } of this.#snapshots) {
+      const root = registryMerkleRoot(flags);
+      yield { path, nameRoot: root, content: { root, flags: structuredClone(flags) } };
+    }
   }
 }
 
@@ -147,7 +155,12 @@ class FakeBackups implements BackupStore {
 
   async take(phase: string, files: readonly string[], takenAt: Date) {
     this.taken.push({ phase, files, takenAt });
-    return { dir: `artifacts/mec/${phase}/backups/${takenAt.toISOString()}`, files: files.length };
+    const dir = `artifacts/mec/${phase}/backups/${takenAt.toISOString()}`;
+    return { dir, files: files.length, sha256: sha256Hex(dir) };
+  }
+
+  async list() {
+    return this.taken.map(({ phase, takenAt }) => `artifacts/mec/${phase}/backups/${takenAt.toISOString()}`);
   }
 
   async verify() {

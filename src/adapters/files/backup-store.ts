@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { BackupStore } from '../../app/ports/backup-store.js';
@@ -20,6 +20,8 @@ const backupManifestSchema = z.object({
 type BackupManifest = z.infer<typeof backupManifestSchema>;
 
 const MANIFEST = 'manifest.json';
+/** Where each phase's folder, with its `backups/`, lives in the workspace. */
+const BACKUP_ROOT = 'artifacts/mec';
 
 /** `artifacts/mec/<phase>/backups/<timestamp>/`, the timestamp in ISO form with ':' made '-'. */
 export function backupDir(phase: string, takenAt: Date): string {
@@ -36,7 +38,7 @@ export async function takeBackup(
   phase: string,
   files: readonly string[],
   takenAt: Date,
-): Promise<{ dir: string; manifest: BackupManifest }> {
+): Promise<{ dir: string; manifest: BackupManifest; sha256: string }> {
   const dir = backupDir(phase, takenAt);
   const entries: BackupManifest['files'] = [];
   for (const path of [...new Set(files)].sort()) {
@@ -46,8 +48,32 @@ export async function takeBackup(
     entries.push({ path, sha256: sha256Hex(content), bytes: content.length });
   }
   const manifest: BackupManifest = { phase, takenAt: takenAt.toISOString(), files: entries };
-  await writeFileAtomic(join(workspace, dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { dir, manifest };
+  const text = `${JSON.stringify(manifest, null, 2)}\n`;
+  await writeFileAtomic(join(workspace, dir, MANIFEST), text);
+  return { dir, manifest, sha256: sha256Hex(text) };
+}
+
+/** Every backup directory of every phase, as workspace paths, sorted. */
+export async function listBackups(workspace: string): Promise<string[]> {
+  const phases = await subdirectories(join(workspace, BACKUP_ROOT));
+  const dirs = await Promise.all(
+    phases.map(async (phase) => {
+      const backups = await subdirectories(join(workspace, BACKUP_ROOT, phase, 'backups'));
+      return backups.map((name) => `${BACKUP_ROOT}/${phase}/backups/${name}`);
+    }),
+  );
+  return dirs.flat().sort();
+}
+
+/** The names of the folders in `dir`, or none when it does not exist. */
+async function subdirectories(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 /** Recomputes every backed-up file's digest against the manifest; lists what does not match. */
@@ -88,8 +114,12 @@ export class FileBackupStore implements BackupStore {
   }
 
   async take(phase: string, files: readonly string[], takenAt: Date) {
-    const { dir, manifest } = await takeBackup(this.#workspace, phase, files, takenAt);
-    return { dir, files: manifest.files.length };
+    const { dir, manifest, sha256 } = await takeBackup(this.#workspace, phase, files, takenAt);
+    return { dir, files: manifest.files.length, sha256 };
+  }
+
+  list() {
+    return listBackups(this.#workspace);
   }
 
   verify(dir: string) {

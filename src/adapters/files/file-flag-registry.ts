@@ -1,6 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FlagRegistry, Flags, RegistryContent } from '../../app/ports/flag-registry.js';
+import type {
+  FlagRegistry,
+  Flags,
+  RegistryContent,
+  RegistrySnapshot,
+} from '../../app/ports/flag-registry.js';
 import { toSignedAt } from '../../domain/approval-digest.js';
 import { MecError } from '../../domain/errors.js';
 import { registryMerkleRoot } from '../../domain/merkle.js';
@@ -8,6 +13,8 @@ import { writeFileAtomic } from './atomic-write.js';
 
 /** Where registry snapshots go, relative to the workspace. */
 const SNAPSHOT_DIR = 'meta/merkle';
+/** `meta_flags_<timestamp>_<root>.json`, the root 64 hex digits. */
+const SNAPSHOT_NAME = /^meta_flags_.+_([0-9a-f]{64})\.json$/;
 
 /**
  * The feature registry (`meta/meta_flags.json`) as a file in the release workspace. Every write is
@@ -80,4 +87,35 @@ export class FileFlagRegistry implements FlagRegistry {
       }),
     );
   }
+
+  /** Reads each file only when asked for it, so a long history of writes is never held at once. */
+  async *snapshots(): AsyncIterable<RegistrySnapshot> {
+    const dir = join(this.#workspace, SNAPSHOT_DIR);
+    const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    for (const name of names.sort()) {
+      yield {
+        path: `${SNAPSHOT_DIR}/${name}`,
+        nameRoot: SNAPSHOT_NAME.exec(name)?.[1],
+        content: await readSnapshot(join(dir, name)),
+      };
+    }
+  }
+}
+
+/** A snapshot file's root and flags, or what keeps it from being read as one. */
+async function readSnapshot(path: string): Promise<RegistrySnapshot['content']> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return { problem: code ? `cannot be read (${code})` : `is not valid JSON (${message})` };
+  }
+  const { root, flags } = (parsed ?? {}) as { root?: unknown; flags?: unknown };
+  if (!flags || typeof flags !== 'object' || Array.isArray(flags))
+    return { problem: 'holds no object of flags' };
+  return { root, flags: flags as Flags };
 }

@@ -40,7 +40,10 @@ export interface VerifyCheck {
     | 'registry snapshot'
     | 'artifact root'
     | 'approval digests'
-    | 'ledger mirror';
+    | 'ledger mirror'
+    | 'registry snapshots'
+    | 'backups'
+    | 'release records';
   ok: boolean;
   detail: string;
 }

@@ -36,6 +36,12 @@ describe('takeBackup', () => {
     expect(JSON.parse(await readFile(join(workspace, dir, 'manifest.json'), 'utf8'))).toEqual(manifest);
   });
 
+  it("gives the SHA-256 of the manifest's bytes as written", async () => {
+    const workspace = await copyExampleWorkspace();
+    const { dir, sha256 } = await takeBackup(workspace, 'M6', FILES, TAKEN_AT);
+    expect(sha256).toBe(sha256Hex(await readFile(join(workspace, dir, 'manifest.json'))));
+  });
+
   it('takes the same backup again into the same folder when asked twice for the same time', async () => {
     const workspace = await copyExampleWorkspace();
     const first = await takeBackup(workspace, 'M6', FILES, TAKEN_AT);
@@ -89,5 +95,22 @@ describe('FileBackupStore', () => {
     expect(await store.registryFlags(dir)).toEqual(
       JSON.parse(await readFile('examples/m6/workspace/meta/meta_flags.json', 'utf8')),
     );
+  });
+
+  it('lists no backups in a workspace that has none', async () => {
+    const workspace = await copyExampleWorkspace();
+    expect(await new FileBackupStore(workspace, 'meta/meta_flags.json').list()).toEqual([]);
+  });
+
+  it('lists every backup folder of every phase, sorted, and nothing else', async () => {
+    const workspace = await copyExampleWorkspace();
+    const store = new FileBackupStore(workspace, 'meta/meta_flags.json');
+    const later = new Date('2025-10-22T09:00:00.000Z');
+    const { dir: m6Later } = await store.take('M6', FILES, later);
+    const { dir: m6 } = await store.take('M6', FILES, TAKEN_AT);
+    const { dir: m5 } = await store.take('M5', FILES, TAKEN_AT);
+    // A stray file beside the backups is not a backup.
+    await writeFile(join(workspace, 'artifacts/mec/M6/backups/notes.txt'), 'kept by hand');
+    expect(await store.list()).toEqual([m5, m6, m6Later]);
   });
 });

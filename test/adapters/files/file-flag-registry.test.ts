@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileFlagRegistry } from '../../../src/adapters/files/file-flag-registry.js';
@@ -68,4 +68,57 @@ describe('FileFlagRegistry', () => {
       /not valid JSON.*restore it from meta\/merkle/,
     );
   });
+
+  it('has no snapshots before its first write', async () => {
+    const workspace = await copyExampleWorkspace();
+    const registry = new FileFlagRegistry(workspace, 'meta/meta_flags.json');
+    expect(await collect(registry.snapshots())).toEqual([]);
+  });
+
+  it('gives every snapshot file in name order, with the root its name carries and what it holds', async () => {
+    const workspace = await copyExampleWorkspace();
+    const registry = new FileFlagRegistry(workspace, 'meta/meta_flags.json');
+    const first = { meta_prod: { mode: 'ramp', weightPct: 5 } };
+    const second = { meta_prod: { mode: 'ramp', weightPct: 25 } };
+    const a = await registry.write(first, AT);
+    const b = await registry.write(second, new Date('2025-10-21T20:33:05Z'));
+    expect(await collect(registry.snapshots())).toEqual([
+      { path: a.snapshot, nameRoot: a.root, content: { root: a.root, flags: first } },
+      { path: b.snapshot, nameRoot: b.root, content: { root: b.root, flags: second } },
+    ]);
+  });
+
+  it('says which snapshot files cannot be read as one, and which names carry no root', async () => {
+    const workspace = await copyExampleWorkspace();
+    const dir = join(workspace, 'meta/merkle');
+    await mkdir(dir, { recursive: true });
+    const root = 'a'.repeat(64);
+    await writeFile(join(dir, `meta_flags_2025-10-21T20-18-05Z_${root}.json`), '{"root": ');
+    await writeFile(join(dir, `meta_flags_2025-10-21T20-19-05Z_${root}.json`), '{"root":"x","flags":[]}');
+    await writeFile(join(dir, 'notes.txt'), '{}');
+    const found = await collect(new FileFlagRegistry(workspace, 'meta/meta_flags.json').snapshots());
+    expect(found).toEqual([
+      {
+        path: `meta/merkle/meta_flags_2025-10-21T20-18-05Z_${root}.json`,
+        nameRoot: root,
+        content: { problem: expect.stringMatching(/^is not valid JSON/) },
+      },
+      {
+        path: `meta/merkle/meta_flags_2025-10-21T20-19-05Z_${root}.json`,
+        nameRoot: root,
+        content: { problem: 'holds no object of flags' },
+      },
+      {
+        path: 'meta/merkle/notes.txt',
+        nameRoot: undefined,
+        content: { problem: 'holds no object of flags' },
+      },
+    ]);
+  });
 });
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
