@@ -21,6 +21,12 @@ export const ERROR_CODES = [
   'ledger_diverged',
   /** MEC_LEDGER_KEY is missing, unreadable, or not the key whose public half the config names. */
   'ledger_key_invalid',
+  /** The witness could not be reached, or did not answer within its timeout: the checkpoint stays uncosigned. */
+  'witness_unreachable',
+  /** The witness answered with a refusal (400, 403, 404, 422 or another status), named in the message. */
+  'witness_refused',
+  /** The witness's answer is not what C2SP tlog-witness says, or its cosignature does not verify. */
+  'witness_answer_invalid',
   'traffic_controller_failed',
   'alarm_trip_conflict',
   'lock_timeout',
