@@ -47,23 +47,30 @@ export function cosignatureVerifierKeyOf(name: string, publicKey: KeyObject): st
 
 /** Reads a cosigner's verifier key (type 0x04); throws naming what is wrong with it. */
 export function parseCosignatureVerifierKey(vkey: string): CosignatureVerifier {
-  const [name = '', keyId = '', encoded = '', ...rest] = vkey.split('+');
+  // Only the first two '+' separate fields: the base64 key may hold '+' of its own.
+  const [name = '', keyId = ''] = vkey.split('+', 2);
+  const encoded = vkey.slice(name.length + keyId.length + 2);
   const bytes = Buffer.from(encoded, 'base64');
   if (
     !NAME.test(name) ||
     !/^[0-9a-f]{8}$/.test(keyId) ||
-    rest.length > 0 ||
+    vkey.split('+').length < 3 ||
     bytes.toString('base64') !== encoded
   )
-    throw cosignatureError(`${JSON.stringify(vkey)} is not a verifier key <name>+<key ID>+<base64 key>`);
+    throw new MecError(
+      'checkpoint_malformed',
+      `${JSON.stringify(vkey)} is not a verifier key <name>+<key ID>+<base64 key>`,
+    );
   if (bytes.length !== 33 || bytes[0] !== COSIGNATURE_V1)
-    throw cosignatureError(
+    throw new MecError(
+      'checkpoint_malformed',
       `the verifier key of ${name} is not an Ed25519 cosignature key (type 0x04, 32 bytes)`,
     );
   const raw = bytes.subarray(1);
   const expected = keyIdOf(name, raw, COSIGNATURE_V1);
   if (expected !== keyId)
-    throw cosignatureError(
+    throw new MecError(
+      'checkpoint_malformed',
       `the verifier key of ${name} has key ID ${keyId}, but its key hashes to ${expected}`,
     );
   const publicKey = createPublicKey({
@@ -115,7 +122,7 @@ export function cosign(
   timestampSeconds: number,
 ): NoteSignature {
   if (!Number.isSafeInteger(timestampSeconds) || timestampSeconds < 0)
-    throw new RangeError(`${timestampSeconds} is not a POSIX timestamp in seconds`);
+    throw new MecError('invariant_violated', `${timestampSeconds} is not a POSIX timestamp in seconds`);
   const timestamp = Buffer.alloc(8);
   timestamp.writeBigUInt64BE(BigInt(timestampSeconds));
   const signed = sign(
@@ -130,5 +137,3 @@ export function cosign(
     signature: Buffer.concat([timestamp, signed]),
   };
 }
-
-const cosignatureError = (message: string) => new MecError('checkpoint_malformed', message);

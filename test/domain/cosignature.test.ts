@@ -34,6 +34,13 @@ describe('cosignature verifier keys', () => {
     expect(cosignatureVerifierKeyOf(verifier.name, verifier.publicKey)).toBe(REMORA_VKEY);
   });
 
+  it("read a key whose base64 holds a '+', which is no field separator", () => {
+    const vkey = 'witness.example/w1+fea3b187+BBOY9ixtGkV8UbpqS189vS9p/KkyFiGNyJl+QWvRfZPK';
+    const verifier = parseCosignatureVerifierKey(vkey);
+    expect(verifier.keyId).toBe('fea3b187');
+    expect(cosignatureVerifierKeyOf(verifier.name, verifier.publicKey)).toBe(vkey);
+  });
+
   it.each([
     ['a checkpoint-signing key (type 0x01)', 'TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6'],
     ['a wrong key ID', REMORA_VKEY.replace('da77ade7', 'da77ade8')],
