@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'witness_refused',
   /** The witness's answer is not what C2SP tlog-witness says, or its cosignature does not verify. */
   'witness_answer_invalid',
+  /** A cosigned checkpoint could not be written whole to the workspace (the disk is full, most likely). */
+  'cosignature_write_failed',
   'traffic_controller_failed',
   'alarm_trip_conflict',
   'lock_timeout',

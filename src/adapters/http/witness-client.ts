@@ -96,20 +96,27 @@ export class HttpWitness implements Witness {
   #cosignatures(text: string, answer: string): string[] {
     let lines: Array<{ raw: string; parsed: NoteSignature }>;
     try {
-      if (!answer.endsWith('\n')) throw new Error('no newline-terminated lines');
-      // The spec's way to read an answer: append it to the checkpoint text and read a note.
-      const parsed = parseNote(`${text}\n${answer}`).signatures;
+      // The spec's way to read an answer: append it to the checkpoint text and read a note. An answer
+      // without its final newline would make the text's own last line look like a signature.
+      const parsed = parseNote(`${text}\n${answer.endsWith('\n') ? answer : '-'}`).signatures;
       const raw = answer.slice(0, -1).split('\n');
       lines = parsed.map((signature, index) => ({ raw: raw[index] as string, parsed: signature }));
     } catch {
-      throw this.#invalid(`answered 200 with ${quote(answer)}, which is not signature lines`);
+      throw new WitnessAnswerError(
+        this.url,
+        `answered 200 with ${quote(answer)}, which is not signature lines`,
+      );
     }
     const verifier = this.#verifier;
     if (!verifier) return lines.map(({ raw }) => raw);
     const ours = lines.filter(({ parsed }) => isBy(parsed, verifier));
-    if (ours.length === 0) throw this.#invalid(`answered 200 with no cosignature by ${verifier.name}`);
+    if (ours.length === 0)
+      throw new WitnessAnswerError(this.url, `answered 200 with no cosignature by ${verifier.name}`);
     if (!ours.every(({ parsed }) => verifyCosignature(parsed, text, verifier)))
-      throw this.#invalid(`answered a cosignature by ${verifier.name} that does not verify against its key`);
+      throw new WitnessAnswerError(
+        this.url,
+        `answered a cosignature by ${verifier.name} that does not verify against its key`,
+      );
     return ours.map(({ raw }) => raw);
   }
 
@@ -117,14 +124,18 @@ export class HttpWitness implements Witness {
     const type = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
     const match = /^(0|[1-9][0-9]*)\n$/.exec(answer);
     if (type !== SIZE_CONTENT_TYPE || !match || !Number.isSafeInteger(Number(match[1])))
-      throw this.#invalid(
+      throw new WitnessAnswerError(
+        this.url,
         `answered 409 (${type ?? 'no content type'}) with ${quote(answer)}, not a tree size`,
       );
     return Number(match[1]);
   }
+}
 
-  #invalid(what: string): MecError {
-    return new MecError('witness_answer_invalid', `the witness at ${this.url} ${what}; nothing is stored`);
+/** A witness's answer that is not what the spec says, or whose cosignature does not verify. */
+class WitnessAnswerError extends MecError {
+  constructor(url: string, what: string) {
+    super('witness_answer_invalid', `the witness at ${url} ${what}; nothing is stored`);
   }
 }
 
@@ -150,7 +161,10 @@ async function readCapped(response: Response, limitBytes: number): Promise<strin
     size += chunk.length;
     if (size > limitBytes) {
       await response.body?.cancel();
-      throw new MecError('witness_answer_invalid', `the witness answered more than ${limitBytes} bytes`);
+      throw new MecError(
+        'witness_answer_invalid',
+        `the witness answered more than ${limitBytes} bytes; nothing is stored`,
+      );
     }
     chunks.push(chunk);
   }
