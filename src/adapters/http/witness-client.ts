@@ -96,9 +96,8 @@ export class HttpWitness implements Witness {
   #cosignatures(text: string, answer: string): string[] {
     let lines: Array<{ raw: string; parsed: NoteSignature }>;
     try {
-      // The spec's way to read an answer: append it to the checkpoint text and read a note. An answer
-      // without its final newline would make the text's own last line look like a signature.
-      const parsed = parseNote(`${text}\n${answer.endsWith('\n') ? answer : '-'}`).signatures;
+      // The spec's way to read an answer: append it to the checkpoint text and read a note.
+      const parsed = parseNote(`${text}\n${answer}`).signatures;
       const raw = answer.slice(0, -1).split('\n');
       lines = parsed.map((signature, index) => ({ raw: raw[index] as string, parsed: signature }));
     } catch {

@@ -20,6 +20,7 @@ import {
   ProofCollector,
   TreeBuilder,
 } from '../../../src/domain/log-tree.js';
+import { listenForTest } from '../../support/local-server.js';
 import { startWitnessStandIn } from '../../support/witness-stand-in.js';
 
 const ORIGIN = 'mec.test/release-ledger';
@@ -145,13 +146,32 @@ describe('HttpWitness', () => {
     ['drops the connection', 'drop', 'witness_unreachable'],
     ['never answers within the timeout', 'hang', 'witness_unreachable'],
   ] as const)('throws when the witness %s', async (_, fault, code) => {
-    const { standIn, witness } = await setUp(300);
+    // Only the hanging witness needs a short timeout; the others answer, however loaded the machine is.
+    const { standIn, witness } = await setUp(fault === 'hang' ? 300 : 5_000);
     standIn.fail(fault);
     await expect(
       witness.addCheckpoint({ oldSize: 0, proof: [], note: signedCheckpoint(5).note }),
     ).rejects.toMatchObject({
       code,
       message: expect.stringContaining(standIn.url),
+    });
+  });
+
+  it.each([
+    ['a 409 that is not a text/x.tlog.size', 409, 'text/plain', '8\n'],
+    ['a 409 whose size is not a decimal line', 409, 'text/x.tlog.size', '08\n'],
+    ['a 200 that is not signature lines', 200, 'text/plain', 'cosigned!\n'],
+    ['a 200 without its final newline', 200, 'text/plain', '— witness.test/w1 AAAAAAA='],
+  ])('throws witness_answer_invalid for %s', async (_, status, type, body) => {
+    const server = await listenForTest((_request, response) => {
+      response.writeHead(status, { 'content-type': type });
+      response.end(body);
+    });
+    const witness = new HttpWitness({ url: server.url, timeoutMs: 5_000 });
+    await expect(
+      witness.addCheckpoint({ oldSize: 0, proof: [], note: signedCheckpoint(5).note }),
+    ).rejects.toMatchObject({
+      code: 'witness_answer_invalid',
     });
   });
 
