@@ -115,9 +115,10 @@ export function verifierKeyOf(name: string, publicKey: KeyObject): string {
 
 /** Reads a verifier key; throws naming what is wrong with it. */
 export function parseVerifierKey(vkey: string): NoteVerifier {
-  const [name = '', keyId = '', encoded = '', ...rest] = vkey.split('+');
-  const bytes = Buffer.from(encoded, 'base64');
-  if (!NAME.test(name) || !/^[0-9a-f]{8}$/.test(keyId) || rest.length > 0)
+  // Only the first two '+' separate fields: the base64 key may hold '+' of its own.
+  const [name = '', keyId = ''] = vkey.split('+', 2);
+  const bytes = Buffer.from(vkey.slice(name.length + keyId.length + 2), 'base64');
+  if (!NAME.test(name) || !/^[0-9a-f]{8}$/.test(keyId) || vkey.split('+').length < 3)
     throw noteError(`${JSON.stringify(vkey)} is not a verifier key <name>+<key ID>+<base64 key>`);
   if (bytes.length !== 33 || bytes[0] !== ED25519)
     throw noteError(`the verifier key of ${name} is not an Ed25519 key (type 0x01, 32 bytes)`);

@@ -19,10 +19,16 @@ export const ERROR_CODES = [
   'checkpoint_malformed',
   /** The ledger in Redis does not extend the last signed checkpoint: it was rewritten. No checkpoint is signed. */
   'ledger_diverged',
-  /** MEC_LEDGER_KEY is missing, unreadable, or not the key whose public half the config names. */
-  'ledger_key_invalid',
   /** A file given as an audit bundle is not one. */
   'bundle_malformed',
+  /** The witness could not be reached, or did not answer within its timeout: the checkpoint stays uncosigned. */
+  'witness_unreachable',
+  /** The witness answered with a refusal (400, 403, 404, 422 or another status), named in the message. */
+  'witness_refused',
+  /** The witness's answer is not what C2SP tlog-witness says, or its cosignature does not verify. */
+  'witness_answer_invalid',
+  /** A cosigned checkpoint could not be written whole to the workspace (the disk is full, most likely). */
+  'cosignature_write_failed',
   'traffic_controller_failed',
   'alarm_trip_conflict',
   'lock_timeout',

@@ -70,6 +70,11 @@ describe('signed notes', () => {
     expect(() => parseNote(note)).toThrow(/signed note|signature line/);
   });
 
+  it("read a verifier key whose base64 holds a '+', which is no field separator", () => {
+    const vkey = 'mec.example/ledger+bc134744+AROY9ixtGkV8UbpqS189vS9p/KkyFiGNyJl+QWvRfZPK';
+    expect(verifierKeyOf('mec.example/ledger', parseVerifierKey(vkey).publicKey)).toBe(vkey);
+  });
+
   it.each([
     ['a name with a space', 'Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'],
     ['a wrong key ID', 'PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'],
