@@ -98,8 +98,11 @@ export class LedgerAnchor implements LedgerCheckpoints {
     const last = await this.#lastSigned();
     const head = await ledger.head();
     if (last && last.size > head.seq)
-      throw diverged(
-        `the last checkpoint covers ${last.size} entries, but the ledger holds ${head.seq}: entries were cut from its end`,
+      throw new MecError(
+        'ledger_diverged',
+        because(
+          `the last checkpoint covers ${last.size} entries, but the ledger holds ${head.seq}: entries were cut from its end`,
+        ),
       );
     const tree = await this.#checkedTo(last);
     await syncMirror(this.#deps, head.seq).catch((error: Error) => this.#deps.onError(error));
@@ -126,13 +129,19 @@ export class LedgerAnchor implements LedgerCheckpoints {
     if (note === undefined) return undefined;
     const signed = parseNote(note);
     if (!verifyNote(signed, this.#verifier))
-      throw diverged(
-        `the last note in ${this.#deps.checkpoints.path} is not signed by ${this.#verifier.name}+${this.#verifier.keyId}`,
+      throw new MecError(
+        'ledger_diverged',
+        because(
+          `the last note in ${this.#deps.checkpoints.path} is not signed by ${this.#verifier.name}+${this.#verifier.keyId}`,
+        ),
       );
     const checkpoint = parseCheckpoint(signed.text);
     if (checkpoint.origin !== this.#deps.signer.name)
-      throw diverged(
-        `the last checkpoint is for origin ${checkpoint.origin}, not ${this.#deps.signer.name}: keep ledger.origin as it was`,
+      throw new MecError(
+        'ledger_diverged',
+        because(
+          `the last checkpoint is for origin ${checkpoint.origin}, not ${this.#deps.signer.name}: keep ledger.origin as it was`,
+        ),
       );
     return checkpoint;
   }
@@ -146,8 +155,11 @@ export class LedgerAnchor implements LedgerCheckpoints {
     await this.#grow(tree, size);
     if (last && !tree.builder.root().equals(last.root)) {
       this.#tree = undefined;
-      throw diverged(
-        `the ledger's first ${size} entries no longer hash to the root of its last signed checkpoint: Redis was rewritten`,
+      throw new MecError(
+        'ledger_diverged',
+        because(
+          `the ledger's first ${size} entries no longer hash to the root of its last signed checkpoint: Redis was rewritten`,
+        ),
       );
     }
     return tree;
@@ -158,19 +170,19 @@ export class LedgerAnchor implements LedgerCheckpoints {
       const step = tree.walker.next(text);
       if (!step.ok) {
         this.#tree = undefined;
-        throw diverged(`${step.message} (${step.problem})`);
+        throw new MecError('ledger_diverged', because(`${step.message} (${step.problem})`));
       }
       tree.builder.push(step.leaf);
     }
     if (tree.builder.size !== toSeq) {
       this.#tree = undefined;
-      throw diverged(`the ledger head says ${toSeq} entries, but its list ends at #${tree.builder.size}`);
+      throw new MecError(
+        'ledger_diverged',
+        because(`the ledger head says ${toSeq} entries, but its list ends at #${tree.builder.size}`),
+      );
     }
   }
 }
 
-const diverged = (detail: string) =>
-  new MecError(
-    'ledger_diverged',
-    `${detail}. No checkpoint is signed over it; run npm run verify to see where, and restore the ledger from a copy`,
-  );
+const because = (detail: string) =>
+  `${detail}. No checkpoint is signed over it; run npm run verify to see where, and restore the ledger from a copy`;

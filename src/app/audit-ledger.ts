@@ -1,25 +1,11 @@
 import { ChainWalker } from '../domain/chain-walker.js';
 import type { Checkpoint, NoteVerifier } from '../domain/checkpoint-note.js';
-import type { LedgerEntry } from '../domain/ledger-entry.js';
 import { ledgerLeafHash, proveWhileGrowing, TreeBuilder, verifyConsistency } from '../domain/log-tree.js';
 import { entryOf, parseStoredEntry } from '../domain/stored-entry.js';
 import { type CheckpointTally, trustedCheckpoints } from './checkpoint-stream.js';
 import { type InclusionProof, InclusionWatch } from './inclusion-watch.js';
+import type { EntryObserver, LedgerSource } from './ports/ledger-source.js';
 import type { VerifyCheck } from './ports/rollout-actions.js';
-
-/** A ledger to audit: its stored entries in order, the head its store records, its checkpoints. */
-export interface LedgerSource {
-  entries: AsyncIterable<string>;
-  /** The entry count and last hash the store records; the entries must end exactly there. */
-  head: { seq: number; hash: string };
-  /** The stored checkpoint notes, read afresh on each call. */
-  checkpoints: () => AsyncIterable<{ note: string } | { torn: string }>;
-}
-
-/** Sees every entry the audit walks, parsed, in order; verify's other checks are built on it. */
-export interface EntryObserver {
-  observe(entry: LedgerEntry): void | Promise<void>;
-}
 
 export interface LedgerAuditResult {
   /** `ledger chain`, `checkpoint signatures` and `ledger consistency`, in that order. */

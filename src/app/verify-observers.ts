@@ -1,8 +1,8 @@
 import { approvalDigest } from '../domain/approval-digest.js';
 import type { Checkpoint } from '../domain/checkpoint-note.js';
 import type { LedgerEntry } from '../domain/ledger-entry.js';
-import type { EntryObserver } from './audit-ledger.js';
 import type { LedgerMirror, MirrorMatch, MirrorReader } from './ports/ledger-mirror.js';
+import type { EntryObserver } from './ports/ledger-source.js';
 import type { VerifyCheck } from './ports/rollout-actions.js';
 
 const REGISTRY_REASONS = new Set(['registry_write', 'registry_adopted', 'registry_recovered']);

@@ -52,12 +52,19 @@ export function checkpointText({ origin, size, root }: Checkpoint): string {
 /** Reads a checkpoint note's text; extension lines after the root are allowed and ignored. */
 export function parseCheckpoint(text: string): Checkpoint {
   const [origin = '', size = '', root = ''] = text.split('\n');
-  if (!NAME.test(origin)) throw noteError(`the origin line ${JSON.stringify(origin)} is not a log name`);
+  if (!NAME.test(origin))
+    throw new MecError('checkpoint_malformed', `the origin line ${JSON.stringify(origin)} is not a log name`);
   if (!/^(0|[1-9][0-9]*)$/.test(size) || !Number.isSafeInteger(Number(size)))
-    throw noteError(`the size line ${JSON.stringify(size)} is not a decimal number`);
+    throw new MecError(
+      'checkpoint_malformed',
+      `the size line ${JSON.stringify(size)} is not a decimal number`,
+    );
   const rootHash = Buffer.from(root, 'base64');
   if (rootHash.length !== 32 || rootHash.toString('base64') !== root)
-    throw noteError(`the root line ${JSON.stringify(root)} is not a base64 SHA-256 hash`);
+    throw new MecError(
+      'checkpoint_malformed',
+      `the root line ${JSON.stringify(root)} is not a base64 SHA-256 hash`,
+    );
   return { origin, size: Number(size), root: rootHash };
 }
 
@@ -65,7 +72,7 @@ export function parseCheckpoint(text: string): Checkpoint {
 export function parseNote(note: string): SignedNote {
   const split = note.lastIndexOf('\n\n');
   if (split < 0 || !note.endsWith('\n'))
-    throw noteError('a signed note ends with a blank line and signatures');
+    throw new MecError('checkpoint_malformed', 'a signed note ends with a blank line and signatures');
   const text = note.slice(0, split + 1);
   const signatures = note
     .slice(split + 2, -1)
@@ -83,11 +90,12 @@ export function formatNote({ text, signatures }: SignedNote): string {
 }
 
 function parseSignatureLine(line: string): NoteSignature {
-  if (!line.startsWith(SIGNATURE_PREFIX)) throw noteError(`${JSON.stringify(line)} is not a signature line`);
+  if (!line.startsWith(SIGNATURE_PREFIX))
+    throw new MecError('checkpoint_malformed', `${JSON.stringify(line)} is not a signature line`);
   const [name = '', encoded = '', ...rest] = line.slice(SIGNATURE_PREFIX.length).split(' ');
   const bytes = Buffer.from(encoded, 'base64');
   if (!NAME.test(name) || rest.length > 0 || bytes.length < 5 || bytes.toString('base64') !== encoded)
-    throw noteError(`${JSON.stringify(line)} is not a signature line`);
+    throw new MecError('checkpoint_malformed', `${JSON.stringify(line)} is not a signature line`);
   return { name, keyId: bytes.subarray(0, 4).toString('hex'), signature: bytes.subarray(4) };
 }
 
@@ -119,12 +127,19 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
   const [name = '', keyId = ''] = vkey.split('+', 2);
   const bytes = Buffer.from(vkey.slice(name.length + keyId.length + 2), 'base64');
   if (!NAME.test(name) || !/^[0-9a-f]{8}$/.test(keyId) || vkey.split('+').length < 3)
-    throw noteError(`${JSON.stringify(vkey)} is not a verifier key <name>+<key ID>+<base64 key>`);
+    throw new MecError(
+      'checkpoint_malformed',
+      `${JSON.stringify(vkey)} is not a verifier key <name>+<key ID>+<base64 key>`,
+    );
   if (bytes.length !== 33 || bytes[0] !== ED25519)
-    throw noteError(`the verifier key of ${name} is not an Ed25519 key (type 0x01, 32 bytes)`);
+    throw new MecError(
+      'checkpoint_malformed',
+      `the verifier key of ${name} is not an Ed25519 key (type 0x01, 32 bytes)`,
+    );
   const raw = bytes.subarray(1);
   if (keyIdOf(name, raw) !== keyId)
-    throw noteError(
+    throw new MecError(
+      'checkpoint_malformed',
       `the verifier key of ${name} has key ID ${keyId}, but its key hashes to ${keyIdOf(name, raw)}`,
     );
   const publicKey = createPublicKey({
@@ -147,5 +162,3 @@ export function verifyNote(note: SignedNote, verifier: NoteVerifier): boolean {
     ours.every((signature) => verify(null, Buffer.from(note.text), verifier.publicKey, signature.signature))
   );
 }
-
-const noteError = (message: string) => new MecError('checkpoint_malformed', message);

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { LedgerSource } from '../../app/audit-ledger.js';
+import type { LedgerSource } from '../../app/ports/ledger-source.js';
 import { MecError } from '../../domain/errors.js';
 
 /** The first line of an audit bundle: everything verify needs besides the entries and checkpoints. */
