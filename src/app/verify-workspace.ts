@@ -7,6 +7,7 @@ import { trustedCheckpoints } from './checkpoint-stream.js';
 import type { LedgerSource } from './ports/ledger-source.js';
 import type { VerifyCheck } from './ports/rollout-actions.js';
 import type { RolloutContext } from './rollout-context.js';
+import { ArtifactFacts, verifyArtifacts } from './verify-artifacts.js';
 import { ApprovalDigests, MirrorComparison, RegistryFacts } from './verify-observers.js';
 
 /** Whom verify trusts: the ledger's origin and the verifier key of its signing key. */
@@ -18,7 +19,16 @@ export interface LedgerTrust {
 
 export type VerifyDeps = Pick<
   RolloutContext,
-  'phase' | 'ledger' | 'store' | 'rootRecord' | 'registry' | 'files' | 'mirror' | 'checkpointLog' | 'trust'
+  | 'phase'
+  | 'ledger'
+  | 'store'
+  | 'rootRecord'
+  | 'registry'
+  | 'files'
+  | 'mirror'
+  | 'backups'
+  | 'checkpointLog'
+  | 'trust'
 >;
 
 /** What the ledger's store holds besides its entries: the registry root and the current approvals. */
@@ -29,7 +39,7 @@ export interface RecordedFacts {
 }
 
 /** The workspace side of an audit: what the files hold, whatever the ledger's source. */
-export type WorkspaceDeps = Pick<VerifyDeps, 'phase' | 'registry' | 'files' | 'mirror'>;
+export type WorkspaceDeps = Pick<VerifyDeps, 'phase' | 'registry' | 'files' | 'mirror' | 'backups'>;
 
 export interface VerifyReport {
   ok: boolean;
@@ -40,7 +50,8 @@ export interface VerifyReport {
 /**
  * Recomputes everything an auditor relies on, from Redis and the workspace: the ledger's chain, its
  * signed checkpoints and their consistency, the mirror byte for byte, every approval digest, the
- * registry root and snapshot, and the artifact root the approvals commit to.
+ * registry root and snapshot, the artifact root the approvals commit to, and every snapshot, backup,
+ * release record and smoke report against what the ledger recorded of it.
  */
 export async function verifyWorkspace(deps: VerifyDeps, entrySeq?: number): Promise<VerifyReport> {
   const head = await deps.ledger.head();
@@ -69,7 +80,8 @@ export async function verifyAll(
   const registry = new RegistryFacts();
   const approvals = new ApprovalDigests();
   const mirror = new MirrorComparison(deps.mirror);
-  const observers = [registry, approvals, mirror];
+  const artifacts = new ArtifactFacts();
+  const observers = [registry, approvals, mirror, artifacts];
   const inclusionCheckpoint = entrySeq === undefined ? undefined : await latestCheckpointOf(source, trust);
   const audit = await auditLedger(
     source,
@@ -85,6 +97,7 @@ export async function verifyAll(
     approvalCheck(deps.phase, approvals, facts.approvals),
     ...(await registryChecks(deps, registry, facts.registryRoot)),
     await artifactCheck(deps, facts.approvals),
+    ...(await verifyArtifacts(deps, artifacts)),
   ];
   return { ok: checks.every((check) => check.ok), checks, audit };
 }

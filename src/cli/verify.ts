@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { readAuditBundle } from '../adapters/files/audit-bundle.js';
+import { FileBackupStore } from '../adapters/files/backup-store.js';
 import { FileFlagRegistry } from '../adapters/files/file-flag-registry.js';
 import { FileReleaseFiles } from '../adapters/files/file-release-files.js';
 import { MarkdownLedgerMirror } from '../adapters/files/markdown-ledger-mirror.js';
@@ -55,6 +56,7 @@ async function verifyBundle(args: VerifyArgs): Promise<number> {
       registry: new FileFlagRegistry(workspace, header.registry.path),
       files: new FileReleaseFiles(workspace, header.artifacts.files),
       mirror: new MarkdownLedgerMirror(workspace),
+      backups: new FileBackupStore(workspace, header.registry.path),
     };
     const facts = { registryRoot: header.registry.root, approvals: header.approvals };
     const report = await verifyAll(

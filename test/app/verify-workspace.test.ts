@@ -33,6 +33,9 @@ describe('verifyWorkspace', () => {
       'registry root',
       'registry snapshot',
       'artifact root',
+      'registry snapshots',
+      'backups',
+      'release records',
     ]);
     expect(result.checks.find((check) => check.name === 'approval digests')?.detail).toBe(
       '8 digests recomputed',
