@@ -19,13 +19,17 @@ import type { IncidentStore } from '../app/ports/incident-store.js';
 import type { MetricsSource } from '../app/ports/metrics-source.js';
 import { readDashboard } from '../app/read-dashboard.js';
 import { type ReceiveSummary, receiveAlerts } from '../app/receive-alerts.js';
-import type { RolloutContext } from '../app/rollout-context.js';
 import { transitionIncident } from '../app/transition-incident.js';
 import { MecError } from '../domain/errors.js';
 import { backgroundWork } from './background-work.js';
 import { startLedgerAnchoring } from './ledger-anchoring.js';
 import { type OutboxDispatcher, startOutboxDispatcher } from './outbox-dispatcher.js';
-import { type ContextOptions, loggingPublisher, rolloutContext } from './rollout-context.js';
+import {
+  type AnchoredContext,
+  type ContextOptions,
+  loggingPublisher,
+  rolloutContext,
+} from './rollout-context.js';
 import { registerSlack, slackSide } from './slack-side.js';
 import type { TimerLoop } from './timer-loop.js';
 import { workContext } from './work-context.js';
@@ -49,7 +53,7 @@ export interface BotOptions extends ContextOptions {
 }
 
 export interface Bot {
-  ctx: RolloutContext;
+  ctx: AnchoredContext;
   /** The bot's own Prometheus metrics, for /metrics. */
   stats: BotMetrics;
   incidents: IncidentStore;

@@ -62,6 +62,8 @@ describe('a whole rollout as jobs, with durations in milliseconds', () => {
     expect(smoke).toMatchObject({ passed: true });
     expect(smoke.samples.length).toBeGreaterThanOrEqual(2);
 
+    // The bot checkpoints on its own within a poll; this waits for the round that covers the end.
+    await harness.bot.ctx.anchor?.anchor();
     const verified = await verifyWorkspace(harness.bot.ctx);
     expect(verified.checks.filter((check) => !check.ok)).toEqual([]);
     const parent = await parentPost(perTest.standIn());

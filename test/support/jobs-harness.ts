@@ -23,6 +23,7 @@ import type { TestRedis } from './redis.js';
 import { approvalCardPost, button, where } from './slack-find.js';
 import { PEOPLE } from './slack-harness.js';
 import { buttonClick, commandFields, postForm, SIGNING_SECRET } from './slack-requests.js';
+import { testLedgerKey } from './ledger-key.js';
 import { copyExampleWorkspace } from './workspace.js';
 
 /**
@@ -144,8 +145,10 @@ export async function startJobsHarness(
     ...(options.crashpoint ? { crashpoint: options.crashpoint } : {}),
     // As main.ts passes it: the test process's environment, which a test may have stubbed.
     commandEnv: { parent: { ...process.env }, secrets: secretValues(process.env) },
+    ledgerKey: testLedgerKey(),
   };
   const bot = createBot(botOptions);
+  const anchoring = bot.startAnchoring();
   const workers = options.workers === false ? undefined : bot.startWorkers(jobs);
   const dispatcher = options.dispatcher === false ? undefined : bot.startDispatcher();
   const listener = bot.slack?.requestListener;
@@ -204,6 +207,7 @@ export async function startJobsHarness(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       void dispatcher?.close();
+      void anchoring?.close();
       await workers?.close(true);
       await closeQueues(queues);
       // As a dead process's would: its own connections go (a test's shared ones close after the test).
@@ -216,6 +220,7 @@ export async function startJobsHarness(
       if (killed) return;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher?.close();
+      await anchoring?.close();
       await workers?.close();
       await closeQueues(queues);
       if (options.redisUrl) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
+import { TEST_LEDGER_KEY_PATH } from './ledger-key.js';
 import { childPort } from './child-port.js';
 
 const MAIN = resolve('src/main.ts');
@@ -72,6 +73,7 @@ export async function startBotProcess(
       MEC_ALLOW_VOLATILE_REDIS: '1',
       // Any free port, which the "up" log line names: a fixed one would collide between test files.
       MEC_ADMIN_PORT: '0',
+      MEC_LEDGER_KEY: TEST_LEDGER_KEY_PATH,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,6 +22,7 @@ import {
   SIGNING_SECRET,
   viewSubmission,
 } from './slack-requests.js';
+import { testLedgerKey } from './ledger-key.js';
 import { copyExampleWorkspace } from './workspace.js';
 
 /** The example config's release channel. */
@@ -107,6 +108,7 @@ export async function startSlackHarness(
     logger: pino({ level: 'silent' }),
     effects,
     ...(options.now ? { now: options.now } : {}),
+    ledgerKey: testLedgerKey(),
   });
   const listener = bot.slack?.requestListener;
   if (!listener) throw new Error('expected the HTTP receiver');

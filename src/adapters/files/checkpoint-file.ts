@@ -29,7 +29,8 @@ export class CheckpointFile implements CheckpointLog {
       const [last, before] = recordEnds(tail);
       if (last === undefined) return tailStart === 0 ? null : undefined;
       if (before === undefined && tailStart > 0) return undefined;
-      return tail.subarray(before ?? 0, last).toString('utf8');
+      // The record is the note and the blank line after it.
+      return tail.subarray(before ?? 0, last - 1).toString('utf8');
     });
     return found ?? undefined;
   }
