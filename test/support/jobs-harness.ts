@@ -54,6 +54,8 @@ export function compressed(config: MecConfig, overrides: Partial<MecConfig> = {}
 export const ALERT_TOKEN = 'test-alert-token-0123456789';
 
 export interface JobsHarness {
+  /** The Redis key prefix of this bot's keys. */
+  prefix: string;
   /** POST /alerts/alertmanager on this bot, expecting ALERT_TOKEN. */
   webhookUrl: string;
   metricsUrl: string;
@@ -179,6 +181,7 @@ export async function startJobsHarness(
     standIn.waitFor((call) => call.method === 'response_url' && call.args.id === id, 15_000);
   let killed = false;
   const harness: JobsHarness = {
+    prefix: redis.prefix,
     webhookUrl: `${base}${ALERTMANAGER_PATH}`,
     metricsUrl: `${base}/metrics`,
     dashboardUrl: `${base}/dashboard`,
