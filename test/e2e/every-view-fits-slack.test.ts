@@ -59,7 +59,7 @@ const scenario = fc.record({
   warnings: fc.integer({ min: 0, max: 300 }),
   rollbacks: fc.integer({ min: 0, max: 60 }),
   severity: fc.constantFrom('BLOCKER' as const, 'CRITICAL' as const),
-  // The newest signed checkpoint, or none yet.
+  // The newest signed checkpoint, or none yet; and how far the mirror goes.
   checkpoint: fc.option(
     fc.record({
       origin: fc.constant('mec.test/ledger'),
@@ -67,6 +67,13 @@ const scenario = fc.record({
       root: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes)),
     }),
     { nil: undefined },
+  ),
+  mirror: fc.oneof(
+    fc.constant({ status: 'absent' as const }),
+    fc.record({
+      status: fc.constantFrom('through' as const, 'behind' as const, 'diverged' as const),
+      seq: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+    }),
   ),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
@@ -163,6 +170,7 @@ function ledgerPage(s: Scenario) {
     s.ledger,
     s.page,
     pages,
+    { checkpoint: s.checkpoint, mirror: { path: '01-GOVERNANCE/META-GOVERNANCE-LOG.md', ...s.mirror } },
   );
 }
 
