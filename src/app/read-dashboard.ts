@@ -6,14 +6,18 @@ import type { RolloutContext } from './rollout-context.js';
 const LEDGER_TAIL = 20;
 const RECENT_INCIDENTS = 10;
 
-/** Reads the rollout, the ledger's tail, the alarms and recent incidents for the dashboard. */
+/** Reads the rollout, the ledger's tail and newest checkpoint, the alarms and recent incidents for the dashboard. */
 export async function readDashboard(
-  ctx: Pick<RolloutContext, 'phase' | 'store' | 'ledger' | 'files' | 'now'> & {
+  ctx: Pick<RolloutContext, 'phase' | 'store' | 'ledger' | 'checkpoints' | 'files' | 'now'> & {
     alarms: DashboardData['alarms'];
     incidents: { recent(limit: number): Promise<Incident[]> };
   },
 ): Promise<DashboardData> {
-  const [{ state, version }, ledgerHead] = await Promise.all([ctx.store.load(ctx.phase), ctx.ledger.head()]);
+  const [{ state, version }, ledgerHead, checkpoint] = await Promise.all([
+    ctx.store.load(ctx.phase),
+    ctx.ledger.head(),
+    ctx.checkpoints.latest(),
+  ]);
   return {
     phase: ctx.phase,
     state,
@@ -24,6 +28,7 @@ export async function readDashboard(
       .catch(() => undefined),
     ledgerTail: await ctx.ledger.read(Math.max(1, ledgerHead.seq - LEDGER_TAIL + 1)),
     ledgerHead,
+    checkpoint,
     alarms: ctx.alarms,
     incidents: await ctx.incidents.recent(RECENT_INCIDENTS),
     generatedAt: ctx.now(),

@@ -4,7 +4,7 @@ import { evaluateRampGates } from '../domain/ramp-gates.js';
 import { observeTraffic } from './observe-traffic.js';
 import { planRollback } from './plan-restore.js';
 import type { Command } from './ports/command.js';
-import type { CommandOutcome } from './ports/rollout-actions.js';
+import type { CommandOutcome, MirrorStatus } from './ports/rollout-actions.js';
 import { postReview } from './post-review.js';
 import { guardRegistry } from './registry-guard.js';
 import { apply, currentArtifactRoot, type RolloutContext } from './rollout-context.js';
@@ -99,9 +99,20 @@ export async function runCommand(
       const page = command.page ?? 1;
       const pages = Math.max(1, Math.ceil(total / LEDGER_PAGE));
       const lastSeq = total - (page - 1) * LEDGER_PAGE;
-      const entries =
-        lastSeq < 1 ? [] : await ctx.ledger.read(Math.max(1, lastSeq - LEDGER_PAGE + 1), lastSeq);
-      return { kind: 'ledger', entries, total, page, pages };
+      const [entries, checkpoint, mirror] = await Promise.all([
+        lastSeq < 1 ? [] : ctx.ledger.read(Math.max(1, lastSeq - LEDGER_PAGE + 1), lastSeq),
+        ctx.checkpoints.latest(),
+        mirrorStatus(ctx, total),
+      ]);
+      return {
+        kind: 'ledger',
+        entries,
+        total,
+        page,
+        pages,
+        checkpoint,
+        mirror: { path: ctx.mirror.path, ...mirror },
+      };
     }
     case 'verify': {
       const { ok, checks } = await verifyWorkspace(ctx);
@@ -111,6 +122,15 @@ export async function runCommand(
       if (!holdsAnyRole(ctx.policy, actor)) return roleless('the weekly review');
       return { kind: 'review_posted', review: await postReview(ctx) };
   }
+}
+
+/** How far the mirror goes against a ledger of `total` entries; its last entry is checked against the ledger's. */
+async function mirrorStatus(ctx: RolloutContext, total: number): Promise<MirrorStatus> {
+  const head = await ctx.mirror.head();
+  if (!head) return { status: 'absent' };
+  const [entry] = head.seq <= total ? await ctx.ledger.read(head.seq, head.seq) : [];
+  if (entry?.seq !== head.seq || entry.hash !== head.hash) return { status: 'diverged', seq: head.seq };
+  return { status: head.seq === total ? 'through' : 'behind', seq: head.seq };
 }
 
 /** Posting to the release channel is for people who hold a role; anyone else is answered only in private. */

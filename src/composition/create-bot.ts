@@ -88,7 +88,11 @@ export function createBot(options: BotOptions): Bot {
       : { run: async () => undefined });
   const noticePosted = (id: string, notice: { channel: string; ts: string }) =>
     transitionIncident({ ctx, incidents }, id, { type: 'notice_posted', ...notice });
-  const side = slack ? slackSide({ ...options, now }, slack, refs, incidents, noticePosted) : undefined;
+  // Read through ctx, built below: the context needs the publisher this side makes.
+  const checkpoints = { latest: (seq?: number) => ctx.checkpoints.latest(seq) };
+  const side = slack
+    ? slackSide({ ...options, now }, slack, refs, incidents, noticePosted, checkpoints)
+    : undefined;
   const publisher =
     side && queues ? new QueuedPublisher(queues, refs) : (side?.rollouts ?? loggingPublisher(logger));
   const ctx = rolloutContext({ ...options, now }, publisher, effects);

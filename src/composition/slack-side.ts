@@ -11,6 +11,7 @@ import { type SlackMessenger, webApiMessenger } from '../adapters/slack/slack-me
 import { SlackRolloutPublisher } from '../adapters/slack/slack-rollout-publisher.js';
 import type { IncidentNotifier } from '../app/ports/incident-notifier.js';
 import type { IncidentStore } from '../app/ports/incident-store.js';
+import type { LedgerCheckpoints } from '../app/ports/ledger-checkpoints.js';
 import type { RolloutContext } from '../app/rollout-context.js';
 import { errorCodeOf } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
@@ -24,12 +25,14 @@ export interface SlackSide {
   incidents: SlackIncidentPublisher;
 }
 
+/** `checkpoints` are the rollout context's, which is built after this side (it needs its publisher). */
 export function slackSide(
   options: ContextOptions & { now: () => Date },
   slack: SlackApp,
   refs: RedisMessageRefs,
   incidents: IncidentStore,
   noticePosted: (id: string, notice: { channel: string; ts: string }) => Promise<unknown>,
+  checkpoints: LedgerCheckpoints,
 ): SlackSide {
   const { config, workspace, redis, prefix, logger, now } = options;
   const messenger = webApiMessenger(slack.app.client);
@@ -40,6 +43,7 @@ export function slackSide(
     refs,
     store,
     ledger,
+    checkpoints,
     artifactRoot: async () => (await files.artifactRoot()).root,
     alarms: config.alarms,
     releaseChannel: config.channels.release,

@@ -28,6 +28,28 @@ describe('readDashboard', () => {
     });
   });
 
+  it('reads the newest signed checkpoint, asking for no entry in particular', async () => {
+    const world = useCaseWorld();
+    await world.seed(readyState());
+    const checkpoint = { origin: 'mec.test/ledger', size: 1, root: Buffer.alloc(32, 9) };
+    const asked: Array<number | undefined> = [];
+    const checkpoints = {
+      latest: async (seq?: number) => {
+        asked.push(seq);
+        return checkpoint;
+      },
+    };
+    const data = await readDashboard({
+      ...world.ctx,
+      checkpoints,
+      alarms: ALARMS,
+      incidents: world.incidents,
+    });
+    expect(data.checkpoint).toBe(checkpoint);
+    expect(asked).toEqual([undefined]);
+    expect((await read(world)).checkpoint).toBeUndefined();
+  });
+
   it('shows the newest 20 ledger entries and the newest 10 incidents', async () => {
     const world = useCaseWorld();
     await world.seed(readyState());

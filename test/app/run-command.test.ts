@@ -1,4 +1,12 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  MarkdownLedgerMirror,
+  MIRROR_PATH,
+  syncLedgerMirror,
+} from '../../src/adapters/files/markdown-ledger-mirror.js';
 import type { Command } from '../../src/app/ports/command.js';
 import { guardRegistry, REGISTRY_GATE } from '../../src/app/registry-guard.js';
 import { apply } from '../../src/app/rollout-context.js';
@@ -183,6 +191,49 @@ describe('runCommand', () => {
     expect(older.entries.map((entry) => entry.seq)).toEqual([1, 2]);
     const past = await runCommand(world.ctx, { verb: 'ledger', page: 3 }, U_OUT);
     expect(past).toMatchObject({ kind: 'ledger', entries: [], page: 3, pages: 2 });
+  });
+
+  it('tells the newest checkpoint, and whether the mirror is not written, through the head, behind it, or not matching', async () => {
+    const world = await worldAt(readyState());
+    const workspace = await mkdtemp(join(tmpdir(), 'mec-mirror-'));
+    try {
+      await mkdir(join(workspace, '01-GOVERNANCE'));
+      const checkpoint = { origin: 'mec.test/ledger', size: 1, root: Buffer.alloc(32, 7) };
+      const ctx = {
+        ...world.ctx,
+        mirror: new MarkdownLedgerMirror(workspace),
+        checkpoints: { latest: async (seq?: number) => (seq === undefined ? checkpoint : undefined) },
+      };
+      const ledger = () => runCommand(ctx, { verb: 'ledger' }, U_OUT);
+      expect(await ledger()).toMatchObject({ checkpoint, mirror: { path: MIRROR_PATH, status: 'absent' } });
+      await syncLedgerMirror(ctx.ledger, join(workspace, MIRROR_PATH));
+      const { seq } = await ctx.ledger.head();
+      expect(await ledger()).toMatchObject({ total: seq, mirror: { status: 'through', seq } });
+      await apply(ctx, {
+        type: 'alarm',
+        alarm: 'feature_drift',
+        severity: 'WARNING',
+        firing: true,
+        summary: 'x',
+      });
+      expect(await ledger()).toMatchObject({ total: seq + 1, mirror: { status: 'behind', seq } });
+      // The mirror's last entry, with a hash the ledger never had.
+      const file = join(workspace, MIRROR_PATH);
+      const text = await readFile(file, 'utf8');
+      await writeFile(file, text.replace(/hash=[0-9a-f]{64} -->\n$/, `hash=${'0'.repeat(64)} -->\n`));
+      expect(await ledger()).toMatchObject({ mirror: { status: 'diverged', seq } });
+    } finally {
+      await rm(workspace, { recursive: true, force: true });
+    }
+  });
+
+  it('says no checkpoint is signed when none is', async () => {
+    const world = await worldAt(readyState());
+    expect(await runCommand(world.ctx, { verb: 'ledger' }, U_OUT)).toMatchObject({
+      kind: 'ledger',
+      checkpoint: undefined,
+      mirror: { path: '01-GOVERNANCE/META-GOVERNANCE-LOG.md', status: 'absent' },
+    });
   });
 
   it('verifies the workspace, and posts the weekly review', async () => {

@@ -65,6 +65,7 @@ async function side() {
     new RedisMessageRefs(redis, prefix),
     incidents,
     async () => undefined,
+    { latest: async () => undefined },
   );
   return { built, registered, slack, incidents };
 }

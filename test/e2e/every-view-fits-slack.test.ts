@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeEntry } from '../../src/adapters/slack/slack-rollout-publisher.js';
 import {
   approvalCard,
   goNoGoCard,
   overrideModal,
   rejectModal,
 } from '../../src/adapters/slack/views/cards.js';
+import { describeEntry } from '../../src/adapters/slack/views/describe-entry.js';
 import { homeView } from '../../src/adapters/slack/views/home-view.js';
 import { incidentNotice } from '../../src/adapters/slack/views/incident-notice.js';
 import {
@@ -59,6 +59,22 @@ const scenario = fc.record({
   warnings: fc.integer({ min: 0, max: 300 }),
   rollbacks: fc.integer({ min: 0, max: 60 }),
   severity: fc.constantFrom('BLOCKER' as const, 'CRITICAL' as const),
+  // The newest signed checkpoint, or none yet; and how far the mirror goes.
+  checkpoint: fc.option(
+    fc.record({
+      origin: fc.constant('mec.test/ledger'),
+      size: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+      root: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes)),
+    }),
+    { nil: undefined },
+  ),
+  mirror: fc.oneof(
+    fc.constant({ status: 'absent' as const }),
+    fc.record({
+      status: fc.constantFrom('through' as const, 'behind' as const, 'diverged' as const),
+      seq: fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+    }),
+  ),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
@@ -104,6 +120,7 @@ function dashboard(s: Scenario): DashboardInput {
     now: NOW,
     artifactRoot: ROOT_A,
     ledgerHead: { seq: s.ledger, hash: 'c'.repeat(64) },
+    ...(s.checkpoint ? { checkpoint: s.checkpoint } : {}),
     alarms: Array.from({ length: Math.min(s.alerts, 30) }, (_, i) => ({
       name: `alarm_${i}`,
       severity: 'CRITICAL',
@@ -153,6 +170,7 @@ function ledgerPage(s: Scenario) {
     s.ledger,
     s.page,
     pages,
+    { checkpoint: s.checkpoint, mirror: { path: '01-GOVERNANCE/META-GOVERNANCE-LOG.md', ...s.mirror } },
   );
 }
 
@@ -215,6 +233,7 @@ function escapedMessages(s: Scenario) {
           },
         },
         input.state.policy,
+        s.checkpoint,
       ),
     ),
   };

@@ -6,7 +6,7 @@ import { mrkdwnOf } from '../../src/adapters/slack/escape-text.js';
 import { ACTION, REJECT_INPUT, VIEW } from '../../src/adapters/slack/ids.js';
 import { renderOutcome, renderTransition } from '../../src/adapters/slack/render-outcome.js';
 import { EVENTS_PATH } from '../../src/adapters/slack/slack-app.js';
-import { describeEntry } from '../../src/adapters/slack/slack-rollout-publisher.js';
+import { describeEntry } from '../../src/adapters/slack/views/describe-entry.js';
 import { homeView } from '../../src/adapters/slack/views/home-view.js';
 import { incidentNotice } from '../../src/adapters/slack/views/incident-notice.js';
 import { statusReply, textReply, verifyReply } from '../../src/adapters/slack/views/replies.js';
@@ -208,7 +208,11 @@ const threadReply = (event: RolloutEvent) => {
   const decision = decide(typedInto(), event, minutes(40));
   const body = ledgerBody('M6', event, typedInto(), decision, minutes(40));
   return textReply(
-    describeEntry({ seq: 7, prevHash: GENESIS_HASH, hash: GENESIS_HASH, body }, typedInto().policy),
+    describeEntry(
+      { seq: 7, prevHash: GENESIS_HASH, hash: GENESIS_HASH, body },
+      typedInto().policy,
+      undefined,
+    ),
   );
 };
 

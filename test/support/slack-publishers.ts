@@ -10,8 +10,12 @@ import { RedisRolloutStore } from '../../src/adapters/redis/redis-rollout-store.
 import { createSlackApp } from '../../src/adapters/slack/slack-app.js';
 import { SlackIncidentPublisher } from '../../src/adapters/slack/slack-incident-publisher.js';
 import { webApiMessenger } from '../../src/adapters/slack/slack-messenger.js';
-import { SlackRolloutPublisher } from '../../src/adapters/slack/slack-rollout-publisher.js';
+import {
+  type SlackPublisherDeps,
+  SlackRolloutPublisher,
+} from '../../src/adapters/slack/slack-rollout-publisher.js';
 import type { BackgroundWork } from '../../src/app/ports/background-work.js';
+import type { LedgerCheckpoints } from '../../src/app/ports/ledger-checkpoints.js';
 import { transitionIncident } from '../../src/app/transition-incident.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { ROOT_A, T0 } from '../domain/fixtures.js';
@@ -32,10 +36,14 @@ export interface SlackPublishers {
   now: () => Date;
 }
 
-/** Starts the stand-in and builds the publishers; `teardown` is told how to stop them. */
+/**
+ * Starts the stand-in and builds the publishers; `teardown` is told how to stop them. Without
+ * `checkpoints`, no checkpoint is ever signed.
+ */
 export async function startSlackPublishers(
   redis: TestRedis,
   teardown: (undo: () => unknown) => void,
+  options: Pick<SlackPublisherDeps, 'checkpointWaitMs'> & { checkpoints?: LedgerCheckpoints } = {},
 ): Promise<SlackPublishers> {
   const standIn = new SlackApiStandIn();
   await standIn.start();
@@ -56,6 +64,8 @@ export async function startSlackPublishers(
     refs,
     store,
     ledger: new RedisLedger(connection, redis.prefix),
+    checkpoints: options.checkpoints ?? { latest: async () => undefined },
+    ...(options.checkpointWaitMs === undefined ? {} : { checkpointWaitMs: options.checkpointWaitMs }),
     artifactRoot: async () => ROOT_A,
     alarms: [{ name: 'latency_slo_drop', severity: 'BLOCKER' }],
     releaseChannel: RELEASE_CHANNEL,

@@ -49,7 +49,7 @@ export function dashboardHtml(data: DashboardData): string {
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><header><h1>${escapeHtml(title)}</h1></header><main>
 ${body}
-</main><footer>Generated ${escapeHtml(data.generatedAt.toISOString())} · ledger head #${data.ledgerHead.seq} <code>${escapeHtml(data.ledgerHead.hash)}</code></footer></body></html>
+</main><footer>Generated ${escapeHtml(data.generatedAt.toISOString())} · ledger head #${data.ledgerHead.seq} <code>${escapeHtml(data.ledgerHead.hash)}</code> · ${checkpointText(data)}</footer></body></html>
 `;
 }
 
@@ -112,6 +112,13 @@ function alarmsSection(data: DashboardData, state: RolloutState | null): string 
   return `<section id="alarms"><h2>Alarms</h2><table>${configured.join('')}</table>
 <h2>Open gates</h2>${gates.length ? `<ul>${gates.join('')}</ul>` : '<p>None.</p>'}
 <h2>Recent incidents</h2>${incidents.length ? `<table>${incidents.join('')}</table>` : '<p>None.</p>'}</section>`;
+}
+
+/** The newest signed checkpoint, with its full root as the page shows every hash; or that none is signed. */
+function checkpointText({ checkpoint }: DashboardData): string {
+  return checkpoint
+    ? `checkpoint #${checkpoint.size} <code>${checkpoint.root.toString('hex')}</code>`
+    : 'not checkpointed yet';
 }
 
 function ledger(data: DashboardData): string {

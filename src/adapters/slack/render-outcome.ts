@@ -36,7 +36,7 @@ export function renderOutcome(
       return textReply(`*Dry run, nothing changed.* ${traffic}\n${backup}`);
     }
     case 'ledger':
-      return ledgerReply(outcome.entries, outcome.total, outcome.page, outcome.pages);
+      return ledgerReply(outcome.entries, outcome.total, outcome.page, outcome.pages, outcome);
     case 'verify':
       return verifyReply(outcome.ok, outcome.checks);
     case 'review_posted':

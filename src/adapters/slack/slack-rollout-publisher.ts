@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Ledger } from '../../app/ports/ledger.js';
+import type { LedgerCheckpoints } from '../../app/ports/ledger-checkpoints.js';
 import { DRAWING, type MessageRef, type MessageRefs } from '../../app/ports/message-refs.js';
 import type { RolloutPublisher } from '../../app/ports/rollout-publisher.js';
 import type { RolloutStore } from '../../app/ports/rollout-store.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
 import type { TransitionResult } from '../../app/ports/transition-result.js';
+import type { Checkpoint } from '../../domain/checkpoint-note.js';
 import { MecError } from '../../domain/errors.js';
-import { type LedgerEntry, SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
-import type { RolloutPolicy } from '../../domain/policy.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
 import type { Logger } from '../../infra/logger.js';
-import { mrkdwnOf, peopleOf } from './escape-text.js';
+import { checkpointWithin } from './checkpoint-within.js';
 import type { SlackMessenger } from './slack-messenger.js';
 import { approvalCard, goNoGoCard } from './views/cards.js';
+import { describeEntry } from './views/describe-entry.js';
 import { homeView } from './views/home-view.js';
 import { textReply } from './views/replies.js';
 import { reviewDigest } from './views/review-digest.js';
@@ -23,6 +24,10 @@ export interface SlackPublisherDeps {
   refs: MessageRefs;
   store: Pick<RolloutStore, 'load'>;
   ledger: Ledger;
+  /** The ledger's signed checkpoints, named on every thread note and on the rollout message. */
+  checkpoints: LedgerCheckpoints;
+  /** How long a thread note waits for a checkpoint to cover its entry, in ms; default 5,000. */
+  checkpointWaitMs?: number;
   artifactRoot: () => Promise<string>;
   alarms: DashboardInput['alarms'];
   releaseChannel: string;
@@ -36,19 +41,11 @@ const HOME_FRESH_MS = 24 * 3_600_000;
 /** How long to wait for another process to post the rollout message it claimed. */
 const PARENT_WAIT_MS = 10_000;
 
+/** How long a thread note waits for a checkpoint that covers its entry, in ms. */
+const CHECKPOINT_WAIT_MS = 5_000;
+
 /** How many posts `published` remembers having made, so that telling it again posts nothing. */
 const TOLD_KEPT = 1_000;
-
-/** The thread reply for a ledger entry: who did what, the outcome, and a full approval digest. */
-export function describeEntry({ seq, body }: LedgerEntry, policy: RolloutPolicy | undefined): string {
-  const actor = body.actor === SYSTEM_ACTOR ? undefined : body.actor;
-  const who = actor ? `<@${actor}>` : 'mec-bot';
-  const detail = body.detail as { message?: string; facts?: Record<string, unknown> } | null;
-  const digest =
-    typeof detail?.facts?.digest === 'string' ? `\nCommitment digest: \`${detail.facts.digest}\`` : '';
-  const message = mrkdwnOf(detail?.message ?? body.reason, peopleOf(policy, actor));
-  return `${who}: ${body.action.replaceAll('_', ' ')} → ${message}${digest} · ledger #${seq}`;
-}
 
 /**
  * Keeps Slack in step with the rollout: one parent message per rollout in the release channel, redrawn
@@ -72,9 +69,10 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
     await this.redraw(phase);
     const { entry } = result;
     if (entry)
-      await this.#once(`thread-${entry.seq}`, () =>
-        this.postThread(phase, rolloutId, describeEntry(entry, result.state?.policy), `thread-${entry.seq}`),
-      );
+      await this.#once(`thread-${entry.seq}`, async () => {
+        const text = describeEntry(entry, result.state?.policy, await this.#checkpointFor(entry.seq));
+        await this.postThread(phase, rolloutId, text, `thread-${entry.seq}`);
+      });
     for (const effect of result.effects) {
       if (effect.kind === 'post_card') {
         const id = `card-${effect.card}-${rolloutId}-${result.version}`;
@@ -122,8 +120,21 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
       this.#deps.ledger.read(seq),
       this.#deps.store.load(phase),
     ]);
-    if (entry?.seq === seq)
-      await this.postThread(phase, rolloutId, describeEntry(entry, state?.policy), `thread-${seq}`);
+    if (entry?.seq !== seq) return;
+    const text = describeEntry(entry, state?.policy, await this.#checkpointFor(seq));
+    await this.postThread(phase, rolloutId, text, `thread-${seq}`);
+  }
+
+  /**
+   * The checkpoint covering entry `seq` (without one, the newest). A post is never failed for want of
+   * one, nor held back long: it then says the entry is not checkpointed yet.
+   */
+  #checkpointFor(seq: number | undefined): Promise<Checkpoint | undefined> {
+    const waitMs = this.#deps.checkpointWaitMs ?? CHECKPOINT_WAIT_MS;
+    return checkpointWithin(this.#deps.checkpoints, seq, waitMs).catch((error: Error) => {
+      this.#deps.logger.warn({ seq, err: error.message }, 'reading the ledger checkpoint failed');
+      return undefined;
+    });
   }
 
   /** Posts `text` in the rollout's thread; `deliveryId` names the post, so a retry makes it once. */
@@ -181,9 +192,10 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
   async dashboard(phase: string): Promise<DashboardInput | undefined> {
     const { state, version } = await this.#deps.store.load(phase);
     if (!state) return undefined;
-    const [artifactRoot, ledgerHead] = await Promise.all([
+    const [artifactRoot, ledgerHead, checkpoint] = await Promise.all([
       this.#deps.artifactRoot().catch(() => undefined),
       this.#deps.ledger.head(),
+      this.#checkpointFor(undefined),
     ]);
     return {
       state,
@@ -192,6 +204,7 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
       alarms: this.#deps.alarms,
       ledgerHead,
       ...(artifactRoot ? { artifactRoot } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
     };
   }
 

@@ -1,3 +1,4 @@
+import type { Checkpoint } from '../../domain/checkpoint-note.js';
 import type { Incident } from '../../domain/incident.js';
 import type { LedgerEntry } from '../../domain/ledger-entry.js';
 import type { RolloutState } from '../../domain/rollout-state.js';
@@ -10,6 +11,8 @@ export interface DashboardData {
   artifactRoot: string | undefined;
   ledgerTail: readonly LedgerEntry[];
   ledgerHead: { seq: number; hash: string };
+  /** The newest signed checkpoint of the ledger; undefined while none is signed. */
+  checkpoint: Checkpoint | undefined;
   alarms: ReadonlyArray<{ name: string; severity: string; comparator: string; threshold: number }>;
   incidents: readonly Incident[];
   generatedAt: Date;

@@ -1,3 +1,4 @@
+import type { Checkpoint } from '../../domain/checkpoint-note.js';
 import type { LedgerEntry } from '../../domain/ledger-entry.js';
 import type { RolloutPolicy } from '../../domain/policy.js';
 import type { GateResult } from '../../domain/ramp-gates.js';
@@ -13,11 +14,25 @@ export type CommandOutcome =
   | { kind: 'dry_run'; weightPct: number; results: GateResult[]; state: RolloutState; actor: string }
   | { kind: 'rollback_dry_run'; state: RolloutState | null; backup: { ok: boolean; detail: string } }
   /** One page of the ledger, newest first by page; `pages` counts them all (at least 1). */
-  | { kind: 'ledger'; entries: LedgerEntry[]; total: number; page: number; pages: number }
+  | ({ kind: 'ledger'; entries: LedgerEntry[]; total: number; page: number; pages: number } & LedgerAnchoring)
   | { kind: 'verify'; ok: boolean; checks: VerifyCheck[] }
   | { kind: 'card_posted' }
   | { kind: 'review_posted'; review: WeeklyReview }
   | { kind: 'refused'; message: string };
+
+/** Where the ledger is kept outside Redis, as `/mec ledger` reports it. */
+export interface LedgerAnchoring {
+  /** The newest signed checkpoint; undefined while none is signed. */
+  checkpoint: Checkpoint | undefined;
+  /** How far the mirror file (at `path`, in the workspace) goes, against the ledger's head. */
+  mirror: { path: string } & MirrorStatus;
+}
+
+/**
+ * The mirror file against the ledger: not written yet (or holding no entry); ending at the head; ending
+ * at an earlier entry `seq`; or with entry `seq`, its last, not the ledger's (or past the ledger's head).
+ */
+export type MirrorStatus = { status: 'absent' } | { status: 'through' | 'behind' | 'diverged'; seq: number };
 
 export type ClickOutcome =
   | { kind: 'transition'; result: TransitionResult }

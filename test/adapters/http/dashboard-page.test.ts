@@ -72,6 +72,7 @@ describe('the governance dashboard', () => {
       artifactRoot: undefined,
       ledgerTail: [],
       ledgerHead: { seq: 0, hash: '0'.repeat(64) },
+      checkpoint: undefined,
       alarms: [],
       incidents: [],
       generatedAt: minutes(63),
@@ -79,6 +80,27 @@ describe('the governance dashboard', () => {
     expect(html).toContain('5% soak blind: too few evaluations read (gate watch_blind)');
     expect(html).toContain('watch_blind');
     expect(html).not.toContain('soak ends');
+  });
+
+  it('names the newest checkpoint beside the ledger head, in full, or says there is none yet', () => {
+    const data = {
+      phase: 'M6',
+      state: null,
+      version: 0,
+      artifactRoot: undefined,
+      ledgerTail: [],
+      ledgerHead: { seq: 4, hash: 'e'.repeat(64) },
+      checkpoint: { origin: 'mec.test/ledger', size: 3, root: Buffer.alloc(32, 0x3c) },
+      alarms: [],
+      incidents: [],
+      generatedAt: minutes(63),
+    };
+    expect(dashboardHtml(data)).toContain(
+      `ledger head #4 <code>${'e'.repeat(64)}</code> · checkpoint #3 <code>${'3c'.repeat(32)}</code>`,
+    );
+    expect(dashboardHtml({ ...data, checkpoint: undefined })).toContain(
+      `ledger head #4 <code>${'e'.repeat(64)}</code> · not checkpointed yet`,
+    );
   });
 
   it('renders in a real browser at /dashboard, showing every approval digest', async () => {

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeEntry } from '../../../src/adapters/slack/slack-rollout-publisher.js';
-import type { LedgerEntry } from '../../../src/domain/ledger-entry.js';
+import type { LedgerCheckpoints } from '../../../src/app/ports/ledger-checkpoints.js';
+import { transition } from '../../../src/app/transition.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { describeRolloutPublisherContract } from '../../app/ports/rollout-publisher.contract.js';
-import { POLICY, U_GOV, U_SRE } from '../../domain/fixtures.js';
+import { startEvent } from '../../domain/fixtures.js';
 import { type TestRedis, useTestRedis } from '../../support/redis.js';
-import { parentPost, textOf } from '../../support/slack-find.js';
+import { latestDrawing, parentPost, textOf } from '../../support/slack-find.js';
 import {
   expectWithinSlackLimits,
   PEOPLE,
@@ -13,7 +13,7 @@ import {
   type SlackHarness,
   startSlackHarness,
 } from '../../support/slack-harness.js';
-import { startSlackPublishers } from '../../support/slack-publishers.js';
+import { type SlackPublishers, startSlackPublishers } from '../../support/slack-publishers.js';
 import { useTeardown } from '../../support/teardown.js';
 
 const testRedis = useTestRedis();
@@ -48,49 +48,6 @@ afterEach(async () => {
   await standIn.stop();
 });
 
-const entry = (body: Partial<LedgerEntry['body']>): LedgerEntry => ({
-  seq: 12,
-  prevHash: '0'.repeat(64),
-  hash: '1'.repeat(64),
-  body: {
-    v: 1,
-    at: '2025-10-21T13:40:00.000Z',
-    phase: 'M6',
-    rolloutId: 'R1',
-    actor: U_GOV,
-    action: 'override_gate',
-    outcome: 'applied',
-    reason: 'gate_overridden',
-    before: null,
-    after: null,
-    detail: { message: `Gate x overridden by ${U_GOV}: <!channel> & more.` },
-    ...body,
-  },
-});
-
-describe('describeEntry, the thread reply for a ledger entry', () => {
-  it('says who did what, the outcome, and the entry, escaping what was typed', () => {
-    expect(describeEntry(entry({}), POLICY)).toBe(
-      `<@${U_GOV}>: override gate → Gate x overridden by <@${U_GOV}>: &lt;!channel&gt; &amp; more. · ledger #12`,
-    );
-  });
-
-  it("names the bot for its own work, and gives an approval's digest in full", () => {
-    const digest = 'd'.repeat(64);
-    const text = describeEntry(
-      entry({ actor: 'mec-bot', action: 'approve', detail: { message: 'approved', facts: { digest } } }),
-      POLICY,
-    );
-    expect(text).toBe(`mec-bot: approve → approved\nCommitment digest: \`${digest}\` · ledger #12`);
-  });
-
-  it('falls back on the reason code when the entry has no message', () => {
-    expect(describeEntry(entry({ actor: U_SRE, detail: null }), undefined)).toBe(
-      `<@${U_SRE}>: override gate → gate_overridden · ledger #12`,
-    );
-  });
-});
-
 describe('one parent message, whichever process made the transition', () => {
   it('is redrawn by a second process that handled the click', async () => {
     await harness.commandAndWait(PEOPLE.releaseManager, 'start');
@@ -112,6 +69,64 @@ describe('one parent message, whichever process made the transition', () => {
       ).toHaveLength(1);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('the checkpoint on the thread notes and the rollout message', () => {
+  const ROOT = Buffer.alloc(32, 0xc4);
+  /** Signed up to `size`: asked to cover a later entry, it answers that none does, as signing that fails would. */
+  const signedUpTo = (size: number, asked: Array<number | undefined> = []): LedgerCheckpoints => ({
+    latest: async (seq) => {
+      asked.push(seq);
+      return seq === undefined || seq <= size ? { origin: 'mec.test/ledger', size, root: ROOT } : undefined;
+    },
+  });
+
+  async function startedAndPublished(slack: SlackPublishers) {
+    const result = await transition({ store: slack.store, now: slack.now }, 'M6', startEvent());
+    await slack.rollouts.published('M6', result);
+    return result;
+  }
+
+  const threadNotes = (slack: SlackPublishers) =>
+    slack.standIn
+      .callsOf('chat.postMessage')
+      .filter((call) => call.args.thread_ts !== undefined)
+      .map((call) => String(call.args.text));
+
+  it('ends a thread note with the checkpoint that covers its entry, and draws the newest one on the message', async () => {
+    const asked: Array<number | undefined> = [];
+    const slack = await startSlackPublishers(testRedis(), teardown, { checkpoints: signedUpTo(3, asked) });
+    await startedAndPublished(slack);
+    expect(threadNotes(slack)).toEqual([
+      expect.stringMatching(/ · ledger #1 · checkpoint #3 `c4c4c4c4c4c4…`$/),
+    ]);
+    expect(asked).toContain(1);
+    const parent = await parentPost(slack.standIn);
+    expect(textOf(latestDrawing(slack.standIn, parent))).toContain('Ledger: #1 `');
+    expect(textOf(latestDrawing(slack.standIn, parent))).toContain('· checkpoint #3 `c4c4c4c4c4c4…`');
+    expectWithinSlackLimits(slack.standIn.calls);
+  });
+
+  it('names the checkpoint on a note the notify job posts for an entry', async () => {
+    const slack = await startSlackPublishers(testRedis(), teardown, { checkpoints: signedUpTo(1) });
+    expect(await transition({ store: slack.store, now: slack.now }, 'M6', startEvent())).toMatchObject({
+      entry: { seq: 1 },
+    });
+    await slack.rollouts.postEntry('M6', 'R1', 1);
+    expect(threadNotes(slack)).toEqual([
+      expect.stringMatching(/ · ledger #1 · checkpoint #1 `c4c4c4c4c4c4…`$/),
+    ]);
+  });
+
+  it('posts the note saying the entry is not checkpointed yet when no checkpoint covers it, or none comes in time', async () => {
+    const never: LedgerCheckpoints = { latest: () => new Promise(() => undefined) };
+    const failing: LedgerCheckpoints = { latest: async () => Promise.reject(new Error('anchor down')) };
+    for (const checkpoints of [signedUpTo(0), never, failing]) {
+      const slack = await startSlackPublishers(testRedis(), teardown, { checkpoints, checkpointWaitMs: 20 });
+      await startedAndPublished(slack);
+      expect(threadNotes(slack)).toEqual([expect.stringMatching(/ · ledger #1 · not checkpointed yet$/)]);
     }
   });
 });

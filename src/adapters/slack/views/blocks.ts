@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import type { Checkpoint } from '../../../domain/checkpoint-note.js';
 import { MecError } from '../../../domain/errors.js';
 
 export type Block = types.KnownBlock;
@@ -124,5 +125,10 @@ export function message(text: string, blocks: Block[]): SlackMessage {
 }
 
 export const abbreviate = (hash: string) => `${hash.slice(0, 12)}…`;
+/** A signed checkpoint as the views name it, by its tree size and short root; or that none is signed yet. */
+export const describeCheckpoint = (checkpoint: Checkpoint | undefined) =>
+  checkpoint
+    ? `checkpoint #${checkpoint.size} \`${abbreviate(checkpoint.root.toString('hex'))}\``
+    : 'not checkpointed yet';
 export const statusIcon = (status: 'pending' | 'running' | 'passed' | 'failed') =>
   ({ pending: '⬜', running: '⏳', passed: '✅', failed: '❌' })[status];

@@ -1,11 +1,11 @@
-import type { VerifyCheck } from '../../../app/ports/rollout-actions.js';
+import type { LedgerAnchoring, VerifyCheck } from '../../../app/ports/rollout-actions.js';
 import type { LedgerEntry } from '../../../domain/ledger-entry.js';
 import type { GateResult } from '../../../domain/ramp-gates.js';
 import { isRefusalReason } from '../../../domain/reason.js';
 import { type RolloutState, stageOf } from '../../../domain/rollout-state.js';
 import { escapeSlackText, mrkdwnOf } from '../escape-text.js';
 import { usageOf, VERBS } from '../parse-command.js';
-import { abbreviate, context, message, type SlackMessage, section } from './blocks.js';
+import { abbreviate, context, describeCheckpoint, message, type SlackMessage, section } from './blocks.js';
 import { adviceFor } from './refusal-advice.js';
 import { type DashboardInput, dashboardBlocks } from './rollout-dashboard.js';
 
@@ -69,12 +69,16 @@ export function dryRunReply(
   ]);
 }
 
-/** One page of the ledger (page 1 the newest ten entries), saying how to see older ones. */
+/**
+ * One page of the ledger (page 1 the newest ten entries), saying how to see older ones, and where the
+ * ledger is kept outside Redis: its newest checkpoint and how far its mirror goes.
+ */
 export function ledgerReply(
   entries: readonly LedgerEntry[],
   total: number,
   page: number,
   pages: number,
+  anchoring: LedgerAnchoring,
 ): SlackMessage {
   if (total === 0) return textReply('The ledger is empty.');
   if (entries.length === 0)
@@ -93,9 +97,27 @@ export function ledgerReply(
     section(`*Ledger*, ${span} of ${total}:\n${lines.join('\n')}`),
     context(
       `page ${page} of ${pages}${older}`,
-      'Mirrored to 01-GOVERNANCE/META-GOVERNANCE-LOG.md. `/mec verify` re-walks the whole chain.',
+      `${anchoringText(anchoring)} \`/mec verify\` re-walks the whole chain.`,
     ),
   ]);
+}
+
+/** What is true of the ledger's checkpoint and mirror, each in a sentence. */
+function anchoringText({ checkpoint, mirror }: LedgerAnchoring): string {
+  const signed = checkpoint
+    ? `Newest signed ${describeCheckpoint(checkpoint)}.`
+    : 'No checkpoint is signed yet.';
+  const path = escapeSlackText(mirror.path);
+  switch (mirror.status) {
+    case 'absent':
+      return `${signed} The mirror ${path} is not written yet.`;
+    case 'through':
+      return `${signed} Mirrored to ${path} through #${mirror.seq}.`;
+    case 'behind':
+      return `${signed} The mirror ${path} is behind: it ends at #${mirror.seq}.`;
+    case 'diverged':
+      return `${signed} The mirror ${path} does not match the ledger at #${mirror.seq}.`;
+  }
 }
 
 export function verifyReply(ok: boolean, checks: readonly VerifyCheck[]): SlackMessage {

@@ -1,4 +1,5 @@
 import { approvalStatus, cardNonce } from '../../../domain/approvals.js';
+import type { Checkpoint } from '../../../domain/checkpoint-note.js';
 import { describeCountdown, describeInstant } from '../../../domain/describe-instant.js';
 import { SYSTEM_ACTOR } from '../../../domain/ledger-entry.js';
 import { roleName } from '../../../domain/policy.js';
@@ -15,6 +16,7 @@ import {
   button,
   clip,
   context,
+  describeCheckpoint,
   divider,
   header,
   LIMITS,
@@ -31,6 +33,8 @@ export interface DashboardInput {
   /** The artifact root as the files are now, when known. */
   artifactRoot?: string;
   ledgerHead?: { seq: number; hash: string };
+  /** The newest signed checkpoint of the ledger; undefined while none is signed. */
+  checkpoint?: Checkpoint;
   alarms: ReadonlyArray<{ name: string; severity: string }>;
 }
 
@@ -84,7 +88,14 @@ export function dashboardBlocks(input: DashboardInput): Block[] {
   ];
 }
 
-function checklistBlocks({ state, now, artifactRoot, ledgerHead, alarms }: DashboardInput): Block[] {
+function checklistBlocks({
+  state,
+  now,
+  artifactRoot,
+  ledgerHead,
+  checkpoint,
+  alarms,
+}: DashboardInput): Block[] {
   const { checks, policy } = state;
   // A check's summary is plain text that may name people (the pre-flight's contacts).
   const detail = (summary: string | undefined) => (summary ? `\n${mrkdwnOf(summary, peopleOf(policy))}` : '');
@@ -134,7 +145,7 @@ function checklistBlocks({ state, now, artifactRoot, ledgerHead, alarms }: Dashb
       `${validCount === policy.approverRoleIds.length ? '✅' : '⬜'} *5. Approvals* (${validCount}/${policy.approverRoleIds.length})\n${approvalLines.join('\n')}${state.rejection ? `\n❌ rejected by ${roleName(policy, state.rejection.roleId)}: ${escapeSlackText(state.rejection.reason)}` : ''}`,
     ),
     section(
-      `${root ? '✅' : '⬜'} *6. Merkle & Ledger Anchoring*\nArtifact root: ${root ? `\`${abbreviate(root)}\`` : 'not computed yet'} · Ledger: ${ledgerHead ? `#${ledgerHead.seq} \`${abbreviate(ledgerHead.hash)}\`` : 'empty'}`,
+      `${root ? '✅' : '⬜'} *6. Merkle & Ledger Anchoring*\nArtifact root: ${root ? `\`${abbreviate(root)}\`` : 'not computed yet'} · Ledger: ${ledgerHead ? `#${ledgerHead.seq} \`${abbreviate(ledgerHead.hash)}\` · ${describeCheckpoint(checkpoint)}` : 'empty'}`,
     ),
   ];
 }

@@ -6,6 +6,7 @@ import {
   button,
   clip,
   context,
+  describeCheckpoint,
   header,
   LIMITS,
   listSections,
@@ -71,6 +72,14 @@ describe('the Block Kit builders', () => {
     expect(
       ['pending', 'running', 'passed', 'failed'].map((status) => statusIcon(status as 'pending')),
     ).toEqual(['⬜', '⏳', '✅', '❌']);
+  });
+
+  it('name a checkpoint by its tree size and the first twelve digits of its root, or say none is signed', () => {
+    const root = Buffer.from('0123456789abcdef'.repeat(4), 'hex');
+    expect(describeCheckpoint({ origin: 'mec.test/ledger', size: 14, root })).toBe(
+      'checkpoint #14 `0123456789ab…`',
+    );
+    expect(describeCheckpoint(undefined)).toBe('not checkpointed yet');
   });
 
   it('lay a list out in sections of whole lines, and count the lines past the block budget', () => {

@@ -13,6 +13,21 @@ describe('homeView', () => {
     expectHomeWithinLimits(view);
   });
 
+  it('names the checkpoint beside the ledger head, as the rollout message does', () => {
+    const checkpoint = { origin: 'mec.test/ledger', size: 3, root: Buffer.alloc(32, 0xab) };
+    const input = {
+      state: readyState(),
+      version: 3,
+      now: minutes(40),
+      ledgerHead: { seq: 3, hash: 'c'.repeat(64) },
+      checkpoint,
+      alarms: [],
+    };
+    expect(JSON.stringify(homeView(input))).toContain(
+      'Ledger: #3 `cccccccccccc…` · checkpoint #3 `abababababab…`',
+    );
+  });
+
   it('says how to start one when no rollout has been started', () => {
     expect(JSON.stringify(homeView(undefined))).toContain(
       'No MEC rollout has been started. Start one with `/mec start`',

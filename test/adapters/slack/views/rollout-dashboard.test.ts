@@ -103,6 +103,18 @@ describe('the rollout message', () => {
     expect(text).toContain('drawn 13:48:00 UTC');
   });
 
+  it('names the newest checkpoint beside the ledger head, or says the ledger is not checkpointed yet', () => {
+    const root = Buffer.from('9f86d081884c'.padEnd(64, '0'), 'hex');
+    const signed = { ...input(readyState()), checkpoint: { origin: 'mec.test/ledger', size: 11, root } };
+    expect(JSON.stringify(rolloutMessage(signed).blocks)).toContain(
+      'Ledger: #12 `cccccccccccc…` · checkpoint #11 `9f86d081884c…`',
+    );
+    expect(JSON.stringify(rolloutMessage(input(readyState())).blocks)).toContain(
+      'Ledger: #12 `cccccccccccc…` · not checkpointed yet',
+    );
+    expectWithinLimits(rolloutMessage(signed));
+  });
+
   it('says when a soak was extended to make up missed evaluations', () => {
     const extended = applyAll(readyState(), [
       [rampEvent(5), minutes(40)],
