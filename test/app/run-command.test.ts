@@ -2,15 +2,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  MarkdownLedgerMirror,
-  MIRROR_PATH,
-  syncLedgerMirror,
-} from '../../src/adapters/files/markdown-ledger-mirror.js';
+import { MarkdownLedgerMirror, MIRROR_PATH } from '../../src/adapters/files/markdown-ledger-mirror.js';
 import type { Command } from '../../src/app/ports/command.js';
 import { guardRegistry, REGISTRY_GATE } from '../../src/app/registry-guard.js';
 import { apply } from '../../src/app/rollout-context.js';
 import { runCommand } from '../../src/app/run-command.js';
+import { syncMirror } from '../../src/app/sync-mirror.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import {
   applyAll,
@@ -206,7 +203,7 @@ describe('runCommand', () => {
       };
       const ledger = () => runCommand(ctx, { verb: 'ledger' }, U_OUT);
       expect(await ledger()).toMatchObject({ checkpoint, mirror: { path: MIRROR_PATH, status: 'absent' } });
-      await syncLedgerMirror(ctx.ledger, join(workspace, MIRROR_PATH));
+      await syncMirror({ ledger: ctx.ledger, mirror: new MarkdownLedgerMirror(workspace) });
       const { seq } = await ctx.ledger.head();
       expect(await ledger()).toMatchObject({ total: seq, mirror: { status: 'through', seq } });
       await apply(ctx, {
@@ -239,7 +236,10 @@ describe('runCommand', () => {
   it('verifies the workspace, and posts the weekly review', async () => {
     const world = await worldAt(readyState());
     const verified = await runCommand(world.ctx, { verb: 'verify' }, U_OUT);
-    expect(verified).toMatchObject({ kind: 'verify', ok: true });
+    // The in-memory world signs no checkpoints and keeps no mirror, and verify says so.
+    expect(verified).toMatchObject({ kind: 'verify', ok: false });
+    const failed = verified.kind === 'verify' ? verified.checks.filter((check) => !check.ok) : [];
+    expect(failed.map((check) => check.name)).toEqual(['checkpoint signatures', 'ledger mirror']);
     const posted = await runCommand(world.ctx, { verb: 'review' }, U_GOV);
     expect(posted).toMatchObject({ kind: 'review_posted', review: { to: minutes(40).toISOString() } });
     expect(world.publisher.reviews).toHaveLength(1);
