@@ -9,13 +9,22 @@ import {
   verifyNote,
 } from '../domain/checkpoint-note.js';
 import { MecError } from '../domain/errors.js';
-import { TreeBuilder } from '../domain/log-tree.js';
+import {
+  consistencyProofRanges,
+  ledgerLeafHash,
+  ProofCollector,
+  proveWhileGrowing,
+  TreeBuilder,
+} from '../domain/log-tree.js';
+import { parseStoredEntry } from '../domain/stored-entry.js';
 import type { CheckpointLog } from './ports/checkpoint-log.js';
 import type { CheckpointSigner } from './ports/checkpoint-signer.js';
+import type { CosignatureLog } from './ports/cosignature-log.js';
 import type { Ledger } from './ports/ledger.js';
 import type { LedgerCheckpoints } from './ports/ledger-checkpoints.js';
 import type { LedgerMirror } from './ports/ledger-mirror.js';
 import type { TrafficLock } from './ports/traffic-lock.js';
+import type { Witness } from './ports/witness.js';
 import { syncMirror } from './sync-mirror.js';
 
 /** The lock every writer of the mirror and the checkpoints holds, across processes. */
@@ -28,8 +37,10 @@ export interface AnchorDeps {
   checkpoints: CheckpointLog;
   signer: CheckpointSigner;
   lock: TrafficLock;
-  /** Told of a failure of work nobody waits for: a kicked anchor, a mirror that disagrees. */
+  /** Told of a failure of work nobody waits for: a kicked anchor, a mirror that disagrees, a witness. */
   onError: (error: Error) => void;
+  /** A witness to cosign each checkpoint, and where its cosignatures are kept; optional. */
+  witness?: { witness: Witness; cosignatures: CosignatureLog };
 }
 
 /** The ledger tree this process has checked, up to some entry: grown, never rebuilt, while it holds. */
@@ -51,6 +62,8 @@ export class LedgerAnchor implements LedgerCheckpoints {
   #latest: Checkpoint | undefined;
   #running: Promise<unknown> | undefined;
   #pending: Promise<Checkpoint | undefined> | undefined;
+  /** The size the witness cosigned last, once it has answered this process. */
+  #witnessSize: number | undefined;
 
   constructor(deps: AnchorDeps) {
     this.#deps = deps;
@@ -110,6 +123,7 @@ export class LedgerAnchor implements LedgerCheckpoints {
       this.#latest = last;
       return last;
     }
+    const prove = this.#deps.witness ? proveWhileGrowing(tree.builder, head.seq) : undefined;
     await this.#grow(tree, head.seq);
     signal.throwIfAborted();
     const checkpoint: Checkpoint = { origin: signer.name, size: head.seq, root: tree.builder.root() };
@@ -120,7 +134,48 @@ export class LedgerAnchor implements LedgerCheckpoints {
     });
     await checkpoints.append(note);
     this.#latest = checkpoint;
+    if (prove)
+      await this.#cosign(note, checkpoint, last?.size ?? 0, prove()).catch((error: Error) =>
+        this.#deps.onError(error),
+      );
     return checkpoint;
+  }
+
+  /**
+   * Sends the new checkpoint to the witness with the proof from the size it saw last, and keeps what
+   * it cosigns. A witness that saw another size gets a proof from that size, made in a pass over the
+   * ledger; one that is down leaves the checkpoint uncosigned, and the next checkpoint tries again.
+   */
+  async #cosign(note: string, checkpoint: Checkpoint, oldSize: number, proof: Buffer[]): Promise<void> {
+    const { witness, cosignatures } = this.#deps.witness as NonNullable<AnchorDeps['witness']>;
+    let answer = await witness.addCheckpoint({ oldSize: this.#witnessSize ?? oldSize, proof, note });
+    if (answer.kind === 'conflict' && answer.witnessSize < checkpoint.size) {
+      const fromSize = answer.witnessSize;
+      answer = await witness.addCheckpoint({
+        oldSize: fromSize,
+        proof: await this.#proofFrom(fromSize, checkpoint.size),
+        note,
+      });
+    }
+    if (answer.kind === 'conflict')
+      throw new MecError(
+        'witness_refused',
+        `the witness at ${witness.url} holds ${answer.witnessSize} entries of this ledger, not a prefix of the ${checkpoint.size} just signed: check for a split view`,
+      );
+    this.#witnessSize = checkpoint.size;
+    await cosignatures.append(`${note}${answer.signatures.map((line) => `${line}\n`).join('')}`);
+  }
+
+  /** The consistency proof from `oldSize` to `newSize`, made in one pass over the ledger's entries. */
+  async #proofFrom(oldSize: number, newSize: number): Promise<Buffer[]> {
+    const ranges = consistencyProofRanges(oldSize, newSize);
+    const collector = new ProofCollector(newSize, ranges);
+    for await (const text of this.#deps.ledger.stream(1, newSize)) {
+      const stored = parseStoredEntry(text);
+      if (!stored) throw new MecError('ledger_diverged', because('a ledger entry is malformed'));
+      collector.builder.push(ledgerLeafHash(stored.hash));
+    }
+    return collector.hashes(ranges);
   }
 
   /** The newest checkpoint in the file, which must be signed by our key under our origin. */

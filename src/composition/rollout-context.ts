@@ -3,9 +3,11 @@ import type { Redis } from 'ioredis';
 import { crashpointFor } from '../adapters/bullmq/job-deps.js';
 import { FileBackupStore } from '../adapters/files/backup-store.js';
 import { CheckpointFile } from '../adapters/files/checkpoint-file.js';
+import { CosignatureFile } from '../adapters/files/cosignature-file.js';
 import { FileFlagRegistry } from '../adapters/files/file-flag-registry.js';
 import { FileReleaseFiles } from '../adapters/files/file-release-files.js';
 import { MarkdownLedgerMirror } from '../adapters/files/markdown-ledger-mirror.js';
+import { HttpWitness } from '../adapters/http/witness-client.js';
 import { Ed25519CheckpointSigner } from '../adapters/node-crypto/ed25519-checkpoint-signer.js';
 import { redisAdapters } from '../adapters/redis/redis-adapters.js';
 import { RedisTrafficLock } from '../adapters/redis/redis-lock.js';
@@ -19,6 +21,7 @@ import type { RolloutContext } from '../app/rollout-context.js';
 import type { MecConfig } from '../config/config-schema.js';
 import { toPolicy } from '../config/to-policy.js';
 import { parseCheckpoint, parseNote } from '../domain/checkpoint-note.js';
+import { parseCosignatureVerifierKey } from '../domain/cosignature.js';
 import { errorCodeOf } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
 
@@ -66,6 +69,7 @@ export function rolloutContext(
         checkpoints: checkpointFile,
         signer,
         lock: new RedisTrafficLock(redis, prefix),
+        ...(config.ledger.witness ? { witness: witnessOf(config.ledger.witness, workspace) } : {}),
         onError: (error) =>
           logger.error({ err: error, code: errorCodeOf(error) }, 'the ledger mirror or checkpoint failed'),
       })
@@ -123,3 +127,15 @@ const readCheckpoints = (file: CheckpointLog): LedgerCheckpoints => ({
     return note === undefined ? undefined : parseCheckpoint(parseNote(note).text);
   },
 });
+
+/** The configured witness, and the workspace file its cosignatures go to. */
+function witnessOf(witness: NonNullable<MecConfig['ledger']['witness']>, workspace: string) {
+  return {
+    witness: new HttpWitness({
+      url: witness.url,
+      timeoutMs: witness.timeout,
+      ...(witness.publicKey ? { verifier: parseCosignatureVerifierKey(witness.publicKey) } : {}),
+    }),
+    cosignatures: new CosignatureFile(workspace),
+  };
+}

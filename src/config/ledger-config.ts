@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseVerifierKey } from '../domain/checkpoint-note.js';
+import { parseCosignatureVerifierKey } from '../domain/cosignature.js';
 import { parseDurationMs } from '../domain/duration.js';
 
 const milliseconds = (fallbackMs: number) =>
@@ -48,7 +49,16 @@ export const ledgerConfig = z.strictObject({
       /** The witness's base URL; `add-checkpoint` is posted under it. */
       url: z.url({ protocol: /^https?$/ }),
       /** The witness's cosignature verifier key; without it, cosignatures are stored unchecked. */
-      publicKey: z.string().min(1).optional(),
+      publicKey: z
+        .string()
+        .superRefine((vkey, ctx) => {
+          try {
+            parseCosignatureVerifierKey(vkey);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        })
+        .optional(),
       /** How long a POST may take, in milliseconds; past it the checkpoint stays uncosigned. Default 5s. */
       timeout: milliseconds(5_000),
     })

@@ -1,0 +1,207 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CheckpointFile } from '../../src/adapters/files/checkpoint-file.js';
+import { CosignatureFile } from '../../src/adapters/files/cosignature-file.js';
+import { MarkdownLedgerMirror, MIRROR_PATH } from '../../src/adapters/files/markdown-ledger-mirror.js';
+import { HttpWitness } from '../../src/adapters/http/witness-client.js';
+import { Ed25519CheckpointSigner } from '../../src/adapters/node-crypto/ed25519-checkpoint-signer.js';
+import { redisKeys } from '../../src/adapters/redis/redis-keys.js';
+import { RedisLedger } from '../../src/adapters/redis/redis-ledger.js';
+import { RedisTrafficLock } from '../../src/adapters/redis/redis-lock.js';
+import { type AnchorDeps, LedgerAnchor } from '../../src/app/anchor-ledger.js';
+import { auditLedger } from '../../src/app/audit-ledger.js';
+import { parseCheckpoint, parseNote, parseVerifierKey } from '../../src/domain/checkpoint-note.js';
+import { parseCosignatureVerifierKey, verifyCosignature } from '../../src/domain/cosignature.js';
+import { ledgerEntryHash } from '../../src/domain/ledger-entry.js';
+import { parseStoredEntry, storedEntryText } from '../../src/domain/stored-entry.js';
+import { testLedgerKey } from '../support/ledger-key.js';
+import { useTestRedis } from '../support/redis.js';
+import { startWitnessStandIn } from '../support/witness-stand-in.js';
+import { copyExampleWorkspace } from '../support/workspace.js';
+import { body } from './ports/rollout-store.contract.js';
+
+const testRedis = useTestRedis();
+const ORIGIN = 'mec.example.com/release-ledger';
+
+async function setup() {
+  const { prefix, connect } = testRedis();
+  const workspace = await copyExampleWorkspace();
+  const errors: Error[] = [];
+  const make = (overrides: Partial<AnchorDeps> = {}) => {
+    const redis = connect();
+    return {
+      ledger: new RedisLedger(redis, prefix),
+      anchor: new LedgerAnchor({
+        ledger: new RedisLedger(redis, prefix),
+        mirror: new MarkdownLedgerMirror(workspace),
+        checkpoints: new CheckpointFile(workspace),
+        signer: new Ed25519CheckpointSigner(ORIGIN, testLedgerKey()),
+        lock: new RedisTrafficLock(redis, prefix),
+        onError: (error) => void errors.push(error),
+        ...overrides,
+      }),
+    };
+  };
+  const first = make();
+  const notes = async () => {
+    const found: string[] = [];
+    for await (const item of new CheckpointFile(workspace).notes()) if ('note' in item) found.push(item.note);
+    return found.map((note) => parseCheckpoint(parseNote(note).text));
+  };
+  const audit = async () =>
+    auditLedger(
+      {
+        head: await first.ledger.head(),
+        entries: first.ledger.stream(),
+        checkpoints: () => new CheckpointFile(workspace).notes(),
+      },
+      {
+        verifier: parseVerifierKey(new Ed25519CheckpointSigner(ORIGIN, testLedgerKey()).verifierKey),
+        origin: ORIGIN,
+      },
+      [],
+    );
+  return { prefix, connect, workspace, errors, make, ...first, notes, audit };
+}
+
+const append = async (ledger: RedisLedger, count: number, actor = 'U_RM') => {
+  for (let i = 0; i < count; i += 1) await ledger.append(body('append', { actor: `${actor}${i}` }));
+};
+
+describe('LedgerAnchor', () => {
+  it('mirrors the entries and signs a checkpoint of the whole ledger, which verifies', async () => {
+    const { ledger, anchor, workspace, notes, audit } = await setup();
+    await append(ledger, 5);
+    const checkpoint = await anchor.anchor();
+    expect(checkpoint).toMatchObject({ origin: ORIGIN, size: 5 });
+    await append(ledger, 3);
+    await anchor.anchor();
+    expect((await notes()).map((note) => note.size)).toEqual([5, 8]);
+    const mirror = await readFile(join(workspace, MIRROR_PATH), 'utf8');
+    expect(mirror.match(/^## #/gm)).toHaveLength(8);
+    const { checks } = await audit();
+    expect(checks.filter((check) => !check.ok)).toEqual([]);
+    expect(checks.find((check) => check.name === 'ledger consistency')?.detail).toContain(
+      '1 consistency proofs',
+    );
+  });
+
+  it('signs nothing new when nothing was appended, and covers a burst of appends with few checkpoints', async () => {
+    const { ledger, anchor, notes } = await setup();
+    await append(ledger, 2);
+    await anchor.anchor();
+    await anchor.anchor();
+    expect(await notes()).toHaveLength(1);
+    await append(ledger, 10);
+    await Promise.all(Array.from({ length: 20 }, () => anchor.anchor()));
+    const sizes = (await notes()).map((note) => note.size);
+    expect(sizes.at(-1)).toBe(12);
+    expect(sizes.length).toBeLessThanOrEqual(3);
+  });
+
+  it('keeps one growing series when two replicas append and anchor at once', async () => {
+    const { make, ledger, notes, audit, workspace } = await setup();
+    const second = make();
+    const first = make();
+    await Promise.all(
+      [first, second].map(async (replica, index) => {
+        for (let round = 0; round < 10; round += 1) {
+          await append(replica.ledger, 2, `U${index}_${round}_`);
+          await replica.anchor.anchor();
+        }
+      }),
+    );
+    await first.anchor.anchor();
+    const sizes = (await notes()).map((note) => note.size);
+    expect(sizes.at(-1)).toBe(40);
+    expect([...sizes].sort((a, b) => a - b)).toEqual(sizes);
+    expect(new Set(sizes).size).toBe(sizes.length);
+    const mirror = await readFile(join(workspace, MIRROR_PATH), 'utf8');
+    expect([...mirror.matchAll(/^## #(\d+)/gm)].map((match) => Number(match[1]))).toEqual(
+      Array.from({ length: (await ledger.head()).seq }, (_, i) => i + 1),
+    );
+    expect((await audit()).checks.filter((check) => !check.ok)).toEqual([]);
+  });
+
+  it('refuses to sign over a ledger rewritten under its last checkpoint, even in a fresh process', async () => {
+    const { ledger, anchor, make, connect, prefix, notes } = await setup();
+    await append(ledger, 4);
+    await anchor.anchor();
+    const redis = connect();
+    const key = redisKeys(prefix).ledgerEntries;
+    const texts = await redis.lrange(key, 0, -1);
+    let prevHash = parseStoredEntry(texts[0] as string)?.prevHash as string;
+    const rewritten = texts.map((text, index) => {
+      const stored = parseStoredEntry(text);
+      const bodyText =
+        index === 1 ? (stored?.bodyText ?? '').replace('U_RM1', 'U_MALLORY') : (stored?.bodyText ?? '');
+      const hash = ledgerEntryHash(index + 1, prevHash, bodyText);
+      const out = storedEntryText(index + 1, prevHash, hash, bodyText);
+      prevHash = hash;
+      return out;
+    });
+    await redis.del(key);
+    await redis.rpush(key, ...rewritten);
+    await redis.hset(redisKeys(prefix).ledgerHead, 'hash', prevHash);
+    await ledger.append(body('append', { actor: 'U_AFTER' }));
+    await expect(anchor.anchor()).rejects.toMatchObject({ code: 'ledger_diverged' });
+    await expect(make().anchor.anchor()).rejects.toMatchObject({ code: 'ledger_diverged' });
+    expect((await notes()).map((note) => note.size)).toEqual([4]);
+  });
+
+  it('refuses entries cut from the end, and a checkpoints file that ends with a note by another key', async () => {
+    const { ledger, anchor, make, connect, prefix, workspace } = await setup();
+    await append(ledger, 3);
+    await anchor.anchor();
+    const redis = connect();
+    await redis.rpop(redisKeys(prefix).ledgerEntries);
+    await redis.hset(redisKeys(prefix).ledgerHead, 'seq', 2);
+    await expect(anchor.anchor()).rejects.toThrow(/cut from its end/);
+    const other = make({
+      signer: new Ed25519CheckpointSigner(ORIGIN, generateKeyPairSync('ed25519').privateKey),
+    });
+    await expect(other.anchor.anchor()).rejects.toThrow(/not signed by/);
+    expect(await readFile(join(workspace, '01-GOVERNANCE/checkpoints.txt'), 'utf8')).toContain(
+      `${ORIGIN}\n3\n`,
+    );
+  });
+
+  it('has each checkpoint cosigned by a witness, keeps signing while it is down, and catches it up after', async () => {
+    const { make, ledger, workspace, errors } = await setup();
+    const signer = new Ed25519CheckpointSigner(ORIGIN, testLedgerKey());
+    const stand = await startWitnessStandIn({ origin: ORIGIN, logVerifierKey: signer.verifierKey });
+    const witness = () => ({
+      witness: new HttpWitness({ url: stand.url, timeoutMs: 2_000 }),
+      cosignatures: new CosignatureFile(workspace),
+    });
+    const replica = make({ witness: witness() });
+    await append(ledger, 3);
+    await replica.anchor.anchor();
+    await append(ledger, 2);
+    await replica.anchor.anchor();
+    expect(stand.latest(ORIGIN)?.size).toBe(5);
+    stand.fail('drop');
+    await append(ledger, 2);
+    expect(await replica.anchor.anchor()).toMatchObject({ size: 7 });
+    expect(errors.map((error) => (error as { code?: string }).code)).toContain('witness_unreachable');
+    stand.fail('none');
+    // A process that starts afresh assumes the witness saw its last checkpoint; the witness's 409
+    // names the size it did see, and the proof comes from there.
+    const restarted = make({ witness: witness() });
+    await append(ledger, 1);
+    await restarted.anchor.anchor();
+    expect(stand.latest(ORIGIN)?.size).toBe(8);
+    const verifier = parseCosignatureVerifierKey(stand.verifierKey);
+    const cosigned: number[] = [];
+    for await (const record of new CosignatureFile(workspace).read()) {
+      if (record.kind !== 'note') continue;
+      const note = parseNote(record.note);
+      const line = note.signatures.find((signature) => signature.name === stand.name);
+      expect(line && verifyCosignature(line, note.text, verifier)).toBe(true);
+      cosigned.push(parseCheckpoint(note.text).size);
+    }
+    expect(cosigned).toEqual([3, 5, 8]);
+  });
+});
