@@ -5,7 +5,7 @@ import type { Logger } from '../infra/logger.js';
 import { startTimerLoop, type TimerLoop } from './timer-loop.js';
 
 /** How often each process looks for ledger entries no checkpoint covers yet, in milliseconds. */
-export const ANCHOR_POLL_MS = 200;
+const ANCHOR_POLL_MS = 200;
 
 /** Longest wait between two rounds while signing keeps failing, in milliseconds. */
 const BACKOFF_MAX_MS = 30_000;

@@ -2,7 +2,7 @@ import { GENESIS_HASH, ledgerEntryHash } from './ledger-entry.js';
 import { ledgerLeafHash } from './log-tree.js';
 import { parseStoredEntry, type StoredEntry } from './stored-entry.js';
 
-export type ChainProblem = 'malformed' | 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
+type ChainProblem = 'malformed' | 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
 
 export type ChainStep =
   | { ok: true; stored: StoredEntry; leaf: Buffer }

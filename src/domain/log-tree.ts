@@ -19,7 +19,7 @@ export function leafHash(leaf: Uint8Array): Buffer {
   return sha256(Buffer.concat([LEAF, leaf]));
 }
 
-export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return sha256(Buffer.concat([NODE, left, right]));
 }
 

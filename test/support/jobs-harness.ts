@@ -19,11 +19,11 @@ import { secretValues } from '../../src/config/secret-values.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { logRedisOutages, logRepeatedErrors, type OutageLogger } from '../../src/infra/log-redis-outages.js';
 import { type RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { testLedgerKey } from './ledger-key.js';
 import type { TestRedis } from './redis.js';
 import { approvalCardPost, button, where } from './slack-find.js';
 import { PEOPLE } from './slack-harness.js';
 import { buttonClick, commandFields, postForm, SIGNING_SECRET } from './slack-requests.js';
-import { testLedgerKey } from './ledger-key.js';
 import { copyExampleWorkspace } from './workspace.js';
 
 /**

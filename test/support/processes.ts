@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
-import { TEST_LEDGER_KEY_PATH } from './ledger-key.js';
 import { childPort } from './child-port.js';
+import { TEST_LEDGER_KEY_PATH } from './ledger-key.js';
 
 const MAIN = resolve('src/main.ts');
 const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;

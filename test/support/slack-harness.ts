@@ -12,6 +12,7 @@ import { readConfig } from '../../src/config/load-settings.js';
 import type { Effect } from '../../src/domain/effect.js';
 import { CHECKS } from '../../src/domain/rollout-state.js';
 import type { RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { testLedgerKey } from './ledger-key.js';
 import type { TestRedis } from './redis.js';
 import {
   buttonClick,
@@ -22,7 +23,6 @@ import {
   SIGNING_SECRET,
   viewSubmission,
 } from './slack-requests.js';
-import { testLedgerKey } from './ledger-key.js';
 import { copyExampleWorkspace } from './workspace.js';
 
 /** The example config's release channel. */

@@ -13,9 +13,9 @@ import { cosign, cosignatureVerifierKeyOf } from '../../src/domain/cosignature.j
 import { verifyConsistency } from '../../src/domain/log-tree.js';
 
 /** How the stand-in misbehaves: not at all, by dropping the connection, a 500, hanging, or a bad cosignature. */
-export type WitnessFault = 'none' | 'drop' | 'error' | 'hang' | 'forge';
+type WitnessFault = 'none' | 'drop' | 'error' | 'hang' | 'forge';
 
-export interface WitnessRequest {
+interface WitnessRequest {
   method: string;
   path: string;
   body: string;

@@ -7,7 +7,7 @@ import type { LedgerSource } from '../../app/ports/ledger-source.js';
 import { MecError } from '../../domain/errors.js';
 
 /** The first line of an audit bundle: everything verify needs besides the entries and checkpoints. */
-export const bundleHeaderSchema = z.object({
+const bundleHeaderSchema = z.object({
   format: z.literal('mec-audit-bundle/v1'),
   exportedAt: z.string(),
   phase: z.string(),

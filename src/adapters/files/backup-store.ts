@@ -54,7 +54,7 @@ export async function takeBackup(
 }
 
 /** Every backup directory of every phase, as workspace paths, sorted. */
-export async function listBackups(workspace: string): Promise<string[]> {
+async function listBackups(workspace: string): Promise<string[]> {
   const phases = await subdirectories(join(workspace, BACKUP_ROOT));
   const dirs = await Promise.all(
     phases.map(async (phase) => {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { LedgerMirror, MirrorReader } from '../../app/ports/ledger-mirror.js';
 import { MecError } from '../../domain/errors.js';
@@ -200,9 +200,4 @@ class MarkdownMirrorReader implements MirrorReader {
       }
     }
   }
-}
-
-/** The whole mirror text, for tests and small tools; undefined when it is not written yet. */
-export async function readMirror(workspace: string): Promise<string | undefined> {
-  return readFile(join(workspace, MIRROR_PATH), 'utf8').catch(() => undefined);
 }
