@@ -29,7 +29,8 @@ export class CheckpointFile implements CheckpointLog {
       const [last, before] = recordEnds(tail);
       if (last === undefined) return tailStart === 0 ? null : undefined;
       if (before === undefined && tailStart > 0) return undefined;
-      return tail.subarray(before ?? 0, last).toString('utf8');
+      // The record ends with the blank line that separates it from the next; the note stops before it.
+      return tail.subarray(before ?? 0, last - 1).toString('utf8');
     });
     return found ?? undefined;
   }
