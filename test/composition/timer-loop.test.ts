@@ -51,32 +51,39 @@ describe('startTimerLoop', () => {
   });
 
   it('waits on close for the round in flight, and runs none after it', async () => {
-    const gate = deferred();
-    let rounds = 0;
-    let inFlight = false;
-    const loop = startTimerLoop(
-      async () => {
-        rounds += 1;
-        if (rounds === 2) {
-          inFlight = true;
-          await gate.promise;
-          inFlight = false;
-        }
-      },
-      () => 1,
-    );
-    await vi.waitFor(() => expect(inFlight).toBe(true));
-    let closed = false;
-    const closing = loop.close().then(() => {
-      closed = true;
-    });
-    // Let every pending callback run: close must still be waiting for the round.
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(closed).toBe(false);
-    gate.resolve();
-    await closing;
-    expect(inFlight).toBe(false);
-    expect(rounds).toBe(2);
+    vi.useFakeTimers();
+    try {
+      const gate = deferred();
+      let rounds = 0;
+      let inFlight = false;
+      const loop = startTimerLoop(
+        async () => {
+          rounds += 1;
+          if (rounds === 2) {
+            inFlight = true;
+            await gate.promise;
+            inFlight = false;
+          }
+        },
+        () => 10,
+      );
+      await loop.started;
+      await vi.advanceTimersByTimeAsync(10);
+      expect(inFlight).toBe(true);
+      let closed = false;
+      const closing = loop.close().then(() => {
+        closed = true;
+      });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(closed).toBe(false);
+      gate.resolve();
+      await closing;
+      expect(inFlight).toBe(false);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(rounds).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('runs no round once closed between rounds', async () => {

@@ -17,9 +17,14 @@ import { testLedgerKey } from '../../support/ledger-key.js';
 const ORIGIN = 'mec.test/release-ledger';
 const signer = new Ed25519CheckpointSigner(ORIGIN, testLedgerKey());
 
-/** A real signed checkpoint of `size` entries; `cosigned` adds a second signature line. */
-function signedNote(size: number, cosigned = false): string {
-  const text = checkpointText({ origin: ORIGIN, size, root: Buffer.alloc(32, size % 251) });
+/**
+ * A real signed checkpoint of `size` entries; `cosigned` adds a second signature line, `extensionChars`
+ * an extension line of that many characters after the root.
+ */
+function signedNote(size: number, cosigned = false, extensionChars = 0): string {
+  const text =
+    checkpointText({ origin: ORIGIN, size, root: Buffer.alloc(32, size % 251) }) +
+    (extensionChars > 0 ? `${'é'.repeat(extensionChars)}\n` : '');
   const signatures = [{ name: ORIGIN, keyId: signer.keyId, signature: signer.sign(text) }];
   if (cosigned)
     signatures.push({ name: 'witness.test/w1', keyId: '01020304', signature: Buffer.alloc(72, 2) });
@@ -117,6 +122,18 @@ describe('the checkpoints file', () => {
     expect(items[0]).toEqual({ note: signedNote(1) });
     expect(items[1]).toHaveProperty('torn');
     expect((items[1] as { torn: string }).torn).toContain(`${ORIGIN}\n2\n`);
+  });
+
+  it('gives the whole latest note when it is larger than the first window read from the end', async () => {
+    const { log, path } = await fileInWorkspace();
+    // 2-byte characters: each note is over 64 KiB, so the first window holds the last note's end only.
+    const notes = [signedNote(1, false, 40_000), signedNote(2, true, 40_000)];
+    for (const note of notes) await log.append(note);
+    expect(await log.latest()).toBe(notes[1]);
+    await appendFile(path, Buffer.from(`${signedNote(3, false, 40_000)}\n`).subarray(0, 70_000));
+    expect(await log.latest()).toBe(notes[1]);
+    await log.append(signedNote(4));
+    expect(await readFile(path, 'utf8')).toBe(`${notes[0]}\n${notes[1]}\n${signedNote(4)}\n`);
   });
 
   it('reads the latest of 3,000 notes from the end of a file of several hundred KiB', async () => {
