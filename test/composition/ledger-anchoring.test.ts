@@ -93,7 +93,7 @@ describe('startLedgerAnchoring', () => {
       ['error', 'signing a ledger checkpoint failed', 'ledger_diverged'],
       ['info', 'ledger checkpoints are signed again', undefined],
     ]);
-    expect((log.at('error')[1]?.fields.err as Error).message).toBe('ENOSPC: no space left');
+    expect(log.at('error')[1]?.fields.err).toMatchObject({ message: 'ENOSPC: no space left' });
   });
 
   it('backs off while failing, doubling the wait up to 30 s, and polls at the interval again once it works', async () => {
