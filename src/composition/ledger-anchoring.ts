@@ -17,7 +17,7 @@ const BACKOFF_MAX_MS = 30_000;
  * when it first appears and when it changes, not on every round.
  */
 export function startLedgerAnchoring(
-  anchor: LedgerAnchor,
+  anchor: Pick<LedgerAnchor, 'anchor' | 'latest'>,
   ledger: Pick<Ledger, 'head'>,
   logger: Pick<Logger, 'info' | 'error'>,
   intervalMs = ANCHOR_POLL_MS,

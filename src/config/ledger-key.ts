@@ -25,7 +25,8 @@ export async function loadLedgerKey(
   if (value?.trim()) {
     const inline = value.trimStart().startsWith('-----BEGIN');
     try {
-      pem = inline ? value : await readFile(resolve(options.cwd, value), 'utf8');
+      // A PEM pasted into an env file often starts on the line after the quote; node:crypto refuses that.
+      pem = inline ? value.trimStart() : await readFile(resolve(options.cwd, value), 'utf8');
     } catch (error) {
       return problem(`cannot read the file it names (${(error as NodeJS.ErrnoException).code ?? error})`);
     }

@@ -29,7 +29,7 @@ export class CheckpointFile implements CheckpointLog {
       const [last, before] = recordEnds(tail);
       if (last === undefined) return tailStart === 0 ? null : undefined;
       if (before === undefined && tailStart > 0) return undefined;
-      // The record is the note and the blank line after it.
+      // The record ends with the blank line that separates it from the next; the note stops before it.
       return tail.subarray(before ?? 0, last - 1).toString('utf8');
     });
     return found ?? undefined;
