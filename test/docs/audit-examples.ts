@@ -82,7 +82,7 @@ export class ExampleReader {
 }
 
 /** What a verifier of one example gets: its fields, and the other examples it builds on. */
-export interface ExampleContext {
+interface ExampleContext {
   read: ExampleReader;
   /** Another example of the doc, for the values it builds on (its fields are not counted as read). */
   other(label: string): ExampleReader;
