@@ -5,7 +5,7 @@ import { verifierKeyOf } from '../domain/checkpoint-note.js';
 import type { LedgerConfig } from './ledger-config.js';
 
 /** Where the sandbox keeps the ledger key it made itself, relative to the working directory. */
-const SANDBOX_LEDGER_KEY = '.mec-sandbox/ledger-key.pem';
+export const SANDBOX_LEDGER_KEY = '.mec-sandbox/ledger-key.pem';
 
 export type LedgerKeyResult =
   | { ok: true; privateKey: KeyObject; verifierKey: string }

@@ -9,7 +9,7 @@ import { FileReleaseFiles } from '../../src/adapters/files/file-release-files.js
 import {
   MarkdownLedgerMirror,
   MIRROR_HEADER,
-  readMirror,
+  MIRROR_PATH,
 } from '../../src/adapters/files/markdown-ledger-mirror.js';
 import { artifactRootOf } from '../../src/adapters/files/workspace-artifacts.js';
 import { Ed25519CheckpointSigner } from '../../src/adapters/node-crypto/ed25519-checkpoint-signer.js';
@@ -228,7 +228,9 @@ export const CODE_VERIFIER: Record<string, ExampleVerifier> = {
     inWorkspace(async (workspace) => {
       const { stored } = entryOfExample(read);
       await new MarkdownLedgerMirror(workspace).append([entryOf(stored)]);
-      expect(await readMirror(workspace)).toBe(`${other('mirror-header').text()}\n${read.text()}`);
+      expect(await readFile(join(workspace, MIRROR_PATH), 'utf8')).toBe(
+        `${other('mirror-header').text()}\n${read.text()}`,
+      );
     }),
   'mirror-section-bot': (context) => CODE_VERIFIER['mirror-section']?.(context),
   'mirror-header': ({ read }) => {

@@ -5,7 +5,7 @@ import type { CheckpointLog } from '../../app/ports/checkpoint-log.js';
 import { appendDurably, repairTail, searchFromEnd, sizeOf } from './durable-append.js';
 
 /** Where the checkpoints live, relative to the workspace. */
-const CHECKPOINTS_PATH = '01-GOVERNANCE/checkpoints.txt';
+export const CHECKPOINTS_PATH = '01-GOVERNANCE/checkpoints.txt';
 
 const SIGNATURE = '— ';
 const RECORD_END = Buffer.from('\n\n');
