@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { SlackApiStandIn } from '../src/sandbox/slack-api-stand-in.js';
 import { childPort } from './support/child-port.js';
+import { TEST_LEDGER_KEY_PATH } from './support/ledger-key.js';
 import { PROCESS_START_MS } from './support/processes.js';
 import { commandFields, postForm, SIGNING_SECRET } from './support/slack-requests.js';
 import { copyExampleWorkspace } from './support/workspace.js';
@@ -26,7 +27,7 @@ function startMain(env: Record<string, string>, cwd: string): Started {
   const child = spawn('node', ['--import', TSX, MAIN], {
     cwd,
     // Any free admin port, named by the "up" log line: the default would collide between tests.
-    env: { PATH: process.env.PATH, MEC_ADMIN_PORT: '0', ...env },
+    env: { PATH: process.env.PATH, MEC_ADMIN_PORT: '0', MEC_LEDGER_KEY: TEST_LEDGER_KEY_PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -170,8 +171,12 @@ describe('main', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'mec-sandbox-'));
     const { cp } = await import('node:fs/promises');
     await cp('examples', join(cwd, 'examples'), { recursive: true });
-    const started = startMain({ PORT: String(port), MEC_CONFIG: CONFIG }, cwd);
+    // The demo config names no verifier key, and no MEC_LEDGER_KEY is given: the sandbox makes its own.
+    const demo = resolve('examples/m6/mec.demo.yml');
+    const started = startMain({ PORT: String(port), MEC_CONFIG: demo, MEC_LEDGER_KEY: '' }, cwd);
     expect((await waitForReady(`http://127.0.0.1:${port}/readyz`, started)).status).toBe(200);
+    const key = await stat(join(cwd, '.mec-sandbox/ledger-key.pem'));
+    expect(key.mode & 0o777).toBe(0o600);
     const redisUrl = /"redisUrl":"(redis:\/\/[^"]+)"/.exec(started.output())?.[1];
     expect(redisUrl).toBeDefined();
     expect(started.output()).toContain('copied the example workspace for the sandbox');
@@ -230,6 +235,29 @@ describe('main', () => {
       expect(await started.exited).toBe(0);
       await standIn.stop();
     }
+  }, 60_000);
+
+  it('refuses to start outside the sandbox without the ledger key, or with a key the config does not name', async () => {
+    const env = {
+      PORT: String(await childPort()),
+      MEC_CONFIG: CONFIG,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret-for-tests',
+      REDIS_URL: inject('redisUrl'),
+    };
+    const missing = startMain({ ...env, MEC_LEDGER_KEY: '' }, process.cwd());
+    expect(await missing.exited).toBe(1);
+    expect(missing.output()).toContain('env MEC_LEDGER_KEY: is not set');
+    const other = join(await mkdtemp(join(tmpdir(), 'mec-key-')), 'other.pem');
+    const { generateKeyPairSync } = await import('node:crypto');
+    await writeFile(
+      other,
+      generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }),
+    );
+    const wrong = startMain({ ...env, MEC_LEDGER_KEY: other }, process.cwd());
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.output()).toContain('is not the key of ledger.publicKey');
+    expect(wrong.output()).not.toContain('PRIVATE KEY');
   }, 60_000);
 
   it('refuses to start with NODE_ENV=production and no Slack credentials, naming what it needs', async () => {
