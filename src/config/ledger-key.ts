@@ -1,5 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { verifierKeyOf } from '../domain/checkpoint-note.js';
 import type { LedgerConfig } from './ledger-config.js';
@@ -57,18 +63,26 @@ export async function loadLedgerKey(
   return { ok: true, privateKey, verifierKey };
 }
 
-/** The sandbox's own key, made with `wx` so two processes starting at once keep the same one. */
+/**
+ * The sandbox's own key. It is written whole under a name of its own, then linked into place, which
+ * fails if another process got there first: so a reader never sees a half-written key, and two
+ * processes starting at once keep the same one.
+ */
 async function sandboxKey(path: string): Promise<string> {
   const existing = await readFile(path, 'utf8').catch(() => undefined);
   if (existing !== undefined) return existing;
   const { privateKey } = generateKeyPairSync('ed25519');
   await mkdir(dirname(path), { recursive: true });
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, pem, { mode: 0o600, flag: 'wx' });
   try {
-    await writeFile(path, pem, { mode: 0o600, flag: 'wx' });
+    await link(temporary, path);
     return pem;
   } catch {
     return readFile(path, 'utf8');
+  } finally {
+    await rm(temporary, { force: true });
   }
 }
 
