@@ -62,8 +62,6 @@ export class LedgerAnchor implements LedgerCheckpoints {
   #latest: Checkpoint | undefined;
   #running: Promise<unknown> | undefined;
   #pending: Promise<Checkpoint | undefined> | undefined;
-  /** The size the witness cosigned last, once it has answered this process. */
-  #witnessSize: number | undefined;
 
   constructor(deps: AnchorDeps) {
     this.#deps = deps;
@@ -118,13 +116,18 @@ export class LedgerAnchor implements LedgerCheckpoints {
         ),
       );
     const tree = await this.#checkedTo(last);
-    await syncMirror(this.#deps, head.seq).catch((error: Error) => this.#deps.onError(error));
-    if (head.seq === tree.builder.size) {
+    const prove =
+      this.#deps.witness && head.seq > tree.builder.size
+        ? proveWhileGrowing(tree.builder, head.seq)
+        : undefined;
+    // The chain is checked up to the head before any of it is mirrored or signed.
+    await this.#grow(tree, head.seq);
+    signal.throwIfAborted();
+    await syncMirror(this.#deps, head.seq, signal).catch((error: Error) => this.#deps.onError(error));
+    if (head.seq === last?.size || head.seq === 0) {
       this.#latest = last;
       return last;
     }
-    const prove = this.#deps.witness ? proveWhileGrowing(tree.builder, head.seq) : undefined;
-    await this.#grow(tree, head.seq);
     signal.throwIfAborted();
     const checkpoint: Checkpoint = { origin: signer.name, size: head.seq, root: tree.builder.root() };
     const text = checkpointText(checkpoint);
@@ -148,7 +151,8 @@ export class LedgerAnchor implements LedgerCheckpoints {
    */
   async #cosign(note: string, checkpoint: Checkpoint, oldSize: number, proof: Buffer[]): Promise<void> {
     const { witness, cosignatures } = this.#deps.witness as NonNullable<AnchorDeps['witness']>;
-    let answer = await witness.addCheckpoint({ oldSize: this.#witnessSize ?? oldSize, proof, note });
+    // Sent as if the witness saw our last checkpoint; one that missed it answers 409 with its size.
+    let answer = await witness.addCheckpoint({ oldSize, proof, note });
     if (answer.kind === 'conflict' && answer.witnessSize < checkpoint.size) {
       const fromSize = answer.witnessSize;
       answer = await witness.addCheckpoint({
@@ -162,7 +166,6 @@ export class LedgerAnchor implements LedgerCheckpoints {
         'witness_refused',
         `the witness at ${witness.url} holds ${answer.witnessSize} entries of this ledger, not a prefix of the ${checkpoint.size} just signed: check for a split view`,
       );
-    this.#witnessSize = checkpoint.size;
     await cosignatures.append(`${note}${answer.signatures.map((line) => `${line}\n`).join('')}`);
   }
 

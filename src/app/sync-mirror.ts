@@ -9,13 +9,14 @@ const CHUNK = 500;
 
 /**
  * Brings the mirror up to entry `toSeq` (the ledger head by default), appending only what it lacks.
- * The caller holds the anchor lock, so appends never interleave. A mirror that disagrees with the
+ * The caller holds the anchor lock, so appends never interleave; `signal` stops it when the lock is lost. A mirror that disagrees with the
  * ledger is left alone and reported: it may be the only copy of history Redis lost, so overwriting it
  * takes an explicit rebuild.
  */
 export async function syncMirror(
   deps: { ledger: Ledger; mirror: LedgerMirror },
   toSeq?: number,
+  signal?: AbortSignal,
 ): Promise<{ written: number }> {
   const { ledger, mirror } = deps;
   const last = toSeq ?? (await ledger.head()).seq;
@@ -33,11 +34,14 @@ export async function syncMirror(
   for await (const entry of parsed(ledger.stream((held?.seq ?? 0) + 1, last))) {
     chunk.push(entry);
     if (chunk.length === CHUNK) {
+      // A holder that lost the anchor lock writes nothing more: another holds it now.
+      signal?.throwIfAborted();
       await mirror.append(chunk);
       written += chunk.length;
       chunk = [];
     }
   }
+  signal?.throwIfAborted();
   await mirror.append(chunk);
   return { written: written + chunk.length };
 }

@@ -48,9 +48,10 @@ export class MirrorComparison implements EntryObserver {
   #at = 0;
   #compared = 0;
 
-  constructor(mirror: LedgerMirror) {
+  /** `uptoBytes`: the mirror's length when the ledger head was read; what was appended after is not compared. */
+  constructor(mirror: LedgerMirror, uptoBytes?: number) {
     this.#mirror = mirror;
-    this.#reader = mirror.reader();
+    this.#reader = mirror.reader(uptoBytes);
   }
 
   async observe(entry: LedgerEntry): Promise<void> {

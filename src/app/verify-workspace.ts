@@ -54,6 +54,9 @@ export interface VerifyReport {
  * release record and smoke report against what the ledger recorded of it.
  */
 export async function verifyWorkspace(deps: VerifyDeps, entrySeq?: number): Promise<VerifyReport> {
+  // The files first, then the head: the bot appends to them only what it committed before, so their
+  // first bytes as read now cover no entry past the head read next, whatever the bot does meanwhile.
+  const [checkpointBytes, mirrorBytes] = await Promise.all([deps.checkpointLog.size(), deps.mirror.size()]);
   const head = await deps.ledger.head();
   const { state } = await deps.store.load(deps.phase);
   const facts: RecordedFacts = {
@@ -63,9 +66,9 @@ export async function verifyWorkspace(deps: VerifyDeps, entrySeq?: number): Prom
   const source: LedgerSource = {
     head,
     entries: deps.ledger.stream(1, head.seq),
-    checkpoints: () => deps.checkpointLog.notes(),
+    checkpoints: () => deps.checkpointLog.notes(checkpointBytes),
   };
-  return verifyAll(deps, source, facts, deps.trust, entrySeq);
+  return verifyAll(deps, source, facts, deps.trust, entrySeq, mirrorBytes);
 }
 
 /** The audit of any ledger source against a workspace: verify's one implementation. */
@@ -75,11 +78,12 @@ export async function verifyAll(
   facts: RecordedFacts,
   trust: LedgerTrust,
   entrySeq?: number,
+  mirrorBytes?: number,
 ): Promise<VerifyReport> {
   const verifier = verifierOf(trust);
   const registry = new RegistryFacts();
   const approvals = new ApprovalDigests();
-  const mirror = new MirrorComparison(deps.mirror);
+  const mirror = new MirrorComparison(deps.mirror, mirrorBytes);
   const artifacts = new ArtifactFacts();
   const observers = [registry, approvals, mirror, artifacts];
   const inclusionCheckpoint = entrySeq === undefined ? undefined : await latestCheckpointOf(source, trust);

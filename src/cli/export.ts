@@ -20,6 +20,8 @@ if (flag !== '--out' || !out) {
         loggingPublisher(logger),
         { run: async () => undefined },
       );
+      // The checkpoints' length first, then the head, so no checkpoint in the bundle is past its entries.
+      const checkpointBytes = await ctx.checkpointLog.size();
       const head = await ctx.ledger.head();
       const { state } = await ctx.store.load(config.phase);
       const verifierKey =
@@ -38,7 +40,7 @@ if (flag !== '--out' || !out) {
       const counts = await writeAuditBundle(
         path,
         header,
-        ctx.checkpointLog.notes(),
+        ctx.checkpointLog.notes(checkpointBytes),
         ctx.ledger.stream(1, head.seq),
       );
       console.log(`Wrote ${path}: ${counts.entries} entries, ${counts.checkpoints} checkpoints.`);

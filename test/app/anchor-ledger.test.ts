@@ -187,12 +187,14 @@ describe('LedgerAnchor', () => {
     expect(await replica.anchor.anchor()).toMatchObject({ size: 7 });
     expect(errors.map((error) => (error as { code?: string }).code)).toContain('witness_unreachable');
     stand.fail('none');
-    // A process that starts afresh assumes the witness saw its last checkpoint; the witness's 409
-    // names the size it did see, and the proof comes from there.
+    // The witness missed checkpoint 7: its 409 names the size it did see, and the proof comes from there.
+    await append(ledger, 1);
+    await replica.anchor.anchor();
+    expect(stand.latest(ORIGIN)?.size).toBe(8);
     const restarted = make({ witness: witness() });
     await append(ledger, 1);
     await restarted.anchor.anchor();
-    expect(stand.latest(ORIGIN)?.size).toBe(8);
+    expect(stand.latest(ORIGIN)?.size).toBe(9);
     const verifier = parseCosignatureVerifierKey(stand.verifierKey);
     const cosigned: number[] = [];
     for await (const record of new CosignatureFile(workspace).read()) {
@@ -202,6 +204,6 @@ describe('LedgerAnchor', () => {
       expect(line && verifyCosignature(line, note.text, verifier)).toBe(true);
       cosigned.push(parseCheckpoint(note.text).size);
     }
-    expect(cosigned).toEqual([3, 5, 8]);
+    expect(cosigned).toEqual([3, 5, 8, 9]);
   });
 });

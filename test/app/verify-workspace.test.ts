@@ -5,6 +5,7 @@ import { redisKeys } from '../../src/adapters/redis/redis-keys.js';
 import { verifyWorkspace } from '../../src/app/verify-workspace.js';
 import { approvedWorkspace } from '../support/approved-workspace.js';
 import { useTestRedis } from '../support/redis.js';
+import { body } from './ports/rollout-store.contract.js';
 
 const testRedis = useTestRedis();
 
@@ -101,6 +102,25 @@ describe('verifyWorkspace', () => {
 });
 
 describe('verifyWorkspace after crashes and quick writes', () => {
+  it('passes while the bot commits and checkpoints between its reading the head and the files', async () => {
+    const { ctx, adapters } = await setup();
+    const ledger = {
+      ...ctx.ledger,
+      read: ctx.ledger.read.bind(ctx.ledger),
+      stream: ctx.ledger.stream.bind(ctx.ledger),
+      head: async () => {
+        const head = await ctx.ledger.head();
+        // Right after verify read the head: a commit, mirrored and checkpointed.
+        await adapters.ledger.append(body('pause', { actor: 'U_RM' }));
+        await ctx.anchor?.anchor();
+        return head;
+      },
+    };
+    const result = await verifyWorkspace({ ...ctx, ledger });
+    expect(failures(result)).toEqual([]);
+    expect((await adapters.ledger.head()).seq).toBe(result.audit.entries + 1);
+  });
+
   it('passes after a registry write that crashed before it was confirmed and was then recovered', async () => {
     const { run, adapters, workspace } = await setup();
     const { FileFlagRegistry } = await import('../../src/adapters/files/file-flag-registry.js');

@@ -335,12 +335,14 @@ export function useCaseWorld(
     append: async () => undefined,
     rebuild: async () => 0,
     reader: () => ({ next: async () => 'missing', rest: async () => 0 }),
+    size: async () => 0,
   };
   const checkpointLog: CheckpointLog = {
     path: '01-GOVERNANCE/checkpoints.txt',
     latest: async () => undefined,
     append: async () => undefined,
     notes: async function* () {},
+    size: async () => 0,
   };
   const runner: CommandRunner = {
     run: async (argv) => {

@@ -1,13 +1,17 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CheckpointLog } from '../../app/ports/checkpoint-log.js';
+import { MecError } from '../../domain/errors.js';
 import { appendDurably, repairTail, searchFromEnd, sizeOf } from './durable-append.js';
 
 /** Where the checkpoints live, relative to the workspace. */
 export const CHECKPOINTS_PATH = '01-GOVERNANCE/checkpoints.txt';
 
 const SIGNATURE = '— ';
+/** The most a torn note can be: a checkpoint note is a few hundred bytes. */
+const MAX_TORN_BYTES = 4_096;
 const RECORD_END = Buffer.from('\n\n');
 const SIGNATURE_BYTES = Buffer.from(SIGNATURE);
 
@@ -25,31 +29,64 @@ export class CheckpointFile implements CheckpointLog {
   }
 
   async latest(): Promise<string | undefined> {
+    const found = await this.#lastRecord();
+    return found?.note;
+  }
+
+  async append(note: string): Promise<void> {
+    const found = await this.#lastRecord();
+    const size = (await sizeOf(this.#file)) ?? 0;
+    const end = found?.end ?? 0;
+    if (end < size) await repairTail(this.#file, end);
+    await appendDurably(this.#file, `${note}\n`);
+  }
+
+  /**
+   * The newest complete note and where it ends. What follows it may only be one torn note, a crash's
+   * leftover, which the next append cuts off. Anything else (line ends rewritten to CRLF, a trimmed
+   * blank line, text of someone else's) is refused rather than cut: the file is the record that pins
+   * the ledger, so the bot never truncates more than its own torn write.
+   */
+  async #lastRecord(): Promise<{ note: string; end: number } | undefined> {
+    const size = await sizeOf(this.#file);
+    if (!size) return undefined;
     const found = await searchFromEnd(this.#file, (tail, tailStart) => {
       const [last, before] = recordEnds(tail);
       if (last === undefined) return tailStart === 0 ? null : undefined;
       if (before === undefined && tailStart > 0) return undefined;
       // The record ends with the blank line that separates it from the next; the note stops before it.
-      return tail.subarray(before ?? 0, last - 1).toString('utf8');
+      return { note: tail.subarray(before ?? 0, last - 1).toString('utf8'), end: tailStart + last };
     });
+    const end = found?.end ?? 0;
+    if (size - end > MAX_TORN_BYTES || (await this.#hasCarriageReturn(end)))
+      throw new MecError(
+        'checkpoint_malformed',
+        `${CHECKPOINTS_PATH} ends with ${size - end} bytes that are not a checkpoint the bot wrote (line ends changed to CRLF, or an edit?); restore it from version control. The bot signs nothing until it is`,
+      );
     return found ?? undefined;
   }
 
-  async append(note: string): Promise<void> {
-    const size = await sizeOf(this.#file);
-    if (size) {
-      const end = await searchFromEnd(this.#file, (tail, tailStart) => {
-        const [last] = recordEnds(tail);
-        return last === undefined ? (tailStart === 0 ? 0 : undefined) : tailStart + last;
-      });
-      if (end !== undefined && end < size) await repairTail(this.#file, end);
+  async #hasCarriageReturn(from: number): Promise<boolean> {
+    const size = (await sizeOf(this.#file)) ?? 0;
+    const tail = Buffer.alloc(Math.min(size - from, MAX_TORN_BYTES));
+    const file = await open(this.#file, 'r');
+    try {
+      await file.read(tail, 0, tail.length, from);
+    } finally {
+      await file.close();
     }
-    await appendDurably(this.#file, `${note}\n`);
+    return tail.includes(0x0d);
   }
 
-  async *notes(): AsyncIterable<{ note: string } | { torn: string }> {
-    if ((await sizeOf(this.#file)) === undefined) return;
-    const lines = createInterface({ input: createReadStream(this.#file, 'utf8'), crlfDelay: Infinity });
+  async size(): Promise<number> {
+    return (await sizeOf(this.#file)) ?? 0;
+  }
+
+  async *notes(uptoBytes?: number): AsyncIterable<{ note: string } | { torn: string }> {
+    if ((await sizeOf(this.#file)) === undefined || uptoBytes === 0) return;
+    const range = uptoBytes === undefined ? {} : { end: uptoBytes - 1 };
+    const input = createReadStream(this.#file, { encoding: 'utf8', ...range });
+    const lines = createInterface({ input, crlfDelay: Infinity });
     let text: string[] = [];
     let signatures: string[] = [];
     let blanks = 0;

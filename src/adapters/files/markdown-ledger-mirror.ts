@@ -114,8 +114,12 @@ export class MarkdownLedgerMirror implements LedgerMirror {
     return written;
   }
 
-  reader(): MirrorReader {
-    return new MarkdownMirrorReader(this.#file);
+  reader(uptoBytes?: number): MirrorReader {
+    return new MarkdownMirrorReader(this.#file, uptoBytes);
+  }
+
+  async size(): Promise<number> {
+    return (await sizeOf(this.#file)) ?? 0;
   }
 
   async #startsWithHeader(): Promise<boolean> {
@@ -156,8 +160,9 @@ class MarkdownMirrorReader implements MirrorReader {
   #started = false;
   #exists = true;
 
-  constructor(file: string) {
-    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  constructor(file: string, uptoBytes: number | undefined) {
+    const range = uptoBytes === undefined ? {} : { end: Math.max(0, uptoBytes - 1) };
+    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20, ...range });
     stream.on('error', () => undefined);
     this.#chunks = stream[Symbol.asyncIterator]();
   }

@@ -10,8 +10,10 @@ export interface CheckpointLog {
   /** Appends one note durably; a torn note a crash left at the end is cut off first. */
   append(note: string): Promise<void>;
   /**
-   * Every note in file order, read a little at a time. A torn last note is yielded as `{ torn }` so
-   * verify can name it.
+   * Every note in file order, read a little at a time, in the first `uptoBytes` bytes when given. A
+   * torn last note is yielded as `{ torn }` so verify can name it.
    */
-  notes(): AsyncIterable<{ note: string } | { torn: string }>;
+  notes(uptoBytes?: number): AsyncIterable<{ note: string } | { torn: string }>;
+  /** The file's length in bytes now (0 when there is none): read before the ledger head, it bounds `notes`. */
+  size(): Promise<number>;
 }

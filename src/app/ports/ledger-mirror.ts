@@ -28,5 +28,8 @@ export interface LedgerMirror {
   append(entries: readonly LedgerEntry[]): Promise<void>;
   /** Rewrites the whole mirror from `entries`, atomically; resolves to how many it wrote. */
   rebuild(entries: AsyncIterable<LedgerEntry>): Promise<number>;
-  reader(): MirrorReader;
+  /** Compares with the first `uptoBytes` bytes of the mirror when given, else all of it. */
+  reader(uptoBytes?: number): MirrorReader;
+  /** The file's length in bytes now (0 when there is none). */
+  size(): Promise<number>;
 }

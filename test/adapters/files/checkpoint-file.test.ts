@@ -130,10 +130,22 @@ describe('the checkpoints file', () => {
     const notes = [signedNote(1, false, 40_000), signedNote(2, true, 40_000)];
     for (const note of notes) await log.append(note);
     expect(await log.latest()).toBe(notes[1]);
-    await appendFile(path, Buffer.from(`${signedNote(3, false, 40_000)}\n`).subarray(0, 70_000));
+    await appendFile(path, Buffer.from(`${signedNote(3, false, 40_000)}\n`).subarray(0, 3_000));
     expect(await log.latest()).toBe(notes[1]);
     await log.append(signedNote(4));
     expect(await readFile(path, 'utf8')).toBe(`${notes[0]}\n${notes[1]}\n${signedNote(4)}\n`);
+  });
+
+  it('refuses, and never cuts, a file whose line ends became CRLF or that ends in more than a torn note', async () => {
+    const { log, path } = await fileInWorkspace();
+    for (const note of [signedNote(1), signedNote(2)]) await log.append(note);
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replaceAll('\n', '\r\n'));
+    await expect(log.latest()).rejects.toMatchObject({ code: 'checkpoint_malformed' });
+    await expect(log.append(signedNote(3))).rejects.toMatchObject({ code: 'checkpoint_malformed' });
+    expect(await readFile(path, 'utf8')).toBe(text.replaceAll('\n', '\r\n'));
+    await writeFile(path, `${text}${'x'.repeat(5_000)}`);
+    await expect(log.append(signedNote(3))).rejects.toMatchObject({ code: 'checkpoint_malformed' });
   });
 
   it('reads the latest of 3,000 notes from the end of a file of several hundred KiB', async () => {
