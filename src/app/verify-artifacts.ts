@@ -21,10 +21,16 @@ export interface RecordedArtifact {
  */
 export class ArtifactFacts {
   readonly #recorded = new Map<string, RecordedArtifact>();
+  /** The snapshots registry writes recorded: path → the root written, and the entry that wrote it. */
+  readonly snapshots = new Map<string, { root: string; seq: number }>();
 
   observe(entry: LedgerEntry): void {
     const found = recordedIn(entry.body);
     if (found) this.#recorded.set(found.ref, { kind: found.kind, sha256: found.sha256, seq: entry.seq });
+    const snapshot = (entry.body.detail as { snapshot?: unknown } | null)?.snapshot;
+    const root = (entry.body.after as { root?: unknown } | null)?.root;
+    if (entry.body.reason === 'registry_write' && typeof snapshot === 'string' && typeof root === 'string')
+      this.snapshots.set(snapshot, { root, seq: entry.seq });
   }
 
   /** Each recorded artifact by workspace path (a backup by its directory), in the order first recorded. */
@@ -84,18 +90,39 @@ export async function verifyArtifacts(
   deps: VerifyArtifactsDeps,
   facts: ArtifactFacts,
 ): Promise<VerifyCheck[]> {
-  return [await checkSnapshots(deps), await checkBackups(deps, facts), await checkRecords(deps, facts)];
+  return [
+    await checkSnapshots(deps, facts),
+    await checkBackups(deps, facts),
+    await checkRecords(deps, facts),
+  ];
 }
 
-async function checkSnapshots(deps: VerifyArtifactsDeps): Promise<VerifyCheck> {
+/**
+ * Every snapshot holds the root in its name, and every snapshot a registry write recorded is still
+ * there under its name, with the root written: so an edit that renames the file to its new root is
+ * caught too.
+ */
+async function checkSnapshots(deps: VerifyArtifactsDeps, facts: ArtifactFacts): Promise<VerifyCheck> {
   const problems = new Problems();
+  const unseen = new Map(facts.snapshots);
   let count = 0;
   for await (const snapshot of deps.registry.snapshots()) {
     count += 1;
     const problem = snapshotProblem(snapshot);
     if (problem) problems.add(`${snapshot.path} ${problem}`);
+    const recorded = unseen.get(snapshot.path);
+    unseen.delete(snapshot.path);
+    if (recorded && snapshot.nameRoot !== recorded.root)
+      problems.add(
+        `${snapshot.path} is not the snapshot of root ${recorded.root} that ledger entry #${recorded.seq} wrote`,
+      );
   }
-  return problems.verdict('registry snapshots', `${count} snapshots, each holding the root in its name`);
+  for (const [path, { seq }] of unseen)
+    problems.add(`${path}, written with ledger entry #${seq}, is missing`);
+  return problems.verdict(
+    'registry snapshots',
+    `${count} snapshots, each holding the root in its name; the ${facts.snapshots.size} the ledger recorded are all there`,
+  );
 }
 
 function snapshotProblem({ nameRoot, content }: RegistrySnapshot): string | undefined {

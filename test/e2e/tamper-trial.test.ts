@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { appendFile, cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { redisKeys } from '../../src/adapters/redis/redis-keys.js';
 import { checkpointText, formatNote, keyIdOf, rawPublicKey } from '../../src/domain/checkpoint-note.js';
 import { GENESIS_HASH, ledgerEntryHash } from '../../src/domain/ledger-entry.js';
 import { ledgerLeafHash, TreeBuilder } from '../../src/domain/log-tree.js';
+import { registryMerkleRoot } from '../../src/domain/merkle.js';
 import { parseStoredEntry, storedEntryText } from '../../src/domain/stored-entry.js';
 import { toReady, useHarnessPerTest } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
@@ -182,6 +183,20 @@ const TAMPERS: Tamper[] = [
       const snapshot = JSON.parse(await readFile(path, 'utf8'));
       snapshot.flags.meta_prod.weightPct = 50;
       await writeFile(path, JSON.stringify(snapshot, null, 2));
+    },
+  },
+  {
+    name: 'an old registry snapshot edited and renamed to the root of its new flags',
+    check: 'registry snapshots',
+    act: async ({ workspace }) => {
+      const dir = join(workspace, 'meta/merkle');
+      const name = (await readdir(dir)).sort()[0] as string;
+      const snapshot = JSON.parse(await readFile(join(dir, name), 'utf8'));
+      snapshot.flags.meta_prod.weightPct = 50;
+      snapshot.root = registryMerkleRoot(snapshot.flags);
+      await rm(join(dir, name));
+      const renamed = name.replace(/_[0-9a-f]{64}\.json$/, `_${snapshot.root}.json`);
+      await writeFile(join(dir, renamed), JSON.stringify(snapshot, null, 2));
     },
   },
   {
