@@ -1,6 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
-import { onTestFinished } from 'vitest';
 import {
   type Checkpoint,
   formatNote,
@@ -11,6 +9,7 @@ import {
 } from '../../src/domain/checkpoint-note.js';
 import { cosign, cosignatureVerifierKeyOf } from '../../src/domain/cosignature.js';
 import { verifyConsistency } from '../../src/domain/log-tree.js';
+import { listenForTest } from './local-server.js';
 
 /** How the stand-in misbehaves: not at all, by dropping the connection, a 500, hanging, or a bad cosignature. */
 type WitnessFault = 'none' | 'drop' | 'error' | 'hang' | 'forge';
@@ -84,44 +83,28 @@ export async function startWitnessStandIn(options: {
     return { status: 200, body: lines, type: 'text/plain; charset=utf-8' };
   };
 
-  const server = createServer((request, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const record: WitnessRequest = {
-        method: request.method ?? 'GET',
-        path: request.url ?? '/',
-        body: Buffer.concat(chunks).toString('utf8'),
-        status: undefined,
-      };
-      requests.push(record);
-      if (fault === 'drop') return void request.socket.destroy();
-      if (fault === 'hang') return;
-      const reply =
-        fault === 'error'
-          ? { status: 500, body: 'internal error\n' }
-          : record.method !== 'POST' || record.path !== '/add-checkpoint'
-            ? { status: 404, body: 'not found\n' }
-            : answer(record.body);
-      record.status = reply.status;
-      response.writeHead(reply.status, { 'content-type': reply.type ?? 'text/plain; charset=utf-8' });
-      response.end(reply.body);
-    });
+  const { url, close } = await listenForTest((request, response) => {
+    const record: WitnessRequest = {
+      method: request.method,
+      path: request.url,
+      body: request.body,
+      status: undefined,
+    };
+    requests.push(record);
+    if (fault === 'drop') return void response.socket?.destroy();
+    if (fault === 'hang') return;
+    const reply =
+      fault === 'error'
+        ? { status: 500, body: 'internal error\n' }
+        : record.method !== 'POST' || record.path !== '/add-checkpoint'
+          ? { status: 404, body: 'not found\n' }
+          : answer(record.body);
+    record.status = reply.status;
+    response.writeHead(reply.status, { 'content-type': reply.type ?? 'text/plain; charset=utf-8' });
+    response.end(reply.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the witness stand-in has no port');
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-    return closed;
-  };
-  onTestFinished(close);
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     name,
     verifierKey: cosignatureVerifierKeyOf(name, publicKey),
     requests,
