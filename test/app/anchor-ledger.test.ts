@@ -16,7 +16,7 @@ import { parseCheckpoint, parseNote, parseVerifierKey } from '../../src/domain/c
 import { parseCosignatureVerifierKey, verifyCosignature } from '../../src/domain/cosignature.js';
 import { ledgerEntryHash } from '../../src/domain/ledger-entry.js';
 import { parseStoredEntry, storedEntryText } from '../../src/domain/stored-entry.js';
-import { testLedgerKey } from '../support/ledger-key.js';
+import { TEST_LEDGER_KEY_PATH, testLedgerKey } from '../support/ledger-key.js';
 import { useTestRedis } from '../support/redis.js';
 import { startWitnessStandIn } from '../support/witness-stand-in.js';
 import { copyExampleWorkspace } from '../support/workspace.js';
@@ -86,6 +86,21 @@ describe('LedgerAnchor', () => {
     expect(checks.find((check) => check.name === 'ledger consistency')?.detail).toContain(
       '1 consistency proofs',
     );
+  });
+
+  it('keeps the private key out of Redis and out of everything it writes to the workspace', async () => {
+    const { ledger, anchor, connect, prefix, workspace } = await setup();
+    await append(ledger, 3);
+    await anchor.anchor();
+    const pem = await readFile(TEST_LEDGER_KEY_PATH, 'utf8');
+    const secret = pem.split('\n')[1] as string;
+    const redis = connect();
+    const values: string[] = [];
+    for (const key of await redis.keys(`${prefix}*`)) values.push(JSON.stringify(await redis.dump(key)));
+    values.push(await readFile(join(workspace, MIRROR_PATH), 'utf8'));
+    values.push(await readFile(join(workspace, '01-GOVERNANCE/checkpoints.txt'), 'utf8'));
+    expect(secret.length).toBeGreaterThan(20);
+    for (const value of values) expect(value).not.toContain(secret);
   });
 
   it('signs nothing new when nothing was appended, and covers a burst of appends with few checkpoints', async () => {
