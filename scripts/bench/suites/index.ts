@@ -1,0 +1,5 @@
+import type { Suite } from '../support/suite.js';
+import { verifySuite } from './verify.js';
+
+/** Every suite of `npm run bench`, in the order it runs them. */
+export const suites: Suite[] = [verifySuite];

@@ -1,0 +1,39 @@
+import type { Row } from './report.js';
+
+export interface BenchContext {
+  /** --quick: fewer samples and sizes, the whole run under 3 minutes. */
+  quick: boolean;
+  /** Where suites may write files of their own (profiles, fixtures): bench-results/, not committed. */
+  resultsDir: string;
+  /** Prints a progress line to stderr, so the table on stdout stays clean. */
+  log(message: string): void;
+}
+
+export interface Suite {
+  name: string;
+  run(context: BenchContext): Promise<Row[]>;
+}
+
+/** How many times each comparison is repeated (each repeat is A B B A). */
+export const REPEATS = 3;
+
+/**
+ * Runs the measured side and its baseline interleaved A B B A, `repeats` times, so drift on a shared
+ * machine falls on both. Each call returns that run's samples; a repeat's samples are its two runs'.
+ */
+export async function abba(
+  repeats: number,
+  measured: () => Promise<number[]>,
+  baseline: () => Promise<number[]>,
+): Promise<{ measured: number[][]; baseline: number[][] }> {
+  const result = { measured: [] as number[][], baseline: [] as number[][] };
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    const a1 = await baseline();
+    const b1 = await measured();
+    const b2 = await measured();
+    const a2 = await baseline();
+    result.measured.push([...b1, ...b2]);
+    result.baseline.push([...a1, ...a2]);
+  }
+  return result;
+}
