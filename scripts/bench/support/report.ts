@@ -83,12 +83,12 @@ function number(value: number): string {
   return value.toFixed(2);
 }
 
-const spread = (values: readonly number[], suffix = '') =>
-  values.length === 0
-    ? '–'
-    : values.length === 1
-      ? `${number(values[0] as number)}${suffix}`
-      : `${number(Math.min(...values))}–${number(Math.max(...values))}${suffix}`;
+function spread(values: readonly number[], suffix = ''): string {
+  if (values.length === 0) return '–';
+  const low = number(Math.min(...values));
+  const high = number(Math.max(...values));
+  return low === high ? `${low}${suffix}` : `${low}–${high}${suffix}`;
+}
 
 function describeTarget(row: Row): string {
   const target = row.target;
