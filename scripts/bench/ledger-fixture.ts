@@ -18,7 +18,7 @@ const ORIGIN = 'mec.example.com/release-ledger';
 const BATCH = 5_000;
 
 /** A ledger body of the size and shape real ones have: a ramp decision with its gates. */
-function bodyOf(seq: number): LedgerBody {
+export function bodyOf(seq: number): LedgerBody {
   return {
     v: 1,
     at: new Date(Date.UTC(2026, 0, 1) + seq * 1_000).toISOString(),

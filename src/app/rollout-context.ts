@@ -15,6 +15,7 @@ import type { RegistryRootRecord } from './ports/registry-root-record.js';
 import type { ReleaseFiles } from './ports/release-files.js';
 import type { RolloutPublisher } from './ports/rollout-publisher.js';
 import type { RolloutStore } from './ports/rollout-store.js';
+import type { WorkspaceVerifier } from './ports/workspace-verifier.js';
 import { type TransitionOptions, type TransitionResult, transition } from './transition.js';
 import type { LedgerTrust } from './verify-workspace.js';
 
@@ -46,6 +47,8 @@ export interface RolloutContext {
   checkpointLog: CheckpointLog;
   /** Whom verify trusts to have signed the checkpoints. */
   trust: LedgerTrust;
+  /** Where `/mec verify` runs its audit: off this event loop; in-line (`verifyWorkspace`) without one. */
+  verifier?: WorkspaceVerifier;
   backups: BackupStore;
   publisher: RolloutPublisher;
   effects: EffectRunner;

@@ -115,7 +115,7 @@ export async function runCommand(
       };
     }
     case 'verify': {
-      const { ok, checks } = await verifyWorkspace(ctx);
+      const { ok, checks } = ctx.verifier ? await ctx.verifier.verify() : await verifyWorkspace(ctx);
       return { kind: 'verify', ok, checks };
     }
     case 'review':

@@ -24,6 +24,7 @@ import { parseCheckpoint, parseNote } from '../domain/checkpoint-note.js';
 import { parseCosignatureVerifierKey } from '../domain/cosignature.js';
 import { errorCodeOf } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
+import { workerVerifier } from './worker-verifier.js';
 
 export interface ContextOptions {
   config: MecConfig;
@@ -74,6 +75,10 @@ export function rolloutContext(
           logger.error({ err: error, code: errorCodeOf(error) }, 'the ledger mirror or checkpoint failed'),
       })
     : undefined;
+  const trust = {
+    origin: config.ledger.origin,
+    verifierKey: config.ledger.publicKey ?? signer?.verifierKey ?? options.ledgerVerifierKey,
+  };
   return {
     phase: config.phase,
     policy: toPolicy(config),
@@ -88,10 +93,8 @@ export function rolloutContext(
     mirror,
     checkpoints: anchor ?? readCheckpoints(checkpointFile),
     checkpointLog: checkpointFile,
-    trust: {
-      origin: config.ledger.origin,
-      verifierKey: config.ledger.publicKey ?? signer?.verifierKey ?? options.ledgerVerifierKey,
-    },
+    trust,
+    verifier: workerVerifier({ config, workspace, redis, prefix, verifierKey: trust.verifierKey }),
     ...(anchor ? { anchor } : {}),
     backups: new FileBackupStore(workspace, config.registry.path),
     publisher,

@@ -1,10 +1,12 @@
 import type { Redis } from 'ioredis';
 import { GENESIS_HASH } from '../../domain/ledger-entry.js';
+import type { StaleReply } from './ledger-chain.js';
 import { SHA256_LUA } from './sha256-lua.js';
 
 /**
  * Lua that appends a ledger entry, assigning seq, prevHash and the SHA-256 hash inside Redis, so
- * concurrent writers cannot fork the chain. Every script that records something includes it.
+ * concurrent writers cannot fork the chain. The incident and registry-root scripts include it; the
+ * commit and append scripts below hash in Node instead, which is far faster than Lua's SHA-256.
  * Defines `append_ledger(entriesKey, headKey, bodyJson) -> seq, prevHash, hash`.
  */
 export const APPEND_LEDGER_LUA = `${SHA256_LUA}
@@ -20,16 +22,39 @@ end
 `;
 
 /**
- * One atomic step: check the rollout's version, store its new state, append its ledger entry, and record
- * the work the transition still has to deliver (the outbox), or remove the pending item it carries out.
+ * Lua for appends hashed in Node (see `ledger-chain.ts`): `ledger_stale(headKey, seq, prevHash)`
+ * answers {'stale', seq, hash} unless the head is still entry `seq` with hash `prevHash`, and
+ * `entry_text` gives an entry's stored text (`domain/stored-entry.ts`). A script checks first and
+ * writes after, so a stale one changes nothing.
+ */
+const APPEND_HASHED_LUA = `
+local function ledger_stale(headKey, expectedSeq, expectedHash)
+  local head = redis.call('HMGET', headKey, 'seq', 'hash')
+  local seq = tonumber(head[1] or '0')
+  local hash = head[2] or '${GENESIS_HASH}'
+  if seq ~= tonumber(expectedSeq) or hash ~= expectedHash then return {'stale', seq, hash} end
+  return false
+end
+local function entry_text(seq, prevHash, hash, body)
+  return '{"seq":' .. seq .. ',"prevHash":"' .. prevHash .. '","hash":"' .. hash .. '","body":' .. body .. '}'
+end
+`;
+
+/**
+ * One atomic step: check the ledger head and the rollout's version, store its new state, append its
+ * ledger entry (hashed by the caller against that head), and record the work the transition still has
+ * to deliver (the outbox), or remove the pending item it carries out.
  *
  * KEYS: rollout hash, ledger entry list, ledger head hash, outbox hash (field: ledger seq).
  * ARGV: expected version ('' = no check), new state JSON ('' = leave it), ledger body (canonical JSON),
- * outbox work JSON ('' = none), id of the outbox item this commit carries out ('' = none).
- * Returns {'conflict', currentVersion}, {'consumed', currentVersion} when that item is gone already, or
- * {'committed', version, seq, prevHash, hash}.
+ * outbox work JSON ('' = none), id of the outbox item this commit carries out ('' = none), the head's
+ * seq and hash the entry was hashed against, and the entry's hash.
+ * Returns {'stale', headSeq, headHash}, {'conflict', currentVersion}, {'consumed', currentVersion}
+ * when that item is gone already, or {'committed', version, seq, prevHash, hash}.
  */
-const COMMIT_LUA = `${APPEND_LEDGER_LUA}
+const COMMIT_LUA = `${APPEND_HASHED_LUA}
+local stale = ledger_stale(KEYS[3], ARGV[6], ARGV[7])
+if stale then return stale end
 local version = 0
 if ARGV[1] ~= '' or ARGV[2] ~= '' then
   version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -44,17 +69,41 @@ if ARGV[2] ~= '' then
   version = redis.call('HINCRBY', KEYS[1], 'v', 1)
   redis.call('HSET', KEYS[1], 'state', ARGV[2])
 end
-local seq, prevHash, hash = append_ledger(KEYS[2], KEYS[3], ARGV[3])
+local seq, prevHash, hash = tonumber(ARGV[6]) + 1, ARGV[7], ARGV[8]
+local text = entry_text(seq, prevHash, hash, ARGV[3])
+redis.call('RPUSH', KEYS[2], text)
+redis.call('HSET', KEYS[3], 'seq', seq, 'hash', hash)
 if ARGV[5] ~= '' then
   redis.call('HDEL', KEYS[4], ARGV[5])
 end
 if ARGV[4] ~= '' then
-  redis.call('HSET', KEYS[4], tostring(seq), '{"id":"' .. seq .. '","version":' .. version .. ',"entry":{"seq":' .. seq .. ',"prevHash":"' .. prevHash .. '","hash":"' .. hash .. '","body":' .. ARGV[3] .. '},"work":' .. ARGV[4] .. '}')
+  redis.call('HSET', KEYS[4], tostring(seq), '{"id":"' .. seq .. '","version":' .. version .. ',"entry":' .. text .. ',"work":' .. ARGV[4] .. '}')
 end
 return {'committed', version, seq, prevHash, hash}
 `;
 
+/**
+ * Appends entries hashed by the caller, all or none, if the head is still the one they were hashed
+ * against. KEYS: ledger entry list, ledger head hash. ARGV: the head's seq and hash, then each entry's
+ * hash and body (canonical JSON), in order. Returns {'stale', headSeq, headHash} or {'committed', seq}.
+ */
+const APPEND_LUA = `${APPEND_HASHED_LUA}
+local stale = ledger_stale(KEYS[2], ARGV[1], ARGV[2])
+if stale then return stale end
+local seq, prevHash = tonumber(ARGV[1]), ARGV[2]
+local texts = {}
+for i = 3, #ARGV, 2 do
+  seq = seq + 1
+  texts[#texts + 1] = entry_text(seq, prevHash, ARGV[i], ARGV[i + 1])
+  prevHash = ARGV[i]
+end
+redis.call('RPUSH', KEYS[1], unpack(texts))
+redis.call('HSET', KEYS[2], 'seq', seq, 'hash', prevHash)
+return {'committed', seq}
+`;
+
 export type CommitReply =
+  | StaleReply
   | ['conflict', number]
   | ['consumed', number]
   | ['committed', number, number, string, string];
@@ -70,11 +119,20 @@ export interface CommitCommand {
     bodyJson: string,
     outboxJson: string,
     consumesId: string,
+    headSeq: string,
+    headHash: string,
+    entryHash: string,
   ): Promise<CommitReply>;
+  mecAppend(
+    entriesKey: string,
+    headKey: string,
+    ...args: string[]
+  ): Promise<StaleReply | ['committed', number]>;
 }
 
-/** Registers the script on a connection (ioredis sends EVALSHA and falls back to EVAL once). */
+/** Registers the scripts on a connection (ioredis sends EVALSHA and falls back to EVAL once). */
 export function withCommitCommand(redis: Redis): Redis & CommitCommand {
   if (!('mecCommit' in redis)) redis.defineCommand('mecCommit', { numberOfKeys: 4, lua: COMMIT_LUA });
+  if (!('mecAppend' in redis)) redis.defineCommand('mecAppend', { numberOfKeys: 2, lua: APPEND_LUA });
   return redis as Redis & CommitCommand;
 }

@@ -65,7 +65,7 @@ interface IncidentCommitCommand {
     rollbackId: string,
     resolved: string,
     retentionMs: string,
-  ): Promise<Exclude<CommitReply, ['consumed', number]>>;
+  ): Promise<Exclude<CommitReply, ['consumed', number] | ['stale', number, string]>>;
 }
 
 /**

@@ -1,44 +1,82 @@
 import type { Redis } from 'ioredis';
 import type { Ledger } from '../../app/ports/ledger.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
-import { MecError } from '../../domain/errors.js';
-import { GENESIS_HASH, type LedgerBody, type LedgerEntry } from '../../domain/ledger-entry.js';
+import {
+  GENESIS_HASH,
+  type LedgerBody,
+  type LedgerEntry,
+  ledgerEntryHash,
+} from '../../domain/ledger-entry.js';
 import { type CommitCommand, withCommitCommand } from './commit-script.js';
+import { type ChainHead, type LedgerChain, ledgerChainOf } from './ledger-chain.js';
 import { redisKeys } from './redis-keys.js';
 
 const PAGE = 1_000;
+/** The most entries one append script carries; Lua's unpack takes a few thousand values at most. */
+const BATCH = 500;
 
-/** The ledger as a Redis list; appends go through the same atomic script as rollout commits. */
+interface Waiting {
+  body: LedgerBody;
+  text: string;
+  resolve(entry: LedgerEntry): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The ledger as a Redis list. Appends are hashed here and stored by a compare-and-set script on the
+ * head; those that arrive while one is in flight go together in the next script (a group commit),
+ * which stores them all or none.
+ */
 export class RedisLedger implements Ledger {
   readonly #redis: Redis & CommitCommand;
   readonly #keys: ReturnType<typeof redisKeys>;
+  readonly #chain: LedgerChain;
+  #waiting: Waiting[] = [];
+  #draining = false;
 
   constructor(redis: Redis, prefix: string) {
     this.#redis = withCommitCommand(redis);
     this.#keys = redisKeys(prefix);
+    this.#chain = ledgerChainOf(redis, this.#keys.ledgerHead);
   }
 
-  async append(body: LedgerBody): Promise<LedgerEntry> {
-    // Only the ledger keys are touched; the head key stands in for the unused rollout and outbox keys,
-    // in the same slot.
-    const reply = await this.#redis.mecCommit(
-      this.#keys.ledgerHead,
-      this.#keys.ledgerEntries,
-      this.#keys.ledgerHead,
-      this.#keys.ledgerHead,
-      '',
-      '',
-      canonicalJson(body),
-      '',
-      '',
-    );
-    if (reply[0] !== 'committed')
-      throw new MecError(
-        'invariant_violated',
-        `a ledger append without a version check cannot conflict, yet the commit script answered ${reply[0]}`,
-      );
-    const [, , seq, prevHash, hash] = reply;
-    return { seq, prevHash, hash, body };
+  append(body: LedgerBody): Promise<LedgerEntry> {
+    const text = canonicalJson(body);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ body, text, resolve, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    while (this.#waiting.length > 0) {
+      const batch = this.#waiting.splice(0, BATCH);
+      try {
+        const entries = await this.#chain.run((head) => this.#appendAll(head, batch));
+        for (const [index, waiting] of batch.entries()) waiting.resolve(entries[index] as LedgerEntry);
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error);
+      }
+    }
+    this.#draining = false;
+  }
+
+  async #appendAll(head: ChainHead, batch: readonly Waiting[]) {
+    const entries: LedgerEntry[] = [];
+    const args: string[] = [String(head.seq), head.hash];
+    let prevHash = head.hash;
+    for (const [index, { body, text }] of batch.entries()) {
+      const seq = head.seq + 1 + index;
+      const hash = ledgerEntryHash(seq, prevHash, text);
+      entries.push({ seq, prevHash, hash, body });
+      args.push(hash, text);
+      prevHash = hash;
+    }
+    const reply = await this.#redis.mecAppend(this.#keys.ledgerEntries, this.#keys.ledgerHead, ...args);
+    if (reply[0] === 'stale') return reply;
+    const last = entries.at(-1) as LedgerEntry;
+    return { value: entries, head: { seq: last.seq, hash: last.hash } };
   }
 
   async read(fromSeq = 1, toSeq = Number.POSITIVE_INFINITY): Promise<LedgerEntry[]> {

@@ -7,22 +7,26 @@ import type {
   StoredRollout,
 } from '../../app/ports/rollout-store.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
-import type { LedgerBody } from '../../domain/ledger-entry.js';
+import { type LedgerBody, ledgerEntryHash } from '../../domain/ledger-entry.js';
 import type { RolloutState } from '../../domain/rollout-state.js';
 import { type CommitCommand, withCommitCommand } from './commit-script.js';
+import { type ChainStepResult, type LedgerChain, ledgerChainOf, type StaleReply } from './ledger-chain.js';
 import { redisKeys } from './redis-keys.js';
 
 /**
  * Rollouts as Redis hashes `{v, state}`; every change is checked against `v` inside the commit script,
- * which also keeps the outbox: a hash of the work committed transitions have not yet delivered.
+ * which also keeps the outbox: a hash of the work committed transitions have not yet delivered. The
+ * entry is hashed here against the ledger head, which the script checks (`ledger-chain.ts`).
  */
 export class RedisRolloutStore implements RolloutStore, Outbox {
   readonly #redis: Redis & CommitCommand;
   readonly #keys: ReturnType<typeof redisKeys>;
+  readonly #chain: LedgerChain;
 
   constructor(redis: Redis, prefix: string) {
     this.#redis = withCommitCommand(redis);
     this.#keys = redisKeys(prefix);
+    this.#chain = ledgerChainOf(redis, this.#keys.ledgerHead);
   }
 
   async load(phase: string): Promise<StoredRollout> {
@@ -37,20 +41,34 @@ export class RedisRolloutStore implements RolloutStore, Outbox {
     body: LedgerBody,
     outbox: OutboxWrite = {},
   ): Promise<CommitResult> {
-    const reply = await this.#redis.mecCommit(
-      this.#keys.rollout(phase),
-      this.#keys.ledgerEntries,
-      this.#keys.ledgerHead,
-      this.#keys.outbox,
-      String(expectedVersion),
-      next ? JSON.stringify(next) : '',
-      canonicalJson(body),
-      outbox.record ? JSON.stringify(outbox.record) : '',
-      outbox.consumes ?? '',
-    );
-    if (reply[0] === 'conflict' || reply[0] === 'consumed') return { status: reply[0], version: reply[1] };
-    const [, version, seq, prevHash, hash] = reply;
-    return { status: 'committed', version, entry: { seq, prevHash, hash, body } };
+    const bodyJson = canonicalJson(body);
+    const stateJson = next ? JSON.stringify(next) : '';
+    const outboxJson = outbox.record ? JSON.stringify(outbox.record) : '';
+    return this.#chain.run(async (head): Promise<StaleReply | ChainStepResult<CommitResult>> => {
+      const hash = ledgerEntryHash(head.seq + 1, head.hash, bodyJson);
+      const reply = await this.#redis.mecCommit(
+        this.#keys.rollout(phase),
+        this.#keys.ledgerEntries,
+        this.#keys.ledgerHead,
+        this.#keys.outbox,
+        String(expectedVersion),
+        stateJson,
+        bodyJson,
+        outboxJson,
+        outbox.consumes ?? '',
+        String(head.seq),
+        head.hash,
+        hash,
+      );
+      if (reply[0] === 'stale') return reply;
+      if (reply[0] === 'conflict' || reply[0] === 'consumed')
+        return { value: { status: reply[0], version: reply[1] }, head: undefined };
+      const [, version, seq, prevHash] = reply;
+      return {
+        value: { status: 'committed', version, entry: { seq, prevHash, hash, body } },
+        head: { seq, hash },
+      };
+    });
   }
 
   async pending(): Promise<OutboxItem[]> {

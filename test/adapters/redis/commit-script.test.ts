@@ -15,8 +15,16 @@ function committing() {
   const { prefix, connect } = testRedis();
   const keys = redisKeys(prefix);
   const redis = withCommitCommand(connect());
-  const commit = (expectedVersion: string, state: string, bodyJson: string) =>
-    redis.mecCommit(
+  const ledger = new RedisLedger(redis, prefix);
+  // Hashed against the head as it is now, or against `head` when given.
+  const commit = async (
+    expectedVersion: string,
+    state: string,
+    bodyJson: string,
+    head?: { seq: number; hash: string },
+  ) => {
+    const { seq, hash } = head ?? (await ledger.head());
+    return redis.mecCommit(
       keys.rollout('M6'),
       keys.ledgerEntries,
       keys.ledgerHead,
@@ -26,12 +34,16 @@ function committing() {
       bodyJson,
       '',
       '',
+      String(seq),
+      hash,
+      ledgerEntryHash(seq + 1, hash, bodyJson),
     );
-  return { redis, keys, commit, ledger: new RedisLedger(redis, prefix) };
+  };
+  return { redis, keys, commit, ledger };
 }
 
 describe('the commit script', () => {
-  it('computes inside Redis the same SHA-256 chain that Node verifies, for any body text', async () => {
+  it('appends a chain that verifies, for any body text', async () => {
     const { ledger } = committing();
     for (const note of [
       '',
@@ -52,6 +64,25 @@ describe('the commit script', () => {
     const reply = await commit('0', '{"rolloutId":"R1"}', entry);
     expect(reply).toEqual(['committed', 1, 1, GENESIS_HASH, ledgerEntryHash(1, GENESIS_HASH, entry)]);
     expect(await redis.hgetall(keys.rollout('M6'))).toEqual({ v: '1', state: '{"rolloutId":"R1"}' });
+  });
+
+  it('changes nothing when the ledger head moved since the entry was hashed, and answers that head', async () => {
+    const { redis, keys, commit, ledger } = committing();
+    await commit('0', '{"cursor":0}', canonicalJson(body('start')));
+    const moved = await ledger.head();
+    const reply = await commit('1', '{"cursor":1}', canonicalJson(body('ramp')), {
+      seq: 0,
+      hash: GENESIS_HASH,
+    });
+    expect(reply).toEqual(['stale', 1, moved.hash]);
+    expect(await redis.hgetall(keys.rollout('M6'))).toEqual({ v: '1', state: '{"cursor":0}' });
+    expect(await redis.llen(keys.ledgerEntries)).toBe(1);
+    // The right seq with another hash is stale too: the head is checked whole.
+    expect(await commit('1', '', canonicalJson(body('ramp')), { seq: 1, hash: GENESIS_HASH })).toEqual([
+      'stale',
+      1,
+      moved.hash,
+    ]);
   });
 
   it('changes nothing at a stale version, and answers the version it found', async () => {
