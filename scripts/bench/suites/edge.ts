@@ -23,7 +23,7 @@ const ACK_RATIO = 1.3;
 const CPU_RATIO = 2;
 
 type Kind = 'status' | 'refused';
-interface Load {
+export interface Load {
   name: string;
   mode: 'closed' | 'open';
   inFlight?: number;
@@ -40,7 +40,7 @@ const LOADS: Load[] = [
 const TEXT: Record<Kind, string> = { status: 'status', refused: 'ramp 60' };
 const LABEL: Record<Kind, string> = { status: '`/mec status`', refused: 'refused `/mec ramp 60`' };
 
-interface Bench {
+export interface Bench {
   standIn: SlackApiStandIn;
   web: BenchProcess;
   worker: BenchProcess;
@@ -61,7 +61,7 @@ function load(loader: ChildProcess, job: LoadJob): Promise<LoadResult> {
   });
 }
 
-async function setUp(context: BenchContext): Promise<Bench> {
+export async function setUp(context: BenchContext, botNodeArgs: string[] = []): Promise<Bench> {
   const redisServer = await startLocalRedis();
   const standIn = new SlackApiStandIn();
   await standIn.start();
@@ -78,8 +78,8 @@ async function setUp(context: BenchContext): Promise<Bench> {
     SLACK_API_URL: standIn.apiUrl,
   };
   const [web, worker, bare] = await Promise.all([
-    startProcess({ env: { ...env, MEC_ROLE: 'web' } }),
-    startProcess({ env: { ...env, MEC_ROLE: 'worker' } }),
+    startProcess({ env: { ...env, MEC_ROLE: 'web' }, nodeArgs: botNodeArgs }),
+    startProcess({ env: { ...env, MEC_ROLE: 'worker' }, nodeArgs: botNodeArgs }),
     startProcess({
       env: { SLACK_SIGNING_SECRET: SIGNING_SECRET },
       script: resolve('scripts/bench/bare-bolt.ts'),
@@ -163,7 +163,7 @@ interface BotRun {
 const failures = (result: LoadResult) =>
   Object.entries(result.statuses).reduce((sum, [status, n]) => sum + (status === '200' ? 0 : n), 0);
 
-async function botRun(
+export async function botRun(
   bench: Bench,
   kind: Kind,
   loadShape: Load,
