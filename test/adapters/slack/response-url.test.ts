@@ -29,4 +29,15 @@ describe('postToResponseUrl', () => {
     expect((failure as Error).message).not.toContain('five-uses');
     expect((failure as Error).message).not.toContain('127.0.0.1');
   });
+
+  it('throws response_url_refused without naming the URL when nothing answers at it', async () => {
+    const url = standIn.responseUrl('gone');
+    await standIn.stop();
+    const failure = await postToResponseUrl(url, { text: 'answer' }).catch((error: Error) => error);
+    expect(failure).toMatchObject({ code: 'response_url_refused' });
+    expect((failure as Error).message).not.toContain('gone');
+    // Started again for afterEach, which stops it.
+    standIn = new SlackApiStandIn();
+    await standIn.start();
+  });
 });
