@@ -41,6 +41,8 @@ export const ERROR_CODES = [
   'body_too_large',
   'signing_secret_missing',
   'slack_reply_invalid',
+  /** Slack answered a post to a command's response_url with an error status, named in the message. */
+  'response_url_refused',
   /** Another process claimed a rollout's message and has not posted it yet: the job retries. */
   'slack_parent_pending',
   'button_value_too_long',

@@ -4,6 +4,7 @@ import { rampWeights } from '../../../domain/policy.js';
 import { COMMAND } from '../ids.js';
 import { parseCommand } from '../parse-command.js';
 import { renderOutcome } from '../render-outcome.js';
+import { postToResponseUrl } from '../response-url.js';
 import { errorReply, statusReply } from '../views/replies.js';
 import { answer, ephemeral, type ListenerDeps } from './listener-deps.js';
 
@@ -12,7 +13,7 @@ const commandPayload = z.object({ user_id: z.string().regex(/^[UW][A-Z0-9_]+$/),
 /** `/mec …`: acknowledged at once (a bad command with its error), the work done after the ack. */
 export function registerCommand(app: App, deps: ListenerDeps): void {
   const weights = rampWeights(deps.actions.policy);
-  app.command(COMMAND, async ({ command, ack, respond }) => {
+  app.command(COMMAND, async ({ command, ack }) => {
     const payload = commandPayload.safeParse(command);
     if (!payload.success) {
       await ack(
@@ -32,6 +33,6 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
         ? statusReply(await deps.publisher.dashboard(deps.actions.phase))
         : renderOutcome(outcome);
     });
-    await respond(ephemeral(reply));
+    await postToResponseUrl(command.response_url, ephemeral(reply));
   });
 }

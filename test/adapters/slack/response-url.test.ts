@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { postToResponseUrl } from '../../../src/adapters/slack/response-url.js';
+import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
+
+let standIn: SlackApiStandIn;
+beforeEach(async () => {
+  standIn = new SlackApiStandIn();
+  await standIn.start();
+});
+afterEach(() => standIn.stop());
+
+describe('postToResponseUrl', () => {
+  it('delivers each answer, with its content, to its own response_url', async () => {
+    for (const id of ['a1', 'a2', 'a3'])
+      await postToResponseUrl(standIn.responseUrl(id), { response_type: 'ephemeral', text: `answer ${id}` });
+    expect(standIn.callsOf('response_url').map((call) => [call.args.id, call.args.text])).toEqual([
+      ['a1', 'answer a1'],
+      ['a2', 'answer a2'],
+      ['a3', 'answer a3'],
+    ]);
+  });
+
+  it('throws response_url_refused without naming the URL when Slack refuses the post', async () => {
+    // Slack takes five posts per response_url; the sixth is refused.
+    const url = standIn.responseUrl('five-uses');
+    for (let i = 0; i < 5; i++) await postToResponseUrl(url, { text: `answer ${i}` });
+    const failure = await postToResponseUrl(url, { text: 'one too many' }).catch((error: Error) => error);
+    expect(failure).toMatchObject({ code: 'response_url_refused' });
+    expect((failure as Error).message).not.toContain('five-uses');
+    expect((failure as Error).message).not.toContain('127.0.0.1');
+  });
+
+  it('throws response_url_refused without naming the URL when nothing answers at it', async () => {
+    const url = standIn.responseUrl('gone');
+    await standIn.stop();
+    const failure = await postToResponseUrl(url, { text: 'answer' }).catch((error: Error) => error);
+    expect(failure).toMatchObject({ code: 'response_url_refused' });
+    expect((failure as Error).message).not.toContain('gone');
+    // Started again for afterEach, which stops it.
+    standIn = new SlackApiStandIn();
+    await standIn.start();
+  });
+});
