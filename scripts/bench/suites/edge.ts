@@ -65,7 +65,13 @@ export async function setUp(context: BenchContext, botNodeArgs: string[] = []): 
   const redisServer = await startLocalRedis();
   const standIn = new SlackApiStandIn();
   await standIn.start();
-  const config = await compressedConfigFile();
+  // Smoke in milliseconds and no pacing of Slack posts, so the set-up is quick; the outbox poll and
+  // job locks back at the example config's production intervals, since the e2e tests' 200 ms poll
+  // would bill an idle bot's timers to every request.
+  const config = await compressedConfigFile((doc) => {
+    doc.setIn(['jobs', 'lockDuration'], '30s');
+    doc.setIn(['jobs', 'outboxInterval'], '5s');
+  });
   const workspace = await copyExampleWorkspace();
   const env = {
     ...BOT_ENV,
