@@ -5,7 +5,6 @@ import { Redis } from 'ioredis';
 import { closeQueues, createQueues, scheduleWeeklyReview } from './adapters/bullmq/queues.js';
 import type { Workers } from './adapters/bullmq/workers.js';
 import { ALERTMANAGER_PATH, alertmanagerWebhook } from './adapters/http/alertmanager-webhook.js';
-import { dashboardHtml } from './adapters/http/dashboard-page.js';
 import { healthRoutes } from './adapters/http/health-routes.js';
 import { type Routes, startHttpServer } from './adapters/http/http-server.js';
 import { readRedisSettings } from './adapters/redis/redis-settings.js';
@@ -20,7 +19,6 @@ import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js'
 import { logRedisOutages, logRepeatedErrors } from './infra/log-redis-outages.js';
 import { createLogger } from './infra/logger.js';
 import { redactUrl } from './infra/redact-url.js';
-import { Sandbox } from './sandbox/sandbox.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
 // Run from the TypeScript source (npm start) the sandbox may be the default; the built bot never.
@@ -91,9 +89,10 @@ await scheduleWeeklyReview(queues, config.phase, config.review.cron, config.revi
 
 // In the sandbox the web process plays Slack itself: a Slack look-alike page on the admin listener.
 // It keeps its Slack history in the sandbox's own directory, and injects alarms through the webhook.
+// Loaded only here: a deployed bot never runs the sandbox, and need not hold its modules in memory.
 const sandbox =
   sandboxMode && web
-    ? new Sandbox(config, {
+    ? new (await import('./sandbox/sandbox.js')).Sandbox(config, {
         dir: join(process.cwd(), SANDBOX_DIR),
         ...(env.MEC_ALERT_TOKEN ? { alertToken: env.MEC_ALERT_TOKEN } : {}),
         onSaveFailed: (error) => logger.warn({ err: error }, 'the sandbox could not save its Slack history'),
@@ -171,6 +170,8 @@ if (web)
 const adminRoutes: Routes = {};
 if (sandbox) Object.assign(adminRoutes, sandbox.routes(`http://127.0.0.1:${env.PORT}${EVENTS_PATH}`));
 adminRoutes['GET /dashboard'] = async (_request, response) => {
+  // Loaded on the first visit: an idle bot need not hold the page's renderer.
+  const { dashboardHtml } = await import('./adapters/http/dashboard-page.js');
   response
     .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
     .end(dashboardHtml(await bot.dashboard()));

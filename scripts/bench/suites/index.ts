@@ -1,7 +1,9 @@
 import type { Suite } from '../support/suite.js';
 import { edgeSuite } from './edge.js';
+import { footprintSuite } from './footprint.js';
 import { ledgerSuite } from './ledger.js';
+import { planSuite } from './plan.js';
 import { verifySuite } from './verify.js';
 
 /** Every suite of `npm run bench`, in the order it runs them. */
-export const suites: Suite[] = [edgeSuite, verifySuite, ledgerSuite];
+export const suites: Suite[] = [footprintSuite, edgeSuite, verifySuite, ledgerSuite, planSuite];

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startLocalRedis } from '../../../src/infra/local-redis-server.js';
+import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
+import { SIGNING_SECRET } from '../../../test/support/slack-requests.js';
+import { copyExampleWorkspace } from '../../../test/support/workspace.js';
+import { BOT_ENV, startProcess } from '../support/bot-process.js';
+import type { Row } from '../support/report.js';
+import { type BenchContext, REPEATS, type Suite } from '../support/suite.js';
+
+/**
+ * Idle RSS and spawn → /readyz of `node dist/main.js` (web and workers in one process, Slack
+ * credentials against the stand-in, the bench's own Redis), interleaved ABBA with a bare Bolt app that
+ * only acks (spawn → listening). Idle is after ready plus SETTLE_MS.
+ */
+const IDLE_RSS_TARGET_MB = 110;
+const READY_TARGET_MS = 800;
+const SETTLE_MS = 5_000;
+const BARE_BOLT = resolve('scripts/bench/bare-bolt-idle.mjs');
+const NODE_24 = '/work/node24/node_modules/node/bin/node';
+
+interface Start {
+  readyMs: number;
+  idleRssMb: number;
+}
+
+type Starter = (node?: string) => Promise<Start>;
+
+async function settle(process: { rssMb(): Promise<number>; stop(): Promise<void> }): Promise<number> {
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const rss = await process.rssMb();
+  await process.stop();
+  return rss;
+}
+
+async function measure(context: BenchContext, node?: string): Promise<Row[]> {
+  const redis = await startLocalRedis();
+  const standIn = new SlackApiStandIn();
+  await standIn.start();
+  const slackEnv = {
+    SLACK_BOT_TOKEN: 'xoxb-bench-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: standIn.apiUrl,
+  };
+  let run = 0;
+  const bot: Starter = async (nodePath) => {
+    run++;
+    const started = await startProcess({
+      env: {
+        ...BOT_ENV,
+        ...slackEnv,
+        REDIS_URL: redis.url,
+        MEC_REDIS_PREFIX: `footprint${run}:`,
+        MEC_CONFIG: 'examples/m6/mec.config.yml',
+        MEC_WORKSPACE: await copyExampleWorkspace(),
+      },
+      ...(nodePath ? { node: nodePath } : {}),
+    });
+    return { readyMs: started.readyMs, idleRssMb: await settle(started) };
+  };
+  const bare: Starter = async (nodePath) => {
+    const started = await startProcess({
+      env: slackEnv,
+      script: BARE_BOLT,
+      ...(nodePath ? { node: nodePath } : {}),
+    });
+    return { readyMs: started.readyMs, idleRssMb: await settle(started) };
+  };
+  const starts = { bot: [] as Start[][], bare: [] as Start[][] };
+  try {
+    const repeats = context.quick ? 1 : REPEATS;
+    for (let repeat = 0; repeat < repeats; repeat++) {
+      context.log(`footprint${node ? ' (node 24)' : ''}: repeat ${repeat + 1} of ${repeats}`);
+      // A B B A by hand, as abba() does: each start yields two figures, not one list of samples.
+      const a1 = await bare(node);
+      const b1 = await bot(node);
+      const b2 = await bot(node);
+      const a2 = await bare(node);
+      starts.bot.push([b1, b2]);
+      starts.bare.push([a1, a2]);
+    }
+  } finally {
+    await standIn.stop();
+    await redis.stop();
+  }
+  const on = node ? ', Node 24' : '';
+  const pick = (runs: Start[][], key: keyof Start) => runs.map((repeat) => repeat.map((start) => start[key]));
+  return [
+    {
+      suite: 'footprint',
+      figure: `idle RSS of node dist/main.js, web + workers, ${SETTLE_MS / 1000} s after ready${on}`,
+      unit: 'MB',
+      repeats: pick(starts.bot, 'idleRssMb'),
+      baseline: { name: 'bare Bolt app', repeats: pick(starts.bare, 'idleRssMb') },
+      statistic: 'median',
+      target: node ? { kind: 'none' } : { kind: 'below', value: IDLE_RSS_TARGET_MB },
+    },
+    {
+      suite: 'footprint',
+      figure: `spawn → /readyz 200 (bare Bolt: spawn → listening)${on}`,
+      unit: 'ms',
+      repeats: pick(starts.bot, 'readyMs'),
+      baseline: { name: 'bare Bolt app', repeats: pick(starts.bare, 'readyMs') },
+      statistic: 'median',
+      target: node ? { kind: 'none' } : { kind: 'below', value: READY_TARGET_MS },
+    },
+  ];
+}
+
+export const footprintSuite: Suite = {
+  name: 'footprint',
+  async run(context) {
+    const rows = await measure(context);
+    if (existsSync(NODE_24)) rows.push(...(await measure(context, NODE_24)));
+    return rows;
+  },
+};
