@@ -8,6 +8,7 @@ import type { LedgerEntry } from '../../../src/domain/ledger-entry.js';
 import type { RolloutState } from '../../../src/domain/rollout-state.js';
 import { startLocalRedis } from '../../../src/infra/local-redis-server.js';
 import { type RecordedCall, SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
+import { childPort } from '../../../test/support/child-port.js';
 import { compressedConfigFile } from '../../../test/support/processes.js';
 import { approvalCardPost, button, latestDrawing, where } from '../../../test/support/slack-find.js';
 import { PEOPLE } from '../../../test/support/slack-harness.js';
@@ -33,6 +34,8 @@ const APPROVERS = [
 /** A built bot on a Redis and a Slack stand-in of its own, with a copied workspace, driven over HTTP. */
 export interface AlertBot {
   bot: BenchProcess;
+  /** The bot's admin listener: /metrics. */
+  adminUrl: string;
   standIn: SlackApiStandIn;
   redis: Redis;
   redisUrl: string;
@@ -63,6 +66,7 @@ export async function startAlertBot(options: { nodeArgs?: string[]; env?: Record
     };
     for (const step of steps.items) if (step.has('soak')) step.set('soak', '60s');
   });
+  const adminPort = await childPort();
   const bot = await startProcess({
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     env: {
@@ -75,6 +79,8 @@ export async function startAlertBot(options: { nodeArgs?: string[]; env?: Record
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: standIn.apiUrl,
       MEC_ALERT_TOKEN: BENCH_ALERT_TOKEN,
+      // A port of our own: at LOG_LEVEL warn the "up" line that names a random one is not printed.
+      MEC_ADMIN_PORT: String(adminPort),
       ...options.env,
     },
   });
@@ -128,6 +134,7 @@ export async function startAlertBot(options: { nodeArgs?: string[]; env?: Record
   };
   return {
     bot,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
     standIn,
     redis,
     redisUrl: redisServer.url,
