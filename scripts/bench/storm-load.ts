@@ -7,7 +7,7 @@ import { alertPayload } from '../../test/support/alertmanager.js';
  * loop, evenly over `seconds`, each a copy of one of `distinct` alerts (in a fixed shuffled order, so
  * about 95% are re-sends), over the BLOCKER, CRITICAL and WARNING alarms in turn. Each latency is taken
  * from the time the request was due, so a stalled server is not hidden by the generator waiting on it.
- * Prints {latenciesMs, statuses} as JSON.
+ * Prints {latenciesMs, dueMs, statuses} as JSON.
  */
 const [url = '', token = '', postsText = '5000', secondsText = '10', distinctText = '250', epochText = '0'] =
   process.argv.slice(2);
@@ -45,6 +45,8 @@ const bodies = Array.from({ length: distinct }, (_, n) => body(n));
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const target = new URL(url);
 const latenciesMs: number[] = [];
+/** When each answered request was due, in ms from the start, beside its latency. */
+const dueMs: number[] = [];
 const statuses: Record<string, number> = {};
 
 function send(text: string, dueAt: number): Promise<void> {
@@ -62,6 +64,7 @@ function send(text: string, dueAt: number): Promise<void> {
         response.resume();
         response.on('end', () => {
           latenciesMs.push(performance.now() - dueAt);
+          dueMs.push(dueAt - started);
           statuses[String(response.statusCode)] = (statuses[String(response.statusCode)] ?? 0) + 1;
           resolve();
         });
@@ -86,4 +89,4 @@ for (let i = 0; i < posts; i++) {
 }
 await Promise.all(inFlight);
 agent.destroy();
-process.stdout.write(`${JSON.stringify({ latenciesMs, statuses })}\n`);
+process.stdout.write(`${JSON.stringify({ latenciesMs, dueMs, statuses })}\n`);
