@@ -18,8 +18,9 @@ import { type BenchContext, REPEATS, type Suite } from '../support/suite.js';
  */
 const TRIALS = 210;
 const QUICK_TRIALS = 24;
-const POOL = 14;
-const QUICK_POOL = 8;
+/** Bots per wave, and trials on each while its Slack rate-limit burst lasts. */
+const WAVE = { pool: 7, perBot: 5 };
+const QUICK_WAVE = { pool: 8, perBot: 3 };
 const TRIAL_TIMEOUT_MS = 10_000;
 
 interface Trial {
@@ -126,40 +127,51 @@ async function trial(bot: AlertBot, subscriber: Redis, floorDir: string, floorCo
 }
 
 /**
- * Runs `count` trials round-robin over `pool` bots prepared up front. Each trial sends Slack about
- * seven thread replies and a dozen redraws, and the stand-in holds each bot to Slack's rate limits
- * (about one post a second per channel, 50 updates a minute): one bot alone would spend most of a run
- * waiting out 429s. Only one trial runs at a time; the other bots sit idle at 5%.
+ * Runs `count` trials in waves of `pool` bots started together, round-robin over each wave's bots,
+ * `perBot` trials each. Each trial sends Slack about seven thread replies and a dozen redraws, and the
+ * stand-in holds each bot to Slack's rate limits (about one post a second per channel, 50 updates a
+ * minute after a burst of 100): one bot alone would spend most of a run waiting out 429s, so each bot
+ * is used only while its burst lasts. Only one trial runs at a time; the wave's other bots sit at 5%.
  */
-async function rollbackTrials(context: BenchContext, count: number, pool: number, nodeArgs?: string[]) {
-  const bots: AlertBot[] = [];
-  const subscribers: Redis[] = [];
+async function rollbackTrials(
+  context: BenchContext,
+  count: number,
+  wave: { pool: number; perBot: number },
+  nodeArgs?: string[],
+) {
   const floorDir = await mkdtemp(join(tmpdir(), 'mec-fsync-floor-'));
   const trials: Trial[] = [];
-  try {
-    // Started a few at a time: a dozen cold starts at once on two cores would take minutes.
-    for (let first = 0; first < pool; first += 4) {
-      const started = await Promise.all(
-        Array.from({ length: Math.min(4, pool - first) }, () => startAlertBot(nodeArgs ? { nodeArgs } : {})),
-      );
-      bots.push(...started);
+  while (trials.length < count) {
+    const bots: AlertBot[] = [];
+    const subscribers: Redis[] = [];
+    try {
+      // Started a few at a time: many cold starts at once on two cores would take minutes.
+      for (let first = 0; first < wave.pool; first += 4) {
+        const started = await Promise.all(
+          Array.from({ length: Math.min(4, wave.pool - first) }, () =>
+            startAlertBot(nodeArgs ? { nodeArgs } : {}),
+          ),
+        );
+        bots.push(...started);
+      }
+      for (const bot of bots) {
+        const subscriber = new Redis(bot.redisUrl);
+        await bot.redis.config('SET', 'notify-keyspace-events', 'Kl');
+        await subscriber.subscribe(`__keyspace@0__:${bot.ledgerKey}`);
+        subscribers.push(subscriber);
+      }
+      const floorContent = await readFile(join(bots[0]?.workspace ?? '', 'meta/meta_flags.json'), 'utf8');
+      const inWave = Math.min(count - trials.length, wave.pool * wave.perBot);
+      for (let i = 0; i < inWave; i++) {
+        const n = trials.length;
+        const bot = bots[i % wave.pool] as AlertBot;
+        trials.push(await trial(bot, subscribers[i % wave.pool] as Redis, floorDir, floorContent, n));
+        if ((n + 1) % 25 === 0) context.log(`rollback: ${n + 1} of ${count} trials`);
+      }
+    } finally {
+      for (const subscriber of subscribers) subscriber.disconnect();
+      await Promise.all(bots.map((bot) => bot.stop()));
     }
-    context.log(`rollback: ${pool} bots started`);
-    for (const bot of bots) {
-      const subscriber = new Redis(bot.redisUrl);
-      await bot.redis.config('SET', 'notify-keyspace-events', 'Kl');
-      await subscriber.subscribe(`__keyspace@0__:${bot.ledgerKey}`);
-      subscribers.push(subscriber);
-    }
-    const floorContent = await readFile(join(bots[0]?.workspace ?? '', 'meta/meta_flags.json'), 'utf8');
-    for (let n = 0; n < count; n++) {
-      const bot = bots[n % pool] as AlertBot;
-      trials.push(await trial(bot, subscribers[n % pool] as Redis, floorDir, floorContent, n));
-      if ((n + 1) % 25 === 0) context.log(`rollback: ${n + 1} of ${count} trials`);
-    }
-  } finally {
-    for (const subscriber of subscribers) subscriber.disconnect();
-    await Promise.all(bots.map((bot) => bot.stop()));
   }
   return trials;
 }
@@ -171,7 +183,7 @@ export const rollbackSuite: Suite = {
     // BENCH_CPU_PROF=<dir> profiles every bot of the run (node --cpu-prof), for docs/bench-notes.
     const profile = process.env.BENCH_CPU_PROF;
     const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : undefined;
-    const trials = await rollbackTrials(context, count, context.quick ? QUICK_POOL : POOL, nodeArgs);
+    const trials = await rollbackTrials(context, count, context.quick ? QUICK_WAVE : WAVE, nodeArgs);
     // Consecutive thirds as the repeats, each trial beside the floor sampled just before it.
     const size = Math.ceil(trials.length / REPEATS);
     const thirds = Array.from({ length: REPEATS }, (_, i) => trials.slice(i * size, (i + 1) * size));

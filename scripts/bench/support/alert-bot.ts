@@ -114,7 +114,7 @@ export async function startAlertBot(options: { nodeArgs?: string[]; env?: Record
   const approve = async (nonce: number) => {
     if (!card) throw new Error('no approval card');
     const posted = card;
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 30_000;
     // The card is redrawn with a new nonce once the rollback voided the approvals.
     const nonceOf = (drawn: RecordedCall) => {
       try {
