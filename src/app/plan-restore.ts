@@ -8,10 +8,15 @@ export async function planRestore(
   ctx: Pick<RolloutContext, 'backups' | 'registry'>,
   dir: string,
 ): Promise<RestorePlan> {
-  const verified = await ctx.backups.verify(dir);
+  // The registry is read while the backup is hashed, to shorten the rollback; a failed read counts
+  // only once the backup verified, when it is read again and its error is the one given.
+  const [verified, current] = await Promise.all([
+    ctx.backups.verify(dir),
+    ctx.registry.read().catch(() => undefined),
+  ]);
   if (!verified.ok) return { ok: false, problems: verified.problems };
   const backedUp = await ctx.backups.registryFlags(dir);
-  const { flags } = await ctx.registry.read();
+  const { flags } = current ?? (await ctx.registry.read());
   const keys = [...new Set([...Object.keys(flags), ...Object.keys(backedUp)])].filter(
     (key) => JSON.stringify(flags[key]) !== JSON.stringify(backedUp[key]),
   );

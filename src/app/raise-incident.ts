@@ -1,6 +1,7 @@
 import { pageWaitMs } from '../domain/decide-incident.js';
 import type { NewIncident } from '../domain/incident.js';
 import type { RolloutState } from '../domain/rollout-state.js';
+import { foldAlerts } from './fold-alerts.js';
 import type { IncidentNotifier } from './ports/incident-notifier.js';
 import type { IncidentStore } from './ports/incident-store.js';
 import type { QueriedAlarm } from './ports/metrics-source.js';
@@ -101,17 +102,14 @@ export async function raiseIncident(
   const owner = rollbackId ? await openIncidentOf(deps, alarm, rollbackId) : undefined;
   if (owner && owner !== id) {
     if (!raised.instances) return 'folded';
-    const folded = await transitionIncident(deps, owner, {
-      type: 'alert_folded',
-      instances: raised.instances,
-    });
+    const folded = await foldAlerts(deps, owner, raised.instances);
     if (folded.outcome === 'applied') await deps.notifier.redraw(owner);
     return 'folded';
   }
   // An incident raised twice (a retried soak tick) opens once: the second open is a duplicate.
   const opened = await transitionIncident(deps, id, { type: 'open_incident', incident });
   if (opened.outcome !== 'applied' && raised.instances) {
-    const folded = await transitionIncident(deps, id, { type: 'alert_folded', instances: raised.instances });
+    const folded = await foldAlerts(deps, id, raised.instances);
     if (folded.reason === 'already_resolved') return 'already_resolved';
     if (folded.outcome === 'applied') await deps.notifier.redraw(id);
     return 'folded';

@@ -13,6 +13,14 @@ const RECENT_KEPT = 500;
  * process that dies half-way lets go after this, so Alertmanager's re-send is acted on.
  */
 const CLAIM_LEASE_MS = 5 * 60_000;
+/**
+ * How long this process answers a re-send of a delivery it claimed and kept itself without asking
+ * Redis, in milliseconds: Alertmanager re-sends a firing group every repeat interval, and in a storm
+ * most requests are such copies. Short, so a record Redis lost is not outlived for long.
+ */
+const LOCAL_KEPT_MS = 60_000;
+/** The most deliveries remembered in this process; the oldest are forgotten first. */
+const LOCAL_DELIVERIES = 20_000;
 
 /**
  * One atomic step: check the incident's version, store it, index it, and append its ledger entry. The
@@ -78,6 +86,8 @@ export class RedisIncidentStore implements IncidentStore {
   readonly #redis: Redis & IncidentCommitCommand;
   readonly #keys: ReturnType<typeof redisKeys>;
   readonly #retentionMs: number;
+  /** Deliveries this process holds a claim on or kept, with when that stops counting (epoch ms). */
+  readonly #mine = new Map<string, number>();
 
   /** `retentionMs`: how long a resolved incident's keys and a kept delivery are kept, in milliseconds. */
   constructor(redis: Redis, prefix: string, retentionMs: number) {
@@ -135,16 +145,30 @@ export class RedisIncidentStore implements IncidentStore {
   }
 
   async claimDelivery(deliveryKey: string): Promise<boolean> {
+    // A delivery this process claimed and has not given back is a duplicate without a round trip:
+    // Redis would answer the same, as the claim or the kept record is there.
+    const until = this.#mine.get(deliveryKey);
+    if (until !== undefined && until > Date.now()) return false;
     const key = this.#deliveryKey(deliveryKey);
-    return (await this.#redis.set(key, 'claimed', 'PX', CLAIM_LEASE_MS, 'NX')) === 'OK';
+    const claimed = (await this.#redis.set(key, 'claimed', 'PX', CLAIM_LEASE_MS, 'NX')) === 'OK';
+    if (claimed) this.#remember(deliveryKey, CLAIM_LEASE_MS);
+    return claimed;
   }
 
   async keepDelivery(deliveryKey: string): Promise<void> {
     await this.#redis.set(this.#deliveryKey(deliveryKey), 'kept', 'PX', this.#retentionMs);
+    this.#remember(deliveryKey, Math.min(LOCAL_KEPT_MS, this.#retentionMs));
   }
 
   async releaseDelivery(deliveryKey: string): Promise<void> {
+    this.#mine.delete(deliveryKey);
     await this.#redis.del(this.#deliveryKey(deliveryKey));
+  }
+
+  #remember(deliveryKey: string, forMs: number): void {
+    this.#mine.delete(deliveryKey);
+    this.#mine.set(deliveryKey, Date.now() + forMs);
+    if (this.#mine.size > LOCAL_DELIVERIES) this.#mine.delete(this.#mine.keys().next().value as string);
   }
 
   async episodeOf(phase: string, alarm: string): Promise<number> {

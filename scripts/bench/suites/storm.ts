@@ -1,0 +1,225 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { LedgerEntry } from '../../../src/domain/ledger-entry.js';
+import { childPort } from '../../../test/support/child-port.js';
+import { type AlertBot, BENCH_ALERT_TOKEN, startAlertBot } from '../support/alert-bot.js';
+import { startProcess } from '../support/bot-process.js';
+import type { Row } from '../support/report.js';
+import { abba, type BenchContext, REPEATS, type Suite } from '../support/suite.js';
+
+/**
+ * An alert storm during a ramp: 5,000 webhooks in 10 s (open loop, 500/s), copies of 250 distinct
+ * alerts over the BLOCKER, CRITICAL and WARNING alarms, so 95% are re-sends. Each bot storm runs on a
+ * fresh bot at 5% with its soak running. The baseline is a bare Node HTTP handler under the same load
+ * generator, interleaved A B B A. The bot's event-loop delay is prom-client's
+ * nodejs_eventloop_lag_max_seconds, scraped from /metrics on its admin port every 500 ms (prom-client
+ * resets its histogram on each scrape, so each sample is the worst of those 500 ms), less the 10 ms
+ * period of the timer that measures it, which an idle loop reads as its delay.
+ */
+const POSTS = 5_000;
+const SECONDS = 10;
+const DISTINCT = 250;
+const ALARM_COUNT = 3;
+/** prom-client's default eventLoopMonitoringPrecision, in milliseconds. */
+const LAG_RESOLUTION_MS = 10;
+
+interface Load {
+  latenciesMs: number[];
+  statuses: Record<string, number>;
+}
+
+function runLoad(url: string, epoch: number, posts: number, seconds: number): Promise<Load> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      resolve('scripts/bench/storm-load.ts'),
+      url,
+      BENCH_ALERT_TOKEN,
+      String(posts),
+      String(seconds),
+      String(DISTINCT),
+      String(epoch),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((done, fail) =>
+    child.on('exit', (code) =>
+      code === 0 ? done(JSON.parse(output) as Load) : fail(new Error(`the load generator exited ${code}`)),
+    ),
+  );
+}
+
+/**
+ * How many ledger entries record each alert, by its instance: a BLOCKER's or CRITICAL's in the incident
+ * entry that opened its incident or folded it in, a WARNING's (which has no incident) in its alarm entry.
+ */
+function recordsPerAlert(entries: readonly LedgerEntry[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (instance: string) => counts.set(instance, (counts.get(instance) ?? 0) + 1);
+  for (const { body } of entries) {
+    const detail = (body.detail ?? {}) as { instances?: string[]; request?: { summary?: string } };
+    if (body.action === 'open_incident' || body.action === 'alert_folded')
+      for (const instance of detail.instances ?? []) add(instance);
+    const warning = /^storm alert (\d+) \(Alertmanager\)$/.exec(detail.request?.summary ?? '');
+    if (body.action === 'alarm' && warning && Number(warning[1]) % ALARM_COUNT === 2)
+      add(`web-${warning[1]}`);
+  }
+  return counts;
+}
+
+interface BotStorm {
+  latenciesMs: number[];
+  fiveXx: number;
+  rollbacks: number;
+  twice: number;
+  missing: number;
+  lagMs: number[];
+}
+
+async function botStorm(
+  context: BenchContext,
+  epoch: number,
+  posts: number,
+  seconds: number,
+): Promise<BotStorm> {
+  const bot: AlertBot = await startAlertBot();
+  try {
+    await bot.toRamp();
+    const fromSeq = (await bot.ledger()).length + 1;
+    const lagMs: number[] = [];
+    let scraping = true;
+    const scraper = (async () => {
+      while (scraping) {
+        const text = await fetch(`${bot.adminUrl}/metrics`).then((r) => r.text());
+        const lag = /^\S*eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1];
+        // The histogram times the monitor's 10 ms timer, so an idle loop reads about 10 ms: the
+        // delay is what lies past it.
+        if (lag) lagMs.push(Number(lag) * 1000 - LAG_RESOLUTION_MS);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    })();
+    // One scrape first, so the first sample covers the storm and not the ramp before it.
+    await fetch(`${bot.adminUrl}/metrics`);
+    lagMs.length = 0;
+    const load = await runLoad(bot.webhookUrl, epoch, posts, seconds);
+    await bot.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
+    scraping = false;
+    await scraper;
+    const entries = await bot.ledger(fromSeq);
+    const counts = recordsPerAlert(entries);
+    const expected = Math.min(DISTINCT, posts);
+    const values = Array.from({ length: expected }, (_, n) => counts.get(`web-${n}`) ?? 0);
+    const storm: BotStorm = {
+      latenciesMs: load.latenciesMs,
+      fiveXx: Object.entries(load.statuses)
+        .filter(([status]) => !/^[1-4]\d\d$/.test(status))
+        .reduce((sum, [, count]) => sum + count, 0),
+      rollbacks: entries.filter((entry) => entry.body.reason === 'rollback_accepted').length,
+      twice: values.filter((count) => count > 1).length,
+      missing: values.filter((count) => count === 0).length,
+      lagMs,
+    };
+    context.log(
+      `storm: bot ${JSON.stringify(load.statuses)}, ${storm.rollbacks} rollback(s), ${storm.twice} twice, ${storm.missing} missing, lag max ${Math.max(...lagMs).toFixed(1)} ms`,
+    );
+    return storm;
+  } finally {
+    await bot.stop();
+  }
+}
+
+async function bareStorm(epoch: number, posts: number, seconds: number): Promise<number[]> {
+  const bare = await startProcess({
+    script: resolve('scripts/bench/bare-http.ts'),
+    nodeArgs: ['--import', 'tsx'],
+    env: { PORT: String(await childPort()) },
+  });
+  try {
+    return (await runLoad(`${bare.url}/alerts/alertmanager`, epoch, posts, seconds)).latenciesMs;
+  } finally {
+    await bare.stop();
+  }
+}
+
+export const stormSuite: Suite = {
+  name: 'storm',
+  async run(context) {
+    // --quick: one A B B A round of 5 s storms (2,500 posts, the same rate).
+    const seconds = context.quick ? SECONDS / 2 : SECONDS;
+    const posts = context.quick ? POSTS / 2 : POSTS;
+    const repeats = context.quick ? 1 : REPEATS;
+    const storms: BotStorm[] = [];
+    let epoch = 0;
+    const result = await abba(
+      repeats,
+      async () => {
+        const storm = await botStorm(context, ++epoch, posts, seconds);
+        storms.push(storm);
+        return storm.latenciesMs;
+      },
+      () => bareStorm(++epoch, posts, seconds),
+    );
+    // Per repeat: its two bot storms.
+    const perRepeat = (pick: (storm: BotStorm) => number[]) =>
+      Array.from({ length: repeats }, (_, i) => storms.slice(2 * i, 2 * i + 2).flatMap(pick));
+    const note = `${posts} posts in ${seconds} s per storm, ${DISTINCT} distinct alerts${context.quick ? ' (--quick: half-length storms, one A B B A round)' : ''}`;
+    const rows: Row[] = [
+      {
+        suite: 'storm',
+        figure: 'alert storm: webhook latency',
+        unit: 'ms',
+        repeats: result.measured,
+        baseline: { name: 'bare Node HTTP handler', repeats: result.baseline },
+        statistic: 'p99',
+        target: { kind: 'ratio', atMost: 10 },
+        note,
+      },
+      {
+        suite: 'storm',
+        figure: 'alert storm: bot event-loop delay (max per 500 ms scrape)',
+        unit: 'ms',
+        repeats: perRepeat((storm) => storm.lagMs),
+        statistic: 'max',
+        target: { kind: 'below', value: 20 },
+        note,
+      },
+      {
+        suite: 'storm',
+        figure: 'alert storm: rollbacks per storm',
+        unit: 'count',
+        repeats: storms.map((storm) => [storm.rollbacks]),
+        statistic: 'max',
+        target: { kind: 'equals', value: 1 },
+      },
+      {
+        suite: 'storm',
+        figure: 'alert storm: 5xx and failed requests per storm',
+        unit: 'count',
+        repeats: storms.map((storm) => [storm.fiveXx]),
+        statistic: 'max',
+        target: { kind: 'equals', value: 0 },
+      },
+      {
+        suite: 'storm',
+        figure: 'alert storm: distinct alerts ledgered twice or more per storm',
+        unit: 'count',
+        repeats: storms.map((storm) => [storm.twice]),
+        statistic: 'max',
+        target: { kind: 'equals', value: 0 },
+      },
+      {
+        suite: 'storm',
+        figure: 'alert storm: distinct alerts not ledgered per storm',
+        unit: 'count',
+        repeats: storms.map((storm) => [storm.missing]),
+        statistic: 'max',
+        target: { kind: 'equals', value: 0 },
+      },
+    ];
+    return rows;
+  },
+};
