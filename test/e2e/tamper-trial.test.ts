@@ -293,5 +293,5 @@ describe('the tamper trial: a storage-level attacker against a whole rollout', (
       // A careful attacker keeps the hash chain whole: only the checkpoints outside Redis see it.
       if (tamper.ledgerAttack) expect(stdout, tamper.name).toContain('ok   ledger chain:');
     }
-  });
+  }, 180_000);
 });

@@ -15,7 +15,10 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
  */
 export function postToResponseUrl(url: string, message: object): Promise<void> {
   const body = Buffer.from(JSON.stringify(message));
-  const target = new URL(url);
+  // URL's own error would carry the response_url in its `input`.
+  const target = URL.parse(url);
+  if (!target)
+    return Promise.reject(new MecError('response_url_refused', "a command's response_url is not a URL"));
   const secure = target.protocol === 'https:';
   const send = secure ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -34,6 +37,13 @@ export function postToResponseUrl(url: string, message: object): Promise<void> {
           const status = response.statusCode ?? 0;
           if (status >= 200 && status < 300) return resolve();
           reject(new MecError('response_url_refused', `Slack refused a command's answer: HTTP ${status}`));
+        });
+        // A connection cut mid-answer, or a timeout after the headers, ends with no 'end': without
+        // this the post would wait for ever.
+        response.once('error', () => undefined);
+        response.once('close', () => {
+          if (!response.complete)
+            reject(new MecError('response_url_refused', "Slack's answer to a post was cut off"));
         });
       },
     );

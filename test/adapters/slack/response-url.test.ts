@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postToResponseUrl } from '../../../src/adapters/slack/response-url.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
@@ -10,6 +12,30 @@ beforeEach(async () => {
 afterEach(() => standIn.stop());
 
 describe('postToResponseUrl', () => {
+  it('throws response_url_refused, not waiting for ever, when the answer is cut off mid-body', async () => {
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-length': '10' });
+      response.write('ok');
+      setTimeout(() => response.socket?.destroy(), 20);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    const failure = await postToResponseUrl(`http://127.0.0.1:${port}/cut`, { text: 'answer' }).catch(
+      (error: Error) => error,
+    );
+    server.close();
+    expect(failure).toMatchObject({ code: 'response_url_refused' });
+  });
+
+  it('throws response_url_refused without echoing a response_url that is not a URL', async () => {
+    const failure = await postToResponseUrl('not a url secret-part', { text: 'answer' }).catch(
+      (error: Error) => error,
+    );
+    expect(failure).toMatchObject({ code: 'response_url_refused' });
+    expect(JSON.stringify(failure)).not.toContain('secret-part');
+  });
+
   it('delivers each answer, with its content, to its own response_url', async () => {
     for (const id of ['a1', 'a2', 'a3'])
       await postToResponseUrl(standIn.responseUrl(id), { response_type: 'ephemeral', text: `answer ${id}` });
