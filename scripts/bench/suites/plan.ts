@@ -16,6 +16,7 @@ import {
   SIGNING_SECRET,
 } from '../../../test/support/slack-requests.js';
 import { copyExampleWorkspace } from '../../../test/support/workspace.js';
+import { PEOPLE } from '../edge/ready-rollout.js';
 import { BOT_ENV, startProcess } from '../support/bot-process.js';
 import type { Row } from '../support/report.js';
 import { type BenchContext, REPEATS, type Suite } from '../support/suite.js';
@@ -32,13 +33,6 @@ const TARGET_OVERHEAD = 0.05;
 const EVALUATION_MS = 100;
 // How often the driver reads the rollout from Redis: its reaction time, counted as overhead.
 const POLL_MS = 5;
-const PEOPLE = {
-  governance: 'U0AVERYCHEN',
-  sre: 'U0PRIYANAT',
-  security: 'U0MALIKORT',
-  product: 'U0ELENAMOR',
-  releaseManager: 'U0RELEASEMGR',
-} as const;
 
 interface Run {
   wallMs: number;
