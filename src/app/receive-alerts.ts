@@ -48,12 +48,7 @@ type Group =
  */
 export async function receiveAlerts(deps: ReceiveDeps, batch: AlertBatch): Promise<ReceiveSummary> {
   const summary: ReceiveSummary = { received: batch.alerts.length, duplicates: 0, unknown: 0 };
-  const claims = await Promise.all(
-    batch.alerts.map(async (alert) => {
-      const delivery = sha(batch.groupKey, alert.fingerprint, alert.startsAt, alert.status);
-      return { alert, delivery, claimed: await deps.incidents.claimDelivery(delivery) };
-    }),
-  );
+  const claims = await claimAll(deps, batch);
   const taken = claims.filter((claim) => claim.claimed);
   summary.duplicates = claims.length - taken.length;
   const pending = new Set(taken.map((claim) => claim.delivery));
@@ -73,6 +68,27 @@ export async function receiveAlerts(deps: ReceiveDeps, batch: AlertBatch): Promi
     throw error;
   }
   return summary;
+}
+
+/**
+ * Claims every delivery of the batch. When one claim fails, those that succeeded are given back before
+ * the failure is thrown: kept, they would make Alertmanager's retry of the request a re-send, and the
+ * alerts would never be acted on.
+ */
+async function claimAll(deps: ReceiveDeps, batch: AlertBatch) {
+  const settled = await Promise.allSettled(
+    batch.alerts.map(async (alert) => {
+      const delivery = sha(batch.groupKey, alert.fingerprint, alert.startsAt, alert.status);
+      return { alert, delivery, claimed: await deps.incidents.claimDelivery(delivery) };
+    }),
+  );
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  const claims = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  if (!failed) return claims;
+  await Promise.allSettled(
+    claims.filter((claim) => claim.claimed).map((claim) => deps.incidents.releaseDelivery(claim.delivery)),
+  );
+  throw failed.reason;
 }
 
 async function act(deps: ReceiveDeps, groupKey: string, group: Group): Promise<void> {

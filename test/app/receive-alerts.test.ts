@@ -175,3 +175,28 @@ describe('receiveAlerts', () => {
     expect((await world.store.load('M6')).state?.lock?.reason).toContain('BLOCKER latency_slo_drop');
   });
 });
+
+describe('receiveAlerts when a claim fails', () => {
+  it('gives back the claims that succeeded, so the re-send of the batch is acted on', async () => {
+    const { world, deps } = await receiving();
+    const claimDelivery = world.incidents.claimDelivery.bind(world.incidents);
+    let calls = 0;
+    // The second of three claims fails, after the first has claimed its delivery.
+    world.incidents.claimDelivery = async (delivery) => {
+      calls += 1;
+      if (calls === 2) throw new Error('Redis went away');
+      return claimDelivery(delivery);
+    };
+    const sent = batch(
+      alert('determinism_variance', { fingerprint: 'fp-a' }),
+      alert('determinism_variance', { fingerprint: 'fp-b' }),
+      alert('determinism_variance', { fingerprint: 'fp-c' }),
+    );
+    await expect(receiveAlerts(deps, sent)).rejects.toThrow('Redis went away');
+    expect(world.reasons()).toEqual([]);
+    world.incidents.claimDelivery = claimDelivery;
+    // Alertmanager's retry of the failed request: every delivery is acted on, none taken as a re-send.
+    expect(await receiveAlerts(deps, sent)).toMatchObject({ received: 3, duplicates: 0 });
+    expect(world.notifier.pages).toHaveLength(1);
+  });
+});
