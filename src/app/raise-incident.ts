@@ -102,17 +102,14 @@ export async function raiseIncident(
   const owner = rollbackId ? await openIncidentOf(deps, alarm, rollbackId) : undefined;
   if (owner && owner !== id) {
     if (!raised.instances) return 'folded';
-    const folded = await foldAlerts(deps, owner, raised.instances);
-    if (folded.outcome === 'applied') await deps.notifier.redraw(owner);
+    await foldAlerts(deps, owner, raised.instances);
     return 'folded';
   }
   // An incident raised twice (a retried soak tick) opens once: the second open is a duplicate.
   const opened = await transitionIncident(deps, id, { type: 'open_incident', incident });
   if (opened.outcome !== 'applied' && raised.instances) {
     const folded = await foldAlerts(deps, id, raised.instances);
-    if (folded.reason === 'already_resolved') return 'already_resolved';
-    if (folded.outcome === 'applied') await deps.notifier.redraw(id);
-    return 'folded';
+    return folded.reason === 'already_resolved' ? 'already_resolved' : 'folded';
   }
   // The rollback may have finished before the incident was stored: then its finish time is on the rollout.
   const { state } = await ctx.store.load(ctx.phase);

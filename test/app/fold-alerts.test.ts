@@ -13,8 +13,14 @@ const testRedis = useTestRedis();
 const ctx = { phase: 'M6', now: () => new Date('2026-11-24T04:01:00.000Z') };
 const instances = (n: number) => Array.from({ length: n }, (_, i) => `web-${i}`);
 
+/** Counts the notice's redraws per incident. */
+const counting = () => {
+  const redraws: string[] = [];
+  return { redraws, redraw: async (id: string) => void redraws.push(id) };
+};
+
 async function opened(incidents: IncidentStore) {
-  const deps = { ctx, incidents };
+  const deps = { ctx, incidents, notifier: counting() };
   await transitionIncident(deps, INCIDENT.id, {
     type: 'open_incident',
     incident: { ...INCIDENT, instances: ['web-0'] },
@@ -37,6 +43,8 @@ describe('foldAlerts', () => {
       instances(200).slice(1).sort(),
     );
     expect(folds.length).toBeLessThan(200);
+    // One redraw per fold entry, not one per caller.
+    expect(deps.notifier.redraws).toHaveLength(folds.length);
     expect((await deps.incidents.load(INCIDENT.id)).incident?.instances).toHaveLength(200);
   });
 
@@ -45,7 +53,7 @@ describe('foldAlerts', () => {
     const redis = connect();
     const ledger = new RedisLedger(redis, prefix);
     const one = await opened(new RedisIncidentStore(redis, prefix, 60_000));
-    const two = { ctx, incidents: new RedisIncidentStore(redis, prefix, 60_000) };
+    const two = { ctx, incidents: new RedisIncidentStore(redis, prefix, 60_000), notifier: counting() };
     await Promise.all(
       instances(121)
         .slice(1)

@@ -106,3 +106,32 @@ describe('one breach seen by the soak and by Alertmanager', () => {
     expect((await world.incidents.recent()).map((incident) => incident.alarm)).toEqual(['latency_slo_drop']);
   });
 });
+
+describe('alerts folded together', () => {
+  it('redraw the incident notice once per merged fold, not once per alert that joined it', async () => {
+    const { world, raise } = await liveAtFive();
+    const before = (await world.store.load('M6')).state;
+    const result = await apply(world.ctx, BLOCKER_ALARM);
+    const raised = (instances?: string[]) =>
+      raiseIncident(raise, {
+        alarm: LATENCY,
+        id: 'incident-1',
+        text: 'latency_slo_drop breached',
+        receivedAt: world.ctx.now(),
+        before,
+        result,
+        value: 0.05,
+        ...(instances ? { instances } : {}),
+      });
+    expect(await raised()).toBe('opened');
+    const callers = 20;
+    const outcomes = await Promise.all(Array.from({ length: callers }, (_, i) => raised([`web-${i}`])));
+    expect(outcomes.every((outcome) => outcome === 'folded')).toBe(true);
+    const folds = world.reasons().filter((reason) => reason === 'alert_folded').length;
+    // The callers were merged (fewer folds than callers), and each fold redrew the notice once.
+    expect(folds).toBeGreaterThan(0);
+    expect(folds).toBeLessThan(callers);
+    expect(world.notifier.redraws).toEqual(Array.from({ length: folds }, () => 'incident-1'));
+    expect((await world.incidents.load('incident-1')).incident?.instances).toHaveLength(callers);
+  });
+});
