@@ -22,18 +22,26 @@ end
 `;
 
 /**
- * Lua for appends hashed in Node (see `ledger-chain.ts`): `ledger_stale(headKey, seq, prevHash)`
- * answers {'stale', seq, hash} unless the head is still entry `seq` with hash `prevHash`, and
- * `entry_text` gives an entry's stored text (`domain/stored-entry.ts`). A script checks first and
- * writes after, so a stale one changes nothing.
+ * Lua for appends hashed in Node (see `ledger-chain.ts`). `ledger_check(headKey, seq, prevHash, writer,
+ * attempt)` answers nil when the head is still entry `seq` with hash `prevHash`; 'applied' when this very
+ * attempt of the writer's ran already; and else {'stale', seq, hash}. ioredis sends a script again after
+ * a reconnect that lost its reply: without the check the retry would append the entries twice, or take
+ * its own commit for a conflict. A writer's attempts run one at a time and are numbered, so the number
+ * it left on the head (field `writer:<id>`, written with the head by `ledger_move`) names the one that
+ * ran, even after other writers appended. `entry_text` gives an entry's stored text
+ * (`domain/stored-entry.ts`). A script checks first and writes after, so a stale one changes nothing.
  */
 const APPEND_HASHED_LUA = `
-local function ledger_stale(headKey, expectedSeq, expectedHash)
-  local head = redis.call('HMGET', headKey, 'seq', 'hash')
+local function ledger_check(headKey, expectedSeq, expectedHash, writer, attempt)
+  local head = redis.call('HMGET', headKey, 'seq', 'hash', 'writer:' .. writer)
+  if head[3] == attempt then return 'applied' end
   local seq = tonumber(head[1] or '0')
   local hash = head[2] or '${GENESIS_HASH}'
   if seq ~= tonumber(expectedSeq) or hash ~= expectedHash then return {'stale', seq, hash} end
-  return false
+  return nil
+end
+local function ledger_move(headKey, seq, hash, writer, attempt)
+  redis.call('HSET', headKey, 'seq', seq, 'hash', hash, 'writer:' .. writer, attempt)
 end
 local function entry_text(seq, prevHash, hash, body)
   return '{"seq":' .. seq .. ',"prevHash":"' .. prevHash .. '","hash":"' .. hash .. '","body":' .. body .. '}'
@@ -48,13 +56,21 @@ end
  * KEYS: rollout hash, ledger entry list, ledger head hash, outbox hash (field: ledger seq).
  * ARGV: expected version ('' = no check), new state JSON ('' = leave it), ledger body (canonical JSON),
  * outbox work JSON ('' = none), id of the outbox item this commit carries out ('' = none), the head's
- * seq and hash the entry was hashed against, and the entry's hash.
+ * seq and hash the entry was hashed against, the entry's hash, and the writer's id and attempt number.
  * Returns {'stale', headSeq, headHash}, {'conflict', currentVersion}, {'consumed', currentVersion}
- * when that item is gone already, or {'committed', version, seq, prevHash, hash}.
+ * when that item is gone already, or {'committed', version, seq, prevHash, hash}; sent again after it
+ * applied, it answers that same 'committed' and changes nothing.
  */
 const COMMIT_LUA = `${APPEND_HASHED_LUA}
-local stale = ledger_stale(KEYS[3], ARGV[6], ARGV[7])
-if stale then return stale end
+local seq, prevHash, hash = tonumber(ARGV[6]) + 1, ARGV[7], ARGV[8]
+local check = ledger_check(KEYS[3], ARGV[6], ARGV[7], ARGV[9], ARGV[10])
+if check == 'applied' then
+  -- The version it left: the one it was checked against, one more if it stored a state.
+  local left = tonumber(ARGV[1] ~= '' and ARGV[1] or redis.call('HGET', KEYS[1], 'v') or '0')
+  if ARGV[1] ~= '' and ARGV[2] ~= '' then left = left + 1 end
+  return {'committed', left, seq, prevHash, hash}
+end
+if check then return check end
 local version = 0
 if ARGV[1] ~= '' or ARGV[2] ~= '' then
   version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -69,10 +85,9 @@ if ARGV[2] ~= '' then
   version = redis.call('HINCRBY', KEYS[1], 'v', 1)
   redis.call('HSET', KEYS[1], 'state', ARGV[2])
 end
-local seq, prevHash, hash = tonumber(ARGV[6]) + 1, ARGV[7], ARGV[8]
 local text = entry_text(seq, prevHash, hash, ARGV[3])
 redis.call('RPUSH', KEYS[2], text)
-redis.call('HSET', KEYS[3], 'seq', seq, 'hash', hash)
+ledger_move(KEYS[3], seq, hash, ARGV[9], ARGV[10])
 if ARGV[5] ~= '' then
   redis.call('HDEL', KEYS[4], ARGV[5])
 end
@@ -84,21 +99,25 @@ return {'committed', version, seq, prevHash, hash}
 
 /**
  * Appends entries hashed by the caller, all or none, if the head is still the one they were hashed
- * against. KEYS: ledger entry list, ledger head hash. ARGV: the head's seq and hash, then each entry's
- * hash and body (canonical JSON), in order. Returns {'stale', headSeq, headHash} or {'committed', seq}.
+ * against. KEYS: ledger entry list, ledger head hash. ARGV: the head's seq and hash, the writer's id and
+ * attempt number, then each entry's hash and body (canonical JSON), in order. Returns {'stale', headSeq, headHash} or {'committed', seq},
+ * also when sent again after it applied.
  */
 const APPEND_LUA = `${APPEND_HASHED_LUA}
-local stale = ledger_stale(KEYS[2], ARGV[1], ARGV[2])
-if stale then return stale end
-local seq, prevHash = tonumber(ARGV[1]), ARGV[2]
+local seq = tonumber(ARGV[1]) + (#ARGV - 4) / 2
+local check = ledger_check(KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
+if check == 'applied' then return {'committed', seq} end
+if check then return check end
 local texts = {}
-for i = 3, #ARGV, 2 do
+seq = tonumber(ARGV[1])
+local prevHash = ARGV[2]
+for i = 5, #ARGV, 2 do
   seq = seq + 1
   texts[#texts + 1] = entry_text(seq, prevHash, ARGV[i], ARGV[i + 1])
   prevHash = ARGV[i]
 end
 redis.call('RPUSH', KEYS[1], unpack(texts))
-redis.call('HSET', KEYS[2], 'seq', seq, 'hash', prevHash)
+ledger_move(KEYS[2], seq, prevHash, ARGV[3], ARGV[4])
 return {'committed', seq}
 `;
 
@@ -122,6 +141,8 @@ export interface CommitCommand {
     headSeq: string,
     headHash: string,
     entryHash: string,
+    writer: string,
+    attempt: string,
   ): Promise<CommitReply>;
   mecAppend(
     entriesKey: string,

@@ -8,7 +8,7 @@ import {
   ledgerEntryHash,
 } from '../../domain/ledger-entry.js';
 import { type CommitCommand, withCommitCommand } from './commit-script.js';
-import { type ChainHead, type LedgerChain, ledgerChainOf } from './ledger-chain.js';
+import { type ChainAttempt, type ChainHead, type LedgerChain, ledgerChainOf } from './ledger-chain.js';
 import { redisKeys } from './redis-keys.js';
 
 const PAGE = 1_000;
@@ -53,7 +53,7 @@ export class RedisLedger implements Ledger {
     while (this.#waiting.length > 0) {
       const batch = this.#waiting.splice(0, BATCH);
       try {
-        const entries = await this.#chain.run((head) => this.#appendAll(head, batch));
+        const entries = await this.#chain.run((head, attempt) => this.#appendAll(head, attempt, batch));
         for (const [index, waiting] of batch.entries()) waiting.resolve(entries[index] as LedgerEntry);
       } catch (error) {
         for (const waiting of batch) waiting.reject(error);
@@ -62,9 +62,9 @@ export class RedisLedger implements Ledger {
     this.#draining = false;
   }
 
-  async #appendAll(head: ChainHead, batch: readonly Waiting[]) {
+  async #appendAll(head: ChainHead, { writer, attempt }: ChainAttempt, batch: readonly Waiting[]) {
     const entries: LedgerEntry[] = [];
-    const args: string[] = [String(head.seq), head.hash];
+    const args: string[] = [String(head.seq), head.hash, writer, attempt];
     let prevHash = head.hash;
     for (const [index, { body, text }] of batch.entries()) {
       const seq = head.seq + 1 + index;

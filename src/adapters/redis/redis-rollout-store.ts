@@ -44,31 +44,35 @@ export class RedisRolloutStore implements RolloutStore, Outbox {
     const bodyJson = canonicalJson(body);
     const stateJson = next ? JSON.stringify(next) : '';
     const outboxJson = outbox.record ? JSON.stringify(outbox.record) : '';
-    return this.#chain.run(async (head): Promise<StaleReply | ChainStepResult<CommitResult>> => {
-      const hash = ledgerEntryHash(head.seq + 1, head.hash, bodyJson);
-      const reply = await this.#redis.mecCommit(
-        this.#keys.rollout(phase),
-        this.#keys.ledgerEntries,
-        this.#keys.ledgerHead,
-        this.#keys.outbox,
-        String(expectedVersion),
-        stateJson,
-        bodyJson,
-        outboxJson,
-        outbox.consumes ?? '',
-        String(head.seq),
-        head.hash,
-        hash,
-      );
-      if (reply[0] === 'stale') return reply;
-      if (reply[0] === 'conflict' || reply[0] === 'consumed')
-        return { value: { status: reply[0], version: reply[1] }, head: undefined };
-      const [, version, seq, prevHash] = reply;
-      return {
-        value: { status: 'committed', version, entry: { seq, prevHash, hash, body } },
-        head: { seq, hash },
-      };
-    });
+    return this.#chain.run(
+      async (head, { writer, attempt }): Promise<StaleReply | ChainStepResult<CommitResult>> => {
+        const hash = ledgerEntryHash(head.seq + 1, head.hash, bodyJson);
+        const reply = await this.#redis.mecCommit(
+          this.#keys.rollout(phase),
+          this.#keys.ledgerEntries,
+          this.#keys.ledgerHead,
+          this.#keys.outbox,
+          String(expectedVersion),
+          stateJson,
+          bodyJson,
+          outboxJson,
+          outbox.consumes ?? '',
+          String(head.seq),
+          head.hash,
+          hash,
+          writer,
+          attempt,
+        );
+        if (reply[0] === 'stale') return reply;
+        if (reply[0] === 'conflict' || reply[0] === 'consumed')
+          return { value: { status: reply[0], version: reply[1] }, head: undefined };
+        const [, version, seq, prevHash] = reply;
+        return {
+          value: { status: 'committed', version, entry: { seq, prevHash, hash, body } },
+          head: { seq, hash },
+        };
+      },
+    );
   }
 
   async pending(): Promise<OutboxItem[]> {
