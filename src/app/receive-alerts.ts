@@ -76,19 +76,24 @@ export async function receiveAlerts(deps: ReceiveDeps, batch: AlertBatch): Promi
  * alerts would never be acted on.
  */
 async function claimAll(deps: ReceiveDeps, batch: AlertBatch) {
-  const settled = await Promise.allSettled(
-    batch.alerts.map(async (alert) => {
-      const delivery = sha(batch.groupKey, alert.fingerprint, alert.startsAt, alert.status);
-      return { alert, delivery, claimed: await deps.incidents.claimDelivery(delivery) };
-    }),
-  );
-  const failed = settled.find((outcome) => outcome.status === 'rejected');
-  const claims = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  if (!failed) return claims;
-  await Promise.allSettled(
-    claims.filter((claim) => claim.claimed).map((claim) => deps.incidents.releaseDelivery(claim.delivery)),
-  );
-  throw failed.reason;
+  const attempts = batch.alerts.map(async (alert) => {
+    const delivery = sha(batch.groupKey, alert.fingerprint, alert.startsAt, alert.status);
+    return { alert, delivery, claimed: await deps.incidents.claimDelivery(delivery) };
+  });
+  try {
+    return await Promise.all(attempts);
+  } catch (error) {
+    // Promise.all rejects at the first failure while other claims may still run: all are waited for.
+    const settled = await Promise.allSettled(attempts);
+    await Promise.allSettled(
+      settled.flatMap((outcome) =>
+        outcome.status === 'fulfilled' && outcome.value.claimed
+          ? [deps.incidents.releaseDelivery(outcome.value.delivery)]
+          : [],
+      ),
+    );
+    throw error;
+  }
 }
 
 async function act(deps: ReceiveDeps, groupKey: string, group: Group): Promise<void> {
