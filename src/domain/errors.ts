@@ -50,6 +50,10 @@ export const ERROR_CODES = [
   /** The sandbox's saved Slack history cannot be read back: `npm run sandbox:reset` starts afresh. */
   'sandbox_history_unreadable',
   'stand_in_timeout',
+  /** A worker thread (the in-bot verify) failed, or exited without its answer. */
+  'thread_failed',
+  /** A worker thread gave no answer in its time and was stopped. */
+  'thread_timeout',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
