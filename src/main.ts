@@ -110,6 +110,7 @@ const botOptions = {
   config,
   workspace,
   redis,
+  redisUrl,
   prefix: env.MEC_REDIS_PREFIX,
   logger,
   queues,

@@ -30,6 +30,11 @@ export interface ContextOptions {
   config: MecConfig;
   workspace: string;
   redis: Redis;
+  /**
+   * The Redis configuration `redis` was made from (REDIS_URL, as given). With it `/mec verify` runs in
+   * a thread of its own on a connection made the same way; without (the command-line tools), in-line.
+   */
+  redisUrl?: string;
   /** Prefix of every Redis key. */
   prefix: string;
   logger: Logger;
@@ -94,7 +99,17 @@ export function rolloutContext(
     checkpoints: anchor ?? readCheckpoints(checkpointFile),
     checkpointLog: checkpointFile,
     trust,
-    verifier: workerVerifier({ config, workspace, redis, prefix, verifierKey: trust.verifierKey }),
+    ...(options.redisUrl
+      ? {
+          verifier: workerVerifier({
+            config,
+            workspace,
+            redisUrl: options.redisUrl,
+            prefix,
+            verifierKey: trust.verifierKey,
+          }),
+        }
+      : {}),
     ...(anchor ? { anchor } : {}),
     backups: new FileBackupStore(workspace, config.registry.path),
     publisher,

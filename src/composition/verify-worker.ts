@@ -2,21 +2,20 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { verifyWorkspace } from '../app/verify-workspace.js';
+import { scrubSecrets } from '../infra/scrub-secrets.js';
 import { loggingPublisher, rolloutContext } from './rollout-context.js';
+import type { ThreadReply } from './run-in-thread.js';
 import type { VerifyWorkerData } from './worker-verifier.js';
 
 // The entry of the thread `workerVerifier` starts: one verify on its own connection, its answer posted.
 const data = workerData as VerifyWorkerData;
-const { host, port, db, username, password, tls } = data.redis;
-const redis = new Redis(port, host, {
-  db,
-  maxRetriesPerRequest: 2,
-  ...(username ? { username } : {}),
-  ...(password ? { password } : {}),
-  ...(tls ? { tls: {} } : {}),
-});
+// The URL's password, as written and decoded: no answer of the thread may carry either.
+const { password } = new URL(data.redisUrl);
+const secrets = [data.redisUrl, password, decodeURIComponent(password)];
+const redis = new Redis(data.redisUrl, { maxRetriesPerRequest: 2 });
 // A refused connection fails the commands, which is what rejects the verify; no unhandled event too.
 redis.on('error', () => undefined);
+let reply: ThreadReply<{ ok: boolean; checks: unknown[] }>;
 try {
   const logger = pino({ level: 'warn' });
   const ctx = rolloutContext(
@@ -32,7 +31,10 @@ try {
     { run: async () => undefined },
   );
   const { ok, checks } = await verifyWorkspace(ctx);
-  parentPort?.postMessage({ ok, checks });
+  reply = { ok: true, value: { ok, checks } };
+} catch (error) {
+  reply = { ok: false, message: scrubSecrets(String((error as Error).message ?? error), secrets) };
 } finally {
   redis.disconnect();
 }
+parentPort?.postMessage(reply);

@@ -1,19 +1,22 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Redis } from 'ioredis';
 import type { VerifyCheck } from '../app/ports/rollout-actions.js';
 import type { WorkspaceVerifier } from '../app/ports/workspace-verifier.js';
 import type { MecConfig } from '../config/config-schema.js';
-import { MecError } from '../domain/errors.js';
+import { oneAtATime } from './one-at-a-time.js';
+import { runInThread } from './run-in-thread.js';
 
 /** What the verify thread is given: plain data, as a thread takes nothing else. */
 export interface VerifyWorkerData {
   config: MecConfig;
   workspace: string;
   prefix: string;
-  /** Where the bot's connection goes: its address, credentials and database, not its callbacks. */
-  redis: { host: string; port: number; db: number; username?: string; password?: string; tls: boolean };
+  /**
+   * The Redis connection as configured (REDIS_URL), so its TLS, credentials, database and any other
+   * setting carry over as given. It holds a password: the thread never logs it or answers with it.
+   */
+  redisUrl: string;
   verifierKey: string | undefined;
 }
 
@@ -23,54 +26,28 @@ export interface VerifyWorkerData {
  */
 const HEAP_MB = 96;
 
+/**
+ * How long one verify may run before it is stopped, in milliseconds (5 minutes): a verify of 300k
+ * entries takes about 18 s in the bot, so this is for a thread that hangs (a Redis that stops
+ * answering), not for a long ledger.
+ */
+const VERIFY_TIMEOUT_MS = 5 * 60_000;
+
 const ENTRY = new URL(`./verify-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 /**
  * Runs each verify in a worker thread of its own: its own event loop, heap and Redis connection, so the
- * bot's requests go on while it reads the ledger, and its memory is returned when the thread exits.
+ * bot's requests go on while it reads the ledger, and its memory is returned when the thread ends.
+ * One verify runs at a time. Someone who asks while one runs waits for the next, which everyone who
+ * asked meanwhile shares: they asked for the ledger as it is now, which the running one, started
+ * earlier, may not cover; and a burst of requests costs one more thread, not one each.
  */
-export function workerVerifier(options: {
-  config: MecConfig;
-  workspace: string;
-  redis: Redis;
-  prefix: string;
-  verifierKey: string | undefined;
-}): WorkspaceVerifier {
-  const { host, port, username, password, db, tls } = options.redis.options;
-  const data: VerifyWorkerData = {
-    config: options.config,
-    workspace: options.workspace,
-    prefix: options.prefix,
-    redis: {
-      host: host ?? 'localhost',
-      port: port ?? 6379,
-      db: db ?? 0,
-      ...(username ? { username } : {}),
-      ...(password ? { password } : {}),
-      tls: tls !== undefined,
-    },
-    verifierKey: options.verifierKey,
-  };
+export function workerVerifier(options: VerifyWorkerData & { timeoutMs?: number }): WorkspaceVerifier {
+  const { timeoutMs = VERIFY_TIMEOUT_MS, ...data } = options;
   return {
-    verify: () =>
-      new Promise((resolve, reject) => {
-        const worker = startWorker(data);
-        let answer: { ok: boolean; checks: VerifyCheck[] } | undefined;
-        worker.once('message', (message: { ok: boolean; checks: VerifyCheck[] }) => {
-          answer = message;
-        });
-        worker.once('error', reject);
-        worker.once('exit', (code) =>
-          answer
-            ? resolve(answer)
-            : reject(
-                new MecError(
-                  'invariant_violated',
-                  `the verify thread exited with code ${code} and no answer`,
-                ),
-              ),
-        );
-      }),
+    verify: oneAtATime(() =>
+      runInThread<{ ok: boolean; checks: VerifyCheck[] }>(startWorker(data), timeoutMs, 'The verify'),
+    ),
   };
 }
 

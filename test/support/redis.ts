@@ -5,6 +5,8 @@ import { afterEach, inject } from 'vitest';
 export interface TestRedis {
   /** A key prefix that no other test uses, ending in ':'. */
   prefix: string;
+  /** The URL of the run's redis-server, as REDIS_URL would give it. */
+  url: string;
   /** Opens a new, independent connection; it is closed after the test. */
   connect(options?: { maxRetriesPerRequest?: number | null }): Redis;
 }
@@ -40,6 +42,7 @@ export function useTestRedis(): () => TestRedis {
     current = state;
     return {
       prefix: state.prefix,
+      url: inject('redisUrl'),
       connect: (options = {}) => {
         const retries = options.maxRetriesPerRequest === undefined ? 3 : options.maxRetriesPerRequest;
         const client = new Redis(inject('redisUrl'), { maxRetriesPerRequest: retries });

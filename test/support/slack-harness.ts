@@ -103,6 +103,7 @@ export async function startSlackHarness(
     config,
     workspace,
     redis: connection,
+    redisUrl: redis.url,
     prefix: redis.prefix,
     slack: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: standIn.apiUrl },
     logger: pino({ level: 'silent' }),
