@@ -24,27 +24,28 @@ const MARKER = /^<!-- mec-ledger seq=(\d+) hash=([0-9a-f]{64}) -->$/;
 
 /** One entry as the mirror shows it; verify renders it again and compares. */
 export function renderEntry({ seq, prevHash, hash, body }: LedgerEntry): string {
-  const lines = [
-    '',
-    `## #${seq} · ${body.at} · ${body.phase} · ${body.action} · ${body.outcome}`,
-    '',
-    `- actor: ${body.actor === SYSTEM_ACTOR ? SYSTEM_ACTOR : `<@${body.actor}>`}`,
-    `- reason: \`${body.reason}\``,
-    `- rollout: ${body.rolloutId ?? '(none)'}`,
-    `- before: \`${inlineJson(body.before)}\``,
-    `- after: \`${inlineJson(body.after)}\``,
-    `- detail: \`${inlineJson(body.detail)}\``,
-    `- prevHash: \`${prevHash}\``,
-    `- hash: \`${hash}\``,
-    `<!-- mec-ledger seq=${seq} hash=${hash} -->`,
-    '',
-  ];
-  return lines.join('\n');
+  const actor = body.actor === SYSTEM_ACTOR ? SYSTEM_ACTOR : `<@${body.actor}>`;
+  // One template, not an array of lines joined: verify renders every entry of the ledger.
+  return `
+## #${seq} · ${body.at} · ${body.phase} · ${body.action} · ${body.outcome}
+
+- actor: ${actor}
+- reason: \`${body.reason}\`
+- rollout: ${body.rolloutId ?? '(none)'}
+- before: \`${inlineJson(body.before)}\`
+- after: \`${inlineJson(body.after)}\`
+- detail: \`${inlineJson(body.detail)}\`
+- prevHash: \`${prevHash}\`
+- hash: \`${hash}\`
+<!-- mec-ledger seq=${seq} hash=${hash} -->
+`;
 }
 
 /** JSON for an inline code span: no backquote to end it early, no '<' to start markup. */
 function inlineJson(value: unknown): string {
-  return JSON.stringify(value).replaceAll('`', '\\u0060').replaceAll('<', '\\u003c');
+  const json = JSON.stringify(value);
+  if (!json.includes('`') && !json.includes('<')) return json;
+  return json.replaceAll('`', '\\u0060').replaceAll('<', '\\u003c');
 }
 
 interface Marker {
