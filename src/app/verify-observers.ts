@@ -54,11 +54,17 @@ export class MirrorComparison implements EntryObserver {
     this.#reader = mirror.reader(uptoBytes);
   }
 
-  async observe(entry: LedgerEntry): Promise<void> {
+  observe(entry: LedgerEntry): void | Promise<void> {
     if (this.#match !== 'same') return;
-    this.#match = await this.#reader.next(entry);
-    this.#at = entry.seq;
-    if (this.#match === 'same') this.#compared = entry.seq;
+    const match = this.#reader.next(entry);
+    if (match instanceof Promise) return match.then((found) => this.#record(entry.seq, found));
+    this.#record(entry.seq, match);
+  }
+
+  #record(seq: number, match: MirrorMatch): void {
+    this.#match = match;
+    this.#at = seq;
+    if (match === 'same') this.#compared = seq;
   }
 
   /** The mirror must hold every entry up to the newest checkpoint at least, and nothing else. */

@@ -65,7 +65,7 @@ export async function verifyWorkspace(deps: VerifyDeps, entrySeq?: number): Prom
   };
   const source: LedgerSource = {
     head,
-    entries: deps.ledger.stream(1, head.seq),
+    pages: deps.ledger.pages(1, head.seq),
     checkpoints: () => deps.checkpointLog.notes(checkpointBytes),
   };
   return verifyAll(deps, source, facts, deps.trust, entrySeq, mirrorBytes);

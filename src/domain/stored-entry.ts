@@ -39,8 +39,8 @@ export function parseStoredEntry(text: string): StoredEntry | undefined {
   const hash = text.slice(hashStart, hashStart + 64);
   if (
     !/^[1-9][0-9]*$/.test(seqText) ||
-    text.slice(prevStart + 64, hashStart) !== HASH ||
-    text.slice(hashStart + 64, bodyStart) !== BODY ||
+    !text.startsWith(HASH, prevStart + 64) ||
+    !text.startsWith(BODY, hashStart + 64) ||
     !HEX64.test(prevHash) ||
     !HEX64.test(hash) ||
     bodyStart >= text.length - 1

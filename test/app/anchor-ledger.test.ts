@@ -54,7 +54,7 @@ async function setup() {
     auditLedger(
       {
         head: await first.ledger.head(),
-        entries: first.ledger.stream(),
+        pages: first.ledger.pages(),
         checkpoints: () => new CheckpointFile(workspace).notes(),
       },
       {

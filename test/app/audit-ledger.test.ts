@@ -53,7 +53,7 @@ async function audit(
     checkpoint.root = tree.root();
   }
   return auditLedger(
-    { head, entries: ledger.stream(), checkpoints: each },
+    { head, pages: ledger.pages(), checkpoints: each },
     trust,
     [],
     inclusion === undefined ? undefined : { seq: inclusion, checkpoint },
@@ -121,11 +121,11 @@ describe('auditLedger', () => {
     const ledger = ledgerOf(3);
     const head = await ledger.head();
     async function* broken() {
-      yield* ledger.stream(1, 1);
-      yield '{"seq":2,"oops":true}';
+      yield* ledger.pages(1, 1);
+      yield ['{"seq":2,"oops":true}'];
     }
     const malformed = await auditLedger(
-      { head, entries: broken(), checkpoints: async function* () {} },
+      { head, pages: broken(), checkpoints: async function* () {} },
       trust,
       [],
     );
@@ -136,7 +136,7 @@ describe('auditLedger', () => {
     const short = await auditLedger(
       {
         head: { seq: 2, hash: ledger.entries[1]?.hash as string },
-        entries: ledger.stream(),
+        pages: ledger.pages(),
         checkpoints: async function* () {},
       },
       trust,

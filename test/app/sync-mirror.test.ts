@@ -81,6 +81,9 @@ describe('syncMirror', () => {
       async *stream() {
         yield '{"seq":1}';
       },
+      async *pages() {
+        yield ['{"seq":1}'];
+      },
     };
     await expect(syncMirror({ ledger: broken, mirror })).rejects.toThrow(/malformed; run npm run verify/);
   });

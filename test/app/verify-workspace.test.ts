@@ -108,6 +108,7 @@ describe('verifyWorkspace after crashes and quick writes', () => {
       ...ctx.ledger,
       read: ctx.ledger.read.bind(ctx.ledger),
       stream: ctx.ledger.stream.bind(ctx.ledger),
+      pages: ctx.ledger.pages.bind(ctx.ledger),
       head: async () => {
         const head = await ctx.ledger.head();
         // Right after verify read the head: a commit, mirrored and checkpointed.

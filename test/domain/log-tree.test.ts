@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   consistencyProofRanges,
   EMPTY_ROOT,
   inclusionProofRanges,
   leafHash,
+  ledgerLeafHash,
   type NodeRange,
   ProofCollector,
   proveWhileGrowing,
@@ -45,6 +47,21 @@ function proofOf(size: number, ranges: NodeRange[], leaves: Buffer[]): Buffer[] 
 
 const leavesOf = (count: number) =>
   Array.from({ length: count }, (_, index) => Buffer.from(`entry ${index}`));
+
+describe('ledgerLeafHash', () => {
+  it('is SHA-256 of 0x00 and the 32 bytes of the entry hash, call after call', () => {
+    const hashes = ['00'.repeat(32), 'ff'.repeat(32), createHash('sha256').update('x').digest('hex')];
+    for (const entryHash of [...hashes, ...hashes.reverse()]) {
+      const expected = createHash('sha256')
+        .update(Buffer.concat([Buffer.from([0]), Buffer.from(entryHash, 'hex')]))
+        .digest();
+      expect(ledgerLeafHash(entryHash)).toEqual(expected);
+    }
+    // Text that is not 64 hex digits hashes what Buffer.from makes of it, as before.
+    for (const odd of ['abc', `${'0'.repeat(62)}zz`])
+      expect(ledgerLeafHash(odd)).toEqual(leafHash(Buffer.from(odd, 'hex')));
+  });
+});
 
 describe('TreeBuilder', () => {
   it('gives the RFC 6962 roots for the test vectors, one leaf at a time', () => {

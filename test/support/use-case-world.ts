@@ -334,7 +334,7 @@ export function useCaseWorld(
     head: async () => undefined,
     append: async () => undefined,
     rebuild: async () => 0,
-    reader: () => ({ next: async () => 'missing', rest: async () => 0 }),
+    reader: () => ({ next: () => 'missing', rest: async () => 0 }),
     size: async () => 0,
   };
   const checkpointLog: CheckpointLog = {

@@ -31,6 +31,8 @@ const bundleHeaderSchema = z.object({
 export type BundleHeader = z.infer<typeof bundleHeaderSchema>;
 
 const ENTRY = '{"seq":';
+/** How many entry lines a page of the bundle's ledger source holds. */
+const PAGE = 1_000;
 
 /**
  * Writes an audit bundle: JSON lines, the header first, then one `{"checkpoint": note}` line per
@@ -90,7 +92,7 @@ export async function readAuditBundle(path: string): Promise<{ header: BundleHea
     header,
     source: {
       head: header.ledger.head,
-      entries: entriesOf(path),
+      pages: pagesOf(path),
       checkpoints: () => checkpointsOf(path),
     },
   };
@@ -121,6 +123,15 @@ async function* checkpointsOf(path: string): AsyncIterable<{ note: string }> {
   }
 }
 
-async function* entriesOf(path: string): AsyncIterable<string> {
-  for await (const line of lines(path)) if (line.startsWith(ENTRY)) yield line;
+async function* pagesOf(path: string): AsyncIterable<readonly string[]> {
+  let page: string[] = [];
+  for await (const line of lines(path)) {
+    if (!line.startsWith(ENTRY)) continue;
+    page.push(line);
+    if (page.length === PAGE) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
 }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { LedgerMirror, MirrorReader } from '../../app/ports/ledger-mirror.js';
+import type { LedgerMirror, MirrorMatch, MirrorReader } from '../../app/ports/ledger-mirror.js';
 import { MecError } from '../../domain/errors.js';
 import { type LedgerEntry, SYSTEM_ACTOR } from '../../domain/ledger-entry.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -24,27 +24,28 @@ const MARKER = /^<!-- mec-ledger seq=(\d+) hash=([0-9a-f]{64}) -->$/;
 
 /** One entry as the mirror shows it; verify renders it again and compares. */
 export function renderEntry({ seq, prevHash, hash, body }: LedgerEntry): string {
-  const lines = [
-    '',
-    `## #${seq} · ${body.at} · ${body.phase} · ${body.action} · ${body.outcome}`,
-    '',
-    `- actor: ${body.actor === SYSTEM_ACTOR ? SYSTEM_ACTOR : `<@${body.actor}>`}`,
-    `- reason: \`${body.reason}\``,
-    `- rollout: ${body.rolloutId ?? '(none)'}`,
-    `- before: \`${inlineJson(body.before)}\``,
-    `- after: \`${inlineJson(body.after)}\``,
-    `- detail: \`${inlineJson(body.detail)}\``,
-    `- prevHash: \`${prevHash}\``,
-    `- hash: \`${hash}\``,
-    `<!-- mec-ledger seq=${seq} hash=${hash} -->`,
-    '',
-  ];
-  return lines.join('\n');
+  const actor = body.actor === SYSTEM_ACTOR ? SYSTEM_ACTOR : `<@${body.actor}>`;
+  // One template, not an array of lines joined: verify renders every entry of the ledger.
+  return `
+## #${seq} · ${body.at} · ${body.phase} · ${body.action} · ${body.outcome}
+
+- actor: ${actor}
+- reason: \`${body.reason}\`
+- rollout: ${body.rolloutId ?? '(none)'}
+- before: \`${inlineJson(body.before)}\`
+- after: \`${inlineJson(body.after)}\`
+- detail: \`${inlineJson(body.detail)}\`
+- prevHash: \`${prevHash}\`
+- hash: \`${hash}\`
+<!-- mec-ledger seq=${seq} hash=${hash} -->
+`;
 }
 
 /** JSON for an inline code span: no backquote to end it early, no '<' to start markup. */
 function inlineJson(value: unknown): string {
-  return JSON.stringify(value).replaceAll('`', '\\u0060').replaceAll('<', '\\u003c');
+  const json = JSON.stringify(value);
+  if (!json.includes('`') && !json.includes('<')) return json;
+  return json.replaceAll('`', '\\u0060').replaceAll('<', '\\u003c');
 }
 
 interface Marker {
@@ -152,9 +153,24 @@ export class MarkdownLedgerMirror implements LedgerMirror {
   }
 }
 
-/** Compares the mirror file, read a chunk at a time, with the entries rendered again in order. */
+/**
+ * The bytes of `text` in UTF-8, one character per byte (latin1), so that a string compare is a byte
+ * compare. ASCII text, nearly every entry, is its own encoding and is not copied.
+ */
+function utf8Bytes(text: string): string {
+  return Buffer.byteLength(text, 'utf8') === text.length
+    ? text
+    : Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/**
+ * Compares the mirror file, read a chunk at a time, with the entries rendered again in order, byte
+ * for byte: the file is read as latin1, one character per byte, and each rendering is compared in its
+ * UTF-8 bytes. Decoding the file as UTF-8 instead would cost more and let bytes that are not UTF-8
+ * pass as the replacement character.
+ */
 class MarkdownMirrorReader implements MirrorReader {
-  readonly #chunks: AsyncIterator<string>;
+  readonly #chunks: AsyncIterator<Buffer>;
   #buffer = '';
   /** Where the part of `#buffer` not yet compared starts. */
   #at = 0;
@@ -164,25 +180,37 @@ class MarkdownMirrorReader implements MirrorReader {
 
   constructor(file: string, uptoBytes: number | undefined) {
     const range = uptoBytes === undefined ? {} : { end: Math.max(0, uptoBytes - 1) };
-    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20, ...range });
+    const stream = createReadStream(file, { highWaterMark: 1 << 20, ...range });
     stream.on('error', () => undefined);
     this.#chunks = stream[Symbol.asyncIterator]();
   }
 
-  async next(entry: LedgerEntry): Promise<'same' | 'ended' | 'differs' | 'missing'> {
-    if (!this.#started) {
-      this.#started = true;
-      await this.#fill(MIRROR_HEADER.length);
-      if (!this.#exists) return 'missing';
-      if (!this.#take(MIRROR_HEADER)) return 'differs';
-    }
+  next(entry: LedgerEntry): MirrorMatch | Promise<MirrorMatch> {
+    if (!this.#started) return this.#first(entry);
     if (!this.#exists) return 'missing';
-    const text = renderEntry(entry);
-    await this.#fill(text.length);
-    if (this.#buffer.length === this.#at && this.#done) return 'ended';
-    return this.#take(text) ? 'same' : 'differs';
+    const bytes = utf8Bytes(renderEntry(entry));
+    // Only when the chunk in hand is used up does the compare wait for the file: most entries are
+    // compared at once, with no promise.
+    if (this.#buffer.length - this.#at < bytes.length && !this.#done)
+      return this.#fill(bytes.length).then(() => this.#compare(bytes));
+    return this.#compare(bytes);
   }
 
+  async #first(entry: LedgerEntry): Promise<MirrorMatch> {
+    this.#started = true;
+    const header = utf8Bytes(MIRROR_HEADER);
+    await this.#fill(header.length);
+    if (!this.#exists) return 'missing';
+    if (!this.#take(header)) return 'differs';
+    return this.next(entry);
+  }
+
+  #compare(bytes: string): MirrorMatch {
+    if (this.#buffer.length === this.#at && this.#done) return 'ended';
+    return this.#take(bytes) ? 'same' : 'differs';
+  }
+
+  /** How many bytes the mirror holds after the entries compared so far. */
   async rest(): Promise<number> {
     await this.#fill(1);
     return this.#buffer.length - this.#at;
@@ -190,9 +218,9 @@ class MarkdownMirrorReader implements MirrorReader {
 
   // Compared in place at an offset: slicing the 1 MB chunk after every entry made verify copy it
   // once per entry.
-  #take(text: string): boolean {
-    if (!this.#buffer.startsWith(text, this.#at)) return false;
-    this.#at += text.length;
+  #take(bytes: string): boolean {
+    if (!this.#buffer.startsWith(bytes, this.#at)) return false;
+    this.#at += bytes.length;
     return true;
   }
 
@@ -202,7 +230,9 @@ class MarkdownMirrorReader implements MirrorReader {
         const { value, done } = await this.#chunks.next();
         if (done) this.#done = true;
         else {
-          this.#buffer = this.#buffer.slice(this.#at) + value;
+          // One latin1 decode of the left-over bytes and the new chunk: a flat string to compare in.
+          const left = Buffer.from(this.#buffer.slice(this.#at), 'latin1');
+          this.#buffer = Buffer.concat([left, value]).toString('latin1');
           this.#at = 0;
         }
       } catch (error) {

@@ -8,6 +8,8 @@ import {
 } from '../../domain/ledger-entry.js';
 import { storedEntryText } from '../../domain/stored-entry.js';
 
+const PAGE = 1_000;
+
 /** The ledger in one process's memory: for domain-level tests and the contract suite's reference. */
 export class MemoryLedger implements Ledger {
   readonly entries: LedgerEntry[] = [];
@@ -40,6 +42,18 @@ export class MemoryLedger implements Ledger {
       if (entry.seq < fromSeq || entry.seq > toSeq) continue;
       yield storedEntryText(entry.seq, entry.prevHash, entry.hash, canonicalJson(entry.body));
     }
+  }
+
+  async *pages(fromSeq = 1, toSeq = Number.POSITIVE_INFINITY): AsyncIterable<readonly string[]> {
+    let page: string[] = [];
+    for await (const text of this.stream(fromSeq, toSeq)) {
+      page.push(text);
+      if (page.length === PAGE) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
   }
 
   async head(): Promise<{ seq: number; hash: string }> {

@@ -86,13 +86,29 @@ export class RedisLedger implements Ledger {
   }
 
   async *stream(fromSeq = 1, toSeq = Number.POSITIVE_INFINITY): AsyncIterable<string> {
+    for await (const page of this.pages(fromSeq, toSeq)) yield* page;
+  }
+
+  async *pages(fromSeq = 1, toSeq = Number.POSITIVE_INFINITY): AsyncIterable<readonly string[]> {
     // Entry seq n sits at list index n - 1.
     const last = toSeq - 1;
-    for (let start = Math.max(fromSeq, 1) - 1; start <= last; start += PAGE) {
+    const pageAt = (start: number) => {
       const stop = Math.min(start + PAGE - 1, last);
-      const page = await this.#redis.lrange(this.#keys.ledgerEntries, start, stop);
-      yield* page;
-      if (page.length < stop - start + 1) break;
+      const page = this.#redis.lrange(this.#keys.ledgerEntries, start, stop);
+      // A caller that stops early never awaits the page read ahead; its failure is then nobody's.
+      page.catch(() => undefined);
+      return { wanted: stop - start + 1, page };
+    };
+    let start = Math.max(fromSeq, 1) - 1;
+    let next = start <= last ? pageAt(start) : undefined;
+    while (next) {
+      const { wanted, page } = next;
+      const texts = await page;
+      start += PAGE;
+      // The next page is asked for before this one is handed out, so Redis sends it while the
+      // caller checks this one. A short page is the list's end: nothing more is asked for.
+      next = texts.length === wanted && start <= last ? pageAt(start) : undefined;
+      if (texts.length > 0) yield texts;
     }
   }
 

@@ -13,8 +13,9 @@ export type MirrorMatch =
 
 /** Compares the mirror with the ledger's entries, given in order from the first, in flat memory. */
 export interface MirrorReader {
-  next(entry: LedgerEntry): Promise<MirrorMatch>;
-  /** How many characters the mirror holds after the entries compared so far. */
+  /** Resolves at once when the file read so far holds the entry; a promise only when it must read on. */
+  next(entry: LedgerEntry): MirrorMatch | Promise<MirrorMatch>;
+  /** How many bytes the mirror holds after the entries compared so far. */
   rest(): Promise<number>;
 }
 

@@ -2,7 +2,8 @@ import type { LedgerEntry } from '../../domain/ledger-entry.js';
 
 /** A ledger to audit: its stored entries in order, the head its store records, its checkpoints. */
 export interface LedgerSource {
-  entries: AsyncIterable<string>;
+  /** The stored entries in order, a page at a time. */
+  pages: AsyncIterable<readonly string[]>;
   /** The entry count and last hash the store records; the entries must end exactly there. */
   head: { seq: number; hash: string };
   /** The stored checkpoint notes, read afresh on each call. */

@@ -72,7 +72,7 @@ describe('the audit bundle', () => {
     expect(await collect(read.source.checkpoints())).toEqual([{ note: NOTE_1 }, { note: NOTE_2 }]);
     // Read afresh on each call.
     expect(await collect(read.source.checkpoints())).toHaveLength(2);
-    expect(await collect(read.source.entries)).toEqual(stored);
+    expect(await (await collect(read.source.pages)).flat()).toEqual(stored);
   });
 
   it('writes a bundle of an empty ledger', async () => {
@@ -80,7 +80,7 @@ describe('the audit bundle', () => {
     expect(await writeAuditBundle(path, header, each([]), each([]))).toEqual({ checkpoints: 0, entries: 0 });
     const read = await readAuditBundle(path);
     expect(await collect(read.source.checkpoints())).toEqual([]);
-    expect(await collect(read.source.entries)).toEqual([]);
+    expect(await (await collect(read.source.pages)).flat()).toEqual([]);
   });
 
   it('leaves no file, not even a temporary one, when the entries fail midway', async () => {

@@ -86,6 +86,35 @@ describe('the Markdown ledger mirror', () => {
     expect(await edited.next(entries[1] as LedgerEntry)).toBe('differs');
   });
 
+  it('compares bytes: text outside ASCII matches across the 1 MB chunks, and bytes that are not UTF-8 do not pass for U+FFFD', async () => {
+    const ledger = new MemoryLedger();
+    // About 2 MB of entries, each with text outside ASCII, so some character is cut by a chunk edge.
+    for (let i = 0; i < 3_000; i++)
+      ledger.appendNow(body(`action_${i}`, { detail: { note: `ü€😀\uFFFD ${i}` } }));
+    const workspace = await copyExampleWorkspace();
+    const mirror = new MarkdownLedgerMirror(workspace);
+    const entries = await ledger.read();
+    await mirror.append(entries);
+    const same = mirror.reader();
+    const matches = new Set<string>();
+    for (const entry of entries) matches.add(await same.next(entry));
+    expect([...matches]).toEqual(['same']);
+    expect(await same.rest()).toBe(0);
+    // The replacement character's three bytes in entry #2 become one byte that is not UTF-8, which a
+    // UTF-8 decoder would read back as that same character.
+    const path = join(workspace, MIRROR_PATH);
+    const bytes = await readFile(path);
+    const second = bytes.indexOf(Buffer.from('\n## #2 '));
+    const at = bytes.indexOf(Buffer.from('\uFFFD'), second);
+    await writeFile(
+      path,
+      Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff]), bytes.subarray(at + 3)]),
+    );
+    const edited = mirror.reader();
+    expect(await edited.next(entries[0] as LedgerEntry)).toBe('same');
+    expect(await edited.next(entries[1] as LedgerEntry)).toBe('differs');
+  });
+
   it('says when the file is missing, and when it ends before the ledger does', async () => {
     const { ledger, mirror } = await setup(2);
     const entries = await ledger.read();

@@ -41,6 +41,24 @@ describe('RedisLedger', () => {
     ]);
   });
 
+  it('hands out the stored texts a page of at most 1,000 at a time, and stops cleanly when the reader does', async () => {
+    const { prefix, connect } = testRedis();
+    const ledger = new RedisLedger(connect(), prefix);
+    for (let i = 0; i < 1_005; i += 1) await ledger.append(body('append', { actor: `U${i}` }));
+    const streamed: string[] = [];
+    for await (const text of ledger.stream()) streamed.push(text);
+    const pages: (readonly string[])[] = [];
+    for await (const page of ledger.pages()) pages.push(page);
+    expect(pages.map((page) => page.length)).toEqual([1_000, 5]);
+    expect(pages.flat()).toEqual(streamed);
+    const ranged: (readonly string[])[] = [];
+    for await (const page of ledger.pages(999, 1_002)) ranged.push(page);
+    expect(ranged.flat().map((text) => parseStoredEntry(text)?.seq)).toEqual([999, 1_000, 1_001, 1_002]);
+    // The page read ahead is left unread when the reader stops after the first.
+    for await (const page of ledger.pages()) if (page.length > 0) break;
+    expect(await ledger.head()).toMatchObject({ seq: 1_005 });
+  });
+
   it('answers an append with the entry as stored, and the head with its seq and hash', async () => {
     const { prefix, connect } = testRedis();
     const ledger = new RedisLedger(connect(), prefix);
