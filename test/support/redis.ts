@@ -5,8 +5,8 @@ import { afterEach, inject } from 'vitest';
 export interface TestRedis {
   /** A key prefix that no other test uses, ending in ':'. */
   prefix: string;
-  /** Opens a new, independent connection; it is closed after the test. */
-  connect(options?: { maxRetriesPerRequest?: number | null }): Redis;
+  /** Opens a new, independent connection (three retries per command unless told); it is closed after the test. */
+  connect(options?: { maxRetriesPerRequest?: number | null; enableAutoPipelining?: boolean }): Redis;
 }
 
 /**
@@ -42,7 +42,10 @@ export function useTestRedis(): () => TestRedis {
       prefix: state.prefix,
       connect: (options = {}) => {
         const retries = options.maxRetriesPerRequest === undefined ? 3 : options.maxRetriesPerRequest;
-        const client = new Redis(inject('redisUrl'), { maxRetriesPerRequest: retries });
+        const client = new Redis(inject('redisUrl'), {
+          maxRetriesPerRequest: retries,
+          enableAutoPipelining: options.enableAutoPipelining === true,
+        });
         state.clients.push(client);
         return client;
       },
