@@ -5,8 +5,9 @@ import { SHA256_LUA } from './sha256-lua.js';
 
 /**
  * Lua that appends a ledger entry, assigning seq, prevHash and the SHA-256 hash inside Redis, so
- * concurrent writers cannot fork the chain. The incident and registry-root scripts include it; the
- * commit and append scripts below hash in Node instead, which is far faster than Lua's SHA-256.
+ * concurrent writers cannot fork the chain. The registry-root scripts include it; the commit and
+ * append scripts below and the incident commit hash in Node instead, which is far faster than Lua's
+ * SHA-256.
  * Defines `append_ledger(entriesKey, headKey, bodyJson) -> seq, prevHash, hash`.
  */
 export const APPEND_LEDGER_LUA = `${SHA256_LUA}
@@ -25,9 +26,10 @@ end
  * Lua for appends hashed in Node (see `ledger-chain.ts`): `ledger_stale(headKey, seq, prevHash)`
  * answers {'stale', seq, hash} unless the head is still entry `seq` with hash `prevHash`, and
  * `entry_text` gives an entry's stored text (`domain/stored-entry.ts`). A script checks first and
- * writes after, so a stale one changes nothing.
+ * writes after, so a stale one changes nothing. The commit and append scripts below and the incident
+ * commit include it.
  */
-const APPEND_HASHED_LUA = `
+export const APPEND_HASHED_LUA = `
 local function ledger_stale(headKey, expectedSeq, expectedHash)
   local head = redis.call('HMGET', headKey, 'seq', 'hash')
   local seq = tonumber(head[1] or '0')

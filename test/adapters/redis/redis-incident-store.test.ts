@@ -65,6 +65,40 @@ describe('redis incident store: races between independent connections', () => {
       entries: 3,
     });
   });
+
+  it('hashes its entries on the chain of its connection, so a rollout commit after it on that connection is never stale', async () => {
+    const { prefix, connect } = testRedis();
+    const redis = connect();
+    const rollouts = new RedisRolloutStore(redis, prefix);
+    const incidents = new RedisIncidentStore(redis, prefix, RETENTION_MS);
+    const started = decide(null, startEvent(), T0).state as RolloutState;
+    await rollouts.commit('M6', 0, started, body('start'));
+    // Each script call of a commit; a stale head costs one more.
+    const calls = { rollout: 0, incident: 0 };
+    const scripts = redis as unknown as Record<
+      'mecCommit' | 'mecIncidentCommit',
+      (...args: string[]) => unknown
+    >;
+    for (const [name, counter] of [
+      ['mecCommit', 'rollout'],
+      ['mecIncidentCommit', 'incident'],
+    ] as const) {
+      const run = scripts[name].bind(redis);
+      scripts[name] = (...args) => {
+        calls[counter] += 1;
+        return run(...args);
+      };
+    }
+    for (let round = 0; round < 5; round++) {
+      await incidents.commit(INCIDENT.id, round, { ...INCIDENT, summary: `round ${round}` }, body('fold'));
+      await rollouts.commit('M6', 1, null, body('alarm', { outcome: 'recorded' }));
+    }
+    expect(calls).toEqual({ rollout: 5, incident: 5 });
+    expect(verifyLedger(await new RedisLedger(connect(), prefix).read())).toMatchObject({
+      ok: true,
+      entries: 11,
+    });
+  });
 });
 
 describe('redis incident store: keys expire a retention period after the incident resolves', () => {
