@@ -84,6 +84,10 @@ interface BotStorm {
   lagMs: number[];
   /** The worker process, when split. */
   workerLagMs: number[];
+  /** CPU (user + system) from the storm's first post until the rollback finished, in ms. */
+  cpuMs: number;
+  /** The worker process's, when split; 0 when not. */
+  workerCpuMs: number;
 }
 
 /** Scrapes a process's event-loop delay every 500 ms until stopped; the first scrape resets it. */
@@ -121,15 +125,18 @@ async function botStorm(
   epoch: number,
   posts: number,
   seconds: number,
+  script?: string,
 ): Promise<BotStorm> {
-  const bot: AlertBot = await startAlertBot({ split });
+  const bot: AlertBot = await startAlertBot({ split, ...(script ? { script } : {}) });
   try {
     await bot.toRamp();
     const fromSeq = (await bot.ledger()).length + 1;
     const webLag = await scrapeLag(bot.adminUrl);
     const workerLag = bot.workerAdminUrl ? await scrapeLag(bot.workerAdminUrl) : undefined;
+    const cpuBefore = [await bot.bot.cpuMs(), (await bot.worker?.cpuMs()) ?? 0];
     const load = await runLoad(bot.webhookUrl, epoch, posts, seconds);
     await bot.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
+    const cpuAfter = [await bot.bot.cpuMs(), (await bot.worker?.cpuMs()) ?? 0];
     const lagMs = await webLag.stop();
     const workerLagMs = (await workerLag?.stop()) ?? [];
     const entries = await bot.ledger(fromSeq);
@@ -146,10 +153,12 @@ async function botStorm(
       missing: values.filter((count) => count === 0).length,
       lagMs,
       workerLagMs,
+      cpuMs: (cpuAfter[0] as number) - (cpuBefore[0] as number),
+      workerCpuMs: (cpuAfter[1] as number) - (cpuBefore[1] as number),
     };
     const lagOf = (samples: number[]) => (samples.length ? Math.max(...samples).toFixed(1) : '-');
     context.log(
-      `storm: bot (${split ? 'web + worker' : 'one process'}) ${JSON.stringify(load.statuses)}, ${storm.rollbacks} rollback(s), ${storm.twice} twice, ${storm.missing} missing, lag max ${lagOf(lagMs)} ms${split ? ` (worker ${lagOf(workerLagMs)} ms)` : ''}`,
+      `storm: bot${script ? ` ${script}` : ''} (${split ? 'web + worker' : 'one process'}) ${JSON.stringify(load.statuses)}, ${storm.rollbacks} rollback(s), ${storm.twice} twice, ${storm.missing} missing, lag max ${lagOf(lagMs)} ms${split ? ` (worker ${lagOf(workerLagMs)} ms)` : ''}, CPU ${storm.cpuMs} ms${split ? ` (worker ${storm.workerCpuMs} ms)` : ''}`,
     );
     return storm;
   } finally {
@@ -175,7 +184,16 @@ interface Repeat {
   bare: number[];
   split: BotStorm[];
   single: BotStorm[];
+  /** With MEC_BENCH_STORM_BEFORE: another build, split, between the singles. */
+  before: BotStorm[];
 }
+
+/**
+ * MEC_BENCH_STORM_BEFORE names another build's main.js (say, the code before a change, built into a
+ * folder of its own): its storms run in the same repeats, as info rows, so a change is judged against
+ * figures of the same run.
+ */
+const BEFORE_SCRIPT = process.env.MEC_BENCH_STORM_BEFORE || undefined;
 
 export const stormSuite: Suite = {
   name: 'storm',
@@ -186,21 +204,23 @@ export const stormSuite: Suite = {
     const repeats = context.quick ? 1 : REPEATS;
     const rounds: Repeat[] = [];
     let epoch = 0;
-    const bot = (split: boolean) => botStorm(context, split, ++epoch, posts, seconds);
+    const bot = (split: boolean, script?: string) =>
+      botStorm(context, split, ++epoch, posts, seconds, script);
     const bare = () => bareStorm(++epoch, posts, seconds);
     for (let repeat = 0; repeat < repeats; repeat++) {
       const a1 = await bare();
       const b1 = await bot(true);
       const c1 = await bot(false);
+      const before = BEFORE_SCRIPT ? [await bot(true, BEFORE_SCRIPT), await bot(true, BEFORE_SCRIPT)] : [];
       const c2 = await bot(false);
       const b2 = await bot(true);
       const a2 = await bare();
-      rounds.push({ bare: [...a1, ...a2], split: [b1, b2], single: [c1, c2] });
+      rounds.push({ bare: [...a1, ...a2], split: [b1, b2], single: [c1, c2], before });
     }
     const baseline = { name: 'bare Node HTTP handler', repeats: rounds.map((round) => round.bare) };
-    const of = (side: 'split' | 'single', pick: (storm: BotStorm) => number[]) =>
+    const of = (side: 'split' | 'single' | 'before', pick: (storm: BotStorm) => number[]) =>
       rounds.map((round) => round[side].flatMap(pick));
-    const storms = rounds.flatMap((round) => [...round.split, ...round.single]);
+    const storms = rounds.flatMap((round) => [...round.split, ...round.single, ...round.before]);
     const note = `${posts} posts in ${seconds} s per storm, ${DISTINCT} distinct alerts; web and worker processes apart, as deployed${context.quick ? ' (--quick: half-length storms, one round)' : ''}`;
     const singleNote = `${posts} posts in ${seconds} s per storm; the whole bot in one process (MEC_ROLE unset), for comparison`;
     const rows: Row[] = [
@@ -234,6 +254,24 @@ export const stormSuite: Suite = {
       },
       {
         suite: 'storm',
+        figure: 'alert storm, info: web process CPU per storm (first post to rollback finished)',
+        unit: 'ms',
+        repeats: of('split', (storm) => [storm.cpuMs]),
+        statistic: 'median',
+        target: { kind: 'none' },
+        note,
+      },
+      {
+        suite: 'storm',
+        figure: 'alert storm, info: worker process CPU per storm',
+        unit: 'ms',
+        repeats: of('split', (storm) => [storm.workerCpuMs]),
+        statistic: 'median',
+        target: { kind: 'none' },
+        note,
+      },
+      {
+        suite: 'storm',
         figure: 'alert storm, info: webhook latency, bot in one process',
         unit: 'ms',
         repeats: of('single', (storm) => storm.latenciesMs),
@@ -251,6 +289,16 @@ export const stormSuite: Suite = {
         target: { kind: 'none' },
         note: singleNote,
       },
+      {
+        suite: 'storm',
+        figure: 'alert storm, info: CPU per storm, bot in one process',
+        unit: 'ms',
+        repeats: of('single', (storm) => [storm.cpuMs]),
+        statistic: 'median',
+        target: { kind: 'none' },
+        note: singleNote,
+      },
+      ...(BEFORE_SCRIPT ? beforeRows(of, baseline, `${note}; the build at ${BEFORE_SCRIPT}`) : []),
       {
         suite: 'storm',
         figure: 'alert storm: rollbacks per storm (both topologies)',
@@ -287,3 +335,41 @@ export const stormSuite: Suite = {
     return rows;
   },
 };
+
+/** The info rows of the other build (MEC_BENCH_STORM_BEFORE), split as the main rows are. */
+function beforeRows(
+  of: (side: 'before', pick: (storm: BotStorm) => number[]) => number[][],
+  baseline: Row['baseline'],
+  note: string,
+): Row[] {
+  const row = (figure: string, rest: Omit<Row, 'suite' | 'figure' | 'note' | 'target'>): Row => ({
+    suite: 'storm',
+    figure: `alert storm, info: ${figure}, build before`,
+    target: { kind: 'none' },
+    note,
+    ...rest,
+  });
+  return [
+    row('webhook latency', {
+      unit: 'ms',
+      repeats: of('before', (storm) => storm.latenciesMs),
+      ...(baseline ? { baseline } : {}),
+      statistic: 'p99',
+    }),
+    row('web process event-loop delay (max per 500 ms scrape)', {
+      unit: 'ms',
+      repeats: of('before', (storm) => storm.lagMs),
+      statistic: 'max',
+    }),
+    row('web process CPU per storm', {
+      unit: 'ms',
+      repeats: of('before', (storm) => [storm.cpuMs]),
+      statistic: 'median',
+    }),
+    row('worker process CPU per storm', {
+      unit: 'ms',
+      repeats: of('before', (storm) => [storm.workerCpuMs]),
+      statistic: 'median',
+    }),
+  ];
+}

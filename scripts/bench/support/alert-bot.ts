@@ -61,10 +61,11 @@ let responses = 0;
 /**
  * `split`: the web role (`MEC_ROLE=web`: Slack, the webhook) and the job workers (`MEC_ROLE=worker`)
  * as two processes on the same Redis and workspace, as the deployment runs them; `nodeArgs` go to the
- * web process. Without it one process (`MEC_ROLE` unset: both roles).
+ * web process. Without it one process (`MEC_ROLE` unset: both roles). `script`: another build's
+ * main.js instead of dist/main.js (to compare builds in one run).
  */
 export async function startAlertBot(
-  options: { nodeArgs?: string[]; env?: Record<string, string>; split?: boolean } = {},
+  options: { nodeArgs?: string[]; env?: Record<string, string>; split?: boolean; script?: string } = {},
 ) {
   const redisServer = await startLocalRedis();
   const standIn = new SlackApiStandIn();
@@ -93,10 +94,14 @@ export async function startAlertBot(
   };
   const workerAdminPort = options.split ? await childPort() : undefined;
   const worker = workerAdminPort
-    ? await startProcess({ env: { ...env, MEC_ROLE: 'worker', MEC_ADMIN_PORT: String(workerAdminPort) } })
+    ? await startProcess({
+        ...(options.script ? { script: options.script } : {}),
+        env: { ...env, MEC_ROLE: 'worker', MEC_ADMIN_PORT: String(workerAdminPort) },
+      })
     : undefined;
   const bot = await startProcess({
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+    ...(options.script ? { script: options.script } : {}),
     // A port of our own: at LOG_LEVEL warn the "up" line that names a random one is not printed.
     env: { ...env, ...(options.split ? { MEC_ROLE: 'web' } : {}), MEC_ADMIN_PORT: String(adminPort) },
   });
