@@ -104,6 +104,10 @@ export async function startAlertBot(
     ...(options.script ? { script: options.script } : {}),
     // A port of our own: at LOG_LEVEL warn the "up" line that names a random one is not printed.
     env: { ...env, ...(options.split ? { MEC_ROLE: 'web' } : {}), MEC_ADMIN_PORT: String(adminPort) },
+  }).catch(async (error: unknown) => {
+    // A web process that did not start must not leave its worker running.
+    await worker?.stop();
+    throw error;
   });
   const redis = new Redis(redisServer.url);
   const adapters = redisAdapters(redis, prefix);
