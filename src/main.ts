@@ -15,6 +15,7 @@ import { type Bot, createBot } from './composition/create-bot.js';
 import { loadLedgerKey } from './config/ledger-key.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
 import { secretValues } from './config/secret-values.js';
+import { COMMAND_CONNECTION } from './infra/command-connection.js';
 import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js';
 import { logRedisOutages, logRepeatedErrors } from './infra/log-redis-outages.js';
 import { createLogger } from './infra/logger.js';
@@ -61,7 +62,7 @@ if (!env.REDIS_URL) {
   logger.info({ redisUrl: localRedis.url }, 'no REDIS_URL: started a local redis-server for the sandbox');
 }
 const redisUrl = env.REDIS_URL ?? (localRedis as LocalRedis).url;
-const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+const redis = new Redis(redisUrl, COMMAND_CONNECTION);
 // Outside the sandbox the bot must be able to trust what Redis kept: one that forgets on a restart
 // forgets which traffic the bot moved.
 if (env.SLACK_BOT_TOKEN) {

@@ -17,6 +17,7 @@ import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import { secretValues } from '../../src/config/secret-values.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
+import { COMMAND_CONNECTION } from '../../src/infra/command-connection.js';
 import { logRedisOutages, logRepeatedErrors, type OutageLogger } from '../../src/infra/log-redis-outages.js';
 import { type RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { testLedgerKey } from './ledger-key.js';
@@ -118,9 +119,10 @@ export async function startJobsHarness(
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const config = (options.configure ?? compressed)(loaded.config);
   const workspace = options.workspace ?? (await copyExampleWorkspace());
+  // The command connection as main.ts opens it.
   const command = options.redisUrl
-    ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 })
-    : redis.connect();
+    ? new Redis(options.redisUrl, COMMAND_CONNECTION)
+    : redis.connect(COMMAND_CONNECTION);
   const jobs = options.redisUrl
     ? new Redis(options.redisUrl, { maxRetriesPerRequest: null })
     : redis.connect({ maxRetriesPerRequest: null });

@@ -7,8 +7,8 @@ export interface TestRedis {
   prefix: string;
   /** The URL of the run's redis-server, as REDIS_URL would give it. */
   url: string;
-  /** Opens a new, independent connection; it is closed after the test. */
-  connect(options?: { maxRetriesPerRequest?: number | null }): Redis;
+  /** Opens a new, independent connection (three retries per command unless told); it is closed after the test. */
+  connect(options?: { maxRetriesPerRequest?: number | null; enableAutoPipelining?: boolean }): Redis;
 }
 
 /**
@@ -45,7 +45,10 @@ export function useTestRedis(): () => TestRedis {
       url: inject('redisUrl'),
       connect: (options = {}) => {
         const retries = options.maxRetriesPerRequest === undefined ? 3 : options.maxRetriesPerRequest;
-        const client = new Redis(inject('redisUrl'), { maxRetriesPerRequest: retries });
+        const client = new Redis(inject('redisUrl'), {
+          maxRetriesPerRequest: retries,
+          enableAutoPipelining: options.enableAutoPipelining === true,
+        });
         state.clients.push(client);
         return client;
       },

@@ -33,9 +33,14 @@ const APPROVERS = [
 
 /** A built bot on a Redis and a Slack stand-in of its own, with a copied workspace, driven over HTTP. */
 export interface AlertBot {
+  /** The process that serves the webhook and Slack: the whole bot, or its web role when split. */
   bot: BenchProcess;
-  /** The bot's admin listener: /metrics. */
+  /** With `split`, the job workers' own process (`MEC_ROLE=worker`). */
+  worker: BenchProcess | undefined;
+  /** The web process's admin listener: /metrics. */
   adminUrl: string;
+  /** The worker process's admin listener, when split. */
+  workerAdminUrl: string | undefined;
   standIn: SlackApiStandIn;
   redis: Redis;
   redisUrl: string;
@@ -53,7 +58,15 @@ export interface AlertBot {
 
 let responses = 0;
 
-export async function startAlertBot(options: { nodeArgs?: string[]; env?: Record<string, string> } = {}) {
+/**
+ * `split`: the web role (`MEC_ROLE=web`: Slack, the webhook) and the job workers (`MEC_ROLE=worker`)
+ * as two processes on the same Redis and workspace, as the deployment runs them; `nodeArgs` go to the
+ * web process. Without it one process (`MEC_ROLE` unset: both roles). `script`: another build's
+ * main.js instead of dist/main.js (to compare builds in one run).
+ */
+export async function startAlertBot(
+  options: { nodeArgs?: string[]; env?: Record<string, string>; split?: boolean; script?: string } = {},
+) {
   const redisServer = await startLocalRedis();
   const standIn = new SlackApiStandIn();
   await standIn.start();
@@ -67,22 +80,34 @@ export async function startAlertBot(options: { nodeArgs?: string[]; env?: Record
     for (const step of steps.items) if (step.has('soak')) step.set('soak', '60s');
   });
   const adminPort = await childPort();
+  const env = {
+    ...BOT_ENV,
+    MEC_CONFIG: config,
+    MEC_WORKSPACE: workspace,
+    REDIS_URL: redisServer.url,
+    MEC_REDIS_PREFIX: prefix,
+    SLACK_BOT_TOKEN: 'xoxb-bench-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: standIn.apiUrl,
+    MEC_ALERT_TOKEN: BENCH_ALERT_TOKEN,
+    ...options.env,
+  };
+  const workerAdminPort = options.split ? await childPort() : undefined;
+  const worker = workerAdminPort
+    ? await startProcess({
+        ...(options.script ? { script: options.script } : {}),
+        env: { ...env, MEC_ROLE: 'worker', MEC_ADMIN_PORT: String(workerAdminPort) },
+      })
+    : undefined;
   const bot = await startProcess({
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
-    env: {
-      ...BOT_ENV,
-      MEC_CONFIG: config,
-      MEC_WORKSPACE: workspace,
-      REDIS_URL: redisServer.url,
-      MEC_REDIS_PREFIX: prefix,
-      SLACK_BOT_TOKEN: 'xoxb-bench-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: standIn.apiUrl,
-      MEC_ALERT_TOKEN: BENCH_ALERT_TOKEN,
-      // A port of our own: at LOG_LEVEL warn the "up" line that names a random one is not printed.
-      MEC_ADMIN_PORT: String(adminPort),
-      ...options.env,
-    },
+    ...(options.script ? { script: options.script } : {}),
+    // A port of our own: at LOG_LEVEL warn the "up" line that names a random one is not printed.
+    env: { ...env, ...(options.split ? { MEC_ROLE: 'web' } : {}), MEC_ADMIN_PORT: String(adminPort) },
+  }).catch(async (error: unknown) => {
+    // A web process that did not start must not leave its worker running.
+    await worker?.stop();
+    throw error;
   });
   const redis = new Redis(redisServer.url);
   const adapters = redisAdapters(redis, prefix);
@@ -134,7 +159,9 @@ export async function startAlertBot(options: { nodeArgs?: string[]; env?: Record
   };
   return {
     bot,
+    worker,
     adminUrl: `http://127.0.0.1:${adminPort}`,
+    workerAdminUrl: workerAdminPort ? `http://127.0.0.1:${workerAdminPort}` : undefined,
     standIn,
     redis,
     redisUrl: redisServer.url,
@@ -162,6 +189,7 @@ export async function startAlertBot(options: { nodeArgs?: string[]; env?: Record
     },
     async stop() {
       await bot.stop();
+      await worker?.stop();
       redis.disconnect();
       await standIn.stop();
       await redisServer.stop();

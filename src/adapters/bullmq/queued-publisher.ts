@@ -4,6 +4,7 @@ import { DRAWING, type StaleMarks } from '../../app/ports/message-refs.js';
 import type { RolloutPublisher } from '../../app/ports/rollout-publisher.js';
 import type { TransitionResult } from '../../app/ports/transition-result.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
+import { CoalescedAdds } from './coalesced-adds.js';
 import { JOB_DEFAULTS, type NotifyJob, type Queues, REISSUABLE } from './queues.js';
 import { noteThreadReply, threadJobId } from './thread-order.js';
 
@@ -28,6 +29,7 @@ const COALESCING = {
 export class QueuedPublisher implements RolloutPublisher {
   readonly #queues: Queues;
   readonly #marks: StaleMarks;
+  readonly #coalesced = new CoalescedAdds();
 
   /** `marks` marks a drawing stale before its job is queued, so a drawing already under way repeats. */
   constructor(queues: Queues, marks: StaleMarks) {
@@ -55,10 +57,9 @@ export class QueuedPublisher implements RolloutPublisher {
       });
     }
     await this.#marks.markDirty(DRAWING.homes(phase));
-    await this.#queues.notify.add(
-      'homes',
-      { kind: 'homes', phase },
-      { ...COALESCING, jobId: `homes-${phase}` },
+    const homes = `homes-${phase}`;
+    await this.#coalesced.add(homes, () =>
+      this.#queues.notify.add('homes', { kind: 'homes', phase }, { ...COALESCING, jobId: homes }),
     );
   }
 
@@ -72,10 +73,9 @@ export class QueuedPublisher implements RolloutPublisher {
 
   async redraw(phase: string): Promise<void> {
     await this.#marks.markDirty(DRAWING.rollout(phase));
-    await this.#queues.notify.add(
-      'redraw',
-      { kind: 'redraw', phase },
-      { ...COALESCING, jobId: `redraw-${phase}` },
+    const jobId = `redraw-${phase}`;
+    await this.#coalesced.add(jobId, () =>
+      this.#queues.notify.add('redraw', { kind: 'redraw', phase }, { ...COALESCING, jobId }),
     );
   }
 
@@ -94,6 +94,8 @@ export class QueuedPublisher implements RolloutPublisher {
  * for again now, it is promoted.
  */
 export class QueuedIncidentNotifier implements IncidentNotifier {
+  readonly #coalesced = new CoalescedAdds();
+
   constructor(
     private readonly queues: Queues,
     private readonly marks: StaleMarks,
@@ -119,10 +121,9 @@ export class QueuedIncidentNotifier implements IncidentNotifier {
 
   async redraw(id: string): Promise<void> {
     await this.marks.markDirty(DRAWING.incident(id));
-    await this.queues.incident.add(
-      'redraw',
-      { kind: 'redraw', id },
-      { ...COALESCING, jobId: `redraw-${id}` },
+    const jobId = `redraw-${id}`;
+    await this.#coalesced.add(jobId, () =>
+      this.queues.incident.add('redraw', { kind: 'redraw', id }, { ...COALESCING, jobId }),
     );
   }
 

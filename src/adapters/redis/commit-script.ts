@@ -5,8 +5,9 @@ import { SHA256_LUA } from './sha256-lua.js';
 
 /**
  * Lua that appends a ledger entry, assigning seq, prevHash and the SHA-256 hash inside Redis, so
- * concurrent writers cannot fork the chain. The incident and registry-root scripts include it; the
- * commit and append scripts below hash in Node instead, which is far faster than Lua's SHA-256.
+ * concurrent writers cannot fork the chain. The registry-root scripts include it; the commit and
+ * append scripts below and the incident commit hash in Node instead, which is far faster than Lua's
+ * SHA-256.
  * Defines `append_ledger(entriesKey, headKey, bodyJson) -> seq, prevHash, hash`.
  */
 export const APPEND_LEDGER_LUA = `${SHA256_LUA}
@@ -30,8 +31,9 @@ end
  * it left on the head (field `writer:<id>`, written with the head by `ledger_move`) names the one that
  * ran, even after other writers appended. `entry_text` gives an entry's stored text
  * (`domain/stored-entry.ts`). A script checks first and writes after, so a stale one changes nothing.
+ * The commit and append scripts below and the incident commit include it.
  */
-const APPEND_HASHED_LUA = `
+export const APPEND_HASHED_LUA = `
 local function ledger_check(headKey, expectedSeq, expectedHash, writer, attempt)
   local head = redis.call('HMGET', headKey, 'seq', 'hash', 'writer:' .. writer)
   if head[3] == attempt then return 'applied' end

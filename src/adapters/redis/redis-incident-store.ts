@@ -3,8 +3,9 @@ import type { IncidentStore, StoredIncident } from '../../app/ports/incident-sto
 import type { CommitResult } from '../../app/ports/rollout-store.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import type { Incident } from '../../domain/incident.js';
-import type { LedgerBody } from '../../domain/ledger-entry.js';
-import { APPEND_LEDGER_LUA, type CommitReply } from './commit-script.js';
+import { type LedgerBody, ledgerEntryHash } from '../../domain/ledger-entry.js';
+import { APPEND_HASHED_LUA, type CommitReply } from './commit-script.js';
+import { type ChainStepResult, type LedgerChain, ledgerChainOf, type StaleReply } from './ledger-chain.js';
 import { redisKeys } from './redis-keys.js';
 
 const RECENT_KEPT = 500;
@@ -23,18 +24,33 @@ const LOCAL_KEPT_MS = 60_000;
 const LOCAL_DELIVERIES = 20_000;
 
 /**
- * One atomic step: check the incident's version, store it, index it, and append its ledger entry. The
- * commit that first stores the incident resolved moves its alarm's episode on and sets the incident and
- * its rollback index to expire after the retention period.
+ * One atomic step: check the ledger head and the incident's version, store the incident, index it, and
+ * append its ledger entry, hashed in Node against that head (`ledger-chain.ts`, as rollout commits
+ * are: SHA-256 in Lua cost Redis about a millisecond per fold in a storm, and each such append made
+ * the next rollout commit stale). The commit that first stores the incident resolved moves its
+ * alarm's episode on and sets the incident and its rollback index to expire after the retention
+ * period.
  *
  * KEYS: incident hash, ledger entry list, ledger head hash, recent list, rollback index (the incident
  * hash again when there is no rollback), the alarm's episode counter (the incident hash again when
  * nothing is stored).
  * ARGV: expected version, incident JSON ('' = leave it), ledger body (canonical JSON), incident id,
- * rollback id ('' = none), '1' when the incident is resolved, the retention period in milliseconds.
- * Returns {'conflict', currentVersion} or {'committed', version, seq, prevHash, hash}.
+ * rollback id ('' = none), '1' when the incident is resolved, the retention period in milliseconds,
+ * the head's seq and hash the entry was hashed against, the entry's hash, and the writer's id and
+ * attempt number. Returns {'stale', headSeq, headHash}, {'conflict', currentVersion} or
+ * {'committed', version, seq, prevHash, hash}; sent again after it applied, it answers that same
+ * 'committed' and changes nothing.
  */
-const INCIDENT_COMMIT_LUA = `${APPEND_LEDGER_LUA}
+const INCIDENT_COMMIT_LUA = `${APPEND_HASHED_LUA}
+local seq, prevHash, hash = tonumber(ARGV[8]) + 1, ARGV[9], ARGV[10]
+local check = ledger_check(KEYS[3], ARGV[8], ARGV[9], ARGV[11], ARGV[12])
+if check == 'applied' then
+  -- The version it left: the one it was checked against, one more if it stored the incident.
+  local left = tonumber(ARGV[1])
+  if ARGV[2] ~= '' then left = left + 1 end
+  return {'committed', left, seq, prevHash, hash}
+end
+if check then return check end
 local version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if version ~= tonumber(ARGV[1]) then
   return {'conflict', version}
@@ -54,7 +70,8 @@ if ARGV[2] ~= '' then
     if ARGV[5] ~= '' then redis.call('PEXPIRE', KEYS[5], ARGV[7]) end
   end
 end
-local seq, prevHash, hash = append_ledger(KEYS[2], KEYS[3], ARGV[3])
+redis.call('RPUSH', KEYS[2], entry_text(seq, prevHash, hash, ARGV[3]))
+ledger_move(KEYS[3], seq, hash, ARGV[11], ARGV[12])
 return {'committed', version, seq, prevHash, hash}
 `;
 
@@ -73,7 +90,12 @@ interface IncidentCommitCommand {
     rollbackId: string,
     resolved: string,
     retentionMs: string,
-  ): Promise<Exclude<CommitReply, ['consumed', number] | ['stale', number, string]>>;
+    headSeq: string,
+    headHash: string,
+    entryHash: string,
+    writer: string,
+    attempt: string,
+  ): Promise<Exclude<CommitReply, ['consumed', number]>>;
 }
 
 /**
@@ -86,6 +108,7 @@ export class RedisIncidentStore implements IncidentStore {
   readonly #redis: Redis & IncidentCommitCommand;
   readonly #keys: ReturnType<typeof redisKeys>;
   readonly #retentionMs: number;
+  readonly #chain: LedgerChain;
   /** Deliveries this process holds a claim on or kept, with when that stops counting (epoch ms). */
   readonly #mine = new Map<string, number>();
 
@@ -96,6 +119,7 @@ export class RedisIncidentStore implements IncidentStore {
     this.#redis = redis as Redis & IncidentCommitCommand;
     this.#keys = redisKeys(prefix);
     this.#retentionMs = retentionMs;
+    this.#chain = ledgerChainOf(redis, this.#keys.ledgerHead);
   }
 
   async load(id: string): Promise<StoredIncident> {
@@ -111,24 +135,41 @@ export class RedisIncidentStore implements IncidentStore {
   ): Promise<CommitResult> {
     const key = this.#keys.incident(id);
     const rollbackId = next?.rollbackId ?? '';
-    const reply = await this.#redis.mecIncidentCommit(
-      key,
-      this.#keys.ledgerEntries,
-      this.#keys.ledgerHead,
-      this.#recentKey,
-      rollbackId ? this.#rollbackKey(rollbackId) : key,
-      next ? this.#episodeKey(next.phase, next.alarm) : key,
-      String(expectedVersion),
-      next ? JSON.stringify(next) : '',
-      canonicalJson(body),
-      id,
-      rollbackId,
-      next?.resolvedAt ? '1' : '',
-      String(this.#retentionMs),
+    const incidentJson = next ? JSON.stringify(next) : '';
+    const bodyJson = canonicalJson(body);
+    return this.#chain.run(
+      async (head, { writer, attempt }): Promise<StaleReply | ChainStepResult<CommitResult>> => {
+        const hash = ledgerEntryHash(head.seq + 1, head.hash, bodyJson);
+        const reply = await this.#redis.mecIncidentCommit(
+          key,
+          this.#keys.ledgerEntries,
+          this.#keys.ledgerHead,
+          this.#recentKey,
+          rollbackId ? this.#rollbackKey(rollbackId) : key,
+          next ? this.#episodeKey(next.phase, next.alarm) : key,
+          String(expectedVersion),
+          incidentJson,
+          bodyJson,
+          id,
+          rollbackId,
+          next?.resolvedAt ? '1' : '',
+          String(this.#retentionMs),
+          String(head.seq),
+          head.hash,
+          hash,
+          writer,
+          attempt,
+        );
+        if (reply[0] === 'stale') return reply;
+        if (reply[0] === 'conflict')
+          return { value: { status: 'conflict', version: reply[1] }, head: undefined };
+        const [, version, seq, prevHash] = reply;
+        return {
+          value: { status: 'committed', version, entry: { seq, prevHash, hash, body } },
+          head: { seq, hash },
+        };
+      },
     );
-    if (reply[0] === 'conflict') return { status: 'conflict', version: reply[1] };
-    const [, version, seq, prevHash, hash] = reply;
-    return { status: 'committed', version, entry: { seq, prevHash, hash, body } };
   }
 
   async recent(limit = 50): Promise<Incident[]> {

@@ -65,6 +65,61 @@ describe('redis incident store: races between independent connections', () => {
       entries: 3,
     });
   });
+
+  it('hashes its entries on the chain of its connection, so a rollout commit after it on that connection is never stale', async () => {
+    const { prefix, connect } = testRedis();
+    const redis = connect();
+    const rollouts = new RedisRolloutStore(redis, prefix);
+    const incidents = new RedisIncidentStore(redis, prefix, RETENTION_MS);
+    const started = decide(null, startEvent(), T0).state as RolloutState;
+    await rollouts.commit('M6', 0, started, body('start'));
+    // Each script call of a commit; a stale head costs one more.
+    const calls = { rollout: 0, incident: 0 };
+    const scripts = redis as unknown as Record<
+      'mecCommit' | 'mecIncidentCommit',
+      (...args: string[]) => unknown
+    >;
+    for (const [name, counter] of [
+      ['mecCommit', 'rollout'],
+      ['mecIncidentCommit', 'incident'],
+    ] as const) {
+      const run = scripts[name].bind(redis);
+      scripts[name] = (...args) => {
+        calls[counter] += 1;
+        return run(...args);
+      };
+    }
+    for (let round = 0; round < 5; round++) {
+      await incidents.commit(INCIDENT.id, round, { ...INCIDENT, summary: `round ${round}` }, body('fold'));
+      await rollouts.commit('M6', 1, null, body('alarm', { outcome: 'recorded' }));
+    }
+    expect(calls).toEqual({ rollout: 5, incident: 5 });
+    expect(verifyLedger(await new RedisLedger(connect(), prefix).read())).toMatchObject({
+      ok: true,
+      entries: 11,
+    });
+  });
+  it('answers a commit that ioredis sent twice (its first reply lost to a reconnect) as committed, storing it once', async () => {
+    const { prefix, connect } = testRedis();
+    const redis = connect();
+    const incidents = new RedisIncidentStore(redis, prefix, RETENTION_MS);
+    const scripts = redis as unknown as Record<'mecIncidentCommit', (...args: string[]) => Promise<unknown>>;
+    const run = scripts.mecIncidentCommit.bind(redis);
+    // The script applies, its reply is lost, and the same call is sent again: only the second reply is seen.
+    scripts.mecIncidentCommit = async (...args) => {
+      await run(...args);
+      return run(...args);
+    };
+    const opened = await incidents.commit(INCIDENT.id, 0, INCIDENT, body('open_incident'));
+    expect(opened).toMatchObject({ status: 'committed', version: 1, entry: { seq: 1 } });
+    const folded = await incidents.commit(INCIDENT.id, 1, { ...INCIDENT, summary: 'folded' }, body('fold'));
+    expect(folded).toMatchObject({ status: 'committed', version: 2, entry: { seq: 2 } });
+    expect((await incidents.load(INCIDENT.id)).version).toBe(2);
+    expect(verifyLedger(await new RedisLedger(connect(), prefix).read())).toMatchObject({
+      ok: true,
+      entries: 2,
+    });
+  });
 });
 
 describe('redis incident store: keys expire a retention period after the incident resolves', () => {

@@ -1,0 +1,45 @@
+/** One job id's adds: the one in flight (the tail), and the next, which callers join until it starts. */
+interface Lane {
+  tail: Promise<unknown>;
+  next: Promise<void> | undefined;
+}
+
+/**
+ * Adds of coalescing jobs (a redraw, a home refresh: one fixed job id, so adding it while it waits
+ * adds nothing) made at most one at a time per job id in this process: callers that come while one add
+ * is in flight share the next one. In a storm every alarm entry asks for the same redraw, and each add
+ * is a BullMQ script on both sides. A caller marks its drawing stale before it asks, and the add it
+ * waits for starts after that, so the job it finds or makes draws what the caller committed, as its
+ * own add would have.
+ */
+export class CoalescedAdds {
+  readonly #lanes = new Map<string, Lane>();
+
+  /** Resolves once an add of `jobId` that started after this call has landed; rejects if it failed. */
+  add(jobId: string, send: () => Promise<unknown>): Promise<void> {
+    let lane = this.#lanes.get(jobId);
+    if (lane?.next) return lane.next;
+    if (!lane) {
+      lane = { tail: Promise.resolve(), next: undefined };
+      this.#lanes.set(jobId, lane);
+    }
+    const current = lane;
+    const next = current.tail.then(async () => {
+      // Started: from here a new caller waits for the add after this one.
+      current.next = undefined;
+      await send();
+    });
+    current.next = next;
+    current.tail = next.then(
+      () => this.#settle(jobId, current),
+      () => this.#settle(jobId, current),
+    );
+    return next;
+  }
+
+  #settle(jobId: string, lane: Lane): void {
+    // An add behind this one starts only after this, so none is in flight: with none waiting either,
+    // the lane is forgotten, and the map holds only job ids being added.
+    if (lane.next === undefined && this.#lanes.get(jobId) === lane) this.#lanes.delete(jobId);
+  }
+}
