@@ -12,7 +12,7 @@ let harness: JobsHarness;
 let redis: TestRedis;
 const INTERVAL_MS = 300;
 /** How long the test holds the release channel's turn: longer than two commands and their redraws take. */
-const HELD_MS = 8_000;
+const HELD_MS = 15_000;
 
 beforeEach(async () => {
   standIn = new SlackApiStandIn();
@@ -73,6 +73,9 @@ describe('Slack notifications', () => {
     const drawn = () => textOf(latestDrawing(standIn, parent));
     await harness.command(PEOPLE.sre, 'pause');
     await expect.poll(drawn, { timeout: 10_000 }).toContain('⏸ paused');
+    // That redraw is over (a redraw still running would draw the resume itself, with no job of its own).
+    const redraw = `redraw-${harness.config.phase}`;
+    await expect.poll(() => harness.queues.notify.getJob(redraw), { timeout: 10_000 }).toBeUndefined();
     // The resume's redraw is queued behind the pause's thread reply, which waits for the turn.
     await harness.command(PEOPLE.sre, 'resume');
     await expect.poll(drawn, { timeout: 10_000 }).not.toContain('⏸ paused');
@@ -81,9 +84,7 @@ describe('Slack notifications', () => {
     await expect
       .poll(
         () => threadPosts(parent.reply.ts).filter((call) => /: (pause|resume)/.test(textOf(call))).length,
-        {
-          timeout: 15_000,
-        },
+        { timeout: HELD_MS + 15_000 },
       )
       .toBe(2);
     const told = threadPosts(parent.reply.ts)
