@@ -10,6 +10,7 @@ import {
   type CoverageRule,
   type CoverageVerdict,
   judgeCoverage,
+  untilNextEvaluationMs,
   type WatchWindow,
 } from '../domain/watch-coverage.js';
 import type { TickResult, WatchTick } from './ports/background-work.js';
@@ -80,9 +81,11 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
   if (running === undefined) return { outcome: result.outcome, ...clearances };
   // By the clock as it is now, which decide() went by: a clock that stepped back waits, never spins. A
   // soak held by a hand edit is past its end, and is evaluated at the usual interval until it is let go.
-  const untilEndMs = Date.parse(running.endsAt) - ctx.now().getTime();
+  const nowMs = ctx.now().getTime();
+  const untilEndMs = Date.parse(running.endsAt) - nowMs;
   const { evaluationInterval } = ctx.settings.metrics;
-  const delayMs = held ? evaluationInterval : Math.max(1, Math.min(evaluationInterval, untilEndMs));
+  const untilDueMs = untilNextEvaluationMs(running.startedAt, nowMs, evaluationInterval);
+  const delayMs = held ? evaluationInterval : Math.max(1, Math.min(untilDueMs, untilEndMs));
   return {
     outcome: held ? 'held_by_registry' : event.finished ? result.outcome : 'watching',
     next: { tick: { ...going, tick: tick.tick + 1 }, delayMs },

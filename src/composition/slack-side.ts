@@ -1,6 +1,7 @@
 import { FileReleaseFiles } from '../adapters/files/file-release-files.js';
 import { redisAdapters } from '../adapters/redis/redis-adapters.js';
 import type { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
+import { RedisPostPacer } from '../adapters/redis/redis-post-pacer.js';
 import { registerActions } from '../adapters/slack/listeners/action-listeners.js';
 import { registerCommand } from '../adapters/slack/listeners/command-listener.js';
 import { registerIncidentActions } from '../adapters/slack/listeners/incident-listeners.js';
@@ -35,7 +36,10 @@ export function slackSide(
   checkpoints: LedgerCheckpoints,
 ): SlackSide {
   const { config, workspace, redis, prefix, logger, now } = options;
-  const messenger = webApiMessenger(slack.app.client);
+  const messenger = webApiMessenger(
+    slack.app.client,
+    new RedisPostPacer(redis, prefix, config.jobs.notifyInterval),
+  );
   const { store, ledger } = redisAdapters(redis, prefix);
   const files = new FileReleaseFiles(workspace, config.artifacts.files);
   const rollouts = new SlackRolloutPublisher({

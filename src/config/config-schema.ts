@@ -197,7 +197,10 @@ const review = z
   });
 
 const jobs = z.strictObject({
-  /** Slack messages per channel: at most one per this interval, in milliseconds. Default 1s. */
+  /**
+   * Messages posted to one Slack channel (chat.postMessage): at most one per this interval, across every
+   * process, in milliseconds; 0 for no spacing. Updates, App Home and ephemerals are not spaced. Default 1s.
+   */
   notifyInterval: duration.default(1_000),
   /**
    * How long a job's lock lasts, in milliseconds, and the lease of the traffic lock; both are renewed

@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'response_url_refused',
   /** Another process claimed a rollout's message and has not posted it yet: the job retries. */
   'slack_parent_pending',
+  /** A post inside a queued job found its channel's turn taken: the job waits for it, not the queue. */
+  'slack_post_paced',
   'button_value_too_long',
   'local_redis_failed',
   /** The sandbox's saved Slack history cannot be read back: `npm run sandbox:reset` starts afresh. */

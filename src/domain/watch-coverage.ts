@@ -69,3 +69,14 @@ export function coverageCount(durationMs: number, read: number, rule: CoverageRu
   const needed = Math.min(planned, Math.max(1, Math.ceil(rule.minCoverageRatio * planned - EPSILON)));
   return { read: Math.max(0, read), planned, needed };
 }
+
+/**
+ * How long after `nowMs` a watch's next evaluation is due. Evaluations keep to the grid of the watch's
+ * start, one every interval, so the time each one takes does not add up into fewer evaluations than
+ * planned (and an extension to make them up). One that runs late is followed no sooner than half an
+ * interval later: evaluations are never crowded together to catch up.
+ */
+export function untilNextEvaluationMs(startedAt: string, nowMs: number, intervalMs: number): number {
+  const sinceGridMs = (((nowMs - Date.parse(startedAt)) % intervalMs) + intervalMs) % intervalMs;
+  return Math.max(intervalMs / 2, intervalMs - sinceGridMs);
+}

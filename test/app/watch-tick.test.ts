@@ -129,18 +129,25 @@ async function worldWith(state: RolloutState) {
 describe('watchTick: the smoke', () => {
   it('goes on while nothing trips, keeping each evaluation as a sample, and names the next tick', async () => {
     const world = await worldWith(smoking());
-    world.at(minutes(10));
+    // On the grid of its start: 19 intervals of 30 s after T0+0.7m.
+    world.at(minutes(10.2));
     const result = await watchTick(world.ctx, tickOf(smoking(), 'smoke'));
     expect(result.outcome).toBe('watching');
     expect(result.next?.delayMs).toBe(30_000);
     expect(result.next?.tick).toMatchObject({ tick: 1, counters: { evaluations: 1 } });
     expect(result.next?.tick.samples).toEqual([
       {
-        at: minutes(10).toISOString(),
+        at: minutes(10.2).toISOString(),
         values: { latency_slo_drop: 0, determinism_variance: 0, feature_drift: 0 },
       },
     ]);
     expect(world.reasons()).toEqual([]);
+  });
+
+  it('keeps the next tick on the grid of the start, so the time a tick takes does not add up', async () => {
+    const world = await worldWith(smoking());
+    world.at(new Date(minutes(10.2).getTime() + 4_000));
+    expect((await watchTick(world.ctx, tickOf(smoking(), 'smoke'))).next?.delayMs).toBe(26_000);
   });
 
   it('waits only until the end for the last tick', async () => {

@@ -3,6 +3,7 @@ import {
   type CoverageRule,
   coverageCount,
   judgeCoverage,
+  untilNextEvaluationMs,
   type WatchWindow,
 } from '../../src/domain/watch-coverage.js';
 import { minutes, T0 } from './fixtures.js';
@@ -151,5 +152,24 @@ describe('coverageCount: what a watch plans and needs', () => {
       planned: row.planned,
       needed: row.needed,
     });
+  });
+});
+
+describe('untilNextEvaluationMs: evaluations keep to the grid of the watch start', () => {
+  it.each([
+    { name: 'on a grid point: a whole interval', sinceStartMs: 60_000, want: 30_000 },
+    { name: 'an evaluation that took 4 s: the rest of the interval', sinceStartMs: 64_000, want: 26_000 },
+    {
+      name: 'late by more than half an interval: never sooner than half',
+      sinceStartMs: 80_000,
+      want: 15_000,
+    },
+    {
+      name: 'a clock that stepped back before the start: the grid still holds',
+      sinceStartMs: -20_000,
+      want: 20_000,
+    },
+  ])('$name', ({ sinceStartMs, want }) => {
+    expect(untilNextEvaluationMs(T0.toISOString(), T0.getTime() + sinceStartMs, 30_000)).toBe(want);
   });
 });

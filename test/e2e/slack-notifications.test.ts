@@ -1,19 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { redisKeys } from '../../src/adapters/redis/redis-keys.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { compressed, type JobsHarness, startJobsHarness } from '../support/jobs-harness.js';
-import { useTestRedis } from '../support/redis.js';
-import { parentPost, textOf } from '../support/slack-find.js';
+import { type TestRedis, useTestRedis } from '../support/redis.js';
+import { latestDrawing, parentPost, textOf } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
 
 const testRedis = useTestRedis();
 let standIn: SlackApiStandIn;
 let harness: JobsHarness;
+let redis: TestRedis;
 const INTERVAL_MS = 300;
+/** How long the test holds the release channel's turn: longer than two commands and their redraws take. */
+const HELD_MS = 15_000;
 
 beforeEach(async () => {
   standIn = new SlackApiStandIn();
   await standIn.start();
-  harness = await startJobsHarness(standIn, testRedis(), {
+  redis = testRedis();
+  harness = await startJobsHarness(standIn, redis, {
     configure: (config) => ({
       ...compressed(config),
       jobs: { notifyInterval: INTERVAL_MS, lockDuration: 2_000, pageDeadline: 2_000, outboxInterval: 100 },
@@ -45,16 +50,49 @@ describe('Slack notifications', () => {
         timeout: 15_000,
       })
       .toBe(4);
-    // Slack's per-channel limit counts posted messages.
-    const posts = standIn.callsOf('chat.postMessage').map((call) => call.at ?? 0);
+    // Slack's per-channel limit counts posted messages. Each post takes the channel's turn before it is
+    // sent and starts the interval again once answered, so even neighbours arrive an interval apart.
+    const posts = standIn
+      .callsOf('chat.postMessage')
+      .filter((call) => call.args.channel === harness.config.channels.release)
+      .map((call) => call.at ?? 0);
     expect(posts.length).toBeGreaterThanOrEqual(5);
-    // The limiter spaces the jobs' starts; each job posts some time after it starts (the first also
-    // looks for itself in the channel), and on a loaded machine that time varies, so two neighbours can
-    // sit closer than the interval. Across two intervals they cannot: without the limiter, posts come
-    // about 20 ms apart, and every third post would be well inside one interval.
-    const spans = posts.slice(2).map((at, index) => at - (posts[index] ?? 0));
+    const spans = posts.slice(1).map((at, index) => at - (posts[index] ?? 0));
     expect(Math.min(...spans)).toBeGreaterThanOrEqual(INTERVAL_MS);
   });
+
+  it('hold back only posts to a channel whose turn is taken, never the redraws queued behind them', async () => {
+    await harness.command(PEOPLE.releaseManager, 'start');
+    const parent = await parentPost(standIn);
+    await expect.poll(notifyJobsPending, { timeout: 15_000 }).toBe(0);
+    // Another process has just posted to the release channel, and holds its turn for a while.
+    const turn = redisKeys(harness.prefix).slack('pace', harness.config.channels.release);
+    const client = redis.connect();
+    await client.set(turn, '1', 'PX', HELD_MS);
+    const postsBefore = standIn.callsOf('chat.postMessage').length;
+    const drawn = () => textOf(latestDrawing(standIn, parent));
+    await harness.command(PEOPLE.sre, 'pause');
+    await expect.poll(drawn, { timeout: 10_000 }).toContain('⏸ paused');
+    // That redraw is over (a redraw still running would draw the resume itself, with no job of its own).
+    const redraw = `redraw-${harness.config.phase}`;
+    await expect.poll(() => harness.queues.notify.getJob(redraw), { timeout: 10_000 }).toBeUndefined();
+    // The resume's redraw is queued behind the pause's thread reply, which waits for the turn.
+    await harness.command(PEOPLE.sre, 'resume');
+    await expect.poll(drawn, { timeout: 10_000 }).not.toContain('⏸ paused');
+    expect(standIn.callsOf('chat.postMessage')).toHaveLength(postsBefore);
+    expect(await client.pttl(turn)).toBeGreaterThan(0);
+    await expect
+      .poll(
+        () => threadPosts(parent.reply.ts).filter((call) => /: (pause|resume)/.test(textOf(call))).length,
+        { timeout: HELD_MS + 15_000 },
+      )
+      .toBe(2);
+    const told = threadPosts(parent.reply.ts)
+      .map(textOf)
+      .filter((text) => /: (pause|resume)/.test(text));
+    expect(told[0]).toMatch(/: pause/);
+    expect(told[1]).toMatch(/: resume/);
+  }, 60_000);
 
   it('wait out a 429 for its Retry-After, then deliver the message once', async () => {
     await harness.command(PEOPLE.releaseManager, 'start');

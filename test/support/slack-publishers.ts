@@ -102,7 +102,7 @@ export function startQueuedPublishers(
     work: NO_BACKGROUND_WORK,
     queues,
     prefix: redis.prefix,
-    jobs: { lockDuration: 2_000, notifyInterval: 0 },
+    jobs: { lockDuration: 2_000 },
     metrics: { jobFinished: () => undefined },
     logger: pino({ level: 'silent' }),
   };

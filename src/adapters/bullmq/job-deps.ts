@@ -13,8 +13,6 @@ export interface JobDeps {
   jobs: {
     /** How long a job's lock lasts, in milliseconds; a worker that dies loses it after that. */
     lockDuration: number;
-    /** Milliseconds between two Slack messages to one channel; 0 for no limit. */
-    notifyInterval: number;
   };
   metrics: JobMetrics;
   logger: Logger;

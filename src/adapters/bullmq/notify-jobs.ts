@@ -1,7 +1,8 @@
 import { DelayedError, type Job, RateLimitError, type Worker } from 'bullmq';
 import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
-import { runAttempt } from '../../infra/job-attempt.js';
+import { errorCodeOf } from '../../domain/errors.js';
+import { type Attempt, newAttempt, runAttempt } from '../../infra/job-attempt.js';
 import { isSlackSideFailure } from '../../infra/slack-side-failure.js';
 import type { IncidentJob, NotifyJob } from './queues.js';
 import { type EarlierReplyPending, ORDER_RECHECK_MS } from './thread-order.js';
@@ -11,6 +12,20 @@ export interface ReplyOrder {
   earlierPending: EarlierReplyPending;
   token: string | undefined;
 }
+
+/**
+ * What a notify or incident job's data carries besides its delivery: the number of attempts so far that
+ * are known to have posted nothing (each was delayed before it posted), so the next is no retry.
+ */
+interface AttemptMarks {
+  unpostedAttempts?: number;
+}
+
+/**
+ * How much later than its channel's turn a thread note or review comes back, so that a card waiting
+ * for the same turn takes it first: the approval card is what people are waiting for, in milliseconds.
+ */
+const CARD_FIRST_MS = 50;
 
 interface SlackFailure {
   code?: string;
@@ -31,10 +46,12 @@ const outages = new WeakMap<Worker, number>();
 export async function runNotifyJob(
   publisher: RolloutDeliveries,
   worker: () => Worker,
-  job: Job<NotifyJob>,
+  job: Job<NotifyJob & AttemptMarks>,
   order?: ReplyOrder,
 ): Promise<string> {
-  return honourRateLimits(worker, job, async () => {
+  const token = order?.token;
+  const laterMs = job.data.kind === 'card' ? 0 : CARD_FIRST_MS;
+  return honourRateLimits(worker, job, token, laterMs, async (attempt) => {
     const { data } = job;
     switch (data.kind) {
       case 'redraw':
@@ -43,8 +60,7 @@ export async function runNotifyJob(
       case 'thread':
         // An earlier reply still to be posted (retried, or running in another worker) goes first.
         if (order && (await order.earlierPending(data.rolloutId, data.seq))) {
-          await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, order.token);
-          throw new DelayedError();
+          await delay(job, attempt, ORDER_RECHECK_MS, token);
         }
         await publisher.postEntry(data.phase, data.rolloutId, data.seq);
         break;
@@ -67,9 +83,10 @@ export async function runNotifyJob(
 export async function runIncidentJob(
   publisher: IncidentNotifier,
   worker: () => Worker,
-  job: Job<IncidentJob>,
+  job: Job<IncidentJob & AttemptMarks>,
+  token?: string,
 ): Promise<string> {
-  return honourRateLimits(worker, job, async () => {
+  return honourRateLimits(worker, job, token, 0, async () => {
     const { data } = job;
     if (data.kind === 'page') await publisher.page(data.id);
     else if (data.kind === 'redraw') await publisher.redraw(data.id);
@@ -78,17 +95,43 @@ export async function runIncidentJob(
   });
 }
 
+/**
+ * Whether an earlier attempt may have posted: one that failed, was rate limited or whose process died.
+ * Attempts that were delayed before they posted (for a thread's order, or their channel's turn) count
+ * as not started.
+ */
+const mayHavePosted = (job: Job<AttemptMarks>) =>
+  job.attemptsStarted > 1 && job.data.unpostedAttempts !== job.attemptsStarted - 1;
+
+/** Puts the job back for `waitMs`, noting first that this attempt posted nothing if so. */
+async function delay(
+  job: Job<AttemptMarks>,
+  attempt: Attempt,
+  waitMs: number,
+  token: string | undefined,
+): Promise<never> {
+  if (!attempt.retry && !attempt.posted)
+    await job.updateData({ ...job.data, unpostedAttempts: job.attemptsStarted });
+  await job.moveToDelayed(Date.now() + waitMs, token);
+  throw new DelayedError();
+}
+
 async function honourRateLimits(
   worker: () => Worker,
-  job: Job,
-  work: () => Promise<string>,
+  job: Job<AttemptMarks>,
+  token: string | undefined,
+  laterMs: number,
+  work: (attempt: Attempt) => Promise<string>,
 ): Promise<string> {
+  const attempt = newAttempt(mayHavePosted(job));
   try {
-    // A job started before (failed, rate limited, or its process died) may have posted already.
-    const done = await runAttempt(job.attemptsStarted > 1, work);
+    const done = await runAttempt(attempt, () => work(attempt));
     outages.delete(worker());
     return done;
   } catch (error) {
+    // Its channel's turn was taken: this job waits for it, and the queue goes on with the others.
+    if (attempt.pacedMs !== undefined && errorCodeOf(error) === 'slack_post_paced')
+      return delay(job, attempt, attempt.pacedMs + laterMs, token);
     const failure = error as SlackFailure;
     if (failure.code === 'slack_webapi_rate_limited_error') {
       await worker().rateLimit((failure.retryAfter ?? 1) * 1_000);

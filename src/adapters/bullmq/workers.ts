@@ -53,7 +53,7 @@ export function startWorkers(
   const add = (
     name: string,
     processor: (job: Job, token?: string) => Promise<string>,
-    options: { concurrency?: number; limiter?: { max: number; duration: number } } = {},
+    options: { concurrency?: number } = {},
   ) => {
     const worker = new Worker(name, processor, { ...common, ...options });
     worker.on('failed', onFailure(name));
@@ -85,22 +85,16 @@ export function startWorkers(
     return `${review.warnings.length} warnings, ${review.rollbacks.length} rollbacks`;
   });
   add(QUEUE_NAMES.rollback, (job) => runRollbackJob(deps, job), { concurrency: 4 });
+  // Neither Slack queue is rate limited as a whole: the messenger paces the posts to each channel, and
+  // a post whose channel's turn is taken waits as a delayed job, so nothing else waits behind it.
   if (incidentPublisher) {
-    const interval = deps.jobs.notifyInterval;
-    const incident: Worker = add(
-      QUEUE_NAMES.incident,
-      (job) => runIncidentJob(incidentPublisher, () => incident, job),
-      interval > 0 ? { limiter: { max: 1, duration: interval } } : {},
+    const incident: Worker = add(QUEUE_NAMES.incident, (job, token) =>
+      runIncidentJob(incidentPublisher, () => incident, job, token),
     );
   }
   if (publisher) {
-    // About one message a second to the channel, as Slack asks.
-    const interval = deps.jobs.notifyInterval;
-    const notify: Worker = add(
-      QUEUE_NAMES.notify,
-      (job, token) =>
-        runNotifyJob(publisher, () => notify, job, { earlierPending: earlierReplyPending(notify), token }),
-      interval > 0 ? { limiter: { max: 1, duration: interval } } : {},
+    const notify: Worker = add(QUEUE_NAMES.notify, (job, token) =>
+      runNotifyJob(publisher, () => notify, job, { earlierPending: earlierReplyPending(notify), token }),
     );
   }
   return {

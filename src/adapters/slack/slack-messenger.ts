@@ -1,6 +1,7 @@
 import type { types, webApi } from '@slack/bolt';
+import type { PostPacer } from '../../app/ports/post-pacer.js';
 import { MecError } from '../../domain/errors.js';
-import { isRetry } from '../../infra/job-attempt.js';
+import { deferPaced, isRetry, notePosted } from '../../infra/job-attempt.js';
 import { isSlackSideFailure } from '../../infra/slack-side-failure.js';
 import { DELIVERY_EVENT, lookForDelivery } from './find-delivery.js';
 import type { SlackMessage } from './views/blocks.js';
@@ -29,12 +30,33 @@ export interface SlackMessenger {
   postEphemeral(channel: string, userId: string, message: SlackMessage): Promise<void>;
 }
 
+/** Paces nothing: for a messenger whose posts are not spaced by the bot (tests, the sandbox). */
+const UNPACED: PostPacer = { take: async () => 0, posted: async () => undefined };
+
+/**
+ * Waits for the channel's turn to post. Inside a queued job the wait is the job's: it is handed over
+ * and the job delayed, so the worker goes on with other channels and with calls that are not posts.
+ */
+async function takeTurn(pacer: PostPacer, channel: string): Promise<void> {
+  for (;;) {
+    const waitMs = await pacer.take(channel);
+    if (waitMs === 0) return;
+    if (deferPaced(waitMs))
+      throw new MecError(
+        'slack_post_paced',
+        `the last post to ${channel} was too recent; the job waits ${waitMs} ms`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
+
 /**
  * The messenger on Bolt's own Web API client (its base URL and rate-limit answers). The client never
  * retries: a post retried blindly after a timeout is a duplicate. A post with a delivery id is made at
- * most once: after a failure that may have landed, and before a retry, it is looked for first.
+ * most once: after a failure that may have landed, and before a retry, it is looked for first. Only
+ * chat.postMessage is paced, per channel, as Slack limits it; updates, views and ephemerals are not.
  */
-export function webApiMessenger(client: webApi.WebClient): SlackMessenger {
+export function webApiMessenger(client: webApi.WebClient, pacer: PostPacer = UNPACED): SlackMessenger {
   return {
     async post(channel, { text, blocks }, thread, delivery) {
       if (delivery && (delivery.lookFirst || isRetry())) {
@@ -50,6 +72,8 @@ export function webApiMessenger(client: webApi.WebClient): SlackMessenger {
           : {}),
       };
       let response: { ts?: string };
+      await takeTurn(pacer, channel);
+      notePosted();
       try {
         response = await client.chat.postMessage(
           !thread
@@ -67,6 +91,8 @@ export function webApiMessenger(client: webApi.WebClient): SlackMessenger {
             : undefined;
         if (!landed) throw error;
         response = { ts: landed };
+      } finally {
+        await pacer.posted(channel);
       }
       if (!response.ts)
         throw new MecError(

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { runIncidentJob, runNotifyJob } from '../../../src/adapters/bullmq/notify-jobs.js';
 import type { IncidentJob, NotifyJob } from '../../../src/adapters/bullmq/queues.js';
 import type { RolloutDeliveries } from '../../../src/app/ports/slack-deliveries.js';
+import { MecError } from '../../../src/domain/errors.js';
 import type { WeeklyReview } from '../../../src/domain/weekly-review.js';
+import { deferPaced, isRetry, notePosted } from '../../../src/infra/job-attempt.js';
 
 const job = <T>(data: T) => ({ data, id: 'job-1' }) as Job<T>;
 
@@ -66,12 +68,10 @@ describe('runNotifyJob', () => {
   it('delays a thread reply, posting nothing, while an earlier reply of its rollout is pending', async () => {
     const { calls, deliveries } = recordingDeliveries();
     const { worker } = fakeWorker();
-    const delays: unknown[][] = [];
-    const held = Object.assign(job<NotifyJob>({ kind: 'thread', phase: 'M6', rolloutId: 'R1', seq: 7 }), {
-      moveToDelayed: async (...args: unknown[]) => {
-        delays.push(args);
-      },
-    });
+    const { running: held, delays } = runningJob<NotifyJob>(
+      { kind: 'thread', phase: 'M6', rolloutId: 'R1', seq: 7 },
+      1,
+    );
     const asked: unknown[][] = [];
     const order = {
       earlierPending: async (...args: unknown[]) => {
@@ -153,6 +153,87 @@ describe('runNotifyJob', () => {
       failure,
     );
     expect(waits).toEqual([]);
+  });
+});
+
+/** A job as BullMQ hands it over on its `attemptsStarted`th run, recording its delays and data updates. */
+function runningJob<T>(data: T, attemptsStarted: number) {
+  const delays: unknown[][] = [];
+  const updates: unknown[] = [];
+  const running = Object.assign(job(data), {
+    attemptsStarted,
+    moveToDelayed: async (...args: unknown[]) => void delays.push(args),
+    updateData: async function (this: Job<T>, next: T) {
+      updates.push(next);
+      this.data = next;
+    },
+  });
+  return { running, delays, updates };
+}
+
+/** Deliveries whose every call meets a channel whose turn is taken for `waitMs`, as the messenger does. */
+function pacedDeliveries(waitMs: number, postFirst = false): RolloutDeliveries {
+  const paced = async () => {
+    if (postFirst) notePosted();
+    if (deferPaced(waitMs)) throw new MecError('slack_post_paced', `wait ${waitMs} ms`);
+  };
+  return { redraw: paced, postEntry: paced, postCard: paced, refreshHomes: paced, postReview: paced };
+}
+
+describe('runNotifyJob, when the channel was posted to too recently', () => {
+  it('delays only this job for the rest of the interval, marking that it posted nothing', async () => {
+    const { waits, worker } = fakeWorker();
+    const { running, delays, updates } = runningJob<NotifyJob>(
+      { kind: 'card', phase: 'M6', card: 'approvals' },
+      1,
+    );
+    const before = Date.now();
+    await expect(
+      runNotifyJob(pacedDeliveries(800), worker, running, {
+        earlierPending: async () => false,
+        token: 'tok',
+      }),
+    ).rejects.toBeInstanceOf(DelayedError);
+    // The queue itself is not held: no rate limit is set on the worker.
+    expect(waits).toEqual([]);
+    const [[until, token]] = delays as [[number, string]];
+    expect(token).toBe('tok');
+    expect(until - before).toBeGreaterThanOrEqual(800);
+    expect(updates).toEqual([{ kind: 'card', phase: 'M6', card: 'approvals', unpostedAttempts: 1 }]);
+  });
+
+  it('brings a thread reply back a little after the turn frees, so a card waiting for it goes first', async () => {
+    const card = runningJob<NotifyJob>({ kind: 'card', phase: 'M6', card: 'approvals' }, 1);
+    const reply = runningJob<NotifyJob>({ kind: 'thread', phase: 'M6', rolloutId: 'R1', seq: 7 }, 1);
+    const order = { earlierPending: async () => false, token: 'tok' };
+    for (const { running } of [reply, card])
+      await expect(
+        runNotifyJob(pacedDeliveries(800), fakeWorker().worker, running, order),
+      ).rejects.toBeInstanceOf(DelayedError);
+    const [[replyAt]] = reply.delays as [[number]];
+    const [[cardAt]] = card.delays as [[number]];
+    expect(replyAt).toBeGreaterThan(cardAt);
+  });
+
+  it('treats the run after a paced attempt as a first attempt, and one after a post as a retry', async () => {
+    const seen: boolean[] = [];
+    const looking: RolloutDeliveries = {
+      ...recordingDeliveries().deliveries,
+      postCard: async () => void seen.push(isRetry()),
+    };
+    const data: NotifyJob = { kind: 'card', phase: 'M6', card: 'approvals' };
+    await runNotifyJob(looking, fakeWorker().worker, runningJob({ ...data, unpostedAttempts: 1 }, 2).running);
+    await runNotifyJob(looking, fakeWorker().worker, runningJob(data, 2).running);
+    expect(seen).toEqual([false, true]);
+    // An attempt that posted (the parent) before its card was paced leaves the next one a retry.
+    const { running, updates } = runningJob(data, 1);
+    await expect(
+      runNotifyJob(pacedDeliveries(800, true), fakeWorker().worker, running, {
+        earlierPending: async () => false,
+        token: 'tok',
+      }),
+    ).rejects.toBeInstanceOf(DelayedError);
+    expect(updates).toEqual([]);
   });
 });
 

@@ -51,7 +51,7 @@ function workersFor(work: BackgroundWork, publisher?: RolloutDeliveries) {
     work,
     queues,
     prefix,
-    jobs: { lockDuration: 2_000, notifyInterval: 0 },
+    jobs: { lockDuration: 2_000 },
     metrics: { jobFinished: (queue) => void finished.push(queue) },
     logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
   };

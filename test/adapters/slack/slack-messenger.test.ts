@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { webApiMessenger } from '../../../src/adapters/slack/slack-messenger.js';
 import { textReply } from '../../../src/adapters/slack/views/replies.js';
-import { runAttempt } from '../../../src/infra/job-attempt.js';
+import type { PostPacer } from '../../../src/app/ports/post-pacer.js';
+import { newAttempt, runAttempt } from '../../../src/infra/job-attempt.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { webClientOn } from '../../support/web-client.js';
 
@@ -15,6 +16,16 @@ afterEach(async () => {
 });
 
 const HELLO = textReply('hello');
+
+/** A pacer whose turns the test hands out: a channel in `taken` waits that many milliseconds. */
+function heldPacer(taken: Map<string, number>) {
+  const posted: string[] = [];
+  const pacer: PostPacer = {
+    take: async (channel) => taken.get(channel) ?? 0,
+    posted: async (channel) => void posted.push(channel),
+  };
+  return { pacer, posted };
+}
 
 describe('webApiMessenger', () => {
   it('posts a message with its fallback text and blocks, and answers where it went', async () => {
@@ -99,7 +110,7 @@ describe('webApiMessenger', () => {
     await expect(messenger.post('C0RELEASE01', HELLO, parent, { id: 'thread-9' })).rejects.toMatchObject({
       code: 'slack_webapi_request_error',
     });
-    const retried = await runAttempt(true, () =>
+    const retried = await runAttempt(newAttempt(true), () =>
       messenger.post('C0RELEASE01', HELLO, parent, { id: 'thread-9' }),
     );
     expect(standIn.callsOf('chat.postMessage')).toHaveLength(2);
@@ -140,5 +151,40 @@ describe('webApiMessenger', () => {
       code: 'slack_webapi_rate_limited_error',
     });
     expect(standIn.callsOf('conversations.history')).toHaveLength(0);
+  });
+
+  describe('pacing', () => {
+    it('hands a queued job the wait for a taken channel and calls nothing, while other channels and updates go ahead', async () => {
+      const { pacer, posted } = heldPacer(new Map([['C0RELEASE01', 700]]));
+      const messenger = webApiMessenger(webClientOn(standIn), pacer);
+      const parent = await runAttempt(newAttempt(false), () => messenger.post('C0INCIDENT1', HELLO));
+      const attempt = newAttempt(false);
+      await expect(runAttempt(attempt, () => messenger.post('C0RELEASE01', HELLO))).rejects.toMatchObject({
+        code: 'slack_post_paced',
+      });
+      expect(attempt).toEqual({ retry: false, posted: false, pacedMs: 700 });
+      await runAttempt(newAttempt(false), () => messenger.update('C0RELEASE01', parent.ts, HELLO));
+      expect(standIn.calls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.update']);
+      expect(standIn.callsOf('chat.postMessage')[0]?.args.channel).toBe('C0INCIDENT1');
+      // The interval starts again from the answer of the post that was made.
+      expect(posted).toEqual(['C0INCIDENT1']);
+    });
+
+    it('waits for the turn itself outside any job, then posts', async () => {
+      const taken = new Map([['C0RELEASE01', 50]]);
+      const asked: string[] = [];
+      const pacer: PostPacer = {
+        take: async (channel) => {
+          asked.push(channel);
+          const waitMs = taken.get(channel) ?? 0;
+          taken.delete(channel);
+          return waitMs;
+        },
+        posted: async () => undefined,
+      };
+      await webApiMessenger(webClientOn(standIn), pacer).post('C0RELEASE01', HELLO);
+      expect(asked).toEqual(['C0RELEASE01', 'C0RELEASE01']);
+      expect(standIn.callsOf('chat.postMessage')).toHaveLength(1);
+    });
   });
 });
