@@ -24,7 +24,22 @@ export function mrkdwnOf(text: string, userIds: Iterable<string> = []): string {
   const escaped = escapeSlackText(text);
   const ids = [...new Set(userIds)].filter((id) => SLACK_USER_ID.test(id));
   if (ids.length === 0) return escaped;
-  return escaped.replace(new RegExp(`\\b(?:${ids.join('|')})\\b`, 'g'), (id) => `<@${id}>`);
+  return escaped.replace(mentionsOf(ids.join('|')), (id) => `<@${id}>`);
+}
+
+/** Compiled patterns by their ids: the same policy's people are asked for on every status drawn. */
+const MENTIONS = new Map<string, RegExp>();
+const MENTIONS_KEPT = 64;
+
+/** The pattern of `alternatives` (ids joined by `|`); a global pattern, which `replace` starts from 0. */
+function mentionsOf(alternatives: string): RegExp {
+  let pattern = MENTIONS.get(alternatives);
+  if (!pattern) {
+    pattern = new RegExp(`\\b(?:${alternatives})\\b`, 'g');
+    if (MENTIONS.size >= MENTIONS_KEPT) MENTIONS.delete(MENTIONS.keys().next().value as string);
+    MENTIONS.set(alternatives, pattern);
+  }
+  return pattern;
 }
 
 /** The user ids a view may show as mentions: every member of the policy's roles, and anyone else named. */
