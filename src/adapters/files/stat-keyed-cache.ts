@@ -1,5 +1,4 @@
-import type { BigIntStats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { type BigIntStats, statSync } from 'node:fs';
 
 /**
  * How long after a file's last change its cached value is not trusted, in ms. File times tick with the
@@ -40,11 +39,16 @@ export class StatKeyedCache<T> {
 
   /** The value of the file at `path` as it is now: kept, or computed by `compute`. A stat error rejects. */
   async get(path: string, compute: () => Promise<T>): Promise<T> {
-    const before = await statOf(path);
+    const before = statOf(path);
     const kept = this.#kept.get(path);
     if (kept?.key === before.key) return kept.value;
     const value = await compute();
-    const after = await statOf(path).catch(() => undefined);
+    let after: ReturnType<typeof statOf> | undefined;
+    try {
+      after = statOf(path);
+    } catch {
+      after = undefined;
+    }
     if (after?.key === before.key && after.ctimeMs < this.#nowMs() - this.#racyMs) {
       this.#kept.delete(path);
       this.#kept.set(path, { key: before.key, value });
@@ -57,8 +61,13 @@ export class StatKeyedCache<T> {
   }
 }
 
-async function statOf(path: string): Promise<{ key: string; ctimeMs: number }> {
-  const stats: BigIntStats = await stat(path, { bigint: true });
+/**
+ * Synchronous on purpose: a stat of a workspace file is a few µs of CPU, where the promise form costs
+ * about five times that through the thread pool, on every status and ramp. (A workspace on a network
+ * file system that hangs would hold the loop here; the workspace is a local folder.)
+ */
+function statOf(path: string): { key: string; ctimeMs: number } {
+  const stats: BigIntStats = statSync(path, { bigint: true });
   return {
     key: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`,
     ctimeMs: Number(stats.ctimeNs / 1_000_000n),
