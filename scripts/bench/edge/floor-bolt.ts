@@ -38,7 +38,19 @@ const app = new App({
   logLevel: LogLevel.WARN,
 });
 
-function post(url: string, message: object): Promise<void> {
+/**
+ * One POST of the answer. A keep-alive connection the stand-in closed as idle (its 5 s timeout, between
+ * runs) can fail as it is reused: that post goes once more, on a fresh connection.
+ */
+async function post(url: string, message: object): Promise<void> {
+  try {
+    await postOnce(url, message);
+  } catch {
+    await postOnce(url, message);
+  }
+}
+
+function postOnce(url: string, message: object): Promise<void> {
   const body = Buffer.from(JSON.stringify(message));
   return new Promise((resolve, reject) => {
     const outgoing = request(
