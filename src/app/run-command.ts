@@ -22,10 +22,14 @@ export async function runCommand(
   switch (command.verb) {
     case 'help':
       return { kind: 'help' };
-    case 'status':
+    case 'status': {
       // What the registry serves is the truth: a record that lost it shows the state_lost gate.
-      await observeTraffic(ctx);
-      return { kind: 'status' };
+      const observed = await observeTraffic(ctx);
+      // Observing changed nothing, so the rollout it was checked against is the one to show.
+      return observed?.outcome === 'noop'
+        ? { kind: 'status', rollout: { state: observed.state, version: observed.version } }
+        : { kind: 'status' };
+    }
     case 'start': {
       // A start on a record that lost the weight the registry serves would adopt that weight as shadow.
       await observeTraffic(ctx);

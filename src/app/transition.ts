@@ -4,7 +4,7 @@ import { actorOf, type RolloutEvent } from '../domain/rollout-event.js';
 import { sha256Hex } from '../domain/sha256.js';
 import { ledgerBody } from './ledger-body.js';
 import type { RefusalCounter } from './ports/refusal-counter.js';
-import type { RolloutStore } from './ports/rollout-store.js';
+import type { RolloutStore, StoredRollout } from './ports/rollout-store.js';
 import type { TransitionResult } from './ports/transition-result.js';
 
 export type { TransitionResult };
@@ -41,6 +41,11 @@ export interface TransitionOptions {
    * the commit removes it, and when it is gone already nothing is committed and the result is a noop.
    */
   consumes?: string;
+  /**
+   * The rollout as the caller read it just before: the first attempt decides on it instead of reading
+   * it again. Only with `expectedVersion` at its version, so a change since then is still a conflict.
+   */
+  loaded?: StoredRollout;
 }
 
 /**
@@ -56,8 +61,9 @@ export async function transition(
   const attempts = options.expectedVersion === undefined ? (options.attempts ?? 5) : 1;
   let version = 0;
   let counted: CountedRefusal | undefined;
+  const given = options.expectedVersion === undefined ? undefined : options.loaded;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const loaded = await deps.store.load(phase);
+    const loaded = (attempt === 1 ? given : undefined) ?? (await deps.store.load(phase));
     version = loaded.version;
     if (options.expectedVersion !== undefined && loaded.version !== options.expectedVersion) break;
     const now = deps.now();

@@ -37,9 +37,19 @@ async function worldAt(state: RolloutState | null) {
 const lastEvent = (world: Awaited<ReturnType<typeof worldAt>>) => world.publisher.told.at(-1)?.event;
 
 describe('runCommand', () => {
-  it.each([['help'], ['status']] as const)('answers %s without touching the rollout', async (verb) => {
+  it('answers help without touching the rollout', async () => {
     const world = await worldAt(readyState());
-    expect(await runCommand(world.ctx, { verb }, U_OUT)).toEqual({ kind: verb });
+    expect(await runCommand(world.ctx, { verb: 'help' }, U_OUT)).toEqual({ kind: 'help' });
+    expect(world.reasons()).toEqual([]);
+  });
+
+  it('answers status with the rollout as stored, without touching it', async () => {
+    const world = await worldAt(readyState());
+    const stored = await world.store.load('M6');
+    expect(await runCommand(world.ctx, { verb: 'status' }, U_OUT)).toEqual({
+      kind: 'status',
+      rollout: stored,
+    });
     expect(world.reasons()).toEqual([]);
   });
 

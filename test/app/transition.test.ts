@@ -134,6 +134,41 @@ describe('transition', () => {
     expect((await inner.load('M6')).state?.paused?.by).toBe(U_SRE);
   });
 
+  it('decides on the rollout the caller just read, without reading it again, and still will not commit past a change', async () => {
+    const ledger = new MemoryLedger();
+    const inner = new MemoryRolloutStore(ledger);
+    const deps = { store: inner, now: () => minutes(40) };
+    for (const event of toReady) await transition(deps, 'M6', event);
+    const loaded = await inner.load('M6');
+    let loads = 0;
+    const counting = {
+      load: (phase: string) => {
+        loads += 1;
+        return inner.load(phase);
+      },
+      commit: inner.commit.bind(inner),
+    };
+    const pause = { type: 'pause', actor: U_RM } as const;
+    const paused = await transition({ store: counting, now: deps.now }, 'M6', pause, {
+      expectedVersion: loaded.version,
+      loaded,
+    });
+    expect(paused).toMatchObject({ outcome: 'applied', reason: 'paused' });
+    expect(loads).toBe(0);
+    // The rollout given is now stale: the commit at its version is refused as a conflict.
+    const again = await transition(
+      { store: counting, now: deps.now },
+      'M6',
+      { type: 'resume', actor: U_RM },
+      {
+        expectedVersion: loaded.version,
+        loaded,
+      },
+    );
+    expect(again.outcome).toBe('conflict');
+    expect((await inner.load('M6')).state?.paused?.by).toBe(U_RM);
+  });
+
   describe('two processes ramping at once on Redis', () => {
     async function readyOnRedis() {
       const { prefix, connect } = testRedis();

@@ -45,6 +45,10 @@ export interface Bench {
   web: BenchProcess;
   worker: BenchProcess;
   bare: BenchProcess;
+  /** The floor (`edge/floor-bolt.ts`): only the work a refused command must do, on the bare app's Bolt. */
+  floor: BenchProcess;
+  /** How many entries the floor has written so far. */
+  floorEntries(): Promise<number>;
   ledger: ReturnType<typeof redisAdapters>['ledger'];
   loader: ChildProcess;
   close(): Promise<void>;
@@ -83,12 +87,18 @@ export async function setUp(context: BenchContext, botNodeArgs: string[] = []): 
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: standIn.apiUrl,
   };
-  const [web, worker, bare] = await Promise.all([
+  const floorKey = 'edge-floor:ledger';
+  const [web, worker, bare, floor] = await Promise.all([
     startProcess({ env: { ...env, MEC_ROLE: 'web' }, nodeArgs: botNodeArgs }),
     startProcess({ env: { ...env, MEC_ROLE: 'worker' }, nodeArgs: botNodeArgs }),
     startProcess({
       env: { SLACK_SIGNING_SECRET: SIGNING_SECRET },
       script: resolve('scripts/bench/bare-bolt.ts'),
+      nodeArgs: ['--import', 'tsx'],
+    }),
+    startProcess({
+      env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, REDIS_URL: redisServer.url, FLOOR_KEY: floorKey },
+      script: resolve('scripts/bench/edge/floor-bolt.ts'),
       nodeArgs: ['--import', 'tsx'],
     }),
   ]);
@@ -122,11 +132,13 @@ export async function setUp(context: BenchContext, botNodeArgs: string[] = []): 
     web,
     worker,
     bare,
+    floor,
+    floorEntries: () => redis.llen(floorKey),
     ledger,
     loader,
     async close() {
       loader.kill();
-      await Promise.all([web.stop(), worker.stop(), bare.stop()]);
+      await Promise.all([web.stop(), worker.stop(), bare.stop(), floor.stop()]);
       redis.disconnect();
       await standIn.stop();
       await redisServer.stop();
@@ -183,24 +195,11 @@ export async function botRun(
   const result = await load(bench.loader, job(`${bench.web.url}/slack/events`, texts, loadShape));
   // The run lasts until every answer reached its response_url (or 30 s passed): the CPU of the work
   // after the ack is the request's too.
-  const wanted = new Set(ids);
-  const deadline = Date.now() + 30_000;
-  let delivered = 0;
-  for (;;) {
-    delivered = bench.standIn.calls
-      .slice(since)
-      .filter(
-        (call) =>
-          call.method === 'response_url' &&
-          wanted.has(String(call.args.id)) &&
-          (String(call.args.text ?? '').length > 0 || Array.isArray(call.args.blocks)),
-      ).length;
-    if (delivered >= count || Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const waitFrom = Date.now();
+  const delivered = await deliveredOf(bench, since, ids);
   const cpuAfter = (await bench.web.cpuMs()) + (await bench.worker.cpuMs());
   log?.(
-    `edge:   bot ${kind}: load ${result.wallMs.toFixed(0)} ms, answers ${delivered}/${count} after ${(Date.now() - deadline + 30_000).toFixed(0)} ms more, ${((cpuAfter - cpuBefore) / count).toFixed(2)} ms CPU each`,
+    `edge:   bot ${kind}: load ${result.wallMs.toFixed(0)} ms, answers ${delivered}/${count} after ${(Date.now() - waitFrom).toFixed(0)} ms more, ${((cpuAfter - cpuBefore) / count).toFixed(2)} ms CPU each`,
   );
   let ledgered = 0;
   if (kind === 'refused') {
@@ -244,6 +243,48 @@ async function bareRun(bench: Bench, kind: Kind, shape: Load, count: number) {
   };
 }
 
+/** One repeat's CPU is the runs of every load shape that repeat made, in the order abba ran them. */
+const perRepeat = (values: number[], repeats: number) =>
+  Array.from({ length: repeats }, (_, r) =>
+    LOADS.flatMap((_shape, s) => values.slice((s * repeats + r) * 2, (s * repeats + r) * 2 + 2)),
+  );
+
+/** Until every answer of `ids` reached its response_url with content, or 30 s passed: how many did. */
+async function deliveredOf(bench: Bench, since: number, ids: string[]): Promise<number> {
+  const wanted = new Set(ids);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const delivered = bench.standIn.calls
+      .slice(since)
+      .filter(
+        (call) =>
+          call.method === 'response_url' &&
+          wanted.has(String(call.args.id)) &&
+          (String(call.args.text ?? '').length > 0 || Array.isArray(call.args.blocks)),
+      ).length;
+    if (delivered >= ids.length || Date.now() > deadline) return delivered;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The floor under the refused ramps' load: its CPU counted as the bot's is, until every answer arrived. */
+async function floorRun(bench: Bench, shape: Load, count: number, log?: BenchContext['log']) {
+  const { ids, bodies: texts } = bodies(bench, 'refused', count);
+  const since = bench.standIn.calls.length;
+  const entriesBefore = await bench.floorEntries();
+  const before = await bench.floor.cpuMs();
+  const result = await load(bench.loader, job(`${bench.floor.url}/slack/events`, texts, shape));
+  const delivered = await deliveredOf(bench, since, ids);
+  const cpuMsPerRequest = ((await bench.floor.cpuMs()) - before) / count;
+  const written = (await bench.floorEntries()) - entriesBefore;
+  log?.(
+    `edge:   floor: answers ${delivered}/${count}, entries ${written}/${count}, ${cpuMsPerRequest.toFixed(2)} ms CPU each`,
+  );
+  // Counted, not thrown: a floor that did less than its work must show, without losing the bot's rows.
+  const missed = count - Math.min(delivered, written) + failures(result);
+  return { latenciesMs: result.latenciesMs, cpuMsPerRequest, missed };
+}
+
 export const edgeSuite: Suite = {
   name: 'edge',
   async run(context) {
@@ -257,6 +298,7 @@ export const edgeSuite: Suite = {
         await botRun(bench, kind, LOADS[0] as Load, 300);
         await bareRun(bench, kind, LOADS[0] as Load, 300);
       }
+      await floorRun(bench, LOADS[0] as Load, 300);
       for (const kind of ['status', 'refused'] as const) {
         const cpu = { bot: [] as number[], bare: [] as number[] };
         const counts = {
@@ -296,17 +338,12 @@ export const edgeSuite: Suite = {
             target: { kind: 'ratio', atMost: ACK_RATIO },
           });
         }
-        // One repeat's CPU is the runs of every load shape that repeat made, in the order abba ran them.
-        const perRepeat = (values: number[]) =>
-          Array.from({ length: repeats }, (_, r) =>
-            LOADS.flatMap((_shape, s) => values.slice((s * repeats + r) * 2, (s * repeats + r) * 2 + 2)),
-          );
         rows.push({
           suite: 'edge',
           figure: `${LABEL[kind]}: CPU per request, web + worker processes`,
           unit: 'ms',
-          repeats: perRepeat(cpu.bot),
-          baseline: { name: 'bare Bolt', repeats: perRepeat(cpu.bare) },
+          repeats: perRepeat(cpu.bot, repeats),
+          baseline: { name: 'bare Bolt', repeats: perRepeat(cpu.bare, repeats) },
           statistic: 'median',
           target: { kind: 'ratio', atMost: CPU_RATIO },
         });
@@ -336,9 +373,72 @@ export const edgeSuite: Suite = {
           target: { kind: 'equals', value: 0 },
         });
       }
+      rows.push(...(await floorRows(bench, context, repeats, scale)));
     } finally {
       await bench.close();
     }
     return rows;
   },
 };
+
+const FLOOR = 'floor (Bolt ack + one Redis write + one response_url post)';
+
+/**
+ * What is achievable: the floor against the bare app under each load of the refused ramps, ABBA as the
+ * bot's rows are, shown with no target of their own.
+ */
+async function floorRows(
+  bench: Bench,
+  context: BenchContext,
+  repeats: number,
+  scale: number,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  const cpu = { floor: [] as number[], bare: [] as number[] };
+  const missed: number[] = [];
+  for (const shape of LOADS) {
+    const count = Math.round(shape.requests * scale);
+    context.log(`edge: floor, ${shape.name}, ${count} requests per run`);
+    const compared = await abba(
+      repeats,
+      async () => {
+        const run = await floorRun(bench, shape, count, context.log);
+        cpu.floor.push(run.cpuMsPerRequest);
+        missed.push(run.missed);
+        return run.latenciesMs;
+      },
+      async () => {
+        const run = await bareRun(bench, 'refused', shape, count);
+        cpu.bare.push(run.cpuMsPerRequest);
+        return run.latenciesMs;
+      },
+    );
+    rows.push({
+      suite: 'edge',
+      figure: `${FLOOR} ack, ${shape.name}`,
+      unit: 'ms',
+      repeats: compared.measured,
+      baseline: { name: 'bare Bolt', repeats: compared.baseline },
+      statistic: 'p99',
+      target: { kind: 'none' },
+    });
+  }
+  rows.push({
+    suite: 'edge',
+    figure: `${FLOOR}: CPU per request`,
+    unit: 'ms',
+    repeats: perRepeat(cpu.floor, repeats),
+    baseline: { name: 'bare Bolt', repeats: perRepeat(cpu.bare, repeats) },
+    statistic: 'median',
+    target: { kind: 'none' },
+  });
+  rows.push({
+    suite: 'edge',
+    figure: `${FLOOR}: requests without their answer, ledger entry or 200`,
+    unit: 'count',
+    repeats: [missed],
+    statistic: 'max',
+    target: { kind: 'none' },
+  });
+  return rows;
+}

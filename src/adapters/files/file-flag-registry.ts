@@ -10,6 +10,7 @@ import { toSignedAt } from '../../domain/approval-digest.js';
 import { MecError } from '../../domain/errors.js';
 import { registryMerkleRoot } from '../../domain/merkle.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { StatKeyedCache } from './stat-keyed-cache.js';
 
 /** Where registry snapshots go, relative to the workspace. */
 const SNAPSHOT_DIR = 'meta/merkle';
@@ -24,6 +25,8 @@ export class FileFlagRegistry implements FlagRegistry {
   readonly path: string;
   readonly #workspace: string;
   readonly #path: string;
+  /** The file's text and root while it is unchanged: every status reads it, and it seldom changes. */
+  readonly #read = new StatKeyedCache<{ text: string; root: string }>();
 
   constructor(workspace: string, relativePath: string) {
     this.path = relativePath;
@@ -31,25 +34,13 @@ export class FileFlagRegistry implements FlagRegistry {
     this.#path = join(workspace, relativePath);
   }
 
+  /** Parsed anew on every call, so a caller that changes its flags changes no other caller's. */
   async read(): Promise<RegistryContent> {
-    const text = await readFile(this.#path, 'utf8');
-    let flags: unknown;
-    try {
-      flags = JSON.parse(text);
-    } catch (error) {
-      throw new MecError(
-        'registry_malformed',
-        `${this.#path} is not valid JSON (${(error as Error).message}); restore it from ${SNAPSHOT_DIR}/`,
-        { cause: error },
-      );
-    }
-    if (!flags || typeof flags !== 'object' || Array.isArray(flags)) {
-      throw new MecError(
-        'registry_malformed',
-        `${this.#path} must hold a JSON object of flags; restore it from ${SNAPSHOT_DIR}/`,
-      );
-    }
-    return { flags: flags as Flags, root: registryMerkleRoot(flags as Flags) };
+    const { text, root } = await this.#read.get(this.#path, async () => {
+      const text = await readFile(this.#path, 'utf8');
+      return { text, root: registryMerkleRoot(parseFlags(text, this.#path)) };
+    });
+    return { flags: parseFlags(text, this.#path), root };
   }
 
   /** Writes the flags and their snapshot; returns the new root and the snapshot's workspace path. */
@@ -103,6 +94,27 @@ export class FileFlagRegistry implements FlagRegistry {
       };
     }
   }
+}
+
+/** The registry file's text as flags; `registry_malformed` when it is not a JSON object. */
+function parseFlags(text: string, path: string): Flags {
+  let flags: unknown;
+  try {
+    flags = JSON.parse(text);
+  } catch (error) {
+    throw new MecError(
+      'registry_malformed',
+      `${path} is not valid JSON (${(error as Error).message}); restore it from ${SNAPSHOT_DIR}/`,
+      { cause: error },
+    );
+  }
+  if (!flags || typeof flags !== 'object' || Array.isArray(flags)) {
+    throw new MecError(
+      'registry_malformed',
+      `${path} must hold a JSON object of flags; restore it from ${SNAPSHOT_DIR}/`,
+    );
+  }
+  return flags as Flags;
 }
 
 /** A snapshot file's root and flags, or what keeps it from being read as one. */

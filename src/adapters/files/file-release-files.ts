@@ -2,12 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReleaseFiles } from '../../app/ports/release-files.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { StatKeyedCache } from './stat-keyed-cache.js';
 import { artifactRootOf, sha256File } from './workspace-artifacts.js';
 
 /** The release workspace as a folder on disk, with the configured artifact files. */
 export class FileReleaseFiles implements ReleaseFiles {
   readonly #workspace: string;
   readonly #artifacts: readonly string[];
+  // Every status and ramp asks for the root; the artifacts seldom change, and a stat is a fraction of
+  // opening and hashing each file again.
+  readonly #digests = new StatKeyedCache<string>();
 
   constructor(workspace: string, artifactFiles: readonly string[]) {
     this.#workspace = workspace;
@@ -15,7 +19,9 @@ export class FileReleaseFiles implements ReleaseFiles {
   }
 
   artifactRoot() {
-    return artifactRootOf(this.#workspace, this.#artifacts);
+    return artifactRootOf(this.#workspace, this.#artifacts, (path) =>
+      this.#digests.get(path, () => sha256File(path)),
+    );
   }
 
   sha256(path: string): Promise<string> {

@@ -11,15 +11,19 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Digests the configured release artifacts and returns their Merkle root. A missing file is an error. */
+/**
+ * Digests the configured release artifacts and returns their Merkle root. A missing file is an error.
+ * `digest` gives a file's SHA-256 from its absolute path: `sha256File`, or one that keeps digests.
+ */
 export async function artifactRootOf(
   workspace: string,
   files: readonly string[],
+  digest: (path: string) => Promise<string> = sha256File,
 ): Promise<{ root: string; artifacts: ArtifactDigest[] }> {
   const artifacts = await Promise.all(
     files.map(async (path) => {
       try {
-        return { path, sha256: await sha256File(join(workspace, path)) };
+        return { path, sha256: await digest(join(workspace, path)) };
       } catch (error) {
         throw new MecError(
           'artifact_unreadable',

@@ -23,25 +23,38 @@ return {nth, 0}
 /** A week: repeats of a flood that stopped are written with the next identical refusal within it. */
 const KEEP_COLLAPSED_MS = 7 * 24 * 60 * 60 * 1_000;
 
-/** Refusal counts in Redis, counted by one script so concurrent refusals never both come first. */
+interface CountCommand {
+  mecCountRefusal(
+    windowKey: string,
+    collapsedKey: string,
+    windowMs: number,
+    keepMs: number,
+  ): Promise<[number, number]>;
+}
+
+/**
+ * Refusal counts in Redis, counted by one script so concurrent refusals never both come first. The script
+ * is sent once and called by its SHA after (ioredis falls back to EVAL when Redis lost it): every refused
+ * command counts, and the script's text on every call was a socket write of its own.
+ */
 export class RedisRefusalCounter implements RefusalCounter {
-  readonly #redis: Redis;
+  readonly #redis: Redis & CountCommand;
   readonly #keys: ReturnType<typeof redisKeys>;
 
   constructor(redis: Redis, prefix: string) {
-    this.#redis = redis;
+    if (!('mecCountRefusal' in redis))
+      redis.defineCommand('mecCountRefusal', { numberOfKeys: 2, lua: COUNT_LUA });
+    this.#redis = redis as Redis & CountCommand;
     this.#keys = redisKeys(prefix);
   }
 
   async count(key: string, windowMs: number): Promise<RefusalCount> {
-    const [nth, collapsedBefore] = (await this.#redis.eval(
-      COUNT_LUA,
-      2,
+    const [nth, collapsedBefore] = await this.#redis.mecCountRefusal(
       this.#keys.refusals(key, 'window'),
       this.#keys.refusals(key, 'collapsed'),
       windowMs,
       KEEP_COLLAPSED_MS,
-    )) as [number, number];
+    );
     return { nth, collapsedBefore };
   }
 }

@@ -95,13 +95,18 @@ export function guardRequests(options: RequestGuardOptions, next: Listener): Lis
     if (claims) {
       // The signed text, not the header: one signed request has one key, however its header is spelled.
       const signatureKey = `sig:${sha256(`${timestampSec}:${body}`)}`;
-      if (!(await claims.claim(signatureKey, SIGNATURE_CLAIM_MS))) {
+      const onceKey = facts.onceKey && `once:${sha256(facts.onceKey)}`;
+      // Both in one round trip, the signature first: a replay never claims the request's key.
+      const taken = await claims.claimInOrder([
+        { key: signatureKey, ttlMs: SIGNATURE_CLAIM_MS },
+        ...(onceKey ? [{ key: onceKey, ttlMs: ONCE_CLAIM_MS }] : []),
+      ]);
+      if (taken === 0) {
         if (context.retryNum) return void acknowledge(response);
         logger.warn({ kind: facts.kind, key: signatureKey.slice(0, 20) }, 'replayed Slack request refused');
         return void send(response, 401, 'this signed request was already received once');
       }
-      const onceKey = facts.onceKey && `once:${sha256(facts.onceKey)}`;
-      if (onceKey && !(await claims.claim(onceKey, ONCE_CLAIM_MS))) {
+      if (taken === 1) {
         logger.info({ ...context, kind: facts.kind }, 'Slack request already handled acknowledged again');
         return void acknowledge(response);
       }

@@ -3,7 +3,7 @@ import type { Ledger } from '../../app/ports/ledger.js';
 import type { LedgerCheckpoints } from '../../app/ports/ledger-checkpoints.js';
 import { DRAWING, type MessageRef, type MessageRefs } from '../../app/ports/message-refs.js';
 import type { RolloutPublisher } from '../../app/ports/rollout-publisher.js';
-import type { RolloutStore } from '../../app/ports/rollout-store.js';
+import type { RolloutStore, StoredRollout } from '../../app/ports/rollout-store.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
 import type { TransitionResult } from '../../app/ports/transition-result.js';
 import type { Checkpoint } from '../../domain/checkpoint-note.js';
@@ -188,9 +188,9 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
     });
   }
 
-  /** What the dashboard shows, read fresh from Redis and the workspace. */
-  async dashboard(phase: string): Promise<DashboardInput | undefined> {
-    const { state, version } = await this.#deps.store.load(phase);
+  /** What the dashboard shows, read fresh from Redis and the workspace; `rollout` when just read already. */
+  async dashboard(phase: string, rollout?: StoredRollout): Promise<DashboardInput | undefined> {
+    const { state, version } = rollout ?? (await this.#deps.store.load(phase));
     if (!state) return undefined;
     const [artifactRoot, ledgerHead, checkpoint] = await Promise.all([
       this.#deps.artifactRoot().catch(() => undefined),

@@ -5,11 +5,13 @@ import type { GateResult } from '../../domain/ramp-gates.js';
 import type { CheckName, RolloutState } from '../../domain/rollout-state.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
 import type { Command } from './command.js';
+import type { StoredRollout } from './rollout-store.js';
 import type { IncidentTransitionResult, TransitionResult } from './transition-result.js';
 
 export type CommandOutcome =
   | { kind: 'help' }
-  | { kind: 'status' }
+  /** `rollout`: the rollout as the command found it, when it changed nothing; absent, read it afresh. */
+  | { kind: 'status'; rollout?: StoredRollout }
   | { kind: 'transition'; result: TransitionResult }
   | { kind: 'dry_run'; weightPct: number; results: GateResult[]; state: RolloutState; actor: string }
   | { kind: 'rollback_dry_run'; state: RolloutState | null; backup: { ok: boolean; detail: string } }

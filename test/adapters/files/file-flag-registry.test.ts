@@ -15,6 +15,17 @@ describe('FileFlagRegistry', () => {
     expect(root).toBe(registryMerkleRoot(flags));
   });
 
+  it('sees a hand edit made after a read, and gives every reader flags of its own to change', async () => {
+    const workspace = await copyExampleWorkspace();
+    const registry = new FileFlagRegistry(workspace, 'meta/meta_flags.json');
+    const first = await registry.read();
+    first.flags.meta_prod = 'changed by a caller';
+    expect((await registry.read()).flags.meta_prod).toEqual({ mode: 'shadow', weightPct: 0 });
+    const edited = { ...first.flags, meta_prod: { mode: 'ramp', weightPct: 25 } };
+    await writeFile(join(workspace, 'meta/meta_flags.json'), JSON.stringify(edited));
+    expect(await registry.read()).toEqual({ flags: edited, root: registryMerkleRoot(edited) });
+  });
+
   it('writes the flags and a snapshot named meta_flags_<timestamp>_<root>.json, as in the seed', async () => {
     const workspace = await copyExampleWorkspace();
     const registry = new FileFlagRegistry(workspace, 'meta/meta_flags.json');

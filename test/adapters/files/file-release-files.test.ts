@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileReleaseFiles } from '../../../src/adapters/files/file-release-files.js';
@@ -19,6 +19,16 @@ describe('FileReleaseFiles', () => {
       JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8')),
     );
     expect(await files.readText('reports/none.json')).toBeUndefined();
+  });
+
+  it('gives the root of the artifacts as they are now, after one of them changed', async () => {
+    const workspace = await copyExampleWorkspace();
+    const files = new FileReleaseFiles(workspace, ARTIFACTS);
+    const before = await files.artifactRoot();
+    await writeFile(join(workspace, ARTIFACTS[1] as string), '{"changed":true}\n');
+    const after = await files.artifactRoot();
+    expect(after).toEqual(await artifactRootOf(workspace, ARTIFACTS));
+    expect(after.root).not.toBe(before.root);
   });
 
   it('writes a report into its folders, and reads it back as written', async () => {

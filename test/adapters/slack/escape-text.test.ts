@@ -32,6 +32,14 @@ describe('mrkdwnOf', () => {
     );
   });
 
+  it('mentions every occurrence again when asked again for the same people, and others for others', () => {
+    for (let i = 0; i < 3; i++)
+      expect(mrkdwnOf('U0GOV and U0SRE, then U0GOV', ['U0GOV', 'U0SRE'])).toBe(
+        '<@U0GOV> and <@U0SRE>, then <@U0GOV>',
+      );
+    expect(mrkdwnOf('U0GOV and U0SRE', ['U0SRE'])).toBe('U0GOV and <@U0SRE>');
+  });
+
   it('mentions a whole id only, not the start of a longer word', () => {
     expect(mrkdwnOf('U0GOV and U0GOVERNOR', ['U0GOV'])).toBe('<@U0GOV> and U0GOVERNOR');
   });

@@ -30,7 +30,7 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
     const reply = await answer(deps, async () => {
       const outcome = await deps.actions.runCommand(parsed.command, payload.data.user_id);
       return outcome.kind === 'status'
-        ? statusReply(await deps.publisher.dashboard(deps.actions.phase))
+        ? statusReply(await deps.publisher.dashboard(deps.actions.phase, outcome.rollout))
         : renderOutcome(outcome);
     });
     await postToResponseUrl(command.response_url, ephemeral(reply));
