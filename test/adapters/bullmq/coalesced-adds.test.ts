@@ -16,7 +16,9 @@ const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 /** Which of the promises have resolved so far. */
 function watch(promises: Promise<void>[]) {
   const done = promises.map(() => false);
-  promises.forEach((promise, i) => promise.then(() => (done[i] = true)).catch(() => undefined));
+  promises.forEach((promise, i) => {
+    promise.then(() => (done[i] = true)).catch(() => undefined);
+  });
   return done;
 }
 
