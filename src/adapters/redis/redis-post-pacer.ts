@@ -3,30 +3,51 @@ import type { PostPacer } from '../../app/ports/post-pacer.js';
 import { redisKeys } from './redis-keys.js';
 
 /**
- * A channel's turn is a key that lives for `intervalMs`: whoever sets it first may post, and everyone
- * else is told how long it has to live. An interval of 0 paces nothing.
+ * Posts a channel may take at once. Slack's rule for chat.postMessage is about one a second per
+ * channel with "short bursts" allowed; three lets a rollout's card and the card right behind it (a
+ * go/no-go and its approvals) go out together, and keeps every longer run at one per interval.
  */
+export const POST_BURST = 3;
+
+/**
+ * A token bucket per channel, on Redis's clock, so every process draws on one allowance. KEYS: the
+ * channel's bucket (fields `tokens`, `at`). ARGV: the interval in milliseconds, the burst. A missing
+ * bucket is full; one left alone for `burst` intervals has refilled, so the key expires then. Returns
+ * 0 when a post was taken, else the milliseconds until one is due.
+ */
+const TAKE_LUA = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(bucket[1] or burst)
+local at = tonumber(bucket[2] or now)
+tokens = math.min(burst, tokens + math.max(0, now - at) / interval)
+if tokens < 1 then return math.max(1, math.ceil((1 - tokens) * interval)) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], interval * burst)
+return 0
+`;
+
+interface TakeCommand {
+  mecTakePost(key: string, intervalMs: string, burst: string): Promise<number>;
+}
+
+/** Paces each channel's posts to one per `intervalMs`, with bursts of `POST_BURST`. An interval of 0 paces nothing. */
 export class RedisPostPacer implements PostPacer {
-  readonly #redis: Redis;
+  readonly #redis: Redis & TakeCommand;
   readonly #key: (channel: string) => string;
   readonly #intervalMs: number;
 
   constructor(redis: Redis, prefix: string, intervalMs: number) {
-    this.#redis = redis;
+    if (!('mecTakePost' in redis)) redis.defineCommand('mecTakePost', { numberOfKeys: 1, lua: TAKE_LUA });
+    this.#redis = redis as Redis & TakeCommand;
     this.#key = (channel) => redisKeys(prefix).slack('pace', channel);
     this.#intervalMs = intervalMs;
   }
 
   async take(channel: string): Promise<number> {
     if (this.#intervalMs <= 0) return 0;
-    const key = this.#key(channel);
-    if (await this.#redis.set(key, '1', 'PX', this.#intervalMs, 'NX')) return 0;
-    // Gone between the two calls (-2): the turn is free again, so look once more at once.
-    return Math.max(1, await this.#redis.pttl(key));
-  }
-
-  async posted(channel: string): Promise<void> {
-    if (this.#intervalMs <= 0) return;
-    await this.#redis.set(this.#key(channel), '1', 'PX', this.#intervalMs);
+    return this.#redis.mecTakePost(this.#key(channel), String(this.#intervalMs), String(POST_BURST));
   }
 }

@@ -31,7 +31,7 @@ export interface SlackMessenger {
 }
 
 /** Paces nothing: for a messenger whose posts are not spaced by the bot (tests, the sandbox). */
-const UNPACED: PostPacer = { take: async () => 0, posted: async () => undefined };
+const UNPACED: PostPacer = { take: async () => 0 };
 
 /**
  * Waits for the channel's turn to post. Inside a queued job the wait is the job's: it is handed over
@@ -91,8 +91,6 @@ export function webApiMessenger(client: webApi.WebClient, pacer: PostPacer = UNP
             : undefined;
         if (!landed) throw error;
         response = { ts: landed };
-      } finally {
-        await pacer.posted(channel);
       }
       if (!response.ts)
         throw new MecError(
