@@ -18,7 +18,7 @@ type ObserveContext = ApplyContext &
 export async function observeTraffic(ctx: ObserveContext): Promise<TransitionResult | undefined> {
   let result: TransitionResult | undefined;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const { version } = await ctx.store.load(ctx.phase);
+    const loaded = await ctx.store.load(ctx.phase);
     // A registry that cannot be read tells nothing about traffic: the alarm or command goes on by the
     // record, and the guard and the traffic jobs, which need the file, answer for it.
     const flags = await ctx.registry.read().then(
@@ -37,7 +37,7 @@ export async function observeTraffic(ctx: ObserveContext): Promise<TransitionRes
         rolloutId: ctx.newRolloutId(),
         policy: ctx.policy,
       },
-      { expectedVersion: version },
+      { expectedVersion: loaded.version, loaded },
     );
     if (result.outcome !== 'conflict') return result;
   }

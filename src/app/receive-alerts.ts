@@ -127,8 +127,13 @@ async function fire(
   const receivedAt = ctx.now();
   // A BLOCKER goes by the weight the registry serves: with the record lost, the recovered one rolls back.
   const observed = alarm.severity === 'BLOCKER' ? await observeTraffic(ctx) : undefined;
-  // A record that agreed with the registry is the state as it was loaded: no need to load it again.
-  const before = observed?.outcome === 'noop' ? observed.state : (await ctx.store.load(ctx.phase)).state;
+  // A record that agreed with the registry is the rollout as it was loaded: the alarm decides on it
+  // (its commit checks the version) rather than loading it twice more.
+  const loaded =
+    observed?.outcome === 'noop'
+      ? { state: observed.state, version: observed.version }
+      : await ctx.store.load(ctx.phase);
+  const before = loaded.state;
   const event = {
     type: 'alarm' as const,
     alarm: alarm.name,
@@ -137,7 +142,10 @@ async function fire(
     summary: `${text} (Alertmanager)`,
   };
   // The rollback starts here the moment it is accepted, before its job is queued; the job is its retry.
-  const result = await apply(ctx, event, rollbacks ? { beforeDelivery: rollbacks.start } : {});
+  const result = await apply(ctx, event, {
+    loaded,
+    ...(rollbacks ? { beforeDelivery: rollbacks.start } : {}),
+  });
   // An alarm that did not land must not be taken as done: the claim is released, and the re-send acts.
   if (result.outcome === 'conflict')
     throw new MecError(

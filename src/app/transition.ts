@@ -4,7 +4,7 @@ import { actorOf, type RolloutEvent } from '../domain/rollout-event.js';
 import { sha256Hex } from '../domain/sha256.js';
 import { ledgerBody } from './ledger-body.js';
 import type { RefusalCounter } from './ports/refusal-counter.js';
-import type { RolloutStore } from './ports/rollout-store.js';
+import type { RolloutStore, StoredRollout } from './ports/rollout-store.js';
 import type { TransitionResult } from './ports/transition-result.js';
 
 export type { TransitionResult };
@@ -37,6 +37,12 @@ export interface TransitionOptions {
    */
   record?: boolean;
   /**
+   * The rollout as the caller has just loaded it: the first attempt decides on it rather than loading
+   * it again. Its commit is still checked against its version, so a rollout changed since is a
+   * conflict, decided again on a fresh load.
+   */
+  loaded?: StoredRollout;
+  /**
    * The outbox item whose request this transition carries out (a ramp the plan asked for by itself):
    * the commit removes it, and when it is gone already nothing is committed and the result is a noop.
    */
@@ -57,7 +63,7 @@ export async function transition(
   let version = 0;
   let counted: CountedRefusal | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const loaded = await deps.store.load(phase);
+    const loaded = (attempt === 1 && options.loaded) || (await deps.store.load(phase));
     version = loaded.version;
     if (options.expectedVersion !== undefined && loaded.version !== options.expectedVersion) break;
     const now = deps.now();
