@@ -46,8 +46,10 @@ describe('transition', () => {
     const store = new MemoryRolloutStore(ledger);
     const loads: number[] = [];
     const counting = {
-      ...store,
-      load: (phase: string) => (loads.push(1), store.load(phase)),
+      load: (phase: string) => {
+        loads.push(1);
+        return store.load(phase);
+      },
       commit: store.commit.bind(store),
     };
     const deps = { store: counting, now: () => minutes(40) };
