@@ -218,12 +218,14 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
-  // Bolt first, so no new request starts; then the HTTP server; then the outbox's dispatcher; then the
-  // workers, which finish the jobs in flight; then the queues and Redis.
+  // Bolt first, so no new request starts; then the HTTP server; then the rollbacks started here; then
+  // the outbox's dispatcher; then the workers, which finish the jobs in flight; then the queues and Redis.
   if (web) await bot.slack?.stop();
   await Promise.all(
     [server, adminServer].map((open) => new Promise<void>((resolve) => open.close(() => resolve()))),
   );
+  // A rollback the webhook started here finishes before the connections it writes through close.
+  await bot.rollbacks.close();
   await dispatcher.close();
   await anchoring?.close();
   await workers?.close();

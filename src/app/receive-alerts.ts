@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MecError } from '../domain/errors.js';
+import type { InProcessRollbacks } from './in-process-rollbacks.js';
 import { observeTraffic } from './observe-traffic.js';
 import type { AlertBatch, ReceivedAlert } from './ports/alert-batch.js';
 import type { MetricsSource } from './ports/metrics-source.js';
@@ -10,6 +11,8 @@ import { transitionIncident } from './transition-incident.js';
 export interface ReceiveDeps extends RaiseDeps {
   alarms: readonly PagedAlarm[];
   metrics: MetricsSource | undefined;
+  /** Where a BLOCKER's rollback starts at once, in this process; without, only its job carries it out. */
+  rollbacks?: Pick<InProcessRollbacks, 'start'>;
 }
 
 export interface ReceiveSummary {
@@ -43,8 +46,8 @@ type Group =
  * are no-ops; one whose acting failed is given back, so its re-send is acted on. An alert maps through
  * its `mec_alarm` and `mec_phase` labels to the alarm policy; one that maps to nothing is recorded, not
  * dropped. The alerts of one alarm are taken together: the alarm is applied once, first, so a BLOCKER's
- * rollback job is queued before anything is sent to Slack; then they open the alarm's incident and page,
- * or fold into it while it is open, without a page.
+ * rollback is under way (here, and as a queued job) before anything is sent to Slack; then they open the
+ * alarm's incident and page, or fold into it while it is open, without a page.
  */
 export async function receiveAlerts(deps: ReceiveDeps, batch: AlertBatch): Promise<ReceiveSummary> {
   const summary: ReceiveSummary = { received: batch.alerts.length, duplicates: 0, unknown: 0 };
@@ -141,17 +144,28 @@ async function fire(
   alerts: readonly ReceivedAlert[],
   text: string,
 ): Promise<void> {
-  const { ctx } = deps;
+  const { ctx, rollbacks } = deps;
   const receivedAt = ctx.now();
   // A BLOCKER goes by the weight the registry serves: with the record lost, the recovered one rolls back.
-  if (alarm.severity === 'BLOCKER') await observeTraffic(ctx);
-  const before = (await ctx.store.load(ctx.phase)).state;
-  const result = await apply(ctx, {
-    type: 'alarm',
+  const observed = alarm.severity === 'BLOCKER' ? await observeTraffic(ctx) : undefined;
+  // A record that agreed with the registry is the rollout as it was loaded: the alarm decides on it
+  // (its commit checks the version) rather than loading it twice more.
+  const loaded =
+    observed?.outcome === 'noop'
+      ? { state: observed.state, version: observed.version }
+      : await ctx.store.load(ctx.phase);
+  const before = loaded.state;
+  const event = {
+    type: 'alarm' as const,
     alarm: alarm.name,
     severity: alarm.severity,
     firing: true,
     summary: `${text} (Alertmanager)`,
+  };
+  // The rollback starts here the moment it is accepted, before its job is queued; the job is its retry.
+  const result = await apply(ctx, event, {
+    loaded,
+    ...(rollbacks ? { beforeDelivery: rollbacks.start } : {}),
   });
   // An alarm that did not land must not be taken as done: the claim is released, and the re-send acts.
   if (result.outcome === 'conflict')

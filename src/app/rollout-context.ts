@@ -85,6 +85,15 @@ export type ApplyContext = Pick<
   | 'refusals'
 >;
 
+export interface ApplyOptions extends TransitionOptions {
+  /**
+   * Work this process takes up itself once the transition committed, before its work is handed to the
+   * queues (a rollback started here at once, ahead of its job). Given the result, and a promise that
+   * settles once the work and its news are handed on (or failed to be); delivery waits for it.
+   */
+  beforeDelivery?: (result: TransitionResult, delivered: Promise<void>) => Promise<void>;
+}
+
 /**
  * Applies an event: decides and commits it, its work recorded in the outbox by the same commit, then
  * delivers that work at once. When delivery fails the transition still stands: the work stays pending
@@ -93,11 +102,12 @@ export type ApplyContext = Pick<
 export async function apply(
   ctx: ApplyContext,
   event: RolloutEvent,
-  options: TransitionOptions = {},
+  options: ApplyOptions = {},
 ): Promise<TransitionResult> {
+  const { beforeDelivery, ...transitionOptions } = options;
   const deps = { store: ctx.store, now: ctx.now, ...(ctx.refusals ? { refusals: ctx.refusals } : {}) };
   const result = await transition(deps, ctx.phase, event, {
-    ...options,
+    ...transitionOptions,
     record: true,
   });
   if (result.outcome === 'conflict' || result.outboxId === undefined || !result.entry) return result;
@@ -105,12 +115,19 @@ export async function apply(
   for (const effect of result.effects) await ctx.crashpoint?.(`commit:${crashLabel(effect)}`);
   const { outboxId, entry, version, ...decision } = result;
   const item: OutboxItem = { id: outboxId, version, entry, work: { phase: ctx.phase, event, decision } };
+  let settle: () => void = () => undefined;
+  const delivered = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
   try {
+    await beforeDelivery?.(result, delivered);
     await deliverEffects(ctx, item);
     return result;
   } catch (error) {
     ctx.onPublishError(error as Error);
     return { ...result, undelivered: true };
+  } finally {
+    settle();
   }
 }
 

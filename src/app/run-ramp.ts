@@ -6,13 +6,15 @@ import type { WorkContext } from './work-context.js';
 /**
  * Ramps and rollbacks of a rollout take turns under one lock, so a rollback's write to shadow always
  * lands after any ramp write that was already under way. The lock is renewed while the work runs, so a
- * slow write keeps it; `signal` aborts if it is lost anyway, and the writes check it.
+ * slow write keeps it; `signal` aborts if it is lost anyway, and the writes check it. `waitMs` bounds
+ * the wait for it (the lock's default when absent; 0 tries once).
  */
 export const underTrafficLock = (
   ctx: WorkContext,
   rolloutId: string,
   work: (signal: AbortSignal) => Promise<string>,
-) => ctx.lock.withLock(`traffic-${rolloutId}`, ctx.settings.jobs.lockDuration, work);
+  waitMs?: number,
+) => ctx.lock.withLock(`traffic-${rolloutId}`, ctx.settings.jobs.lockDuration, work, waitMs);
 
 /** What traffic moves go through: the registry, its guard, the external flag system, and the lock's signal. */
 export const trafficDeps = (ctx: WorkContext, signal: AbortSignal): TrafficDeps => ({

@@ -37,15 +37,16 @@ export interface TransitionOptions {
    */
   record?: boolean;
   /**
+   * The rollout as the caller has just loaded it: the first attempt decides on it rather than loading
+   * it again. Its commit is still checked against its version, so a rollout changed since is a
+   * conflict, decided again on a fresh load.
+   */
+  loaded?: StoredRollout;
+  /**
    * The outbox item whose request this transition carries out (a ramp the plan asked for by itself):
    * the commit removes it, and when it is gone already nothing is committed and the result is a noop.
    */
   consumes?: string;
-  /**
-   * The rollout as the caller read it just before: the first attempt decides on it instead of reading
-   * it again. Only with `expectedVersion` at its version, so a change since then is still a conflict.
-   */
-  loaded?: StoredRollout;
 }
 
 /**
@@ -61,9 +62,8 @@ export async function transition(
   const attempts = options.expectedVersion === undefined ? (options.attempts ?? 5) : 1;
   let version = 0;
   let counted: CountedRefusal | undefined;
-  const given = options.expectedVersion === undefined ? undefined : options.loaded;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const loaded = (attempt === 1 ? given : undefined) ?? (await deps.store.load(phase));
+    const loaded = (attempt === 1 ? options.loaded : undefined) ?? (await deps.store.load(phase));
     version = loaded.version;
     if (options.expectedVersion !== undefined && loaded.version !== options.expectedVersion) break;
     const now = deps.now();

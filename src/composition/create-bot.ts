@@ -11,6 +11,7 @@ import { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
 import { RedisRequestClaims } from '../adapters/redis/redis-request-claims.js';
 import { RedisSampleMetrics } from '../adapters/redis/redis-sample-metrics.js';
 import { createSlackApp, type SlackApp, type SlackCredentials } from '../adapters/slack/slack-app.js';
+import { type InProcessRollbacks, inProcessRollbacks } from '../app/in-process-rollbacks.js';
 import type { AlertBatch } from '../app/ports/alert-batch.js';
 import type { DashboardData } from '../app/ports/dashboard-data.js';
 import type { EffectRunner } from '../app/ports/effect-runner.js';
@@ -20,7 +21,7 @@ import type { MetricsSource } from '../app/ports/metrics-source.js';
 import { readDashboard } from '../app/read-dashboard.js';
 import { type ReceiveSummary, receiveAlerts } from '../app/receive-alerts.js';
 import { transitionIncident } from '../app/transition-incident.js';
-import { MecError } from '../domain/errors.js';
+import { errorCodeOf, MecError } from '../domain/errors.js';
 import { backgroundWork } from './background-work.js';
 import { startLedgerAnchoring } from './ledger-anchoring.js';
 import { type OutboxDispatcher, startOutboxDispatcher } from './outbox-dispatcher.js';
@@ -61,6 +62,8 @@ export interface Bot {
   dashboard: () => Promise<DashboardData>;
   /** Takes a validated Alertmanager payload (for POST /alerts/alertmanager). */
   receiveAlerts: (batch: AlertBatch) => Promise<ReceiveSummary>;
+  /** The rollbacks the webhook started in this process; `close` waits for the ones under way. */
+  rollbacks: Pick<InProcessRollbacks, 'close'>;
   slack: SlackApp | undefined;
   /** Starts the job workers on `connection`; `crashpoint` arms a crash test's stopping point. */
   startWorkers: (connection: Redis, crashpoint?: string) => Workers;
@@ -116,6 +119,21 @@ export function createBot(options: BotOptions): Bot {
       ? new PrometheusMetrics(config.metrics.prometheusUrl, config.metrics.queryTimeout)
       : new RedisSampleMetrics(redis, prefix));
   if (slack && side) registerSlack(slack, side, ctx, { incidents, notifier, logger });
+  const rollbacks = inProcessRollbacks(
+    workContext({ ...options, now }, ctx, {
+      metrics,
+      incidents,
+      notifier,
+      stats,
+      slack,
+      crashpoint: undefined,
+    }),
+    (error, rollback) =>
+      logger.warn(
+        { ...rollback, code: errorCodeOf(error), err: error.message },
+        'the rollback started here failed; its job retries it',
+      ),
+  );
   return {
     ctx,
     stats,
@@ -133,9 +151,11 @@ export function createBot(options: BotOptions): Bot {
         notifier,
         observe: stats,
         pageDeadlineMs: config.jobs.pageDeadline,
+        rollbacks,
       };
       return receiveAlerts(deps, payload);
     },
+    rollbacks,
     startDispatcher: () => startOutboxDispatcher(ctx, config.jobs.outboxInterval, logger),
     startAnchoring: () => (ctx.anchor ? startLedgerAnchoring(ctx.anchor, ctx.ledger, logger) : undefined),
     startWorkers: (connection, crashpoint) => {

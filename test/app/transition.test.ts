@@ -41,6 +41,28 @@ const toReady: RolloutEvent[] = [
 ];
 
 describe('transition', () => {
+  it('decides on the rollout its caller loaded, and loads afresh when that one changed since', async () => {
+    const ledger = new MemoryLedger();
+    const store = new MemoryRolloutStore(ledger);
+    const loads: number[] = [];
+    const counting = {
+      load: (phase: string) => {
+        loads.push(1);
+        return store.load(phase);
+      },
+      commit: store.commit.bind(store),
+    };
+    const deps = { store: counting, now: () => minutes(40) };
+    for (const event of toReady) await transition({ store, now: deps.now }, 'M6', event);
+    const loaded = await store.load('M6');
+    expect((await transition(deps, 'M6', rampEvent(5), { loaded })).outcome).toBe('applied');
+    expect(loads).toEqual([]);
+    // `loaded` is now behind the ramp's commit: the conflict is decided again on a fresh load.
+    const again = await transition(deps, 'M6', rampEvent(5), { loaded });
+    expect(loads).toEqual([1]);
+    expect(again).toMatchObject({ outcome: 'refused' });
+  });
+
   it('stores each applied decision with a ledger entry recording actor, action, before and after', async () => {
     const ledger = new MemoryLedger();
     const deps = { store: new MemoryRolloutStore(ledger), now: () => minutes(40) };

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
 import { RedisSampleMetrics } from '../../src/adapters/redis/redis-sample-metrics.js';
+import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
 import { soakWeightPct } from '../../src/domain/rollout-state.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { alertPayload, postAlert } from '../support/alertmanager.js';
 import { type Driver, processDriver, toReady } from '../support/jobs-harness.js';
 import { type BotProcess, compressedConfigFile, startBotProcess } from '../support/processes.js';
 import { type TestRedis, useTestRedis } from '../support/redis.js';
@@ -29,8 +31,14 @@ afterEach(async () => {
   await standIn.stop();
 });
 
+const ALERT_TOKEN = 'test-alert-token-0123456789';
+
 async function setup(
-  options: { crashpoint?: string; configEdit?: Parameters<typeof compressedConfigFile>[0] } = {},
+  options: {
+    crashpoint?: string;
+    webCrashpoint?: string;
+    configEdit?: Parameters<typeof compressedConfigFile>[0];
+  } = {},
 ) {
   const config = await compressedConfigFile(options.configEdit);
   const workspace = await copyExampleWorkspace();
@@ -42,6 +50,7 @@ async function setup(
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: standIn.apiUrl,
+    MEC_ALERT_TOKEN: ALERT_TOKEN,
   };
   const start = async (role: 'web' | 'worker', extra: Record<string, string> = {}) => {
     const started = await startBotProcess({ ...env, MEC_ROLE: role, ...extra });
@@ -50,7 +59,7 @@ async function setup(
   };
   // Started side by side: each start is mostly CPU, and the machine has two cores.
   const [web, firstWorker] = await Promise.all([
-    start('web'),
+    start('web', options.webCrashpoint ? { MEC_CRASHPOINT: options.webCrashpoint } : {}),
     start('worker', options.crashpoint ? { MEC_CRASHPOINT: options.crashpoint } : {}),
   ]);
   const adapters = redisAdapters(redis.connect(), redis.prefix);
@@ -116,6 +125,43 @@ describe('worker processes that die mid-job', () => {
     expect(restores).toHaveLength(1);
     const flags = JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8'));
     expect(flags.meta_prod).toEqual({ mode: 'shadow', weightPct: 0 });
+  }, 120_000);
+});
+
+describe('a web process killed while it rolls a BLOCKER alert back itself', () => {
+  it('leaves the rollback to its job, which the worker process finishes once', async () => {
+    const { web, firstWorker, adapters, driver, workspace } = await setup({
+      webCrashpoint: 'rollback:before_restore',
+      configEdit: (doc) => doc.setIn(['plan', 'steps', 1, 'soak'], '60s'),
+    });
+    await toReady(driver, standIn);
+    await driver.command(PEOPLE.releaseManager, 'ramp 5');
+    await driver.waitForState((state) => state.soak?.status === 'running');
+    const alert = alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' });
+    // Answered though the rollback it started hangs: the request waits only a moment for it.
+    const posted = await postAlert(`${web.url}/alerts/alertmanager`, alert, ALERT_TOKEN);
+    expect(posted.status).toBe(200);
+    await expect.poll(() => web.output(), { timeout: 15_000 }).toContain('crashpoint reached');
+    const restoresOf = (entries: LedgerEntry[]) =>
+      entries.filter(
+        (entry) =>
+          entry.body.reason === 'registry_write' && JSON.stringify(entry.body.after).includes('restoredFrom'),
+      );
+    expect(restoresOf(await adapters.ledger.read())).toEqual([]);
+    await web.kill('SIGKILL');
+
+    const state = await driver.waitForState(
+      (candidate) => candidate.lock !== undefined && candidate.rollback === undefined,
+      30_000,
+    );
+    expect(state.trafficPct).toBe(0);
+    const entries = await adapters.ledger.read();
+    expect(entries.filter((entry) => entry.body.reason === 'rollback_accepted')).toHaveLength(1);
+    expect(entries.filter((entry) => entry.body.reason === 'rollback_finished')).toHaveLength(1);
+    expect(restoresOf(entries)).toHaveLength(1);
+    const flags = JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8'));
+    expect(flags.meta_prod).toEqual({ mode: 'shadow', weightPct: 0 });
+    await expect.poll(() => firstWorker.output(), { timeout: 15_000 }).toContain('"queue":"mec-rollback"');
   }, 120_000);
 });
 

@@ -224,6 +224,7 @@ export async function startJobsHarness(
     async close() {
       if (killed) return;
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await bot.rollbacks.close();
       await dispatcher?.close();
       await anchoring?.close();
       await workers?.close();

@@ -94,7 +94,7 @@ export async function withRedisLock<T>(
   // The lease runs from when the SET was sent, not from when its answer came.
   let takenAt = Date.now();
   while ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') {
-    if (Date.now() > deadline)
+    if (Date.now() >= deadline)
       throw new MecError(
         'lock_timeout',
         `timed out waiting for the ${name} lock; another process holds it, and its lease expires if it died`,
@@ -125,7 +125,15 @@ export class RedisTrafficLock implements TrafficLock {
     this.#prefix = prefix;
   }
 
-  withLock<T>(name: string, leaseMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return withRedisLock(this.#redis, this.#prefix, name, work, { leaseMs });
+  withLock<T>(
+    name: string,
+    leaseMs: number,
+    work: (signal: AbortSignal) => Promise<T>,
+    waitMs?: number,
+  ): Promise<T> {
+    return withRedisLock(this.#redis, this.#prefix, name, work, {
+      leaseMs,
+      ...(waitMs === undefined ? {} : { waitMs }),
+    });
   }
 }

@@ -15,7 +15,13 @@ export interface TrafficLock {
    * Runs `work` holding the lock named `name`, with a lease of `leaseMs` milliseconds renewed while
    * the work runs, and releases it when the work settles. `signal` aborts, with a `lock_lost` error as
    * its reason, if the lock is lost meanwhile; the work checks it before each write. Fails with
-   * `lock_timeout` if the lock cannot be taken in time.
+   * `lock_timeout` if the lock cannot be taken within `waitMs` milliseconds (default a minute; 0 tries
+   * once).
    */
-  withLock<T>(name: string, leaseMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  withLock<T>(
+    name: string,
+    leaseMs: number,
+    work: (signal: AbortSignal) => Promise<T>,
+    waitMs?: number,
+  ): Promise<T>;
 }
