@@ -4,6 +4,9 @@ import { createServer } from 'node:net';
 const LOWEST = 20_000;
 const PORTS = 12_000;
 
+/** Ports this process handed out; a child's port may be taken again only by a later run. */
+const handedOut = new Set<number>();
+
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -21,6 +24,9 @@ function canListen(port: number): Promise<boolean> {
 export async function childPort(): Promise<number> {
   for (;;) {
     const port = LOWEST + Math.floor(Math.random() * PORTS);
+    // A port handed out is free until its child listens on it: never hand it out again meanwhile.
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
     if (await canListen(port)) return port;
   }
 }

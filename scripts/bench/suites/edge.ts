@@ -11,7 +11,7 @@ import type { LoadJob, LoadResult } from '../edge/load-protocol.js';
 import { PEOPLE, readyRollout, slackDriver } from '../edge/ready-rollout.js';
 import { type BenchProcess, BOT_ENV, startProcess } from '../support/bot-process.js';
 import type { Row } from '../support/report.js';
-import { abba, type BenchContext, REPEATS, type Suite } from '../support/suite.js';
+import { abba, type BenchContext, REPEATS, type Suite, startAll } from '../support/suite.js';
 
 /**
  * The edge: `/mec status` and a refused `/mec ramp 60`, sent signed to the bot as deployed (a web and a
@@ -88,19 +88,21 @@ export async function setUp(context: BenchContext, botNodeArgs: string[] = []): 
     SLACK_API_URL: standIn.apiUrl,
   };
   const floorKey = 'edge-floor:ledger';
-  const [web, worker, bare, floor] = await Promise.all([
-    startProcess({ env: { ...env, MEC_ROLE: 'web' }, nodeArgs: botNodeArgs }),
-    startProcess({ env: { ...env, MEC_ROLE: 'worker' }, nodeArgs: botNodeArgs }),
-    startProcess({
-      env: { SLACK_SIGNING_SECRET: SIGNING_SECRET },
-      script: resolve('scripts/bench/bare-bolt.ts'),
-      nodeArgs: ['--import', 'tsx'],
-    }),
-    startProcess({
-      env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, REDIS_URL: redisServer.url, FLOOR_KEY: floorKey },
-      script: resolve('scripts/bench/edge/floor-bolt.ts'),
-      nodeArgs: ['--import', 'tsx'],
-    }),
+  const [web, worker, bare, floor] = await startAll([
+    () => startProcess({ env: { ...env, MEC_ROLE: 'web' }, nodeArgs: botNodeArgs }),
+    () => startProcess({ env: { ...env, MEC_ROLE: 'worker' }, nodeArgs: botNodeArgs }),
+    () =>
+      startProcess({
+        env: { SLACK_SIGNING_SECRET: SIGNING_SECRET },
+        script: resolve('scripts/bench/bare-bolt.ts'),
+        nodeArgs: ['--import', 'tsx'],
+      }),
+    () =>
+      startProcess({
+        env: { SLACK_SIGNING_SECRET: SIGNING_SECRET, REDIS_URL: redisServer.url, FLOOR_KEY: floorKey },
+        script: resolve('scripts/bench/edge/floor-bolt.ts'),
+        nodeArgs: ['--import', 'tsx'],
+      }),
   ]);
   const redis = new Redis(redisServer.url);
   const { store, ledger } = redisAdapters(redis, 'edge:');

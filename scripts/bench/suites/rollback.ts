@@ -7,7 +7,7 @@ import { alertPayload, postAlert } from '../../../test/support/alertmanager.js';
 import { type AlertBot, BENCH_ALERT_TOKEN, servedMode, startAlertBot } from '../support/alert-bot.js';
 import { fsyncFloorMs } from '../support/fsync-floor.js';
 import type { Row } from '../support/report.js';
-import { type BenchContext, REPEATS, type Suite } from '../support/suite.js';
+import { type BenchContext, REPEATS, type Suite, startAll } from '../support/suite.js';
 
 /**
  * The rollback path: a BLOCKER alert POSTed while traffic is at 5%, timed from the request to (1) the
@@ -147,9 +147,10 @@ async function rollbackTrials(
     try {
       // Started a few at a time: many cold starts at once on two cores would take minutes.
       for (let first = 0; first < wave.pool; first += 4) {
-        const started = await Promise.all(
-          Array.from({ length: Math.min(4, wave.pool - first) }, () =>
-            startAlertBot(nodeArgs ? { nodeArgs } : {}),
+        const started = await startAll(
+          Array.from(
+            { length: Math.min(4, wave.pool - first) },
+            () => () => startAlertBot(nodeArgs ? { nodeArgs } : {}),
           ),
         );
         bots.push(...started);

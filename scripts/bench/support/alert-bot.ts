@@ -6,7 +6,7 @@ import { redisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { ACTION } from '../../../src/adapters/slack/ids.js';
 import type { LedgerEntry } from '../../../src/domain/ledger-entry.js';
 import type { RolloutState } from '../../../src/domain/rollout-state.js';
-import { startLocalRedis } from '../../../src/infra/local-redis-server.js';
+import { type LocalRedis, startLocalRedis } from '../../../src/infra/local-redis-server.js';
 import { type RecordedCall, SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { childPort } from '../../../test/support/child-port.js';
 import { compressedConfigFile } from '../../../test/support/processes.js';
@@ -69,7 +69,22 @@ export async function startAlertBot(
 ) {
   const redisServer = await startLocalRedis();
   const standIn = new SlackApiStandIn();
-  await standIn.start();
+  try {
+    await standIn.start();
+    return await startAlertBotOn(redisServer, standIn, options);
+  } catch (error) {
+    // A bot that did not start leaves no Redis or stand-in behind to hold the run open.
+    await standIn.stop().catch(() => undefined);
+    await redisServer.stop();
+    throw error;
+  }
+}
+
+async function startAlertBotOn(
+  redisServer: LocalRedis,
+  standIn: SlackApiStandIn,
+  options: { nodeArgs?: string[]; env?: Record<string, string>; split?: boolean; script?: string },
+) {
   const prefix = 'bench:';
   const workspace = await copyExampleWorkspace();
   // Soaks of a minute: traffic stays at 5% while a trial runs, and no ramp moves on by itself.

@@ -37,3 +37,22 @@ export async function abba(
   }
   return result;
 }
+
+/**
+ * Starts processes together, all or none: when one fails to start, those that did are stopped before
+ * the failure is passed on, so a suite that cannot start leaves nothing running to hold the run open.
+ */
+export async function startAll<const Starts extends ReadonlyArray<() => Promise<{ stop(): Promise<void> }>>>(
+  starts: Starts,
+): Promise<{ -readonly [K in keyof Starts]: Awaited<ReturnType<Starts[K]>> }> {
+  const settled = await Promise.allSettled(starts.map((start) => start()));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (!failed)
+    return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
+      -readonly [K in keyof Starts]: Awaited<ReturnType<Starts[K]>>;
+    };
+  await Promise.allSettled(
+    settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value.stop()] : [])),
+  );
+  throw failed.reason;
+}
