@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { Redis } from 'ioredis';
+import { benchBoltApp } from '../support/bench-bolt-app.js';
 
 /**
  * The edge suite's floor: the least work a refused `/mec ramp 60` must do, on the bare app's Bolt and
@@ -14,29 +14,7 @@ const redis = new Redis(process.env.REDIS_URL ?? '');
 const ledgerKey = process.env.FLOOR_KEY ?? 'floor:ledger';
 const agent = new Agent({ keepAlive: true });
 
-const receiver = new HTTPReceiver({
-  signingSecret: process.env.SLACK_SIGNING_SECRET ?? '',
-  endpoints: '/slack/events',
-  processBeforeResponse: false,
-  customRoutes: [
-    {
-      path: '/readyz',
-      method: ['GET'],
-      handler: (_request, response) => {
-        response.writeHead(200).end('ok');
-      },
-    },
-  ],
-});
-const app = new App({
-  token: 'xoxb-floor-token',
-  botId: 'B0FLOOR',
-  botUserId: 'U0FLOOR',
-  tokenVerificationEnabled: false,
-  clientOptions: { slackApiUrl: 'http://127.0.0.1:9/api/' },
-  receiver,
-  logLevel: LogLevel.WARN,
-});
+const app = benchBoltApp('floor');
 
 /**
  * One POST of the answer. A keep-alive connection the stand-in closed as idle (its 5 s timeout, between
