@@ -5,6 +5,7 @@ import type { BackupStore } from '../../app/ports/backup-store.js';
 import type { Flags } from '../../app/ports/flag-registry.js';
 import { sha256Hex } from '../../domain/sha256.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { StatKeyedCache, type StatKeyedCacheOptions } from './stat-keyed-cache.js';
 
 const backupManifestSchema = z.object({
   phase: z.string(),
@@ -76,10 +77,19 @@ async function subdirectories(dir: string): Promise<string[]> {
   }
 }
 
+/** A backup file's bytes with their digest, or undefined when it cannot be read. */
+type ReadHashed = (path: string) => Promise<{ content: Buffer; sha256: string } | undefined>;
+
+const readHashed: ReadHashed = async (path) => {
+  const content = await readFile(path).catch(() => undefined);
+  return content && { content, sha256: sha256Hex(content) };
+};
+
 /** Recomputes every backed-up file's digest against the manifest; lists what does not match. */
 export async function verifyBackup(
   workspace: string,
   dir: string,
+  read: ReadHashed = readHashed,
 ): Promise<{ ok: boolean; problems: string[]; manifest?: BackupManifest }> {
   let manifest: BackupManifest;
   try {
@@ -94,27 +104,32 @@ export async function verifyBackup(
   // is still hashed before the result is given, so a tampered backup is never passed.
   const checked = await Promise.all(
     manifest.files.map(async (file) => {
-      const content = await readFile(join(workspace, dir, file.path)).catch(() => undefined);
-      if (!content) return `${file.path} is missing from the backup`;
-      return sha256Hex(content) === file.sha256 ? undefined : `${file.path} does not match its checksum`;
+      const hashed = await read(join(workspace, dir, file.path));
+      if (!hashed) return `${file.path} is missing from the backup`;
+      return hashed.sha256 === file.sha256 ? undefined : `${file.path} does not match its checksum`;
     }),
   );
   const problems = checked.filter((problem): problem is string => problem !== undefined);
   return { ok: problems.length === 0, problems, manifest };
 }
 
-async function readBackupFile(workspace: string, dir: string, path: string): Promise<string> {
-  return readFile(join(workspace, dir, path), 'utf8');
-}
-
 /** The backups of one release workspace, under `artifacts/mec/<phase>/backups/`. */
 export class FileBackupStore implements BackupStore {
   readonly #workspace: string;
   readonly #registryPath: string;
+  /**
+   * Each backup file's bytes and digest, kept until the file changes (a rewrite, rename or chmod sets
+   * its ctime, which no one can set back): a rollback checks its backup without reading it again.
+   */
+  readonly #files: StatKeyedCache<Awaited<ReturnType<ReadHashed>>>;
+  // A file that cannot be stat'ed is missing; one that stats but cannot be read stays unreadable until
+  // it changes (a chmod sets its ctime too).
+  readonly #read: ReadHashed = (path) => this.#files.get(path, () => readHashed(path)).catch(() => undefined);
 
-  constructor(workspace: string, registryPath: string) {
+  constructor(workspace: string, registryPath: string, cache: StatKeyedCacheOptions = {}) {
     this.#workspace = workspace;
     this.#registryPath = registryPath;
+    this.#files = new StatKeyedCache(cache);
   }
 
   async take(phase: string, files: readonly string[], takenAt: Date) {
@@ -127,10 +142,14 @@ export class FileBackupStore implements BackupStore {
   }
 
   verify(dir: string) {
-    return verifyBackup(this.#workspace, dir);
+    return verifyBackup(this.#workspace, dir, this.#read);
   }
 
   async registryFlags(dir: string): Promise<Flags> {
-    return JSON.parse(await readBackupFile(this.#workspace, dir, this.#registryPath)) as Flags;
+    const path = join(this.#workspace, dir, this.#registryPath);
+    const hashed = await this.#read(path);
+    // Not there: read as before, so the error names the file and why.
+    const text = hashed ? hashed.content.toString('utf8') : await readFile(path, 'utf8');
+    return JSON.parse(text) as Flags;
   }
 }

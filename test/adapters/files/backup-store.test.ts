@@ -97,6 +97,27 @@ describe('FileBackupStore', () => {
     );
   });
 
+  it('still finds a backed-up file changed in place after it was checked and kept, and one removed', async () => {
+    const workspace = await copyExampleWorkspace();
+    // No racy window: what was checked is kept at once, so the second check really runs on the kept digests.
+    const store = new FileBackupStore(workspace, 'meta/meta_flags.json', { racyMs: 0 });
+    const { dir } = await store.take('M6', FILES, TAKEN_AT);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await store.verify(dir)).ok).toBe(true);
+    expect((await store.verify(dir)).ok).toBe(true);
+    const registry = join(workspace, dir, 'meta/meta_flags.json');
+    const original = await readFile(registry, 'utf8');
+    // The same length, other bytes: only the file's times tell the kept digest is stale.
+    await writeFile(registry, original.replace('shadow', 'SHADOW'));
+    expect(await store.verify(dir)).toMatchObject({
+      ok: false,
+      problems: ['meta/meta_flags.json does not match its checksum'],
+    });
+    expect(JSON.stringify(await store.registryFlags(dir))).toContain('SHADOW');
+    await rm(registry);
+    expect((await store.verify(dir)).problems).toEqual(['meta/meta_flags.json is missing from the backup']);
+  });
+
   it('lists no backups in a workspace that has none', async () => {
     const workspace = await copyExampleWorkspace();
     expect(await new FileBackupStore(workspace, 'meta/meta_flags.json').list()).toEqual([]);
