@@ -6,7 +6,7 @@ import { closeQueues, createQueues, scheduleWeeklyReview } from './adapters/bull
 import type { Workers } from './adapters/bullmq/workers.js';
 import { ALERTMANAGER_PATH, alertmanagerWebhook } from './adapters/http/alertmanager-webhook.js';
 import { healthRoutes } from './adapters/http/health-routes.js';
-import { type Routes, startHttpServer } from './adapters/http/http-server.js';
+import { type Routes, startHttpServer, stopHttpServer } from './adapters/http/http-server.js';
 import { readRedisSettings } from './adapters/redis/redis-settings.js';
 import { EVENTS_PATH } from './adapters/slack/slack-app.js';
 import { observeTraffic } from './app/observe-traffic.js';
@@ -213,6 +213,9 @@ logger.info(
     : `mec-bot is up: http://localhost:${env.PORT}/healthz, admin pages on ${adminUrl}`,
 );
 
+/** How long a request still in flight at shutdown may take before its connection is closed. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -221,9 +224,7 @@ async function shutdown(signal: string): Promise<void> {
   // Bolt first, so no new request starts; then the HTTP server; then the rollbacks started here; then
   // the outbox's dispatcher; then the workers, which finish the jobs in flight; then the queues and Redis.
   if (web) await bot.slack?.stop();
-  await Promise.all(
-    [server, adminServer].map((open) => new Promise<void>((resolve) => open.close(() => resolve()))),
-  );
+  await Promise.all([server, adminServer].map((open) => stopHttpServer(open, SHUTDOWN_GRACE_MS)));
   // A rollback the webhook started here finishes before the connections it writes through close.
   await bot.rollbacks.close();
   await dispatcher.close();

@@ -53,3 +53,19 @@ export function startHttpServer(
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
+
+/**
+ * Stops the server: no new connection is taken, idle keep-alive connections close at once, and a
+ * request still in flight after `graceMs` has its connection closed, so an open page or a client that
+ * keeps its connection busy cannot hold a shutdown open.
+ */
+export function stopHttpServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const cutOff = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cutOff);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

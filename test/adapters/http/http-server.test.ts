@@ -1,7 +1,13 @@
 import type { Server } from 'node:http';
+import { request } from 'node:http';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Routes, sendJson, startHttpServer } from '../../../src/adapters/http/http-server.js';
+import {
+  type Routes,
+  sendJson,
+  startHttpServer,
+  stopHttpServer,
+} from '../../../src/adapters/http/http-server.js';
 import { MecError } from '../../../src/domain/errors.js';
 import { freePort } from '../../../src/infra/free-port.js';
 
@@ -83,5 +89,28 @@ describe('the HTTP server', () => {
     expect((await fetch(`${url}/ok`)).status).toBe(200);
     expect((await fetch(`${url}/nowhere`)).status).toBe(404);
     expect(logged).toEqual([]);
+  });
+
+  it('stops once its grace is over, with a request still unanswered and an idle keep-alive connection open', async () => {
+    const { url } = await serve({
+      'GET /hang': () => undefined,
+      'GET /ok': (_request, response) => sendJson(response, 200, { ok: true }),
+    });
+    const running = server as Server;
+    // An idle keep-alive connection: it answered and waits for the next request.
+    const agentOptions = { headers: { connection: 'keep-alive' } };
+    await new Promise<void>((resolve) =>
+      request(`${url}/ok`, agentOptions, (response) => response.resume().on('end', resolve)).end(),
+    );
+    // A request that is never answered.
+    const hanging = request(`${url}/hang`, agentOptions);
+    hanging.on('error', () => undefined);
+    hanging.end();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await stopHttpServer(running, 300);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(running.listening).toBe(false);
+    server = undefined;
   });
 });
