@@ -240,6 +240,13 @@ async function shutdown(signal: string): Promise<void> {
 }
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
+    setTimeout(() => {
+      logger.error(
+        { signal, timeoutMs: env.MEC_SHUTDOWN_TIMEOUT_MS },
+        'shutdown did not finish in time (is Redis reachable?); exiting',
+      );
+      process.exit(1);
+    }, env.MEC_SHUTDOWN_TIMEOUT_MS).unref();
     shutdown(signal).then(
       () => process.exit(0),
       (error: unknown) => {

@@ -5,6 +5,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { startLocalRedis } from '../src/infra/local-redis-server.js';
 import { SlackApiStandIn } from '../src/sandbox/slack-api-stand-in.js';
 import { childPort } from './support/child-port.js';
 import { TEST_LEDGER_KEY_PATH } from './support/ledger-key.js';
@@ -164,6 +165,29 @@ describe('main', () => {
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
     expect(started.output()).toContain('"msg":"stopped"');
+  }, 60_000);
+
+  it('exits with status 1 when a stop cannot finish, saying why: here its Redis is gone', async () => {
+    const localRedis = await startLocalRedis();
+    onTestFinished(() => localRedis.stop());
+    const port = await childPort();
+    const started = startMain(
+      {
+        PORT: String(port),
+        MEC_CONFIG: CONFIG,
+        MEC_WORKSPACE: await copyExampleWorkspace(),
+        REDIS_URL: localRedis.url,
+        MEC_SHUTDOWN_TIMEOUT_MS: '2000',
+      },
+      process.cwd(),
+    );
+    expect((await waitForReady(`http://127.0.0.1:${port}/readyz`, started)).status).toBe(200);
+    await localRedis.stop();
+    const stoppedAt = Date.now();
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(1);
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1_900);
+    expect(started.output()).toContain('shutdown did not finish in time');
   }, 60_000);
 
   it('runs as a sandbox without REDIS_URL: its own redis-server, a copy of the example workspace', async () => {

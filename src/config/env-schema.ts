@@ -48,6 +48,11 @@ export const envSchema = z.object({
   MEC_SANDBOX: withDefault(z.enum(['0', '1'], 'must be 1 (run the local sandbox) or 0'), '0'),
   /** For crash tests only: a worker that reaches the named point stops there until it is killed. */
   MEC_CRASHPOINT: optional(z.string().regex(/^[a-z_]+:[a-z_]+$/)),
+  /**
+   * How long a stop (SIGTERM, SIGINT) may take before the process exits anyway, with status 1: a Redis
+   * that is gone would otherwise hold the queues' close, and the stop, forever.
+   */
+  MEC_SHUTDOWN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(1_000).max(600_000), '30000'),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
 });
 

@@ -18,6 +18,7 @@ describe('envSchema', () => {
       MEC_REDIS_PREFIX: 'mec:',
       MEC_ROLE: 'all',
       MEC_ALLOW_VOLATILE_REDIS: '0',
+      MEC_SHUTDOWN_TIMEOUT_MS: 30_000,
       LOG_LEVEL: 'info',
     });
   });
