@@ -75,7 +75,8 @@ async function measure(context: BenchContext, node?: string): Promise<Row[]> {
   const reduced: number[] = [];
   const starts = { bot: [] as Start[][], bare: [] as Start[][] };
   try {
-    const repeats = context.quick ? 1 : REPEATS;
+    // Node 24's rows are information only: one repeat of them keeps the whole run under 15 minutes.
+    const repeats = context.quick || node ? 1 : REPEATS;
     for (let repeat = 0; repeat < repeats; repeat++) {
       context.log(`footprint${node ? ' (node 24)' : ''}: repeat ${repeat + 1} of ${repeats}`);
       // A B B A by hand, as abba() does: each start yields two figures, not one list of samples.
