@@ -42,18 +42,32 @@ export function inProcessRollbacks(
   const running = new Set<Promise<void>>();
   const noteDeps = { ctx, incidents: ctx.incidents, notifier: ctx.notifier };
   const attempt = async (rollback: RollbackAttempt, restored: () => void, delivered: Promise<unknown>) => {
+    // What the attempt got to: the traffic lock taken, the finish committed.
+    let locked = false;
+    let finished = false;
     try {
       // Tried once: a lock held elsewhere is a ramp's, or this rollback's own job's, which rolls back.
       await underTrafficLock(
         ctx,
         rollback.rolloutId,
-        (signal) => rollBack(ctx, rollback, signal, { restored, finishAfter: delivered }),
+        (signal) => {
+          locked = true;
+          return rollBack(ctx, rollback, signal, {
+            restored,
+            finishAfter: delivered,
+            finished: () => {
+              finished = true;
+            },
+          });
+        },
         0,
       );
     } catch (error) {
       restored();
-      if (errorCodeOf(error) === 'lock_timeout') return;
+      if (!locked && errorCodeOf(error) === 'lock_timeout') return;
       failed(error as Error, rollback);
+      // Finished already: the rollback is done, and its job will find nothing to retry.
+      if (finished) return;
       const failure = { rollbackId: rollback.rollbackId, code: errorCodeOf(error), retrying: true };
       await noteRollbackFailure(noteDeps, failure).catch((noting: Error) => failed(noting, rollback));
     }
@@ -76,7 +90,8 @@ export function inProcessRollbacks(
       });
     },
     async close() {
-      await Promise.all(running);
+      // Until none is left: one may start while another is waited for.
+      while (running.size > 0) await Promise.all(running);
     },
   };
 }

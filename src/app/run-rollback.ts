@@ -29,6 +29,8 @@ export interface RollbackHooks {
   restored?: () => void;
   /** The finish is recorded only once this has settled. */
   finishAfter?: Promise<unknown>;
+  /** Told once `rollback_finished` is committed: what fails after it leaves nothing to retry. */
+  finished?: () => void;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function rollBack(
   signal.throwIfAborted();
   const result = await apply(ctx, { type: 'rollback_finished', rollbackId, summary });
   if (result.outcome === 'applied') {
+    hooks.finished?.();
     ctx.observe.rollbackFinished(state.rollback.reason.startsWith('BLOCKER') ? 'blocker_alarm' : 'person');
     await stampShadow(
       { ctx, incidents: ctx.incidents, notifier: ctx.notifier, observe: ctx.observe },

@@ -123,6 +123,27 @@ describe('inProcessRollbacks', () => {
     expect(world.reasons()).not.toContain('rollback_finished');
   });
 
+  it('tells of a failure after the finish was recorded, but notes no retry: the rollback is done', async () => {
+    const { world, rollbacks, failures } = await atFivePercent();
+    const result = await apply(world.ctx, BLOCKER);
+    const rollbackId = result.outcome === 'applied' ? (result.state?.rollback?.rollbackId ?? '') : '';
+    const incident = { ...INCIDENT, rollbackId, receivedAt: minutes(45).toISOString() };
+    await transitionIncident(world, incident.id, { type: 'open_incident', incident });
+    // Stamping the incident at shadow, after the finish, fails once (Redis dropped the call).
+    const ofRollback = world.incidents.ofRollback.bind(world.incidents);
+    let calls = 0;
+    world.incidents.ofRollback = async (id) => {
+      calls += 1;
+      if (calls === 1) throw new MecError('slack_reply_invalid', 'the call was dropped');
+      return ofRollback(id);
+    };
+    await rollbacks.start(result, Promise.resolve());
+    await rollbacks.close();
+    expect(world.reasons()).toContain('rollback_finished');
+    expect(failures).toEqual([{ code: 'slack_reply_invalid', rollback: { rollbackId, rolloutId: 'R1' } }]);
+    expect((await world.incidents.load(incident.id)).incident?.rollbackFailure).toBeUndefined();
+  });
+
   it('starts nothing for a transition that accepted no rollback', async () => {
     const { world, rollbacks } = await atFivePercent();
     const result = await apply(world.ctx, { ...BLOCKER, severity: 'WARNING', alarm: 'feature_drift' });

@@ -37,13 +37,18 @@ export function startHttpServer(
       return;
     }
     // The executor runs the handler now, and turns a synchronous throw into a rejection as well.
-    new Promise<void>((resolve) => resolve(handler(request, response))).catch((error: unknown) => {
-      const code = errorCodeOf(error);
-      options.logger?.error({ err: error, code, method: request.method, path }, 'HTTP handler failed');
-      if (!response.headersSent)
-        sendJson(response, 500, { error: 'the request failed and was logged', code });
-    });
+    const handling = new Promise<void>((resolve) => resolve(handler(request, response)))
+      .catch((error: unknown) => {
+        const code = errorCodeOf(error);
+        options.logger?.error({ err: error, code, method: request.method, path }, 'HTTP handler failed');
+        if (!response.headersSent)
+          sendJson(response, 500, { error: 'the request failed and was logged', code });
+      })
+      .finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
   });
+  const inFlight = new Set<Promise<void>>();
+  handlersOf.set(server, inFlight);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
@@ -57,10 +62,10 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 /**
  * Stops the server: no new connection is taken, idle keep-alive connections close at once, and a
  * request still in flight after `graceMs` has its connection closed, so an open page or a client that
- * keeps its connection busy cannot hold a shutdown open.
+ * keeps its connection busy cannot hold a shutdown open. It resolves once every handler has returned.
  */
-export function stopHttpServer(server: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
+export async function stopHttpServer(server: Server, graceMs: number): Promise<void> {
+  await new Promise<void>((resolve) => {
     const cutOff = setTimeout(() => server.closeAllConnections(), graceMs);
     server.close(() => {
       clearTimeout(cutOff);
@@ -68,4 +73,10 @@ export function stopHttpServer(server: Server, graceMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
+  // A handler whose connection was cut off still runs (it may hold claims, or be starting a rollback):
+  // the connections it works through must outlive it.
+  await Promise.all(handlersOf.get(server) ?? []);
 }
+
+/** The handlers each server is still running, so a stop can wait for them. */
+const handlersOf = new WeakMap<Server, Set<Promise<void>>>();

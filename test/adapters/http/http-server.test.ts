@@ -113,4 +113,34 @@ describe('the HTTP server', () => {
     expect(running.listening).toBe(false);
     server = undefined;
   });
+
+  it('waits, once the connections are cut, for a handler that is still running', async () => {
+    let finish: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    let returned = false;
+    const { url } = await serve({
+      'POST /slow': async () => {
+        await running;
+        returned = true;
+      },
+    });
+    const stopping = server as Server;
+    const slow = request(`${url}/slow`, { method: 'POST' });
+    slow.on('error', () => undefined);
+    slow.end();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    let stopped = false;
+    const stop = stopHttpServer(stopping, 50).then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stopping.listening).toBe(false);
+    expect(stopped).toBe(false);
+    finish();
+    await stop;
+    expect(returned).toBe(true);
+    server = undefined;
+  });
 });
