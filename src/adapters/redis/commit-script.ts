@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
+import type { CommitResult } from '../../app/ports/rollout-store.js';
+import type { LedgerBody } from '../../domain/ledger-entry.js';
 import { GENESIS_HASH } from '../../domain/ledger-entry.js';
-import type { StaleReply } from './ledger-chain.js';
+import type { ChainStepResult, StaleReply } from './ledger-chain.js';
 import { SHA256_LUA } from './sha256-lua.js';
 
 /**
@@ -128,6 +130,25 @@ export type CommitReply =
   | ['conflict', number]
   | ['consumed', number]
   | ['committed', number, number, string, string];
+
+/**
+ * A commit script's reply as a step of the ledger chain: a stale head is tried again by the chain, a
+ * conflict or a consumed item leaves the head as it was, and a commit moves it to the entry written.
+ */
+export function commitStep(
+  reply: CommitReply,
+  body: LedgerBody,
+  hash: string,
+): StaleReply | ChainStepResult<CommitResult> {
+  if (reply[0] === 'stale') return reply;
+  if (reply[0] === 'conflict' || reply[0] === 'consumed')
+    return { value: { status: reply[0], version: reply[1] }, head: undefined };
+  const [, version, seq, prevHash] = reply;
+  return {
+    value: { status: 'committed', version, entry: { seq, prevHash, hash, body } },
+    head: { seq, hash },
+  };
+}
 
 export interface CommitCommand {
   mecCommit(

@@ -4,7 +4,7 @@ import type { CommitResult } from '../../app/ports/rollout-store.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import type { Incident } from '../../domain/incident.js';
 import { type LedgerBody, ledgerEntryHash } from '../../domain/ledger-entry.js';
-import { APPEND_HASHED_LUA, type CommitReply } from './commit-script.js';
+import { APPEND_HASHED_LUA, type CommitReply, commitStep } from './commit-script.js';
 import { type ChainStepResult, type LedgerChain, ledgerChainOf, type StaleReply } from './ledger-chain.js';
 import { redisKeys } from './redis-keys.js';
 
@@ -160,14 +160,7 @@ export class RedisIncidentStore implements IncidentStore {
           writer,
           attempt,
         );
-        if (reply[0] === 'stale') return reply;
-        if (reply[0] === 'conflict')
-          return { value: { status: 'conflict', version: reply[1] }, head: undefined };
-        const [, version, seq, prevHash] = reply;
-        return {
-          value: { status: 'committed', version, entry: { seq, prevHash, hash, body } },
-          head: { seq, hash },
-        };
+        return commitStep(reply, body, hash);
       },
     );
   }

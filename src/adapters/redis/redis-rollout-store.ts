@@ -9,7 +9,7 @@ import type {
 import { canonicalJson } from '../../domain/canonical-json.js';
 import { type LedgerBody, ledgerEntryHash } from '../../domain/ledger-entry.js';
 import type { RolloutState } from '../../domain/rollout-state.js';
-import { type CommitCommand, withCommitCommand } from './commit-script.js';
+import { type CommitCommand, commitStep, withCommitCommand } from './commit-script.js';
 import { type ChainStepResult, type LedgerChain, ledgerChainOf, type StaleReply } from './ledger-chain.js';
 import { redisKeys } from './redis-keys.js';
 
@@ -63,14 +63,7 @@ export class RedisRolloutStore implements RolloutStore, Outbox {
           writer,
           attempt,
         );
-        if (reply[0] === 'stale') return reply;
-        if (reply[0] === 'conflict' || reply[0] === 'consumed')
-          return { value: { status: reply[0], version: reply[1] }, head: undefined };
-        const [, version, seq, prevHash] = reply;
-        return {
-          value: { status: 'committed', version, entry: { seq, prevHash, hash, body } },
-          head: { seq, hash },
-        };
+        return commitStep(reply, body, hash);
       },
     );
   }
