@@ -5,19 +5,15 @@ import { apply } from '../../src/app/rollout-context.js';
 import type { RollbackAttempt } from '../../src/app/run-rollback.js';
 import { transitionIncident } from '../../src/app/transition-incident.js';
 import { MecError } from '../../src/domain/errors.js';
-import type { RolloutEvent } from '../../src/domain/rollout-event.js';
 import { applyAll, minutes, rampEvent, readyState, trafficDone } from '../domain/fixtures.js';
 import { INCIDENT } from '../support/incident.js';
-import { SHADOW, useCaseWorld } from '../support/use-case-world.js';
+import {
+  BLOCKER_ALARM as BLOCKER,
+  BACKUP_DIR as DIR,
+  SHADOW,
+  useCaseWorld,
+} from '../support/use-case-world.js';
 
-const DIR = 'artifacts/mec/M6/backups/2025-10-21T13-00-36.000Z';
-const BLOCKER: RolloutEvent = {
-  type: 'alarm',
-  alarm: 'latency_slo_drop',
-  severity: 'BLOCKER',
-  firing: true,
-  summary: 'attainment dropped',
-};
 const RAMP_5 = { mode: 'ramp', weightPct: 5 };
 
 /** Traffic at 5% with a backup taken, the registry serving it as the bot wrote it. */

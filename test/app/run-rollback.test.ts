@@ -7,16 +7,12 @@ import type { RolloutEvent } from '../../src/domain/rollout-event.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { applyAll, minutes, rampEvent, readyState, trafficDone, U_SRE } from '../domain/fixtures.js';
 import { INCIDENT } from '../support/incident.js';
-import { SHADOW, useCaseWorld } from '../support/use-case-world.js';
-
-const DIR = 'artifacts/mec/M6/backups/2025-10-21T13-00-36.000Z';
-const BLOCKER: RolloutEvent = {
-  type: 'alarm',
-  alarm: 'latency_slo_drop',
-  severity: 'BLOCKER',
-  firing: true,
-  summary: 'attainment dropped',
-};
+import {
+  BLOCKER_ALARM as BLOCKER,
+  BACKUP_DIR as DIR,
+  SHADOW,
+  useCaseWorld,
+} from '../support/use-case-world.js';
 
 /** Traffic at 5% with a backup taken, then a rollback asked for by `cause`. */
 function rollingBack(

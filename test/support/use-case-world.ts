@@ -70,6 +70,18 @@ const WORLD_POLICY: RolloutPolicy = {
 
 export const SHADOW = { mode: 'shadow', weightPct: 0 } as const;
 
+/** A backup folder of the example workspace, as a rollout's backup check records it. */
+export const BACKUP_DIR = 'artifacts/mec/M6/backups/2025-10-21T13-00-36.000Z';
+
+/** A BLOCKER alarm firing: the rollout rolls back. */
+export const BLOCKER_ALARM: Extract<RolloutEvent, { type: 'alarm' }> = {
+  type: 'alarm',
+  alarm: 'latency_slo_drop',
+  severity: 'BLOCKER',
+  firing: true,
+  summary: 'attainment dropped',
+};
+
 /** The feature registry in memory. `handEdit` changes it as a person would, behind the bot's back. */
 class FakeFlagRegistry implements FlagRegistry {
   readonly path = 'meta/meta_flags.json';
