@@ -1,5 +1,5 @@
 import type { types, webApi } from '@slack/bolt';
-import type { PostPacer } from '../../app/ports/post-pacer.js';
+import type { PostKind, PostPacer } from '../../app/ports/post-pacer.js';
 import { MecError } from '../../domain/errors.js';
 import { deferPaced, isRetry, notePosted } from '../../infra/job-attempt.js';
 import { isSlackSideFailure } from '../../infra/slack-side-failure.js';
@@ -37,9 +37,9 @@ const UNPACED: PostPacer = { take: async () => 0 };
  * Waits for the channel's turn to post. Inside a queued job the wait is the job's: it is handed over
  * and the job delayed, so the worker goes on with other channels and with calls that are not posts.
  */
-async function takeTurn(pacer: PostPacer, channel: string): Promise<void> {
+async function takeTurn(pacer: PostPacer, channel: string, post: PostKind): Promise<void> {
   for (;;) {
-    const waitMs = await pacer.take(channel);
+    const waitMs = await pacer.take(channel, post);
     if (waitMs === 0) return;
     if (deferPaced(waitMs))
       throw new MecError(
@@ -49,6 +49,13 @@ async function takeTurn(pacer: PostPacer, channel: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
 }
+
+/**
+ * A card is a message of its own in the channel, or one with buttons someone is waiting to press (the
+ * go/no-go and approval cards are thread replies); every other thread reply is a note.
+ */
+const postKind = (blocks: SlackMessage['blocks'], thread: object | undefined): PostKind =>
+  !thread || blocks.some((block) => block.type === 'actions' || 'accessory' in block) ? 'card' : 'note';
 
 /**
  * The messenger on Bolt's own Web API client (its base URL and rate-limit answers). The client never
@@ -72,7 +79,7 @@ export function webApiMessenger(client: webApi.WebClient, pacer: PostPacer = UNP
           : {}),
       };
       let response: { ts?: string };
-      await takeTurn(pacer, channel);
+      await takeTurn(pacer, channel, postKind(blocks, thread));
       notePosted();
       try {
         response = await client.chat.postMessage(

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { webApiMessenger } from '../../../src/adapters/slack/slack-messenger.js';
+import { actions, button, section } from '../../../src/adapters/slack/views/blocks.js';
 import { textReply } from '../../../src/adapters/slack/views/replies.js';
-import type { PostPacer } from '../../../src/app/ports/post-pacer.js';
+import type { PostKind, PostPacer } from '../../../src/app/ports/post-pacer.js';
 import { newAttempt, runAttempt } from '../../../src/infra/job-attempt.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
 import { webClientOn } from '../../support/web-client.js';
@@ -186,6 +187,30 @@ describe('webApiMessenger', () => {
       await webApiMessenger(webClientOn(standIn), pacer).post('C0RELEASE01', HELLO);
       expect(asked).toEqual(['C0RELEASE01', 'C0RELEASE01']);
       expect(standIn.callsOf('chat.postMessage')).toHaveLength(1);
+    });
+
+    it('asks for a card for a message of its own or one with buttons, and for a note for any other thread reply', async () => {
+      const kinds: PostKind[] = [];
+      const pacer: PostPacer = {
+        take: async (_channel, post) => {
+          kinds.push(post);
+          return 0;
+        },
+      };
+      const messenger = webApiMessenger(webClientOn(standIn), pacer);
+      const { ts } = await messenger.post('C0RELEASE01', HELLO);
+      const thread = { ts };
+      await messenger.post('C0RELEASE01', HELLO, thread);
+      const buttons = [button('mec_approve', 'Approve', { role: 'sre' })];
+      await messenger.post(
+        'C0RELEASE01',
+        { text: 'approve', blocks: [actions('approvals', buttons)] },
+        thread,
+      );
+      const [approve] = buttons;
+      if (!approve) throw new Error('expected a button');
+      await messenger.post('C0RELEASE01', { text: 'go', blocks: [section('Go?', approve)] }, thread);
+      expect(kinds).toEqual(['card', 'note', 'card', 'card']);
     });
   });
 });
