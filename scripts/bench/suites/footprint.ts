@@ -133,7 +133,8 @@ export const footprintSuite: Suite = {
   name: 'footprint',
   async run(context) {
     const rows = await measure(context);
-    if (existsSync(NODE_24)) rows.push(...(await measure(context, NODE_24)));
+    // Information only, and a third of the suite's time: not in --quick, which aims at 3 minutes in all.
+    if (!context.quick && existsSync(NODE_24)) rows.push(...(await measure(context, NODE_24)));
     return rows;
   },
 };
