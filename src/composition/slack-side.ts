@@ -77,7 +77,6 @@ export function registerSlack(
     ctx,
     publisher: side.rollouts,
     messenger: side.messenger,
-    afterAcks: slack.afterAcks,
     ...rest,
   };
   registerCommand(slack.app, deps);

@@ -4,10 +4,10 @@ import { redisKeys } from './redis-keys.js';
 
 /**
  * Posts a channel may take at once. Slack's rule for chat.postMessage is about one a second per
- * channel with "short bursts" allowed; four lets a short flurry out together, and keeps every longer
- * run at one per interval.
+ * channel with "short bursts" allowed; five lets a short flurry out together (notes keep the three
+ * they had before cards had a share of their own), and keeps every longer run at one per interval.
  */
-export const POST_BURST = 4;
+export const POST_BURST = 5;
 
 /**
  * Posts of the allowance a thread note leaves for cards. Notes come in runs (one per ledger entry) and
