@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { redisAdapters } from '../../src/adapters/redis/redis-adapters.js';
+import { redisKeys } from '../../src/adapters/redis/redis-keys.js';
 import { RedisSampleMetrics } from '../../src/adapters/redis/redis-sample-metrics.js';
 import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
 import { soakWeightPct } from '../../src/domain/rollout-state.js';
@@ -136,7 +137,12 @@ describe('a web process killed while it rolls a BLOCKER alert back itself', () =
     });
     await toReady(driver, standIn);
     await driver.command(PEOPLE.releaseManager, 'ramp 5');
-    await driver.waitForState((state) => state.soak?.status === 'running');
+    const soaking = await driver.waitForState((state) => state.soak?.status === 'running');
+    // The ramp job lets go of the traffic lock just after the soak starts; the web process tries the
+    // lock once, and finding it held would leave the rollback to its job before the crash point.
+    const lock = redisKeys(redis.prefix).lock(`traffic-${soaking.rolloutId}`);
+    const probe = redis.connect();
+    await expect.poll(() => probe.exists(lock), { timeout: 15_000 }).toBe(0);
     const alert = alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' });
     // Answered though the rollback it started hangs: the request waits only a moment for it.
     const posted = await postAlert(`${web.url}/alerts/alertmanager`, alert, ALERT_TOKEN);
