@@ -81,16 +81,17 @@ describe('the local sandbox page', () => {
       .poll(() => page.locator('#incident').innerText(), { timeout: 15_000 })
       .toContain('Resolved at');
     await sandbox.screenshot('sandbox-incident-resolved');
-    // The thread's replies never change once posted: each must come back as it was.
+    // The thread's replies never change once posted: each must come back as it was. Their text, not
+    // their rendered text: innerText of a view not yet shown after the click has no line breaks.
     await page.click('[data-go="release"]');
-    const replies = await page.locator('#release .thread .msg').allInnerTexts();
+    const replies = await page.locator('#release .thread .msg').allTextContents();
     expect(replies.length).toBeGreaterThan(0);
 
     // Stopped as Ctrl-C stops it and started again in the same directory: the history is all there.
     await sandbox.restart();
     await expect
       .poll(
-        async () => (await page.locator('#release .thread .msg').allInnerTexts()).slice(0, replies.length),
+        async () => (await page.locator('#release .thread .msg').allTextContents()).slice(0, replies.length),
         {
           timeout: 15_000,
         },
