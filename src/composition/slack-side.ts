@@ -77,6 +77,7 @@ export function registerSlack(
     ctx,
     publisher: side.rollouts,
     messenger: side.messenger,
+    afterAcks: slack.afterAcks,
     ...rest,
   };
   registerCommand(slack.app, deps);

@@ -2,6 +2,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/
 import type { RequestClaims } from '../../app/ports/request-claims.js';
 import { MecError } from '../../domain/errors.js';
 import type { Logger } from '../../infra/logger.js';
+import { AckFirst } from './ack-first.js';
 import { boltLogger } from './bolt-logger.js';
 import { guardRequests } from './request-guard.js';
 import { type SlackConnection, type StartBackoff, slackConnection } from './slack-connection.js';
@@ -27,6 +28,11 @@ export interface SlackApp {
   /** For /readyz: whether Slack answered and Bolt is started, or why not yet. */
   status(): { ready: boolean; detail: string };
   stop(): Promise<void>;
+  /**
+   * For work after an ack: resolves once every request the HTTP receiver is reading has been
+   * acknowledged, or after a short wait (see {@link AckFirst}); at once in Socket Mode.
+   */
+  afterAcks(): Promise<void>;
 }
 
 export const EVENTS_PATH = '/slack/events';
@@ -107,6 +113,7 @@ export function createSlackApp(
         await connection.stop();
         if (started) await app.stop();
       },
+      afterAcks: async () => undefined,
     };
   }
   if (!credentials.signingSecret)
@@ -123,6 +130,7 @@ export function createSlackApp(
   });
   const app = appOn(receiver);
   const connection = connect(app, async () => undefined);
+  const acks = new AckFirst();
   const guarded = guardRequests(
     { signingSecret: credentials.signingSecret, logger, ...(claims ? { claims } : {}) },
     receiver.requestListener,
@@ -132,6 +140,7 @@ export function createSlackApp(
     // A request before Bolt is initialized tries to connect at once; while Slack cannot be reached it
     // is answered 503, and Slack sends it again.
     requestListener: async (request, response) => {
+      acks.track(response);
       if (await connection.ensure()) return guarded(request, response);
       response
         .writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' })
@@ -140,5 +149,6 @@ export function createSlackApp(
     start: connection.start,
     status: connection.status,
     stop: connection.stop,
+    afterAcks: () => acks.afterAcks(),
   };
 }

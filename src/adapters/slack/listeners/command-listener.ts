@@ -27,6 +27,7 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
       return;
     }
     await ack();
+    await deps.afterAcks();
     const reply = await answer(deps, async () => {
       const outcome = await deps.actions.runCommand(parsed.command, payload.data.user_id);
       return outcome.kind === 'status'

@@ -15,6 +15,8 @@ export interface ListenerDeps {
   publisher: SlackRolloutPublisher;
   messenger: SlackMessenger;
   logger: Logger;
+  /** Resolves when the work after an ack may run: once the requests behind it are acknowledged too. */
+  afterAcks(): Promise<void>;
 }
 
 /** An ephemeral reply, seen only by the person who asked. */
