@@ -55,7 +55,7 @@ export async function runNotifyJob(
     const { data } = job;
     switch (data.kind) {
       case 'redraw':
-        await publisher.redraw(data.phase);
+        await publisher.drawRollout(data.phase);
         break;
       case 'thread':
         // An earlier reply still to be posted (retried, or running in another worker) goes first.

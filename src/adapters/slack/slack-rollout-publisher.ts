@@ -93,24 +93,41 @@ export class SlackRolloutPublisher implements RolloutPublisher, RolloutDeliverie
    */
   async redraw(phase: string): Promise<void> {
     await this.#deps.refs.markDirty(DRAWING.rollout(phase));
-    await this.#deps.refs.drawWhileDirty(DRAWING.rollout(phase), this.#token, async () => {
+    await this.#drawRollout(phase);
+  }
+
+  /**
+   * The notify job's drawing: the mark it was queued with stays as it is (a drawing to be resumed after
+   * a 429 skips the messages that landed), and is set only if none is left, e.g. one that lapsed.
+   */
+  async drawRollout(phase: string): Promise<void> {
+    await this.#deps.refs.markDirtyUnlessMarked(DRAWING.rollout(phase));
+    await this.#drawRollout(phase);
+  }
+
+  async #drawRollout(phase: string): Promise<void> {
+    // Each message is a part of the drawing: one retried after a 429 sends only the messages left.
+    await this.#deps.refs.drawWhileDirty(DRAWING.rollout(phase), this.#token, async (part) => {
       const input = await this.dashboard(phase);
       if (!input) return;
       const { state, version } = input;
       const parent = await this.#ensureParent(phase, state.rolloutId);
-      if (parent) await this.#deps.messenger.update(parent.channel, parent.ts, rolloutMessage(input));
+      if (parent)
+        await part(parent.ts, () =>
+          this.#deps.messenger.update(parent.channel, parent.ts, rolloutMessage(input)),
+        );
       const root = input.artifactRoot;
       if (root) {
         for (const card of await this.#deps.refs.cards(state.rolloutId, 'approvals')) {
-          await this.#deps.messenger.update(
-            card.channel,
-            card.ts,
-            approvalCard(state, root, this.#deps.now()),
+          await part(card.ts, () =>
+            this.#deps.messenger.update(card.channel, card.ts, approvalCard(state, root, this.#deps.now())),
           );
         }
       }
       for (const card of await this.#deps.refs.cards(state.rolloutId, 'go_no_go')) {
-        await this.#deps.messenger.update(card.channel, card.ts, goNoGoCard(state, version));
+        await part(card.ts, () =>
+          this.#deps.messenger.update(card.channel, card.ts, goNoGoCard(state, version)),
+        );
       }
     });
   }

@@ -11,6 +11,12 @@ export const DRAWING = {
   incident: (id: string) => `incident-${id}`,
 } as const;
 
+/**
+ * Draws one part of a drawing (one message of it) unless the drawing already landed that part since
+ * it was last marked stale: a drawing retried after a failure part way (a 429) sends only what is left.
+ */
+export type DrawPart = (part: string, draw: () => Promise<void>) => Promise<void>;
+
 /** Marks a drawing stale, so a drawing already under way draws again. */
 export interface StaleMarks {
   markDirty(drawing: string): Promise<void>;
@@ -31,8 +37,14 @@ export interface MessageRefs extends StaleMarks {
   /** Remembers a card (approvals, go/no-go) posted for a rollout, so redraws keep it current. */
   addCard(rolloutId: string, card: string, ref: MessageRef): Promise<void>;
   cards(rolloutId: string, card: string): Promise<MessageRef[]>;
-  /** Draws while the drawing is marked stale, under its lock; returns at once if another holds it. */
-  drawWhileDirty(drawing: string, token: string, draw: () => Promise<void>): Promise<void>;
+  /**
+   * Draws while the drawing is marked stale, under its lock; returns at once if another holds it. A
+   * drawing that fails is marked again, to be resumed: its next run skips the parts (`part`) this one
+   * landed, unless the drawing was marked stale anew meanwhile.
+   */
+  /** Marks a drawing stale unless it is marked already: a drawing to be resumed stays one. */
+  markDirtyUnlessMarked(drawing: string): Promise<void>;
+  drawWhileDirty(drawing: string, token: string, draw: (part: DrawPart) => Promise<void>): Promise<void>;
   /** Users who opened App Home since `sinceMs` (epoch milliseconds). */
   homeViewers(sinceMs: number): Promise<string[]>;
   sawHome(userId: string, atMs: number): Promise<void>;

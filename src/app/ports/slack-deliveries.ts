@@ -2,7 +2,11 @@ import type { WeeklyReview } from '../../domain/weekly-review.js';
 
 /** The Slack work for the release channel that the notify jobs carry out, one delivery at a time. */
 export interface RolloutDeliveries {
-  redraw(phase: string): Promise<void>;
+  /**
+   * Draws the rollout message and its cards while they are marked stale (marked first if no mark is
+   * left). A drawing that failed part way is resumed: the messages it landed are not sent again.
+   */
+  drawRollout(phase: string): Promise<void>;
   /** Posts the ledger entry `seq`, in words, in the rollout's thread. */
   postEntry(phase: string, rolloutId: string, seq: number): Promise<void>;
   /**

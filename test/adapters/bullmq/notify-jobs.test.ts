@@ -29,7 +29,7 @@ function recordingDeliveries(failWith?: Error) {
       if (failWith) throw failWith;
     };
   const deliveries: RolloutDeliveries = {
-    redraw: record('redraw'),
+    drawRollout: record('redraw'),
     postEntry: record('postEntry'),
     postCard: record('postCard'),
     refreshHomes: record('refreshHomes'),
@@ -177,7 +177,7 @@ function pacedDeliveries(waitMs: number, postFirst = false): RolloutDeliveries {
     if (postFirst) notePosted();
     if (deferPaced(waitMs)) throw new MecError('slack_post_paced', `wait ${waitMs} ms`);
   };
-  return { redraw: paced, postEntry: paced, postCard: paced, refreshHomes: paced, postReview: paced };
+  return { drawRollout: paced, postEntry: paced, postCard: paced, refreshHomes: paced, postReview: paced };
 }
 
 describe('runNotifyJob, when the channel was posted to too recently', () => {

@@ -160,7 +160,7 @@ describe('startWorkers', () => {
   it('delivers Slack work through the publisher it is given, and says when it stops running', async () => {
     const redraws: string[] = [];
     const publisher = {
-      redraw: async (phase: string) => void redraws.push(phase),
+      drawRollout: async (phase: string) => void redraws.push(phase),
     } as unknown as RolloutDeliveries;
     const bot = workersFor(recordingWork().work, publisher);
     try {
