@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RedisMessageRefs } from '../../../src/adapters/redis/redis-message-refs.js';
+import type { DrawPart } from '../../../src/app/ports/message-refs.js';
 import { useTestRedis } from '../../support/redis.js';
 
 const testRedis = useTestRedis();
@@ -45,6 +46,51 @@ describe('drawing while dirty', () => {
       drawn = true;
     });
     expect(drawn).toBe(true);
+  });
+
+  /** A drawing of the messages `a`, `b` and `c`, recording what it sends; `refuse` fails that one. */
+  const drawing = (sent: string[], refuse?: string) => async (part: DrawPart) => {
+    for (const name of ['a', 'b', 'c'])
+      await part(name, async () => {
+        if (name === refuse) throw new Error('Slack said ratelimited');
+        sent.push(name);
+      });
+  };
+
+  it('resumes a drawing that failed part way: the messages it landed are not sent again', async () => {
+    const { prefix, connect } = testRedis();
+    const refs = new RedisMessageRefs(connect(), prefix);
+    const sent: string[] = [];
+    await refs.markDirty('message');
+    await expect(refs.drawWhileDirty('message', 'job', drawing(sent, 'b'))).rejects.toThrow('ratelimited');
+    expect(sent).toEqual(['a']);
+    // The job's next run, as a retry: the mark it finds is the resumption, kept as it is.
+    await refs.markDirtyUnlessMarked('message');
+    await refs.drawWhileDirty('message', 'job', drawing(sent));
+    expect(sent).toEqual(['a', 'b', 'c']);
+  });
+
+  it('starts over when the drawing was marked anew after the failure: the state may have changed', async () => {
+    const { prefix, connect } = testRedis();
+    const refs = new RedisMessageRefs(connect(), prefix);
+    const sent: string[] = [];
+    await refs.markDirty('message');
+    await expect(refs.drawWhileDirty('message', 'job', drawing(sent, 'b'))).rejects.toThrow('ratelimited');
+    await refs.markDirty('message');
+    await refs.markDirtyUnlessMarked('message');
+    await refs.drawWhileDirty('message', 'job', drawing(sent));
+    expect(sent).toEqual(['a', 'a', 'b', 'c']);
+  });
+
+  it('draws every message again on the next mark once a drawing finished', async () => {
+    const { prefix, connect } = testRedis();
+    const refs = new RedisMessageRefs(connect(), prefix);
+    const sent: string[] = [];
+    await refs.markDirtyUnlessMarked('message');
+    await refs.drawWhileDirty('message', 'job', drawing(sent));
+    await refs.markDirty('message');
+    await refs.drawWhileDirty('message', 'job', drawing(sent));
+    expect(sent).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
   });
 });
 
