@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { verifyWorkspace } from '../app/verify-workspace.js';
+import { redisUrlSecrets } from '../config/secret-values.js';
 import { scrubSecrets } from '../infra/scrub-secrets.js';
 import { loggingPublisher, rolloutContext } from './rollout-context.js';
 import type { ThreadReply } from './run-in-thread.js';
@@ -9,9 +10,9 @@ import type { VerifyWorkerData } from './worker-verifier.js';
 
 // The entry of the thread `workerVerifier` starts: one verify on its own connection, its answer posted.
 const data = workerData as VerifyWorkerData;
-// The URL's password, as written and decoded: no answer of the thread may carry either.
-const { password } = new URL(data.redisUrl);
-const secrets = [data.redisUrl, password, decodeURIComponent(password)];
+// The connection string and its password, as written and decoded: no answer of the thread may carry
+// any. Not `new URL`: a unix socket's path, which ioredis takes, is no URL.
+const secrets = [data.redisUrl, ...redisUrlSecrets(data.redisUrl)];
 const redis = new Redis(data.redisUrl, { maxRetriesPerRequest: 2 });
 // A refused connection fails the commands, which is what rejects the verify; no unhandled event too.
 redis.on('error', () => undefined);

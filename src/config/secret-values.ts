@@ -15,19 +15,37 @@ export const SECRET_VARIABLES = [
 export function secretValues(raw: Readonly<Record<string, string | undefined>>): string[] {
   const secrets: string[] = SECRET_VARIABLES.map((name) => raw[name] ?? '');
   const redisUrl = raw.REDIS_URL;
-  if (redisUrl) {
-    try {
-      const { username, password } = new URL(redisUrl);
-      // The password is the credential. A user name is scrubbed only when it stands alone, where it is
-      // the secret; otherwise a name like `mec` would blank every path that contains it.
-      const secret = password || username;
-      secrets.push(secret, safeDecode(secret));
-    } catch {
-      // Not a URL: env-schema refuses it before anything runs; scrub the whole value meanwhile.
-      secrets.push(redisUrl);
-    }
-  }
+  if (redisUrl) secrets.push(...redisUrlSecrets(redisUrl));
   return [...new Set(secrets.filter((secret) => secret !== ''))];
+}
+
+/**
+ * The secrets in a Redis connection string as ioredis takes it, as written and decoded: the password
+ * (or a user name standing alone) of a redis:// or rediss:// URL, or the `password` of a unix socket's
+ * path (`/run/redis.sock?password=...`), which is no URL. Any other string is taken whole.
+ */
+export function redisUrlSecrets(redisUrl: string): string[] {
+  if (redisUrl.startsWith('/') && !redisUrl.startsWith('//')) {
+    const query = redisUrl.indexOf('?');
+    if (query < 0) return [];
+    const written = redisUrl
+      .slice(query + 1)
+      .split('&')
+      .filter((pair) => pair.startsWith('password='))
+      .map((pair) => pair.slice('password='.length));
+    const decoded = new URLSearchParams(redisUrl.slice(query + 1)).getAll('password');
+    return [...new Set([...written, ...decoded].filter((secret) => secret !== ''))];
+  }
+  try {
+    const { username, password } = new URL(redisUrl);
+    // The password is the credential. A user name is scrubbed only when it stands alone, where it is
+    // the secret; otherwise a name like `mec` would blank every path that contains it.
+    const secret = password || username;
+    return secret === '' ? [] : [...new Set([secret, safeDecode(secret)])];
+  } catch {
+    // Not a URL: env-schema refuses it before anything runs; scrub the whole value meanwhile.
+    return [redisUrl];
+  }
 }
 
 function safeDecode(part: string): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile } from 'node:fs/promises';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
@@ -56,6 +57,37 @@ describe('workerVerifier', () => {
       monitor.disconnect();
     }
     expect(seen).toContainEqual(['client', 'setname', name]);
+  }, 60_000);
+
+  it('connects the thread through a unix socket, whose path ioredis takes though it is no URL', async () => {
+    const { verifierOf } = await verifying();
+    const url = new URL(inject('redisUrl'));
+    const dir = await mkdtemp(join(tmpdir(), 'mec-socket-'));
+    const path = join(dir, 'redis.sock');
+    // The test Redis listens on TCP only: a socket that carries each connection through to it.
+    const carried: Socket[] = [];
+    const relay = createServer((socket) => {
+      const upstream = connect(Number(url.port), url.hostname);
+      carried.push(socket, upstream);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((listening) => relay.listen(path, listening));
+    try {
+      expect((await verifierOf(path).verify()).ok).toBe(true);
+      expect(carried.length).toBeGreaterThan(0);
+      // A password rides in the path's query; a failed thread's answer holds neither form of it.
+      const failure = await verifierOf(`${join(dir, 'gone.sock')}?password=s3cr%2Bt`)
+        .verify()
+        .catch((error: Error) => error);
+      expect(failure).toMatchObject({ code: 'thread_failed' });
+      expect((failure as Error).message).not.toMatch(/s3cr(%2B|\+)t/);
+    } finally {
+      for (const socket of carried) socket.destroy();
+      relay.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('fails clearly, without the password, when the thread fails: here on a Redis that is gone', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secretValues } from '../../src/config/secret-values.js';
+import { redisUrlSecrets, secretValues } from '../../src/config/secret-values.js';
 
 describe('secretValues', () => {
   it('collects the Slack credentials, the alert token, the ledger key and the Redis password', () => {
@@ -23,5 +23,11 @@ describe('secretValues', () => {
 
   it('holds nothing for a bot without secrets, or a Redis URL without credentials', () => {
     expect(secretValues({ REDIS_URL: 'redis://127.0.0.1:6379', SLACK_BOT_TOKEN: '' })).toEqual([]);
+  });
+
+  it('takes the password of a unix socket path from its query, which is no URL', () => {
+    expect(redisUrlSecrets('/run/redis.sock?db=2&password=p%40ss').sort()).toEqual(['p%40ss', 'p@ss'].sort());
+    expect(redisUrlSecrets('/run/redis.sock')).toEqual([]);
+    expect(secretValues({ REDIS_URL: '/run/redis.sock?password=plain' })).toEqual(['plain']);
   });
 });
