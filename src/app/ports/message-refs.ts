@@ -37,13 +37,13 @@ export interface MessageRefs extends StaleMarks {
   /** Remembers a card (approvals, go/no-go) posted for a rollout, so redraws keep it current. */
   addCard(rolloutId: string, card: string, ref: MessageRef): Promise<void>;
   cards(rolloutId: string, card: string): Promise<MessageRef[]>;
+  /** Marks a drawing stale unless it is marked already: a drawing to be resumed stays one. */
+  markDirtyUnlessMarked(drawing: string): Promise<void>;
   /**
    * Draws while the drawing is marked stale, under its lock; returns at once if another holds it. A
    * drawing that fails is marked again, to be resumed: its next run skips the parts (`part`) this one
    * landed, unless the drawing was marked stale anew meanwhile.
    */
-  /** Marks a drawing stale unless it is marked already: a drawing to be resumed stays one. */
-  markDirtyUnlessMarked(drawing: string): Promise<void>;
   drawWhileDirty(drawing: string, token: string, draw: (part: DrawPart) => Promise<void>): Promise<void>;
   /** Users who opened App Home since `sinceMs` (epoch milliseconds). */
   homeViewers(sinceMs: number): Promise<string[]>;
