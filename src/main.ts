@@ -165,7 +165,7 @@ if (listener) routes[`POST ${EVENTS_PATH}`] = listener;
 if (web)
   routes[`POST ${ALERTMANAGER_PATH}`] = alertmanagerWebhook(
     env.MEC_ALERT_TOKEN ?? sandbox?.alertToken,
-    bot.receiveAlerts,
+    bot.takeAlerts,
   );
 // Pages that show people, rollout state and the ledger, or let anyone act as anyone, are served on
 // their own listener, bound to loopback unless MEC_ADMIN_HOST says otherwise; the public port 404s them.
@@ -221,15 +221,16 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
-  // Bolt first, so no new request starts; then the HTTP server; then the rollbacks started here; then
-  // the outbox's dispatcher; then the workers, which finish the jobs in flight; then the queues and Redis.
+  // Bolt first, so no new request starts; then the HTTP server; then the outbox's dispatcher; then the
+  // workers, which finish the jobs in flight; then the rollbacks their alert jobs started here; then
+  // the queues and Redis.
   if (web) await bot.slack?.stop();
   await Promise.all([server, adminServer].map((open) => stopHttpServer(open, SHUTDOWN_GRACE_MS)));
-  // A rollback the webhook started here finishes before the connections it writes through close.
-  await bot.rollbacks.close();
   await dispatcher.close();
   await anchoring?.close();
   await workers?.close();
+  // A rollback an alert job started here finishes before the connections it writes through close.
+  await bot.rollbacks.close();
   await closeQueues(queues);
   await Promise.all(
     [redis, jobsRedis].map((connection) => connection.quit().catch(() => connection.disconnect())),

@@ -34,7 +34,7 @@ const lanesByStore = new WeakMap<object, Map<string, Lane>>();
  * those that arrive while one commits are merged into the next: one ledger entry records them all.
  * Another process's folds still race on the version, which transitionIncident decides again on.
  * A fold that applied redraws the incident notice once, for all the callers it carried.
- * Throws when the fold did not land, so its deliveries are given back and the re-send acts.
+ * Throws when the fold did not land, so its deliveries are given back and the job's retry acts.
  */
 export async function foldAlerts(
   deps: FoldDeps,

@@ -6,7 +6,7 @@ import { type RollbackAttempt, rollBack } from './run-rollback.js';
 import type { WorkContext } from './work-context.js';
 
 /**
- * How long, in milliseconds, a rollback started here holds back the rest of its request (queueing its
+ * How long, in milliseconds, a rollback started here holds back the rest of its alert batch (queueing its
  * job, telling Slack, raising the incident) while it restores the registry: those share its event loop
  * and Redis, and shadow comes first. A slower restore (a slow disk, Redis retrying) holds nothing back
  * past this, so the incident still pages by its deadline.

@@ -41,17 +41,23 @@ type Group =
   | { kind: 'unmatched'; claimed: [Claimed] };
 
 /**
- * Takes a batch of alerts (Alertmanager's, mapped by its webhook). Each delivery (group key, fingerprint,
- * start, status) is claimed in one atomic step before it is acted on, so re-sends and concurrent copies
- * are no-ops; one whose acting failed is given back, so its re-send is acted on. An alert maps through
- * its `mec_alarm` and `mec_phase` labels to the alarm policy; one that maps to nothing is recorded, not
- * dropped. The alerts of one alarm are taken together: the alarm is applied once, first, so a BLOCKER's
- * rollback is under way (here, and as a queued job) before anything is sent to Slack; then they open the
- * alarm's incident and page, or fold into it while it is open, without a page.
+ * Acts on a batch of alerts, as the alert worker does with each batch the webhook queued (`takeAlerts`).
+ * Each delivery (group key, fingerprint, start, status) is claimed for `owner`, the job, in one atomic
+ * step before it is acted on, so re-sends and concurrent copies are no-ops, and the job's retry after
+ * its worker died takes up its own claims; one whose acting failed is given back before the failure is
+ * thrown, so the retry acts on it. An alert maps through its `mec_alarm` and `mec_phase` labels to the
+ * alarm policy; one that maps to nothing is recorded, not dropped. The alerts of one alarm are taken
+ * together: the alarm is applied once, first, so a BLOCKER's rollback is under way (here, and as a
+ * queued job) before anything is sent to Slack; then they open the alarm's incident and page, or fold
+ * into it while it is open, without a page.
  */
-export async function receiveAlerts(deps: ReceiveDeps, batch: AlertBatch): Promise<ReceiveSummary> {
+export async function receiveAlerts(
+  deps: ReceiveDeps,
+  batch: AlertBatch,
+  owner: string,
+): Promise<ReceiveSummary> {
   const summary: ReceiveSummary = { received: batch.alerts.length, duplicates: 0, unknown: 0 };
-  const claims = await claimAll(deps, batch);
+  const claims = await claimAll(deps, batch, owner);
   const taken = claims.filter((claim) => claim.claimed);
   summary.duplicates = claims.length - taken.length;
   const pending = new Set(taken.map((claim) => claim.delivery));
@@ -65,23 +71,26 @@ export async function receiveAlerts(deps: ReceiveDeps, batch: AlertBatch): Promi
       }
     }
   } catch (error) {
-    // What was acted on stays kept; the rest is given back, so Alertmanager's retry of the failed
-    // request acts on it.
+    // What was acted on stays kept; the rest is given back, so the job's retry acts on it.
     await Promise.all([...pending].map((delivery) => deps.incidents.releaseDelivery(delivery)));
     throw error;
   }
   return summary;
 }
 
+/** The key that names one delivery of an alert: its group, fingerprint, start and status. */
+export const deliveryOf = (groupKey: string, alert: ReceivedAlert) =>
+  sha(groupKey, alert.fingerprint, alert.startsAt, alert.status);
+
 /**
- * Claims every delivery of the batch. When one claim fails, those that succeeded are given back before
- * the failure is thrown: kept, they would make Alertmanager's retry of the request a re-send, and the
- * alerts would never be acted on.
+ * Claims every delivery of the batch for `owner`. When one claim fails, those that succeeded are given
+ * back before the failure is thrown: held, they would make the retry take the alerts for another
+ * owner's, and they would never be acted on.
  */
-async function claimAll(deps: ReceiveDeps, batch: AlertBatch) {
+async function claimAll(deps: ReceiveDeps, batch: AlertBatch, owner: string) {
   const attempts = batch.alerts.map(async (alert) => {
-    const delivery = sha(batch.groupKey, alert.fingerprint, alert.startsAt, alert.status);
-    return { alert, delivery, claimed: await deps.incidents.claimDelivery(delivery) };
+    const delivery = deliveryOf(batch.groupKey, alert);
+    return { alert, delivery, claimed: await deps.incidents.claimDelivery(delivery, owner) };
   });
   try {
     return await Promise.all(attempts);
@@ -167,11 +176,11 @@ async function fire(
     loaded,
     ...(rollbacks ? { beforeDelivery: rollbacks.start } : {}),
   });
-  // An alarm that did not land must not be taken as done: the claim is released, and the re-send acts.
+  // An alarm that did not land must not be taken as done: the claim is released, and the retry acts.
   if (result.outcome === 'conflict')
     throw new MecError(
       'alarm_trip_conflict',
-      `the ${alarm.name} alert did not land (${result.message}); its re-send acts`,
+      `the ${alarm.name} alert did not land (${result.message}); its retry acts`,
     );
   if (alarm.severity === 'WARNING') return;
   const reading = deps.metrics ? await deps.metrics.read(alarm, receivedAt) : undefined;
@@ -230,7 +239,7 @@ async function resolve(
   if (applied.outcome === 'conflict')
     throw new MecError(
       'alarm_trip_conflict',
-      `the ${alarm.name} resolve did not land (${applied.message}); its re-send acts`,
+      `the ${alarm.name} resolve did not land (${applied.message}); its retry acts`,
     );
 }
 

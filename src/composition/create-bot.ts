@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { BullAlertQueue } from '../adapters/bullmq/bull-alert-queue.js';
 import { BullEffects } from '../adapters/bullmq/bullmq-effects.js';
 import { QueuedIncidentNotifier, QueuedPublisher } from '../adapters/bullmq/queued-publisher.js';
 import type { Queues } from '../adapters/bullmq/queues.js';
@@ -19,7 +20,7 @@ import type { IncidentNotifier } from '../app/ports/incident-notifier.js';
 import type { IncidentStore } from '../app/ports/incident-store.js';
 import type { MetricsSource } from '../app/ports/metrics-source.js';
 import { readDashboard } from '../app/read-dashboard.js';
-import { type ReceiveSummary, receiveAlerts } from '../app/receive-alerts.js';
+import { type TakeSummary, takeAlerts } from '../app/take-alerts.js';
 import { transitionIncident } from '../app/transition-incident.js';
 import { errorCodeOf, MecError } from '../domain/errors.js';
 import { backgroundWork } from './background-work.js';
@@ -60,9 +61,12 @@ export interface Bot {
   incidents: IncidentStore;
   /** What the governance dashboard shows, read fresh. */
   dashboard: () => Promise<DashboardData>;
-  /** Takes a validated Alertmanager payload (for POST /alerts/alertmanager). */
-  receiveAlerts: (batch: AlertBatch) => Promise<ReceiveSummary>;
-  /** The rollbacks the webhook started in this process; `close` waits for the ones under way. */
+  /**
+   * Takes a validated Alertmanager payload in (for POST /alerts/alertmanager): it is queued for the
+   * alert worker, which acts on it. Needs the queues.
+   */
+  takeAlerts: (batch: AlertBatch) => Promise<TakeSummary>;
+  /** The rollbacks this process started on an alert; `close` waits for the ones under way. */
   rollbacks: Pick<InProcessRollbacks, 'close'>;
   slack: SlackApp | undefined;
   /** Starts the job workers on `connection`; `crashpoint` arms a crash test's stopping point. */
@@ -134,26 +138,19 @@ export function createBot(options: BotOptions): Bot {
         'the rollback started here failed; its job retries it',
       ),
   );
+  // Made on the first batch, and kept: it remembers the batches it queued.
+  let alertQueue: BullAlertQueue | undefined;
   return {
     ctx,
     stats,
     slack,
     incidents,
     dashboard: () => readDashboard({ ...ctx, alarms: config.alarms, incidents }),
-    receiveAlerts: (payload) => {
-      for (const alert of payload.alerts)
+    takeAlerts: async (batch) => {
+      for (const alert of batch.alerts)
         stats.alarms.inc({ severity: alert.labels.severity ?? 'unknown', status: alert.status });
-      const deps = {
-        ctx,
-        alarms: config.alarms,
-        incidents,
-        metrics,
-        notifier,
-        observe: stats,
-        pageDeadlineMs: config.jobs.pageDeadline,
-        rollbacks,
-      };
-      return receiveAlerts(deps, payload);
+      alertQueue ??= new BullAlertQueue(requireQueues(queues).alerts);
+      return takeAlerts({ queue: alertQueue, alarms: config.alarms, phase: config.phase }, batch);
     },
     rollbacks,
     startDispatcher: () => startOutboxDispatcher(ctx, config.jobs.outboxInterval, logger),
@@ -168,7 +165,7 @@ export function createBot(options: BotOptions): Bot {
         crashpoint,
       });
       const deps = {
-        work: backgroundWork(work),
+        work: backgroundWork(work, rollbacks),
         queues: requireQueues(queues),
         prefix,
         jobs: config.jobs,

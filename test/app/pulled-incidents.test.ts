@@ -7,6 +7,10 @@ import { NO_COUNTS, type WatchStep } from '../../src/domain/alarm-watch.js';
 import { applyAll, minutes, rampEvent, readyState, trafficDone } from '../domain/fixtures.js';
 import { ALARMS, useCaseWorld } from '../support/use-case-world.js';
 
+let jobs = 0;
+/** A fresh job's name: each call is its own webhook request, as the alert worker's jobs are. */
+const job = () => `job-${++jobs}`;
+
 const [, VARIANCE] = ALARMS as [(typeof ALARMS)[number], (typeof ALARMS)[number]];
 
 /** A rollout soaking at 5% whose evaluation has just tripped the CRITICAL, raised as the soak raises it. */
@@ -156,13 +160,13 @@ describe('watchClearance', () => {
         },
       ],
     });
-    await receiveAlerts(receive, alert('firing'));
+    await receiveAlerts(receive, alert('firing'), job());
     world.metrics.values.set(VARIANCE.name, 0.01);
     expect(await watchClearance(world.ctx, first.tick)).toEqual({ outcome: 'resolved' });
     // mec-bot's own incident is resolved; the gate stays while Alertmanager says the alarm fires.
     expect((await world.incidents.load(first.tick.incidentId)).incident?.resolvedAt).toBeDefined();
     expect((await world.store.load('M6')).state?.gates).toHaveProperty(VARIANCE.name);
-    await receiveAlerts(receive, alert('resolved'));
+    await receiveAlerts(receive, alert('resolved'), job());
     expect((await world.store.load('M6')).state?.gates).not.toHaveProperty(VARIANCE.name);
   });
 });

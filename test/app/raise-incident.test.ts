@@ -8,6 +8,10 @@ import type { RolloutEvent } from '../../src/domain/rollout-event.js';
 import { applyAll, BLOCKER_ALARM, minutes, rampEvent, readyState, trafficDone } from '../domain/fixtures.js';
 import { ALARMS, type UseCaseWorld, useCaseWorld } from '../support/use-case-world.js';
 
+let jobs = 0;
+/** A fresh job's name: each call is its own webhook request, as the alert worker's jobs are. */
+const job = () => `job-${++jobs}`;
+
 const [LATENCY] = ALARMS as [(typeof ALARMS)[number]];
 
 /** A rollout live at 5%, and the deps of both ways in: the soak's own check and Alertmanager. */
@@ -69,7 +73,7 @@ describe('one breach seen by the soak and by Alertmanager', () => {
   it('folds the alerts into the soak’s incident while its rollback runs: one incident, one page', async () => {
     const { world, raise, receive } = await liveAtFive();
     expect(await soakTrips(world, raise)).toBe('opened');
-    await receiveAlerts(receive, alertmanager('firing', 'web-0', 'web-1'));
+    await receiveAlerts(receive, alertmanager('firing', 'web-0', 'web-1'), job());
     const incidents = await world.incidents.recent();
     expect(incidents.map((incident) => incident.id)).toEqual(['soak-incident-1']);
     expect(incidents[0]?.instances).toEqual(['web-0', 'web-1']);
@@ -81,10 +85,10 @@ describe('one breach seen by the soak and by Alertmanager', () => {
     await soakTrips(world, raise);
     await finishRollback(world);
     world.at(minutes(48));
-    await receiveAlerts(receive, alertmanager('firing', 'web-0'));
+    await receiveAlerts(receive, alertmanager('firing', 'web-0'), job());
     expect(world.notifier.pages).toEqual(['soak-incident-1']);
     world.at(minutes(60));
-    await receiveAlerts(receive, alertmanager('resolved', 'web-0'));
+    await receiveAlerts(receive, alertmanager('resolved', 'web-0'), job());
     const [incident] = await world.incidents.recent();
     expect(incident).toMatchObject({ id: 'soak-incident-1', resolvedAt: minutes(60).toISOString() });
   });
@@ -94,13 +98,13 @@ describe('one breach seen by the soak and by Alertmanager', () => {
     await soakTrips(world, raise);
     await finishRollback(world);
     world.at(minutes(45 + 30));
-    await receiveAlerts(receive, alertmanager('firing', 'web-0'));
+    await receiveAlerts(receive, alertmanager('firing', 'web-0'), job());
     expect(world.notifier.pages).toHaveLength(2);
   });
 
   it('does not page again when the soak trips on a breach Alertmanager reported first', async () => {
     const { world, raise, receive } = await liveAtFive();
-    await receiveAlerts(receive, alertmanager('firing', 'web-0'));
+    await receiveAlerts(receive, alertmanager('firing', 'web-0'), job());
     expect(await soakTrips(world, raise)).toBe('folded');
     expect(world.notifier.pages).toHaveLength(1);
     expect((await world.incidents.recent()).map((incident) => incident.alarm)).toEqual(['latency_slo_drop']);

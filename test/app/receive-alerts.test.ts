@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertBatch, ReceivedAlert } from '../../src/app/ports/alert-batch.js';
-import { type ReceiveDeps, receiveAlerts } from '../../src/app/receive-alerts.js';
+import { deliveryOf, type ReceiveDeps, receiveAlerts } from '../../src/app/receive-alerts.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { applyAll, minutes, rampEvent, readyState, trafficDone } from '../domain/fixtures.js';
 import { ALARMS, type UseCaseWorld, useCaseWorld } from '../support/use-case-world.js';
+
+let jobs = 0;
+/** A fresh job's name: each call is its own webhook request, as the alert worker's jobs are. */
+const job = () => `job-${++jobs}`;
 
 const alert = (alarm: string, fields: Partial<ReceivedAlert> = {}): ReceivedAlert => ({
   status: 'firing',
@@ -44,7 +48,7 @@ describe('receiveAlerts', () => {
   it('rolls a BLOCKER back before anyone is told, then pages its incident with the value and the traffic', async () => {
     const { world, deps } = await receiving();
     world.metrics.values.set('latency_slo_drop', 0.042);
-    expect(await receiveAlerts(deps, batch(alert('latency_slo_drop')))).toEqual({
+    expect(await receiveAlerts(deps, batch(alert('latency_slo_drop')), job())).toEqual({
       received: 1,
       duplicates: 0,
       unknown: 0,
@@ -72,7 +76,7 @@ describe('receiveAlerts', () => {
 
   it('pages a CRITICAL at once: there is no rollback to wait for', async () => {
     const { world, deps } = await receiving();
-    await receiveAlerts(deps, batch(alert('determinism_variance')));
+    await receiveAlerts(deps, batch(alert('determinism_variance')), job());
     expect(world.notifier.pages).toHaveLength(1);
     expect(world.notifier.pageWaitsMs).toEqual([0]);
   });
@@ -82,23 +86,25 @@ describe('receiveAlerts', () => {
     world.registry.read = async () => {
       throw new Error('meta/meta_flags.json is not JSON');
     };
-    await receiveAlerts(deps, batch(alert('latency_slo_drop')));
+    await receiveAlerts(deps, batch(alert('latency_slo_drop')), job());
     expect(world.effects.effects).toEqual([expect.objectContaining({ kind: 'roll_back', fromPct: 5 })]);
     expect(world.notifier.pages).toHaveLength(1);
   });
 
   it('acts on a re-sent alert once: one rollback, one incident, one page', async () => {
     const { world, deps } = await receiving();
-    await receiveAlerts(deps, batch(alert('latency_slo_drop')));
+    await receiveAlerts(deps, batch(alert('latency_slo_drop')), job());
     const before = world.reasons();
-    expect(await receiveAlerts(deps, batch(alert('latency_slo_drop')))).toMatchObject({ duplicates: 1 });
+    expect(await receiveAlerts(deps, batch(alert('latency_slo_drop')), job())).toMatchObject({
+      duplicates: 1,
+    });
     expect(world.reasons()).toEqual(before);
     expect(world.notifier.pages).toHaveLength(1);
   });
 
   it('records a WARNING for the weekly review, paging nobody', async () => {
     const { world, deps } = await receiving();
-    await receiveAlerts(deps, batch(alert('feature_drift')));
+    await receiveAlerts(deps, batch(alert('feature_drift')), job());
     expect(world.reasons()).toEqual(['alarm_recorded']);
     expect(await incidents(world)).toEqual([]);
     expect(world.notifier.pages).toEqual([]);
@@ -114,7 +120,7 @@ describe('receiveAlerts', () => {
     'records an alert for %s as unknown, instead of dropping it, and pages nobody',
     async (_what, unknown) => {
       const { world, deps } = await receiving();
-      expect(await receiveAlerts(deps, batch(unknown))).toMatchObject({ unknown: 1 });
+      expect(await receiveAlerts(deps, batch(unknown), job())).toMatchObject({ unknown: 1 });
       expect(world.reasons()).toEqual(['alarm_unknown']);
       expect((await world.store.load('M6')).state?.rollback).toBeUndefined();
       expect(world.notifier.pages).toEqual([]);
@@ -123,10 +129,10 @@ describe('receiveAlerts', () => {
 
   it("closes a CRITICAL's gate when it resolves, and follows up on its incident", async () => {
     const { world, deps } = await receiving();
-    await receiveAlerts(deps, batch(alert('determinism_variance')));
+    await receiveAlerts(deps, batch(alert('determinism_variance')), job());
     expect(Object.keys((await world.store.load('M6')).state?.gates ?? {})).toEqual(['determinism_variance']);
     world.at(minutes(50));
-    await receiveAlerts(deps, batch(alert('determinism_variance', { status: 'resolved' })));
+    await receiveAlerts(deps, batch(alert('determinism_variance', { status: 'resolved' })), job());
     expect((await world.store.load('M6')).state?.gates).toEqual({});
     const [incident] = await incidents(world);
     expect(incident?.resolvedAt).toBe(minutes(50).toISOString());
@@ -144,16 +150,16 @@ describe('receiveAlerts', () => {
         labels: { alertname: 'MecAlarm', mec_alarm: 'determinism_variance', mec_phase: 'M6', instance },
         fingerprint: `fp-${instance}`,
       });
-    await receiveAlerts(deps, batch(on('web-0'), on('web-1'), on('web-2')));
+    await receiveAlerts(deps, batch(on('web-0'), on('web-1'), on('web-2')), job());
     world.at(minutes(50));
-    await receiveAlerts(deps, batch(on('web-0', 'resolved'), on('web-1', 'resolved')));
+    await receiveAlerts(deps, batch(on('web-0', 'resolved'), on('web-1', 'resolved')), job());
     const gates = async () => Object.keys((await world.store.load('M6')).state?.gates ?? {});
     expect(await gates()).toEqual(['determinism_variance']);
     const [open] = await incidents(world);
     expect(open).toMatchObject({ resolvedInstances: ['web-0', 'web-1'] });
     expect(open?.resolvedAt).toBeUndefined();
     expect(world.notifier.followUps).toEqual([]);
-    await receiveAlerts(deps, batch(on('web-2', 'resolved')));
+    await receiveAlerts(deps, batch(on('web-2', 'resolved')), job());
     expect(await gates()).toEqual([]);
     const [closed] = await incidents(world);
     expect(closed?.resolvedAt).toBe(minutes(50).toISOString());
@@ -165,6 +171,7 @@ describe('receiveAlerts', () => {
     await receiveAlerts(
       { ...deps, metrics: undefined },
       batch(alert('latency_slo_drop', { annotations: {} })),
+      job(),
     );
     const [incident] = await incidents(world);
     expect(incident).toMatchObject({
@@ -182,21 +189,38 @@ describe('receiveAlerts when a claim fails', () => {
     const claimDelivery = world.incidents.claimDelivery.bind(world.incidents);
     let calls = 0;
     // The second of three claims fails, after the first has claimed its delivery.
-    world.incidents.claimDelivery = async (delivery) => {
+    world.incidents.claimDelivery = async (delivery, owner) => {
       calls += 1;
       if (calls === 2) throw new Error('Redis went away');
-      return claimDelivery(delivery);
+      return claimDelivery(delivery, owner);
     };
     const sent = batch(
       alert('determinism_variance', { fingerprint: 'fp-a' }),
       alert('determinism_variance', { fingerprint: 'fp-b' }),
       alert('determinism_variance', { fingerprint: 'fp-c' }),
     );
-    await expect(receiveAlerts(deps, sent)).rejects.toThrow('Redis went away');
+    await expect(receiveAlerts(deps, sent, job())).rejects.toThrow('Redis went away');
     expect(world.reasons()).toEqual([]);
     world.incidents.claimDelivery = claimDelivery;
-    // Alertmanager's retry of the failed request: every delivery is acted on, none taken as a re-send.
-    expect(await receiveAlerts(deps, sent)).toMatchObject({ received: 3, duplicates: 0 });
+    // Another job with the batch (the failed one was removed, and a re-send queued it again): every
+    // delivery is acted on, none held by the failed job.
+    expect(await receiveAlerts(deps, sent, job())).toMatchObject({ received: 3, duplicates: 0 });
     expect(world.notifier.pages).toHaveLength(1);
+  });
+});
+
+describe('receiveAlerts after a worker died mid-job', () => {
+  it("acts, in the job's retry, on the claims its dead run left; another job takes them as held", async () => {
+    const { world, deps } = await receiving();
+    const sent = batch(alert('determinism_variance', { fingerprint: 'fp-left' }));
+    const [left] = sent.alerts;
+    if (!left) throw new Error('expected an alert');
+    // The dead run claimed the delivery and never kept or gave it back.
+    expect(await world.incidents.claimDelivery(deliveryOf(sent.groupKey, left), 'job-dead')).toBe(true);
+    expect(await receiveAlerts(deps, sent, 'job-other')).toMatchObject({ duplicates: 1 });
+    expect(world.reasons()).toEqual([]);
+    expect(await receiveAlerts(deps, sent, 'job-dead')).toMatchObject({ received: 1, duplicates: 0 });
+    expect(world.reasons()).toContain('incident_opened');
+    expect(await receiveAlerts(deps, sent, 'job-dead')).toMatchObject({ duplicates: 1 });
   });
 });

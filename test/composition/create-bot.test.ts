@@ -65,7 +65,7 @@ describe('createBot', () => {
     }
   });
 
-  it('reads the dashboard fresh, with the configured alarms, and counts the alerts it receives', async () => {
+  it('reads the dashboard fresh, with the configured alarms', async () => {
     const { options: built } = await options();
     const bot = createBot(built);
     const data = await bot.dashboard();
@@ -75,21 +75,37 @@ describe('createBot', () => {
       'determinism_variance',
       'feature_drift',
     ]);
-    const summary = await bot.receiveAlerts({
+  });
+
+  it('counts the alerts it takes in and queues them for the alert worker, which needs the queues', async () => {
+    const { options: built, redis } = await options();
+    const batch = {
       groupKey: 'g',
       alerts: [
         {
-          status: 'firing',
+          status: 'firing' as const,
           labels: { mec_alarm: 'feature_drift', mec_phase: 'M6', severity: 'WARNING' },
           annotations: {},
           startsAt: '2025-10-21T13:00:00.000Z',
           fingerprint: 'f1',
         },
       ],
-    });
-    expect(summary).toEqual({ received: 1, duplicates: 0, unknown: 0 });
-    expect(await bot.stats.registry.getSingleMetricAsString('mec_alarms_total')).toContain(
-      'mec_alarms_total{severity="WARNING",status="firing"} 1',
-    );
+    };
+    await expect(createBot(built).takeAlerts(batch)).rejects.toMatchObject({ code: 'invariant_violated' });
+    const queues = createQueues(redis.connect({ maxRetriesPerRequest: null }), redis.prefix);
+    try {
+      const bot = createBot({ ...built, queues });
+      const summary = await bot.takeAlerts(batch);
+      expect(summary).toEqual({ received: 1, batch: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      // A re-send is the batch already queued.
+      expect(await bot.takeAlerts(batch)).toEqual(summary);
+      const queued = await queues.alerts.getJobs(['waiting', 'prioritized']);
+      expect(queued.map((job) => [job.id, job.data])).toEqual([[`alerts-${summary.batch}`, { batch }]]);
+      expect(await bot.stats.registry.getSingleMetricAsString('mec_alarms_total')).toContain(
+        'mec_alarms_total{severity="WARNING",status="firing"} 2',
+      );
+    } finally {
+      await closeQueues(queues);
+    }
   });
 });

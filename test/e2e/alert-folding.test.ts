@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { alertPayload, postAlert } from '../support/alertmanager.js';
+import { actedOn, alertPayload, postAlert } from '../support/alertmanager.js';
 import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
 import { latestDrawing, textOf } from '../support/slack-find.js';
@@ -44,8 +44,7 @@ async function soakingAt5() {
 describe('alerts of one alarm while it fires', () => {
   it('fold 300 alerts of one BLOCKER in one body into one incident, one page and one alarm entry', async () => {
     await soakingAt5();
-    const reply = await postAlert(harness.webhookUrl, perInstance(300), ALERT_TOKEN);
-    expect(reply).toMatchObject({ status: 200, body: { received: 300, duplicates: 0 } });
+    expect(await harness.alert(perInstance(300))).toMatchObject({ received: 300 });
     await harness.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
     const incidents = await harness.bot.incidents.recent(500);
     expect(incidents).toHaveLength(1);
@@ -64,10 +63,10 @@ describe('alerts of one alarm while it fires', () => {
 
   it('folds a later body of the same alarm into the open incident, without a second page', async () => {
     await soakingAt5();
-    await postAlert(harness.webhookUrl, perInstance(2), ALERT_TOKEN);
+    await harness.alert(perInstance(2));
     await expect.poll(() => pages().length, { timeout: 10_000 }).toBe(1);
     const later = perInstance(3);
-    await postAlert(harness.webhookUrl, { ...later, alerts: later.alerts.slice(2) }, ALERT_TOKEN);
+    await harness.alert({ ...later, alerts: later.alerts.slice(2) });
     const [incident] = await harness.bot.incidents.recent();
     expect(incident?.instances).toEqual(['web-0:9090', 'web-1:9090', 'web-2:9090']);
     expect(await harness.bot.incidents.recent()).toHaveLength(1);
@@ -81,11 +80,11 @@ describe('alerts of one alarm while it fires', () => {
 
   it('opens a new incident when the alarm fires again after it resolved', async () => {
     await soakingAt5();
-    await postAlert(harness.webhookUrl, perInstance(2), ALERT_TOKEN);
-    await postAlert(harness.webhookUrl, perInstance(2, 'resolved'), ALERT_TOKEN);
+    await harness.alert(perInstance(2));
+    await harness.alert(perInstance(2, 'resolved'));
     const again = perInstance(1);
     const alert = { ...again.alerts[0], startsAt: '2025-10-21T15:00:00.000Z' };
-    await postAlert(harness.webhookUrl, { ...again, alerts: [alert] }, ALERT_TOKEN);
+    await harness.alert({ ...again, alerts: [alert] });
     const incidents = await harness.bot.incidents.recent();
     expect(incidents.map((incident) => incident.resolvedAt === undefined)).toEqual([true, false]);
     await expect.poll(() => pages().length, { timeout: 10_000 }).toBe(2);
@@ -98,7 +97,17 @@ describe('alerts of one alarm while it fires', () => {
       Array.from({ length: 50 }, () => postAlert(harness.webhookUrl, payload, ALERT_TOKEN)),
     );
     expect(replies.map((reply) => reply.status)).toEqual(Array(50).fill(200));
-    expect(replies.filter((reply) => reply.body.duplicates === 0)).toHaveLength(1);
+    // Every copy is the one batch, queued once.
+    expect(new Set(replies.map((reply) => reply.body.batch)).size).toBe(1);
+    await actedOn(harness.queues.alerts, replies[0]?.body.batch);
+    expect(await harness.queues.alerts.getJobCounts('completed', 'waiting', 'active', 'prioritized')).toEqual(
+      {
+        completed: 1,
+        waiting: 0,
+        active: 0,
+        prioritized: 0,
+      },
+    );
     await harness.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
     const entries = await harness.adapters.ledger.read();
     expect(entries.filter((entry) => entry.body.action === 'alarm')).toHaveLength(1);

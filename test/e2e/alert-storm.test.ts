@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
 import type { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { alertPayload, postAlert } from '../support/alertmanager.js';
+import { actedOn, alertPayload, postAlert } from '../support/alertmanager.js';
 import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
 import { PEOPLE } from '../support/slack-harness.js';
@@ -62,8 +62,12 @@ describe('an alert storm during a ramp', () => {
     const posts = Array.from({ length: count * copies }, (_, i) =>
       postAlert(harness.webhookUrl, distinct(i % count), ALERT_TOKEN),
     );
-    const statuses = (await Promise.all(posts)).map((reply) => reply.status);
-    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    const replies = await Promise.all(posts);
+    expect(replies.map((reply) => reply.status).filter((status) => status >= 500)).toEqual([]);
+    // Answered once queued: each distinct alert is one batch, acted on by the alert worker.
+    const batches = new Set(replies.map((reply) => reply.body.batch));
+    expect(batches.size).toBe(count);
+    for (const batch of batches) await actedOn(harness.queues.alerts, batch);
     await harness.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
     const entries = await harness.adapters.ledger.read();
     expect(recordsPerAlert(entries)).toEqual(

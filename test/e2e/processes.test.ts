@@ -35,11 +35,7 @@ afterEach(async () => {
 const ALERT_TOKEN = 'test-alert-token-0123456789';
 
 async function setup(
-  options: {
-    crashpoint?: string;
-    webCrashpoint?: string;
-    configEdit?: Parameters<typeof compressedConfigFile>[0];
-  } = {},
+  options: { crashpoint?: string; configEdit?: Parameters<typeof compressedConfigFile>[0] } = {},
 ) {
   const config = await compressedConfigFile(options.configEdit);
   const workspace = await copyExampleWorkspace();
@@ -60,7 +56,7 @@ async function setup(
   };
   // Started side by side: each start is mostly CPU, and the machine has two cores.
   const [web, firstWorker] = await Promise.all([
-    start('web', options.webCrashpoint ? { MEC_CRASHPOINT: options.webCrashpoint } : {}),
+    start('web'),
     start('worker', options.crashpoint ? { MEC_CRASHPOINT: options.crashpoint } : {}),
   ]);
   const adapters = redisAdapters(redis.connect(), redis.prefix);
@@ -129,45 +125,61 @@ describe('worker processes that die mid-job', () => {
   }, 120_000);
 });
 
-describe('a web process killed while it rolls a BLOCKER alert back itself', () => {
-  it('leaves the rollback to its job, which the worker process finishes once', async () => {
-    const { web, firstWorker, adapters, driver, workspace } = await setup({
-      webCrashpoint: 'rollback:before_restore',
+describe('a worker process killed while it rolls a BLOCKER alert back itself', () => {
+  it("leaves the alert to its job's retry and the rollback to its job, which another worker finishes once", async () => {
+    const { web, firstWorker, start, adapters, driver, workspace } = await setup({
+      crashpoint: 'rollback:before_restore',
       configEdit: (doc) => doc.setIn(['plan', 'steps', 1, 'soak'], '60s'),
     });
     await toReady(driver, standIn);
     await driver.command(PEOPLE.releaseManager, 'ramp 5');
     const soaking = await driver.waitForState((state) => state.soak?.status === 'running');
-    // The ramp job lets go of the traffic lock just after the soak starts; the web process tries the
+    // The ramp job lets go of the traffic lock just after the soak starts; the alert's worker tries the
     // lock once, and finding it held would leave the rollback to its job before the crash point.
     const lock = redisKeys(redis.prefix).lock(`traffic-${soaking.rolloutId}`);
     const probe = redis.connect();
     await expect.poll(() => probe.exists(lock), { timeout: 15_000 }).toBe(0);
     const alert = alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' });
-    // Answered though the rollback it started hangs: the request waits only a moment for it.
+    // Answered once queued: the web process does not wait for the worker that acts on it.
     const posted = await postAlert(`${web.url}/alerts/alertmanager`, alert, ALERT_TOKEN);
     expect(posted.status).toBe(200);
-    await expect.poll(() => web.output(), { timeout: 15_000 }).toContain('crashpoint reached');
+    await expect.poll(() => firstWorker.output(), { timeout: 15_000 }).toContain('crashpoint reached');
     const restoresOf = (entries: LedgerEntry[]) =>
       entries.filter(
         (entry) =>
           entry.body.reason === 'registry_write' && JSON.stringify(entry.body.after).includes('restoredFrom'),
       );
     expect(restoresOf(await adapters.ledger.read())).toEqual([]);
-    await web.kill('SIGKILL');
+    await firstWorker.kill('SIGKILL');
+    const secondWorker = await start('worker');
 
     const state = await driver.waitForState(
       (candidate) => candidate.lock !== undefined && candidate.rollback === undefined,
       30_000,
     );
     expect(state.trafficPct).toBe(0);
+    // The alert's job, taken up again, acts on the claims its dead run left: the incident opens.
+    await expect.poll(() => secondWorker.output(), { timeout: 15_000 }).toContain('"queue":"mec-alerts"');
     const entries = await adapters.ledger.read();
     expect(entries.filter((entry) => entry.body.reason === 'rollback_accepted')).toHaveLength(1);
     expect(entries.filter((entry) => entry.body.reason === 'rollback_finished')).toHaveLength(1);
+    expect(entries.filter((entry) => entry.body.reason === 'incident_opened')).toHaveLength(1);
     expect(restoresOf(entries)).toHaveLength(1);
     const flags = JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8'));
     expect(flags.meta_prod).toEqual({ mode: 'shadow', weightPct: 0 });
-    await expect.poll(() => firstWorker.output(), { timeout: 15_000 }).toContain('"queue":"mec-rollback"');
+  }, 120_000);
+});
+
+describe('a web process killed as soon as it answered the webhook', () => {
+  it('loses nothing: the worker process acts on the alert it queued', async () => {
+    const { web, firstWorker, adapters } = await setup();
+    const alert = alertPayload({ alarm: 'feature_drift', severity: 'WARNING' });
+    expect((await postAlert(`${web.url}/alerts/alertmanager`, alert, ALERT_TOKEN)).status).toBe(200);
+    await web.kill('SIGKILL');
+    await expect
+      .poll(async () => (await adapters.ledger.read()).map((entry) => entry.body.reason), { timeout: 15_000 })
+      .toContain('alarm_recorded');
+    await expect.poll(() => firstWorker.output(), { timeout: 10_000 }).toContain('"queue":"mec-alerts"');
   }, 120_000);
 });
 

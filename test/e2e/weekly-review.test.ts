@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { alertPayload, postAlert } from '../support/alertmanager.js';
-import {
-  ALERT_TOKEN,
-  compressed,
-  type JobsHarness,
-  startJobsHarness,
-  toReady,
-} from '../support/jobs-harness.js';
+import { alertPayload } from '../support/alertmanager.js';
+import { compressed, type JobsHarness, startJobsHarness, toReady } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
 import { textOf } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
@@ -50,16 +44,10 @@ describe('the weekly governance review', () => {
     await toReady(harness, standIn);
     await harness.command(PEOPLE.releaseManager, 'ramp 5');
     await harness.waitForState((state) => state.soak?.status === 'running');
-    await postAlert(
-      harness.webhookUrl,
+    await harness.alert(
       alertPayload({ alarm: 'feature_drift', severity: 'WARNING', summary: 'drift detector tripped' }),
-      ALERT_TOKEN,
     );
-    await postAlert(
-      harness.webhookUrl,
-      alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' }),
-      ALERT_TOKEN,
-    );
+    await harness.alert(alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' }));
     await harness.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
     // The incident's last words are its time to shadow and then its page, which waits for shadow: wait
     // for both, so the review is the last entry.

@@ -1,3 +1,5 @@
+import type { Queue } from 'bullmq';
+
 /** An Alertmanager v4 webhook payload for one alert of the example config. */
 export function alertPayload(options: {
   alarm: string;
@@ -49,4 +51,21 @@ export async function postAlert(url: string, body: unknown, token: string | unde
     status: response.status,
     body: (await response.json().catch(() => ({}))) as Record<string, unknown>,
   };
+}
+
+/**
+ * Waits until the alert worker has acted on the batch the webhook took in as `batch` (the `batch` of
+ * its answer): its job completed. A job that finally failed, or none by that name, is an error.
+ */
+export async function actedOn(alerts: Queue, batch: unknown, timeoutMs = 20_000): Promise<void> {
+  if (typeof batch !== 'string')
+    throw new Error(`expected the webhook to name the batch, got ${String(batch)}`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await alerts.getJobState(`alerts-${batch}`);
+    if (state === 'completed') return;
+    if (state === 'failed' || state === 'unknown' || Date.now() > deadline)
+      throw new Error(`the alert batch ${batch} was not acted on: its job is ${state}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

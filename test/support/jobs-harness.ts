@@ -20,6 +20,7 @@ import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { COMMAND_CONNECTION } from '../../src/infra/command-connection.js';
 import { logRedisOutages, logRepeatedErrors, type OutageLogger } from '../../src/infra/log-redis-outages.js';
 import { type RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { actedOn, postAlert } from './alertmanager.js';
 import { testLedgerKey } from './ledger-key.js';
 import type { TestRedis } from './redis.js';
 import { approvalCardPost, button, where } from './slack-find.js';
@@ -59,6 +60,11 @@ export interface JobsHarness {
   prefix: string;
   /** POST /alerts/alertmanager on this bot, expecting ALERT_TOKEN. */
   webhookUrl: string;
+  /**
+   * Posts an Alertmanager payload to the webhook and waits until the alert worker has acted on it; the
+   * webhook's answer, which must be 200.
+   */
+  alert(body: unknown): Promise<Record<string, unknown>>;
   metricsUrl: string;
   dashboardUrl: string;
   bot: Bot;
@@ -161,7 +167,7 @@ export async function startJobsHarness(
     0,
     {
       [`POST ${EVENTS_PATH}`]: listener,
-      [`POST ${ALERTMANAGER_PATH}`]: alertmanagerWebhook(ALERT_TOKEN, bot.receiveAlerts),
+      [`POST ${ALERTMANAGER_PATH}`]: alertmanagerWebhook(ALERT_TOKEN, bot.takeAlerts),
       'GET /dashboard': async (_request, response) => {
         response
           .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
@@ -185,6 +191,13 @@ export async function startJobsHarness(
   const harness: JobsHarness = {
     prefix: redis.prefix,
     webhookUrl: `${base}${ALERTMANAGER_PATH}`,
+    async alert(body) {
+      const answer = await postAlert(`${base}${ALERTMANAGER_PATH}`, body, ALERT_TOKEN);
+      if (answer.status !== 200)
+        throw new Error(`the webhook answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      await actedOn(queues.alerts, answer.body.batch);
+      return answer.body;
+    },
     metricsUrl: `${base}/metrics`,
     dashboardUrl: `${base}/dashboard`,
     bot,
@@ -224,10 +237,10 @@ export async function startJobsHarness(
     async close() {
       if (killed) return;
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await bot.rollbacks.close();
       await dispatcher?.close();
       await anchoring?.close();
       await workers?.close();
+      await bot.rollbacks.close();
       await closeQueues(queues);
       if (options.redisUrl) {
         command.disconnect();

@@ -136,6 +136,8 @@ async function botStorm(
     const cpuBefore = [await bot.bot.cpuMs(), (await bot.worker?.cpuMs()) ?? 0];
     const load = await runLoad(bot.webhookUrl, epoch, posts, seconds);
     await bot.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
+    // Answered once queued: the alerts are counted once the worker has acted on every batch.
+    await bot.alertsActed();
     const cpuAfter = [await bot.bot.cpuMs(), (await bot.worker?.cpuMs()) ?? 0];
     const lagMs = await webLag.stop();
     const workerLagMs = (await workerLag?.stop()) ?? [];

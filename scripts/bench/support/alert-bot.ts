@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { bullPrefix, QUEUE_NAMES } from '../../../src/adapters/bullmq/queues.js';
 import { redisAdapters } from '../../../src/adapters/redis/redis-adapters.js';
 import { redisKeys } from '../../../src/adapters/redis/redis-keys.js';
 import { ACTION } from '../../../src/adapters/slack/ids.js';
@@ -51,6 +53,8 @@ export interface AlertBot {
   state(): Promise<RolloutState | null>;
   waitForState(predicate: (state: RolloutState) => boolean, timeoutMs?: number): Promise<RolloutState>;
   ledger(fromSeq?: number): Promise<LedgerEntry[]>;
+  /** Waits until the alert worker has acted on every batch the webhook queued. */
+  alertsActed(timeoutMs?: number): Promise<void>;
   /** Drives the rollout to traffic at 5%: the first time through start, smoke, go and approvals; after a rollback, approvals again. */
   toRamp(): Promise<void>;
   stop(): Promise<void>;
@@ -126,6 +130,7 @@ async function startAlertBotOn(
   });
   const redis = new Redis(redisServer.url);
   const adapters = redisAdapters(redis, prefix);
+  const alerts = new Queue(QUEUE_NAMES.alerts, { connection: redis, prefix: bullPrefix(prefix) });
   const eventsUrl = `${bot.url}/slack/events`;
   const answer = (id: string) =>
     standIn.waitFor((call) => call.method === 'response_url' && call.args.id === id, 15_000);
@@ -187,6 +192,16 @@ async function startAlertBotOn(
     state: async () => (await adapters.store.load(PHASE)).state,
     waitForState,
     ledger: (fromSeq = 1) => adapters.ledger.read(fromSeq),
+    async alertsActed(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const counts = await alerts.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+        if (Object.values(counts).every((count) => count === 0)) return;
+        if (Date.now() > deadline)
+          throw new Error(`the alert worker did not finish: ${JSON.stringify(counts)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async toRamp() {
       if (rounds === 0) {
         await command(PEOPLE.releaseManager, 'start');
@@ -205,6 +220,7 @@ async function startAlertBotOn(
     async stop() {
       await bot.stop();
       await worker?.stop();
+      await alerts.close();
       redis.disconnect();
       await standIn.stop();
       await redisServer.stop();

@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { AlertBatch } from '../../app/ports/alert-batch.js';
 import type { WatchCounters } from '../../domain/alarm-watch.js';
 import type { CheckName } from '../../domain/rollout-state.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
@@ -15,6 +16,7 @@ export const QUEUE_NAMES = {
   notify: 'mec-notify',
   incident: 'mec-notify-incident',
   review: 'mec-review',
+  alerts: 'mec-alerts',
 } as const;
 type QueueKind = keyof typeof QUEUE_NAMES;
 
@@ -69,6 +71,10 @@ export interface CertifyJob {
   phase: string;
   rolloutId: string;
 }
+/** A batch of alerts the webhook took in, to be acted on. */
+export interface AlertsJob {
+  batch: AlertBatch;
+}
 export type IncidentJob =
   | { kind: 'page'; id: string }
   | { kind: 'redraw'; id: string }
@@ -116,6 +122,18 @@ export const JOB_DEFAULTS: JobsOptions = {
  * no-op; the failure is already in the worker's log.
  */
 export const REISSUABLE: JobsOptions = { ...JOB_DEFAULTS, removeOnFail: true };
+
+/**
+ * For alert batches: the first retry comes soon, since a BLOCKER's rollback may wait on it, and the
+ * attempts span minutes, as Alertmanager's own re-sends did. A batch that finally failed has given its
+ * deliveries back and is removed, so Alertmanager's next re-send of it queues it again.
+ */
+export const ALERT_JOBS: JobsOptions = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 100 },
+  removeOnComplete: { age: 86_400 },
+  removeOnFail: true,
+};
 
 /** Registers (or moves) the weekly review on its cron schedule; every process may call it at start. */
 export async function scheduleWeeklyReview(

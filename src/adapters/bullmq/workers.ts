@@ -4,6 +4,7 @@ import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
 import { errorCodeOf } from '../../domain/errors.js';
 import { logRepeatedErrors } from '../../infra/log-redis-outages.js';
+import { runAlertsJob } from './alert-jobs.js';
 import { runCheckJob } from './check-jobs.js';
 import type { JobDeps } from './job-deps.js';
 import { runIncidentJob, runNotifyJob } from './notify-jobs.js';
@@ -85,6 +86,8 @@ export function startWorkers(
     return `${review.warnings.length} warnings, ${review.rollbacks.length} rollbacks`;
   });
   add(QUEUE_NAMES.rollback, (job) => runRollbackJob(deps, job), { concurrency: 4 });
+  // Many at once: in a storm the batches of one alarm fold into its incident together, in one commit.
+  add(QUEUE_NAMES.alerts, (job) => runAlertsJob(deps, job), { concurrency: 16 });
   // Neither Slack queue is rate limited as a whole: the messenger paces the posts to each channel, and
   // a post whose channel's turn is taken waits as a delayed job, so nothing else waits behind it.
   if (incidentPublisher) {

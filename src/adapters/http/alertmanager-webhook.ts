@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AlertBatch } from '../../app/ports/alert-batch.js';
+import { errorCodeOf } from '../../domain/errors.js';
 import { type RouteHandler, sendJson } from './http-server.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 
@@ -60,13 +61,18 @@ function sameToken(given: string, expectedDigest: Buffer): boolean {
   return timingSafeEqual(digestOf(given), expectedDigest);
 }
 
+/** Seconds Alertmanager is asked to wait before it sends a batch again that could not be taken in. */
+const RETRY_AFTER_S = 1;
+
 /**
  * `POST /alerts/alertmanager`: authenticated with a bearer token, its payload validated, then handed to
- * `receive` as an alert batch. A wrong or missing token is 401, a malformed body 400 with what is wrong, an oversized one 413.
+ * `take` as an alert batch, and answered 200 once it is taken in. A wrong or missing token is 401, a
+ * malformed body 400 with what is wrong, an oversized one 413; a batch that could not be taken in
+ * (Redis unreachable) is 503 with `retry-after`, so Alertmanager sends it again.
  */
 export function alertmanagerWebhook(
   token: string | undefined,
-  receive: (batch: AlertBatch) => Promise<unknown>,
+  take: (batch: AlertBatch) => Promise<unknown>,
 ): RouteHandler {
   const expectedDigest = token ? digestOf(token) : undefined;
   return async (request, response) => {
@@ -98,6 +104,17 @@ export function alertmanagerWebhook(
       );
       return sendJson(response, 400, { error: 'not an Alertmanager v4 webhook payload', problems });
     }
-    sendJson(response, 200, await receive(toAlertBatch(parsed.data)));
+    let taken: unknown;
+    try {
+      taken = await take(toAlertBatch(parsed.data));
+    } catch (error) {
+      response.setHeader('retry-after', String(RETRY_AFTER_S));
+      // Not the error's own text: it may name Redis's address. Its outage is in the process's log.
+      return sendJson(response, 503, {
+        error: 'the alerts could not be queued; send them again',
+        code: errorCodeOf(error),
+      });
+    }
+    sendJson(response, 200, taken);
   };
 }

@@ -5,6 +5,8 @@ import type { LedgerBody } from '../../domain/ledger-entry.js';
 import type { MemoryLedger } from './memory-ledger.js';
 
 const RECENT_KEPT = 500;
+/** What a delivery acted on is held by: no owner's claim matches it. */
+const KEPT = Symbol('kept');
 
 /**
  * Incidents in one process's memory: for use-case tests and the contract suite's reference. Nothing
@@ -14,7 +16,8 @@ export class MemoryIncidentStore implements IncidentStore {
   readonly #incidents = new Map<string, StoredIncident>();
   readonly #recent: string[] = [];
   readonly #ofRollback = new Map<string, string>();
-  readonly #deliveries = new Set<string>();
+  /** Each delivery's owner while it is claimed, or KEPT once it was acted on. */
+  readonly #deliveries = new Map<string, string | typeof KEPT>();
   readonly #episodes = new Map<string, number>();
   readonly #ledger: MemoryLedger;
 
@@ -61,13 +64,16 @@ export class MemoryIncidentStore implements IncidentStore {
     return this.#ofRollback.get(rollbackId);
   }
 
-  async claimDelivery(deliveryKey: string): Promise<boolean> {
-    if (this.#deliveries.has(deliveryKey)) return false;
-    this.#deliveries.add(deliveryKey);
+  async claimDelivery(deliveryKey: string, owner: string): Promise<boolean> {
+    const held = this.#deliveries.get(deliveryKey);
+    if (held !== undefined) return held === owner;
+    this.#deliveries.set(deliveryKey, owner);
     return true;
   }
 
-  async keepDelivery(_deliveryKey: string): Promise<void> {}
+  async keepDelivery(deliveryKey: string): Promise<void> {
+    this.#deliveries.set(deliveryKey, KEPT);
+  }
 
   async releaseDelivery(deliveryKey: string): Promise<void> {
     this.#deliveries.delete(deliveryKey);

@@ -75,7 +75,27 @@ ledger_move(KEYS[3], seq, hash, ARGV[11], ARGV[12])
 return {'committed', version, seq, prevHash, hash}
 `;
 
+/**
+ * Claims a delivery for an owner: free, it is taken for a lease; held by the same owner (the retry of a
+ * job whose worker died), its lease starts again; held by another or kept, it is refused.
+ * KEYS: the delivery's key. ARGV: the owner, the lease in milliseconds. Returns 1 when the owner holds it.
+ */
+const CLAIM_DELIVERY_LUA = `
+local held = redis.call('GET', KEYS[1])
+local mine = 'claimed:' .. ARGV[1]
+if not held then
+  redis.call('SET', KEYS[1], mine, 'PX', ARGV[2])
+  return 1
+end
+if held == mine then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`;
+
 interface IncidentCommitCommand {
+  mecClaimDelivery(deliveryKey: string, owner: string, leaseMs: string): Promise<number>;
   mecIncidentCommit(
     incidentKey: string,
     entriesKey: string,
@@ -109,13 +129,15 @@ export class RedisIncidentStore implements IncidentStore {
   readonly #keys: ReturnType<typeof redisKeys>;
   readonly #retentionMs: number;
   readonly #chain: LedgerChain;
-  /** Deliveries this process holds a claim on or kept, with when that stops counting (epoch ms). */
+  /** Deliveries this process kept, with when that stops counting (epoch ms). */
   readonly #mine = new Map<string, number>();
 
   /** `retentionMs`: how long a resolved incident's keys and a kept delivery are kept, in milliseconds. */
   constructor(redis: Redis, prefix: string, retentionMs: number) {
     if (!('mecIncidentCommit' in redis))
       redis.defineCommand('mecIncidentCommit', { numberOfKeys: 6, lua: INCIDENT_COMMIT_LUA });
+    if (!('mecClaimDelivery' in redis))
+      redis.defineCommand('mecClaimDelivery', { numberOfKeys: 1, lua: CLAIM_DELIVERY_LUA });
     this.#redis = redis as Redis & IncidentCommitCommand;
     this.#keys = redisKeys(prefix);
     this.#retentionMs = retentionMs;
@@ -178,15 +200,12 @@ export class RedisIncidentStore implements IncidentStore {
     return (await this.#redis.get(this.#rollbackKey(rollbackId))) ?? undefined;
   }
 
-  async claimDelivery(deliveryKey: string): Promise<boolean> {
-    // A delivery this process claimed and has not given back is a duplicate without a round trip:
-    // Redis would answer the same, as the claim or the kept record is there.
+  async claimDelivery(deliveryKey: string, owner: string): Promise<boolean> {
+    // A delivery this process kept is a duplicate without a round trip: Redis would answer the same.
     const until = this.#mine.get(deliveryKey);
     if (until !== undefined && until > Date.now()) return false;
     const key = this.#deliveryKey(deliveryKey);
-    const claimed = (await this.#redis.set(key, 'claimed', 'PX', CLAIM_LEASE_MS, 'NX')) === 'OK';
-    if (claimed) this.#remember(deliveryKey, CLAIM_LEASE_MS);
-    return claimed;
+    return (await this.#redis.mecClaimDelivery(key, owner, String(CLAIM_LEASE_MS))) === 1;
   }
 
   async keepDelivery(deliveryKey: string): Promise<void> {

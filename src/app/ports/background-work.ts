@@ -1,6 +1,7 @@
 import type { WatchCounters } from '../../domain/alarm-watch.js';
 import type { CheckName } from '../../domain/rollout-state.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
+import type { AlertBatch } from './alert-batch.js';
 
 /** One evaluation of a watch: the smoke (`watchId` is its run id) or a soak (its soak id). */
 export interface WatchTick {
@@ -67,4 +68,6 @@ export interface BackgroundWork {
   watchClearance(tick: ClearanceTick): Promise<ClearanceResult>;
   soakCountdown(countdown: SoakCountdown): Promise<CountdownResult>;
   postReview(): Promise<WeeklyReview>;
+  /** Acts on a batch of alerts the webhook queued; `owner` names the job, whose claims they are. */
+  receiveAlerts(batch: AlertBatch, owner: string): Promise<string>;
 }

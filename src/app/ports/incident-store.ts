@@ -25,10 +25,12 @@ export interface IncidentStore {
   /** The id of the incident that started rollback `rollbackId`. */
   ofRollback(rollbackId: string): Promise<string | undefined>;
   /**
-   * Claims an alert delivery before it is acted on, in one atomic step: true for the one caller that
-   * got it, false when it is claimed or was acted on already (a re-send, or a concurrent copy).
+   * Claims an alert delivery for `owner` (the job acting on it) before it is acted on, in one atomic
+   * step: true when `owner` holds it, false when another owner holds it or it was acted on already (a
+   * re-send, or a concurrent copy). An owner gets its own claim again: the retry of a job whose worker
+   * died takes up what that worker left.
    */
-  claimDelivery(deliveryKey: string): Promise<boolean>;
+  claimDelivery(deliveryKey: string, owner: string): Promise<boolean>;
   /** Keeps a claimed delivery as acted on (for the retention period, in Redis): re-sends are duplicates. */
   keepDelivery(deliveryKey: string): Promise<void>;
   /** Gives a claimed delivery back because acting on it failed: a re-send is then acted on. */

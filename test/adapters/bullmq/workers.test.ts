@@ -36,6 +36,7 @@ function recordingWork(options: { failRamp?: Error } = {}) {
       calls.push(['postReview']);
       return { warnings: [{}], rollbacks: [] } as unknown as WeeklyReview;
     },
+    receiveAlerts: async (batch, owner) => answer('1 received', 'receiveAlerts', batch.groupKey, owner),
   };
   return { calls, work };
 }
@@ -99,7 +100,8 @@ describe('startWorkers', () => {
         reason: 'x',
       });
       await queues.review.add('review', { phase: 'M6' });
-      await expect.poll(() => calls.length, { timeout: 10_000 }).toBe(8);
+      await queues.alerts.add('alerts', { batch: { groupKey: 'g1', alerts: [] } }, { jobId: 'alerts-b1' });
+      await expect.poll(() => calls.length, { timeout: 10_000 }).toBe(9);
       expect(calls).toEqual(
         expect.arrayContaining([
           ['runCheck', { phase: 'M6', rolloutId: 'R1', check: 'preflight', runId: 'R1.1' }],
@@ -110,9 +112,11 @@ describe('startWorkers', () => {
           ['certify', 'R1'],
           ['runRollback', { phase: 'M6', rolloutId: 'R1', rollbackId: 'R1.7', fromPct: 5, reason: 'x' }],
           ['postReview'],
+          // The job is the owner of the batch's claims.
+          ['receiveAlerts', 'g1', 'alerts-b1'],
         ]),
       );
-      await expect.poll(() => bot.finished.length, { timeout: 10_000 }).toBe(8);
+      await expect.poll(() => bot.finished.length, { timeout: 10_000 }).toBe(9);
       expect(new Set(bot.finished)).toEqual(
         new Set([
           'mec-preflight',
@@ -122,6 +126,7 @@ describe('startWorkers', () => {
           'mec-ramp',
           'mec-rollback',
           'mec-review',
+          'mec-alerts',
         ]),
       );
       await expect

@@ -1,7 +1,11 @@
+import type { AddressInfo } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ALERTMANAGER_PATH, alertmanagerWebhook } from '../../../src/adapters/http/alertmanager-webhook.js';
+import { startHttpServer, stopHttpServer } from '../../../src/adapters/http/http-server.js';
 import { ACTION } from '../../../src/adapters/slack/ids.js';
+import { MecError } from '../../../src/domain/errors.js';
 import type { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { alertPayload, postAlert } from '../../support/alertmanager.js';
+import { actedOn, alertPayload, postAlert } from '../../support/alertmanager.js';
 import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../../support/jobs-harness.js';
 import { useTestRedis } from '../../support/redis.js';
 import { latestDrawing, textOf } from '../../support/slack-find.js';
@@ -77,12 +81,7 @@ describe('POST /alerts/alertmanager', () => {
   });
 
   it('records an alert that maps to no alarm instead of dropping it', async () => {
-    const reply = await postAlert(
-      harness.webhookUrl,
-      alertPayload({ alarm: 'disk_full', severity: 'CRITICAL' }),
-      ALERT_TOKEN,
-    );
-    expect(reply.body).toMatchObject({ unknown: 1 });
+    await harness.alert(alertPayload({ alarm: 'disk_full', severity: 'CRITICAL' }));
     const last = (await harness.adapters.ledger.read()).at(-1);
     expect(last?.body).toMatchObject({
       reason: 'alarm_unknown',
@@ -91,11 +90,7 @@ describe('POST /alerts/alertmanager', () => {
   });
 
   it('records a WARNING for the weekly review, without paging', async () => {
-    await postAlert(
-      harness.webhookUrl,
-      alertPayload({ alarm: 'feature_drift', severity: 'WARNING' }),
-      ALERT_TOKEN,
-    );
+    await harness.alert(alertPayload({ alarm: 'feature_drift', severity: 'WARNING' }));
     expect((await harness.adapters.ledger.read()).at(-1)?.body).toMatchObject({
       reason: 'alarm_recorded',
       detail: { facts: { severity: 'WARNING' } },
@@ -114,7 +109,7 @@ describe('a BLOCKER from Alertmanager', () => {
       alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' }),
       ALERT_TOKEN,
     );
-    expect(reply).toMatchObject({ status: 200, body: { received: 1, duplicates: 0 } });
+    expect(reply).toMatchObject({ status: 200, body: { received: 1, batch: expect.any(String) } });
     // With every Slack post held, traffic still reaches shadow: the rollback never waits on Slack.
     const rolledBack = await harness.waitForState(
       (state) => state.lock !== undefined && state.rollback === undefined,
@@ -145,34 +140,40 @@ describe('a BLOCKER from Alertmanager', () => {
   it('treats a re-sent alert as the same one: one rollback, one page', async () => {
     await soakingAt5();
     const payload = alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' });
-    // At once or one after another, a delivery is claimed once: every other copy is a duplicate.
+    // At once or one after another, a re-send is the batch already queued.
     const atOnce = await Promise.all(
       [1, 2, 3].map(() => postAlert(harness.webhookUrl, payload, ALERT_TOKEN)),
     );
-    expect(atOnce.map((reply) => reply.body.duplicates).sort()).toEqual([0, 1, 1]);
-    expect((await postAlert(harness.webhookUrl, payload, ALERT_TOKEN)).body).toMatchObject({ duplicates: 1 });
+    expect(new Set(atOnce.map((reply) => `${reply.status} ${reply.body.batch}`)).size).toBe(1);
+    await actedOn(harness.queues.alerts, atOnce[0]?.body.batch);
+    // The same alert in a batch of another make-up (a second alert joined its group) is a job of its
+    // own, and its claim makes the alert a duplicate there.
+    const [first] = payload.alerts;
+    if (!first) throw new Error('expected an alert');
+    const joined = { ...payload, alerts: [first, { ...first, fingerprint: 'fp-latency-web-1' }] };
+    expect((await harness.alert(joined)).batch).not.toBe(atOnce[0]?.body.batch);
     await harness.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
     await expect.poll(() => incidentPosts().length, { timeout: 10_000 }).toBe(1);
-    const reasons = await harness.reasons();
-    expect(reasons.filter((reason) => reason === 'rollback_accepted')).toHaveLength(1);
+    const entries = await harness.adapters.ledger.read();
+    expect(entries.filter((entry) => entry.body.reason === 'rollback_accepted')).toHaveLength(1);
+    // The second alert folded into the open incident; the first was not recorded twice.
+    const folded = entries.filter((entry) => entry.body.reason === 'alert_folded');
+    expect(folded.map((entry) => entry.body.detail)).toEqual([
+      expect.objectContaining({
+        instances: ['fp-latency-web-1'],
+        message: expect.stringContaining('2 in all'),
+      }),
+    ]);
   });
 
   it('follows up in the notice thread when the alert resolves', async () => {
     await soakingAt5();
-    await postAlert(
-      harness.webhookUrl,
-      alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' }),
-      ALERT_TOKEN,
-    );
+    await harness.alert(alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' }));
     const notice = await standIn.waitFor(
       (call) => call.method === 'chat.postMessage' && call.args.channel === 'C0INCIDENT1',
       10_000,
     );
-    await postAlert(
-      harness.webhookUrl,
-      alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER', status: 'resolved' }),
-      ALERT_TOKEN,
-    );
+    await harness.alert(alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER', status: 'resolved' }));
     const followUp = await standIn.waitFor(
       (call) => call.method === 'chat.postMessage' && call.args.thread_ts === notice.reply.ts,
       10_000,
@@ -184,20 +185,47 @@ describe('a BLOCKER from Alertmanager', () => {
 describe('a CRITICAL from Alertmanager', () => {
   it('holds the deployment gate until the alert resolves', async () => {
     await toReady(harness, standIn);
-    await postAlert(
-      harness.webhookUrl,
-      alertPayload({ alarm: 'determinism_variance', severity: 'CRITICAL' }),
-      ALERT_TOKEN,
-    );
+    await harness.alert(alertPayload({ alarm: 'determinism_variance', severity: 'CRITICAL' }));
     const held = await harness.command(PEOPLE.releaseManager, 'ramp 5');
     expect(textOf(held)).toContain('critical_gate_open');
-    await postAlert(
-      harness.webhookUrl,
+    await harness.alert(
       alertPayload({ alarm: 'determinism_variance', severity: 'CRITICAL', status: 'resolved' }),
-      ALERT_TOKEN,
     );
     expect(textOf(await harness.command(PEOPLE.releaseManager, 'ramp 5'))).toContain('Ramp to 5% accepted');
     const reasons = await harness.reasons();
     expect(reasons).toEqual(expect.arrayContaining(['gate_opened', 'gate_closed']));
+  });
+});
+
+describe('a batch the webhook could not queue', () => {
+  it('is answered 503 with retry-after, without the error text, so Alertmanager sends it again', async () => {
+    const server = await startHttpServer(
+      0,
+      {
+        [`POST ${ALERTMANAGER_PATH}`]: alertmanagerWebhook(ALERT_TOKEN, async () => {
+          throw new MecError('redis_unreachable', 'connect ECONNREFUSED 10.0.0.7:6379');
+        }),
+      },
+      '127.0.0.1',
+    );
+    try {
+      const { port } = server.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}${ALERTMANAGER_PATH}`;
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+        body: JSON.stringify(alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' })),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({
+        error: 'the alerts could not be queued; send them again',
+        code: 'redis_unreachable',
+      });
+      expect(text).not.toContain('10.0.0.7');
+    } finally {
+      await stopHttpServer(server, 1_000);
+    }
   });
 });

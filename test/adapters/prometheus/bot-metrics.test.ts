@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
-import { alertPayload, postAlert } from '../../support/alertmanager.js';
-import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../../support/jobs-harness.js';
+import { alertPayload } from '../../support/alertmanager.js';
+import { type JobsHarness, toReady, useJobsHarness } from '../../support/jobs-harness.js';
 import { useTestRedis } from '../../support/redis.js';
 import { PEOPLE } from '../../support/slack-harness.js';
 
@@ -49,16 +49,8 @@ describe('GET /metrics', () => {
     await toReady(harness, standIn);
     await harness.command(PEOPLE.releaseManager, 'ramp 5');
     await harness.waitForState((state) => state.soak?.status === 'running');
-    await postAlert(
-      harness.webhookUrl,
-      alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' }),
-      ALERT_TOKEN,
-    );
-    await postAlert(
-      harness.webhookUrl,
-      alertPayload({ alarm: 'feature_drift', severity: 'WARNING' }),
-      ALERT_TOKEN,
-    );
+    await harness.alert(alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' }));
+    await harness.alert(alertPayload({ alarm: 'feature_drift', severity: 'WARNING' }));
     await harness.waitForState((state) => state.lock !== undefined && state.rollback === undefined);
     await expect
       .poll(async () => sample(await scrape(), 'mec_alarm_to_shadow_seconds_count'), { timeout: 5_000 })

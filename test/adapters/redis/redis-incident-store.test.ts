@@ -148,7 +148,7 @@ describe('redis incident store: keys expire a retention period after the inciden
     const redis = connect();
     const incidents = new RedisIncidentStore(redis, prefix, RETENTION_MS);
     const key = redisKeys(prefix).slack('alert-seen', 'delivery-1');
-    await incidents.claimDelivery('delivery-1');
+    await incidents.claimDelivery('delivery-1', 'job-1');
     const lease = await redis.pttl(key);
     expect(lease).toBeGreaterThan(0);
     expect(lease).toBeLessThan(RETENTION_MS);
@@ -157,24 +157,26 @@ describe('redis incident store: keys expire a retention period after the inciden
     expect(await redis.pttl(key)).toBeLessThanOrEqual(RETENTION_MS);
   });
 
-  it('answers a re-send of a delivery it holds or kept without Redis, and asks Redis again once it gave it back', async () => {
+  it('answers a re-send of a delivery it kept without Redis, and asks Redis for any other', async () => {
     const { prefix, connect } = testRedis();
     const redis = connect();
     const one = new RedisIncidentStore(redis, prefix, RETENTION_MS);
     const two = new RedisIncidentStore(connect(), prefix, RETENTION_MS);
     const key = redisKeys(prefix).slack('alert-seen', 'delivery-2');
-    expect(await one.claimDelivery('delivery-2')).toBe(true);
+    expect(await one.claimDelivery('delivery-2', 'job-1')).toBe(true);
     await one.keepDelivery('delivery-2');
     // With the record gone from Redis, only the process that kept it still knows it as a duplicate.
     await redis.del(key);
-    expect(await one.claimDelivery('delivery-2')).toBe(false);
+    expect(await one.claimDelivery('delivery-2', 'job-1')).toBe(false);
     expect(await redis.exists(key)).toBe(0);
-    // Another replica has no such memory: Redis decides for it, and its claim shuts the first one out.
-    expect(await two.claimDelivery('delivery-3')).toBe(true);
-    expect(await one.claimDelivery('delivery-3')).toBe(false);
-    // A delivery given back (acting on it failed) is claimed afresh by its re-send.
+    // Another replica has no such memory: Redis decides for it, and its claim shuts other jobs out,
+    // in either process, while the same job's retry (its worker died) may take it up in the first.
+    expect(await two.claimDelivery('delivery-3', 'job-2')).toBe(true);
+    expect(await one.claimDelivery('delivery-3', 'job-3')).toBe(false);
+    expect(await one.claimDelivery('delivery-3', 'job-2')).toBe(true);
+    // A delivery given back (acting on it failed) is claimed afresh by another job.
     await two.releaseDelivery('delivery-3');
-    expect(await two.claimDelivery('delivery-3')).toBe(true);
+    expect(await two.claimDelivery('delivery-3', 'job-4')).toBe(true);
   });
 
   it('drops an incident whose keys expired from the recent list', async () => {

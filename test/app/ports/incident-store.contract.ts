@@ -108,15 +108,21 @@ export function describeIncidentStoreContract(name: string, make: () => Incident
       expect((await incidents.recent()).map((incident) => incident.id)).toEqual(['inc-c']);
     });
 
-    it('lets one caller claim a delivery; a kept one stays claimed, a released one can be claimed again', async () => {
+    it('lets one owner claim a delivery, and that owner again; a kept one stays claimed, a released one can be claimed again', async () => {
       const { incidents } = make();
-      const claims = await Promise.all([1, 2, 3].map(() => incidents.claimDelivery('delivery-1')));
+      const claims = await Promise.all(
+        ['job-1', 'job-2', 'job-3'].map((owner) => incidents.claimDelivery('delivery-1', owner)),
+      );
       expect(claims.filter(Boolean)).toHaveLength(1);
+      const owner = `job-${claims.indexOf(true) + 1}`;
+      // The owner's retry, after its worker died, takes its claim up again; the others still may not.
+      expect(await incidents.claimDelivery('delivery-1', owner)).toBe(true);
+      expect(await incidents.claimDelivery('delivery-1', owner === 'job-1' ? 'job-2' : 'job-1')).toBe(false);
       await incidents.keepDelivery('delivery-1');
-      expect(await incidents.claimDelivery('delivery-1')).toBe(false);
-      expect(await incidents.claimDelivery('delivery-2')).toBe(true);
+      expect(await incidents.claimDelivery('delivery-1', owner)).toBe(false);
+      expect(await incidents.claimDelivery('delivery-2', 'job-1')).toBe(true);
       await incidents.releaseDelivery('delivery-2');
-      expect(await incidents.claimDelivery('delivery-2')).toBe(true);
+      expect(await incidents.claimDelivery('delivery-2', 'job-1')).toBe(true);
     });
 
     it("moves the alarm's episode on once, when its incident resolves", async () => {
