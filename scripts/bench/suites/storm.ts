@@ -168,14 +168,21 @@ async function botStorm(
   }
 }
 
-async function bareStorm(epoch: number, posts: number, seconds: number): Promise<number[]> {
+/** A bare handler's storm: its latencies, and its process's CPU from the first post to the last answer. */
+async function bareStorm(
+  epoch: number,
+  posts: number,
+  seconds: number,
+): Promise<{ latenciesMs: number[]; cpuMs: number }> {
   const bare = await startProcess({
     script: resolve('scripts/bench/bare-http.ts'),
     nodeArgs: ['--import', 'tsx'],
     env: { PORT: String(await childPort()) },
   });
   try {
-    return (await runLoad(`${bare.url}/alerts/alertmanager`, epoch, posts, seconds)).latenciesMs;
+    const before = await bare.cpuMs();
+    const { latenciesMs } = await runLoad(`${bare.url}/alerts/alertmanager`, epoch, posts, seconds);
+    return { latenciesMs, cpuMs: (await bare.cpuMs()) - before };
   } finally {
     await bare.stop();
   }
@@ -184,6 +191,7 @@ async function bareStorm(epoch: number, posts: number, seconds: number): Promise
 /** One repeat's storms: bare, split, single, single, split, bare (each side interleaved A B B A). */
 interface Repeat {
   bare: number[];
+  bareCpuMs: number[];
   split: BotStorm[];
   single: BotStorm[];
   /** With MEC_BENCH_STORM_BEFORE: another build, split, between the singles. */
@@ -220,7 +228,13 @@ export const stormSuite: Suite = {
       const c2 = single ? [await bot(false)] : [];
       const b2 = await bot(true);
       const a2 = await bare();
-      rounds.push({ bare: [...a1, ...a2], split: [b1, b2], single: [...c1, ...c2], before });
+      rounds.push({
+        bare: [...a1.latenciesMs, ...a2.latenciesMs],
+        bareCpuMs: [a1.cpuMs, a2.cpuMs],
+        split: [b1, b2],
+        single: [...c1, ...c2],
+        before,
+      });
     }
     const baseline = { name: 'bare Node HTTP handler', repeats: rounds.map((round) => round.bare) };
     // Only the rounds that ran the side (the one-process bot runs in the first).
@@ -265,6 +279,15 @@ export const stormSuite: Suite = {
         figure: 'alert storm, info: web process CPU per storm (first post to rollback finished)',
         unit: 'ms',
         repeats: of('split', (storm) => [storm.cpuMs]),
+        statistic: 'median',
+        target: { kind: 'none' },
+        note,
+      },
+      {
+        suite: 'storm',
+        figure: 'alert storm, info: bare handler process CPU per storm (first post to last answer)',
+        unit: 'ms',
+        repeats: rounds.map((round) => round.bareCpuMs),
         statistic: 'median',
         target: { kind: 'none' },
         note,

@@ -64,9 +64,35 @@ function sameToken(given: string, expectedDigest: Buffer): boolean {
 /** Seconds Alertmanager is asked to wait before it sends a batch again that could not be taken in. */
 const RETRY_AFTER_S = 1;
 
+/** How long a body taken in is answered again without being parsed, in milliseconds. */
+const RESENT_FOR_MS = 60_000;
+/** The most bodies remembered; the oldest are forgotten first. */
+const RESENT_BODIES = 10_000;
+
+/**
+ * The answers given to bodies taken in lately, by the body's digest. In a storm nearly every request
+ * is a byte-for-byte re-send: the same bytes were a valid payload and name the same batch, so they get
+ * the same answer without the parse, the validation and the queue's round trip.
+ */
+class ResentBodies {
+  readonly #answers = new Map<string, { answer: string; until: number }>();
+
+  answerTo(digest: string): string | undefined {
+    const known = this.#answers.get(digest);
+    return known && known.until > Date.now() ? known.answer : undefined;
+  }
+
+  remember(digest: string, answer: string): void {
+    this.#answers.delete(digest);
+    this.#answers.set(digest, { answer, until: Date.now() + RESENT_FOR_MS });
+    if (this.#answers.size > RESENT_BODIES) this.#answers.delete(this.#answers.keys().next().value as string);
+  }
+}
+
 /**
  * `POST /alerts/alertmanager`: authenticated with a bearer token, its payload validated, then handed to
- * `take` as an alert batch, and answered 200 once it is taken in. A wrong or missing token is 401, a
+ * `take` as an alert batch, and answered 200 once it is taken in; a byte-for-byte re-send within a
+ * minute gets the same answer at once. A wrong or missing token is 401, a
  * malformed body 400 with what is wrong, an oversized one 413; a batch that could not be taken in
  * (Redis unreachable) is 503 with `retry-after`, so Alertmanager sends it again.
  */
@@ -75,6 +101,7 @@ export function alertmanagerWebhook(
   take: (batch: AlertBatch) => Promise<unknown>,
 ): RouteHandler {
   const expectedDigest = token ? digestOf(token) : undefined;
+  const resent = new ResentBodies();
   return async (request, response) => {
     if (!expectedDigest) return sendJson(response, 503, { error: 'the webhook is off: set MEC_ALERT_TOKEN' });
     const header = request.headers.authorization ?? '';
@@ -91,6 +118,10 @@ export function alertmanagerWebhook(
       if (error instanceof BodyTooLargeError) return sendJson(response, 413, { error: error.message });
       throw error;
     }
+    const bodyDigest = createHash('sha256').update(text).digest('base64');
+    const answer = resent.answerTo(bodyDigest);
+    if (answer !== undefined)
+      return void response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -115,6 +146,8 @@ export function alertmanagerWebhook(
         code: errorCodeOf(error),
       });
     }
-    sendJson(response, 200, taken);
+    const answered = JSON.stringify(taken);
+    resent.remember(bodyDigest, answered);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(answered);
   };
 }

@@ -27,7 +27,7 @@ export class BotMetrics implements RolloutMetrics, JobMetrics {
   readonly registry = new Registry();
   readonly alarms = new Counter({
     name: 'mec_alarms_total',
-    help: 'Alerts received, by severity and status.',
+    help: 'Alerts taken in, by severity and status; a byte-for-byte re-send within a minute is not counted again.',
     labelNames: ['severity', 'status'],
     registers: [this.registry],
   });

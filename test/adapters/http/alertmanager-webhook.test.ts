@@ -229,3 +229,63 @@ describe('a batch the webhook could not queue', () => {
     }
   });
 });
+
+describe('a byte-for-byte re-send', () => {
+  it('gets the answer its first copy got without being taken in again; other bytes are taken in', async () => {
+    const taken: unknown[] = [];
+    const server = await startHttpServer(
+      0,
+      {
+        [`POST ${ALERTMANAGER_PATH}`]: alertmanagerWebhook(ALERT_TOKEN, async (batch) => {
+          taken.push(batch);
+          return { received: batch.alerts.length, batch: `b${taken.length}` };
+        }),
+      },
+      '127.0.0.1',
+    );
+    try {
+      const { port } = server.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}${ALERTMANAGER_PATH}`;
+      const body = JSON.stringify(alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' }));
+      const first = await postAlert(url, body, ALERT_TOKEN);
+      expect(await postAlert(url, body, ALERT_TOKEN)).toEqual(first);
+      expect(first).toEqual({ status: 200, body: { received: 1, batch: 'b1' } });
+      expect(taken).toHaveLength(1);
+      // Not authenticated, it is refused though its body is known.
+      expect((await postAlert(url, body, 'wrong-token-0123456789')).status).toBe(401);
+      // The same payload in other bytes is parsed and taken in (where its batch's name dedupes it).
+      expect((await postAlert(url, ` ${body}`, ALERT_TOKEN)).body).toEqual({ received: 1, batch: 'b2' });
+      expect(taken).toHaveLength(2);
+    } finally {
+      await stopHttpServer(server, 1_000);
+    }
+  });
+
+  it('is taken in again when its first copy could not be queued', async () => {
+    let calls = 0;
+    const server = await startHttpServer(
+      0,
+      {
+        [`POST ${ALERTMANAGER_PATH}`]: alertmanagerWebhook(ALERT_TOKEN, async () => {
+          calls += 1;
+          if (calls === 1) throw new MecError('redis_unreachable', 'Redis down');
+          return { received: 1, batch: 'b1' };
+        }),
+      },
+      '127.0.0.1',
+    );
+    try {
+      const { port } = server.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}${ALERTMANAGER_PATH}`;
+      const body = JSON.stringify(alertPayload({ alarm: 'latency_slo_drop', severity: 'BLOCKER' }));
+      expect((await postAlert(url, body, ALERT_TOKEN)).status).toBe(503);
+      expect(await postAlert(url, body, ALERT_TOKEN)).toEqual({
+        status: 200,
+        body: { received: 1, batch: 'b1' },
+      });
+      expect(calls).toBe(2);
+    } finally {
+      await stopHttpServer(server, 1_000);
+    }
+  });
+});
