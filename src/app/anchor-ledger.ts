@@ -1,4 +1,3 @@
-import { ChainWalker } from '../domain/chain-walker.js';
 import {
   type Checkpoint,
   checkpointText,
@@ -9,12 +8,12 @@ import {
   verifyNote,
 } from '../domain/checkpoint-note.js';
 import { MecError } from '../domain/errors.js';
+import { LedgerWalk } from '../domain/ledger-walk.js';
 import {
   consistencyProofRanges,
   ledgerLeafHash,
   ProofCollector,
   proveWhileGrowing,
-  TreeBuilder,
 } from '../domain/log-tree.js';
 import { parseStoredEntry } from '../domain/stored-entry.js';
 import type { CheckpointLog } from './ports/checkpoint-log.js';
@@ -23,6 +22,7 @@ import type { CosignatureLog } from './ports/cosignature-log.js';
 import type { Ledger } from './ports/ledger.js';
 import type { LedgerCheckpoints } from './ports/ledger-checkpoints.js';
 import type { LedgerMirror } from './ports/ledger-mirror.js';
+import type { LedgerPrefixWalker } from './ports/ledger-prefix-walker.js';
 import type { TrafficLock } from './ports/traffic-lock.js';
 import type { Witness } from './ports/witness.js';
 import { syncMirror } from './sync-mirror.js';
@@ -41,12 +41,11 @@ export interface AnchorDeps {
   onError: (error: Error) => void;
   /** A witness to cosign each checkpoint, and where its cosignatures are kept; optional. */
   witness?: { witness: Witness; cosignatures: CosignatureLog };
-}
-
-/** The ledger tree this process has checked, up to some entry: grown, never rebuilt, while it holds. */
-interface CheckedTree {
-  builder: TreeBuilder;
-  walker: ChainWalker;
+  /**
+   * Where the first walk over the signed entries runs, away from this heap; optional. Without it the
+   * walk runs here, on this event loop.
+   */
+  prefixWalker?: LedgerPrefixWalker;
 }
 
 /**
@@ -58,7 +57,8 @@ interface CheckedTree {
 export class LedgerAnchor implements LedgerCheckpoints {
   readonly #deps: AnchorDeps;
   readonly #verifier;
-  #tree: CheckedTree | undefined;
+  /** The ledger this process has checked, up to some entry: grown, never rebuilt, while it holds. */
+  #checked: LedgerWalk | undefined;
   #latest: Checkpoint | undefined;
   #running: Promise<unknown> | undefined;
   #pending: Promise<Checkpoint | undefined> | undefined;
@@ -115,13 +115,11 @@ export class LedgerAnchor implements LedgerCheckpoints {
           `the last checkpoint covers ${last.size} entries, but the ledger holds ${head.seq}: entries were cut from its end`,
         ),
       );
-    const tree = await this.#checkedTo(last);
+    const walk = await this.#checkedTo(last);
     const prove =
-      this.#deps.witness && head.seq > tree.builder.size
-        ? proveWhileGrowing(tree.builder, head.seq)
-        : undefined;
+      this.#deps.witness && head.seq > walk.size ? proveWhileGrowing(walk.tree, head.seq) : undefined;
     // The chain is checked up to the head before any of it is mirrored or signed.
-    await this.#grow(tree, head.seq);
+    await this.#grow(walk, head.seq);
     signal.throwIfAborted();
     await syncMirror(this.#deps, head.seq, signal).catch((error: Error) => this.#deps.onError(error));
     if (head.seq === last?.size || head.seq === 0) {
@@ -129,7 +127,7 @@ export class LedgerAnchor implements LedgerCheckpoints {
       return last;
     }
     signal.throwIfAborted();
-    const checkpoint: Checkpoint = { origin: signer.name, size: head.seq, root: tree.builder.root() };
+    const checkpoint: Checkpoint = { origin: signer.name, size: head.seq, root: walk.tree.root() };
     const text = checkpointText(checkpoint);
     const note = formatNote({
       text,
@@ -205,14 +203,13 @@ export class LedgerAnchor implements LedgerCheckpoints {
   }
 
   /** This process's tree, grown to the last checkpoint's size and holding its root. */
-  async #checkedTo(last: Checkpoint | undefined): Promise<CheckedTree> {
+  async #checkedTo(last: Checkpoint | undefined): Promise<LedgerWalk> {
     const size = last?.size ?? 0;
-    if (!this.#tree || this.#tree.builder.size > size)
-      this.#tree = { builder: new TreeBuilder(), walker: new ChainWalker() };
-    const tree = this.#tree;
-    await this.#grow(tree, size);
-    if (last && !tree.builder.root().equals(last.root)) {
-      this.#tree = undefined;
+    if (!this.#checked || this.#checked.size > size) this.#checked = await this.#walkedFromGenesis(size);
+    const walk = this.#checked;
+    await this.#grow(walk, size);
+    if (last && !walk.tree.root().equals(last.root)) {
+      this.#checked = undefined;
       throw new MecError(
         'ledger_diverged',
         because(
@@ -220,24 +217,33 @@ export class LedgerAnchor implements LedgerCheckpoints {
         ),
       );
     }
-    return tree;
+    return walk;
   }
 
-  async #grow(tree: CheckedTree, toSeq: number): Promise<void> {
-    for await (const text of this.#deps.ledger.stream(tree.builder.size + 1, toSeq)) {
-      const step = tree.walker.next(text);
-      if (!step.ok) {
-        this.#tree = undefined;
-        throw new MecError('ledger_diverged', because(`${step.message} (${step.problem})`));
+  /**
+   * A walk of the first `size` entries, made where `prefixWalker` runs it when there is one: there it
+   * checks everything `#grow` does, and what comes back is only where it ended.
+   */
+  async #walkedFromGenesis(size: number): Promise<LedgerWalk> {
+    const walker = this.#deps.prefixWalker;
+    if (!walker || size === 0) return new LedgerWalk();
+    const walked = await walker.walk(size);
+    if (!walked.ok) throw new MecError('ledger_diverged', because(walked.problem));
+    return new LedgerWalk(walked.prefix);
+  }
+
+  async #grow(walk: LedgerWalk, toSeq: number): Promise<void> {
+    for await (const text of this.#deps.ledger.stream(walk.size + 1, toSeq)) {
+      const problem = walk.next(text);
+      if (problem !== undefined) {
+        this.#checked = undefined;
+        throw new MecError('ledger_diverged', because(problem));
       }
-      tree.builder.push(step.leaf);
     }
-    if (tree.builder.size !== toSeq) {
-      this.#tree = undefined;
-      throw new MecError(
-        'ledger_diverged',
-        because(`the ledger head says ${toSeq} entries, but its list ends at #${tree.builder.size}`),
-      );
+    const short = walk.shortOf(toSeq);
+    if (short !== undefined) {
+      this.#checked = undefined;
+      throw new MecError('ledger_diverged', because(short));
     }
   }
 }

@@ -24,6 +24,7 @@ import { parseCheckpoint, parseNote } from '../domain/checkpoint-note.js';
 import { parseCosignatureVerifierKey } from '../domain/cosignature.js';
 import { errorCodeOf } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
+import { threadLedgerWalker } from './thread-ledger-walker.js';
 import { workerVerifier } from './worker-verifier.js';
 
 export interface ContextOptions {
@@ -31,8 +32,9 @@ export interface ContextOptions {
   workspace: string;
   redis: Redis;
   /**
-   * The Redis configuration `redis` was made from (REDIS_URL, as given). With it `/mec verify` runs in
-   * a thread of its own on a connection made the same way; without (the command-line tools), in-line.
+   * The Redis configuration `redis` was made from (REDIS_URL, as given). With it `/mec verify`, and the
+   * anchor's first walk over the signed ledger, run in threads of their own on connections made the
+   * same way; without (the command-line tools), in-line.
    */
   redisUrl?: string;
   /** Prefix of every Redis key. */
@@ -76,6 +78,9 @@ export function rolloutContext(
         signer,
         lock: new RedisTrafficLock(redis, prefix),
         ...(config.ledger.witness ? { witness: witnessOf(config.ledger.witness, workspace) } : {}),
+        ...(options.redisUrl
+          ? { prefixWalker: threadLedgerWalker({ redisUrl: options.redisUrl, prefix }) }
+          : {}),
         onError: (error) =>
           logger.error({ err: error, code: errorCodeOf(error) }, 'the ledger mirror or checkpoint failed'),
       })

@@ -1,4 +1,6 @@
-import type { Worker } from 'node:worker_threads';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { MecError } from '../domain/errors.js';
 
 /** What a thread run by `runInThread` posts, once: its answer, or why it has none (no secret in it). */
@@ -40,4 +42,18 @@ export function runInThread<T>(worker: Worker, timeoutMs: number, what: string):
     worker.once('error', (error: Error) => failed(error.message));
     worker.once('exit', (code) => failed(`its thread exited with code ${code} and no answer`));
   });
+}
+
+// Next to this module: a .ts file when run from source, a .js one (an entry of the bundle) in dist/.
+const ENTRY_EXTENSION = extname(fileURLToPath(import.meta.url));
+
+/**
+ * Starts a thread on the entry file `name` (without extension) beside this module, given `workerData`.
+ * Run from source (tsx, the tests), the thread registers tsx's loader before it imports the entry.
+ */
+export function startThread(name: string, workerData: unknown, resourceLimits: ResourceLimits): Worker {
+  const entry = new URL(`./${name}${ENTRY_EXTENSION}`, import.meta.url);
+  if (ENTRY_EXTENSION === '.js') return new Worker(entry, { workerData, resourceLimits });
+  const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(code, { eval: true, workerData, resourceLimits });
 }

@@ -1,11 +1,8 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { VerifyCheck } from '../app/ports/rollout-actions.js';
 import type { WorkspaceVerifier } from '../app/ports/workspace-verifier.js';
 import type { MecConfig } from '../config/config-schema.js';
 import { oneAtATime } from './one-at-a-time.js';
-import { runInThread } from './run-in-thread.js';
+import { runInThread, startThread } from './run-in-thread.js';
 
 /** What the verify thread is given: plain data, as a thread takes nothing else. */
 export interface VerifyWorkerData {
@@ -33,8 +30,6 @@ const HEAP_MB = 96;
  */
 const VERIFY_TIMEOUT_MS = 5 * 60_000;
 
-const ENTRY = new URL(`./verify-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-
 /**
  * Runs each verify in a worker thread of its own: its own event loop, heap and Redis connection, so the
  * bot's requests go on while it reads the ledger, and its memory is returned when the thread ends.
@@ -46,15 +41,11 @@ export function workerVerifier(options: VerifyWorkerData & { timeoutMs?: number 
   const { timeoutMs = VERIFY_TIMEOUT_MS, ...data } = options;
   return {
     verify: oneAtATime(() =>
-      runInThread<{ ok: boolean; checks: VerifyCheck[] }>(startWorker(data), timeoutMs, 'The verify'),
+      runInThread<{ ok: boolean; checks: VerifyCheck[] }>(
+        startThread('verify-worker', data, { maxOldGenerationSizeMb: HEAP_MB }),
+        timeoutMs,
+        'The verify',
+      ),
     ),
   };
-}
-
-function startWorker(data: VerifyWorkerData): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: HEAP_MB };
-  if (ENTRY.pathname.endsWith('.js')) return new Worker(ENTRY, { workerData: data, resourceLimits });
-  // Run from source (tsx, the tests): the thread registers tsx's loader before it imports the entry.
-  const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(ENTRY.href)}); })`;
-  return new Worker(code, { eval: true, workerData: data, resourceLimits });
 }

@@ -121,6 +121,40 @@ export class TreeBuilder {
     return this.#stack.find((node) => node.start === start && node.start + node.size === end)?.hash;
   }
 
+  /**
+   * The hashes of the completed subtrees, leftmost (the largest) first. With the size they are all the
+   * builder keeps: `resume` goes on from them.
+   */
+  frontier(): Buffer[] {
+    return this.#stack.map((node) => node.hash);
+  }
+
+  /**
+   * A builder that goes on from the `frontier` a builder of `size` leaves had, as if it had pushed
+   * them all: the same roots, and the same nodes from then on.
+   */
+  static resume(size: number, frontier: readonly Buffer[]): TreeBuilder {
+    const builder = new TreeBuilder();
+    // The subtrees of a tree of `size` leaves are the powers of two `size` is the sum of, largest first.
+    let power = 1;
+    while (power * 2 <= size) power *= 2;
+    let start = 0;
+    for (; power >= 1 && start < size; power /= 2) {
+      if (size - start < power) continue;
+      const hash = frontier[builder.#stack.length];
+      if (hash?.length !== 32) break;
+      builder.#stack.push({ start, size: power, hash });
+      start += power;
+    }
+    if (!Number.isSafeInteger(size) || start !== size || builder.#stack.length !== frontier.length)
+      throw new MecError(
+        'invariant_violated',
+        `a frontier of ${frontier.length} hashes is not the compact range of a tree of ${size} leaves`,
+      );
+    builder.#size = size;
+    return builder;
+  }
+
   /** A copy that grows on its own from here, for a writer that must not disturb the original. */
   clone(): TreeBuilder {
     const copy = new TreeBuilder();

@@ -12,11 +12,15 @@ import { RedisLedger } from '../../src/adapters/redis/redis-ledger.js';
 import { RedisTrafficLock } from '../../src/adapters/redis/redis-lock.js';
 import { type AnchorDeps, LedgerAnchor } from '../../src/app/anchor-ledger.js';
 import { auditLedger } from '../../src/app/audit-ledger.js';
+import type { LedgerPrefixWalker } from '../../src/app/ports/ledger-prefix-walker.js';
+import { walkLedgerPrefix } from '../../src/app/walk-ledger-prefix.js';
 import { parseCheckpoint, parseNote, parseVerifierKey } from '../../src/domain/checkpoint-note.js';
 import { parseCosignatureVerifierKey, verifyCosignature } from '../../src/domain/cosignature.js';
+import { MecError } from '../../src/domain/errors.js';
 import { ledgerEntryHash } from '../../src/domain/ledger-entry.js';
 import { parseStoredEntry, storedEntryText } from '../../src/domain/stored-entry.js';
 import { TEST_LEDGER_KEY_PATH, testLedgerKey } from '../support/ledger-key.js';
+import { TAMPERINGS } from '../support/ledger-tampering.js';
 import { useTestRedis } from '../support/redis.js';
 import { startWitnessStandIn } from '../support/witness-stand-in.js';
 import { copyExampleWorkspace } from '../support/workspace.js';
@@ -68,6 +72,18 @@ async function setup() {
 
 const append = async (ledger: RedisLedger, count: number, actor = 'U_RM') => {
   for (let i = 0; i < count; i += 1) await ledger.append(body('append', { actor: `${actor}${i}` }));
+};
+
+/** A prefix walker that walks in-line, as a thread would, and keeps the sizes it was asked for. */
+const inLineWalker = (ledger: RedisLedger) => {
+  const sizes: number[] = [];
+  const walker: LedgerPrefixWalker = {
+    walk: (size) => {
+      sizes.push(size);
+      return walkLedgerPrefix(ledger, size);
+    },
+  };
+  return { walker, sizes };
 };
 
 describe('LedgerAnchor', () => {
@@ -181,6 +197,72 @@ describe('LedgerAnchor', () => {
     expect(await readFile(join(workspace, '01-GOVERNANCE/checkpoints.txt'), 'utf8')).toContain(
       `${ORIGIN}\n3\n`,
     );
+  });
+
+  it.each(TAMPERINGS)(
+    'refuses, after a first walk made by a prefix walker, as after one made here: %s',
+    async (_what, tamper, message) => {
+      const { ledger, anchor, make, connect, prefix, notes } = await setup();
+      await append(ledger, 4);
+      await anchor.anchor();
+      await tamper(connect(), prefix);
+      const { walker, sizes } = inLineWalker(ledger);
+      const here = await make()
+        .anchor.anchor()
+        .catch((error: Error) => error);
+      const walked = await make({ prefixWalker: walker })
+        .anchor.anchor()
+        .catch((error: Error) => error);
+      expect(sizes).toEqual([4]);
+      expect(here).toMatchObject({ code: 'ledger_diverged', message: expect.stringMatching(message) });
+      expect(walked).toBeInstanceOf(MecError);
+      expect(walked).toMatchObject({ code: 'ledger_diverged', message: (here as Error).message });
+      expect((await notes()).map((note) => note.size)).toEqual([4]);
+    },
+  );
+
+  it('goes on from the state a prefix walker answers, signing the roots a walk made here would', async () => {
+    const { ledger, anchor, make, notes, audit } = await setup();
+    await append(ledger, 5);
+    await anchor.anchor();
+    const { walker, sizes } = inLineWalker(ledger);
+    const started = make({ prefixWalker: walker });
+    await append(ledger, 3, 'U_NEXT');
+    expect(await started.anchor.anchor()).toMatchObject({ size: 8 });
+    await append(ledger, 6, 'U_LATER');
+    expect(await started.anchor.anchor()).toMatchObject({ size: 14 });
+    // Walked once, at its first anchor, up to what the last checkpoint then signed; then grown here.
+    expect(sizes).toEqual([5]);
+    // A process that walks everything here agrees with every root signed since.
+    await expect(make().anchor.anchor()).resolves.toMatchObject({ size: 14 });
+    expect((await notes()).map((note) => note.size)).toEqual([5, 8, 14]);
+    expect((await audit()).checks.filter((check) => !check.ok)).toEqual([]);
+  });
+
+  it("checks the answered state against the checkpoint's root itself, and walks again after a failed walk", async () => {
+    const { ledger, anchor, make, connect, prefix, notes } = await setup();
+    await append(ledger, 4);
+    await anchor.anchor();
+    // A walker that answers where a walk of some other ledger of 4 entries ended.
+    const other = new RedisLedger(connect(), `${prefix}other:`);
+    await append(other, 4, 'U_OTHER');
+    const lying = make({ prefixWalker: { walk: (size) => walkLedgerPrefix(other, size) } });
+    await expect(lying.anchor.anchor()).rejects.toThrow(
+      /no longer hash to the root of its last signed checkpoint/,
+    );
+    let failures = 1;
+    const flaky = make({
+      prefixWalker: {
+        walk: async (size) => {
+          if (failures-- > 0) throw new MecError('thread_failed', 'The walk did not finish: gone');
+          return walkLedgerPrefix(ledger, size);
+        },
+      },
+    });
+    await append(ledger, 1, 'U_NEXT');
+    await expect(flaky.anchor.anchor()).rejects.toMatchObject({ code: 'thread_failed' });
+    expect(await flaky.anchor.anchor()).toMatchObject({ size: 5 });
+    expect((await notes()).map((note) => note.size)).toEqual([4, 5]);
   });
 
   it('has each checkpoint cosigned by a witness, keeps signing while it is down, and catches it up after', async () => {

@@ -11,6 +11,8 @@ const EXEMPT: Record<string, string> = {
     "a port; its one value, DRAWING, is the publishers' table of names, checked in queued-publisher.test.ts",
   'composition/verify-worker.ts':
     "a worker thread's entry file, which runs only inside a thread: worker-verifier.test.ts runs it there",
+  'composition/ledger-walk-worker.ts':
+    "a worker thread's entry file, which runs only inside a thread: thread-ledger-walker.test.ts runs it there",
 };
 
 /**

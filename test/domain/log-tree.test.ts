@@ -155,6 +155,25 @@ describe('proofs made while the tree grows', () => {
   });
 });
 
+describe('TreeBuilder.resume', () => {
+  it('goes on from a frontier as the builder it was taken from: its roots and its proofs from there', () => {
+    const leaves = leavesOf(40).map((leaf) => leafHash(leaf));
+    for (let oldSize = 0; oldSize <= 40; oldSize += 1) {
+      const original = new TreeBuilder();
+      for (const leaf of leaves.slice(0, oldSize)) original.push(leaf);
+      const resumed = TreeBuilder.resume(oldSize, original.frontier());
+      expect(resumed.size).toBe(oldSize);
+      expect(resumed.root()).toEqual(original.root());
+      const newSize = Math.min(40, oldSize + 1 + (oldSize % 7) * 3);
+      const proofs = [original, resumed].map((tree) => proveWhileGrowing(tree, newSize));
+      for (const leaf of leaves.slice(oldSize, newSize))
+        for (const tree of [original, resumed]) tree.push(leaf);
+      expect(resumed.root()).toEqual(original.root());
+      expect(proofs[1]?.()).toEqual(proofs[0]?.());
+    }
+  });
+});
+
 describe('inclusion proofs', () => {
   it('are built and verified for every leaf of every tree up to 33 leaves, and fail once changed', () => {
     const leaves = leavesOf(33);
