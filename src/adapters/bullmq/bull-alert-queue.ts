@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { AlertBatch } from '../../app/ports/alert-batch.js';
 import type { AlertQueue } from '../../app/ports/alert-queue.js';
 import { MecError } from '../../domain/errors.js';
+import { ExpiringMemo } from '../../infra/expiring-memo.js';
 import { ALERT_JOBS, type AlertsJob } from './queues.js';
 
 /**
@@ -25,16 +26,15 @@ const ADD_TIMEOUT_MS = 5_000;
  */
 export class BullAlertQueue implements AlertQueue {
   readonly #queue: Queue<AlertsJob>;
-  /** Batches this process queued, with when that stops counting (epoch ms). */
-  readonly #queued = new Map<string, number>();
+  /** Batches this process queued lately. */
+  readonly #queued = new ExpiringMemo<true>(LOCAL_BATCHES);
 
   constructor(queue: Queue) {
     this.#queue = queue as Queue<AlertsJob>;
   }
 
   async queue(id: string, batch: AlertBatch, urgent: boolean): Promise<void> {
-    const until = this.#queued.get(id);
-    if (until !== undefined && until > Date.now()) return;
+    if (this.#queued.get(id)) return;
     const adding = this.#queue.add(
       'alerts',
       { batch },
@@ -55,8 +55,6 @@ export class BullAlertQueue implements AlertQueue {
     } finally {
       clearTimeout(timer);
     }
-    this.#queued.delete(id);
-    this.#queued.set(id, Date.now() + LOCAL_QUEUED_MS);
-    if (this.#queued.size > LOCAL_BATCHES) this.#queued.delete(this.#queued.keys().next().value as string);
+    this.#queued.set(id, true, LOCAL_QUEUED_MS);
   }
 }

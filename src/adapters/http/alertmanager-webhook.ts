@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AlertBatch } from '../../app/ports/alert-batch.js';
 import { errorCodeOf } from '../../domain/errors.js';
+import { ExpiringMemo } from '../../infra/expiring-memo.js';
 import { type RouteHandler, sendJson } from './http-server.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 
@@ -70,26 +71,6 @@ const RESENT_FOR_MS = 60_000;
 const RESENT_BODIES = 10_000;
 
 /**
- * The answers given to bodies taken in lately, by the body's digest. In a storm nearly every request
- * is a byte-for-byte re-send: the same bytes were a valid payload and name the same batch, so they get
- * the same answer without the parse, the validation and the queue's round trip.
- */
-class ResentBodies {
-  readonly #answers = new Map<string, { answer: string; until: number }>();
-
-  answerTo(digest: string): string | undefined {
-    const known = this.#answers.get(digest);
-    return known && known.until > Date.now() ? known.answer : undefined;
-  }
-
-  remember(digest: string, answer: string): void {
-    this.#answers.delete(digest);
-    this.#answers.set(digest, { answer, until: Date.now() + RESENT_FOR_MS });
-    if (this.#answers.size > RESENT_BODIES) this.#answers.delete(this.#answers.keys().next().value as string);
-  }
-}
-
-/**
  * `POST /alerts/alertmanager`: authenticated with a bearer token, its payload validated, then handed to
  * `take` as an alert batch, and answered 200 once it is taken in; a byte-for-byte re-send within a
  * minute gets the same answer at once. A wrong or missing token is 401, a
@@ -101,7 +82,10 @@ export function alertmanagerWebhook(
   take: (batch: AlertBatch) => Promise<unknown>,
 ): RouteHandler {
   const expectedDigest = token ? digestOf(token) : undefined;
-  const resent = new ResentBodies();
+  // The answers given to bodies taken in lately, by the body's digest. In a storm nearly every request
+  // is a byte-for-byte re-send: the same bytes were a valid payload and name the same batch, so they
+  // get the same answer without the parse, the validation and the queue's round trip.
+  const resent = new ExpiringMemo<string>(RESENT_BODIES);
   return async (request, response) => {
     if (!expectedDigest) return sendJson(response, 503, { error: 'the webhook is off: set MEC_ALERT_TOKEN' });
     const header = request.headers.authorization ?? '';
@@ -119,7 +103,7 @@ export function alertmanagerWebhook(
       throw error;
     }
     const bodyDigest = createHash('sha256').update(text).digest('base64');
-    const answer = resent.answerTo(bodyDigest);
+    const answer = resent.get(bodyDigest);
     if (answer !== undefined)
       return void response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
     let json: unknown;
@@ -147,7 +131,7 @@ export function alertmanagerWebhook(
       });
     }
     const answered = JSON.stringify(taken);
-    resent.remember(bodyDigest, answered);
+    resent.set(bodyDigest, answered, RESENT_FOR_MS);
     response.writeHead(200, { 'content-type': 'application/json' }).end(answered);
   };
 }

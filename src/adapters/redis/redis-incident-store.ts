@@ -4,6 +4,7 @@ import type { CommitResult } from '../../app/ports/rollout-store.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import type { Incident } from '../../domain/incident.js';
 import { type LedgerBody, ledgerEntryHash } from '../../domain/ledger-entry.js';
+import { ExpiringMemo } from '../../infra/expiring-memo.js';
 import { APPEND_HASHED_LUA, type CommitReply, commitStep } from './commit-script.js';
 import { type ChainStepResult, type LedgerChain, ledgerChainOf, type StaleReply } from './ledger-chain.js';
 import { redisKeys } from './redis-keys.js';
@@ -129,8 +130,8 @@ export class RedisIncidentStore implements IncidentStore {
   readonly #keys: ReturnType<typeof redisKeys>;
   readonly #retentionMs: number;
   readonly #chain: LedgerChain;
-  /** Deliveries this process kept, with when that stops counting (epoch ms). */
-  readonly #mine = new Map<string, number>();
+  /** Deliveries this process kept lately. */
+  readonly #mine = new ExpiringMemo<true>(LOCAL_DELIVERIES);
 
   /** `retentionMs`: how long a resolved incident's keys and a kept delivery are kept, in milliseconds. */
   constructor(redis: Redis, prefix: string, retentionMs: number) {
@@ -202,26 +203,19 @@ export class RedisIncidentStore implements IncidentStore {
 
   async claimDelivery(deliveryKey: string, owner: string): Promise<boolean> {
     // A delivery this process kept is a duplicate without a round trip: Redis would answer the same.
-    const until = this.#mine.get(deliveryKey);
-    if (until !== undefined && until > Date.now()) return false;
+    if (this.#mine.get(deliveryKey)) return false;
     const key = this.#deliveryKey(deliveryKey);
     return (await this.#redis.mecClaimDelivery(key, owner, String(CLAIM_LEASE_MS))) === 1;
   }
 
   async keepDelivery(deliveryKey: string): Promise<void> {
     await this.#redis.set(this.#deliveryKey(deliveryKey), 'kept', 'PX', this.#retentionMs);
-    this.#remember(deliveryKey, Math.min(LOCAL_KEPT_MS, this.#retentionMs));
+    this.#mine.set(deliveryKey, true, Math.min(LOCAL_KEPT_MS, this.#retentionMs));
   }
 
   async releaseDelivery(deliveryKey: string): Promise<void> {
-    this.#mine.delete(deliveryKey);
+    this.#mine.forget(deliveryKey);
     await this.#redis.del(this.#deliveryKey(deliveryKey));
-  }
-
-  #remember(deliveryKey: string, forMs: number): void {
-    this.#mine.delete(deliveryKey);
-    this.#mine.set(deliveryKey, Date.now() + forMs);
-    if (this.#mine.size > LOCAL_DELIVERIES) this.#mine.delete(this.#mine.keys().next().value as string);
   }
 
   async episodeOf(phase: string, alarm: string): Promise<number> {
