@@ -87,22 +87,14 @@ export class RedisMessageRefs implements MessageRefs {
     const lock = this.#key('draw-lock', key);
     const dirty = this.#key('draw-dirty', key);
     const landed = this.#key('draw-landed', key);
-    // Only a drawing that resumes one that failed has parts that landed already: a fresh mark cleared
-    // the landed set, so its parts need not be looked up.
-    let resuming = false;
     const part: DrawPart = async (name, drawPart) => {
-      if (resuming && (await this.#redis.sismember(landed, name)) === 1) return;
+      if ((await this.#redis.sismember(landed, name)) === 1) return;
       await drawPart();
       await this.#redis.multi().sadd(landed, name).pexpire(landed, MARK_TTL_MS).exec();
     };
     while ((await this.#redis.set(lock, token, 'PX', 15_000, 'NX')) === 'OK') {
       try {
-        for (;;) {
-          const mark = await this.#redis.eval(TAKE_MARK_LUA, 2, dirty, landed, RESUME);
-          if (mark === null) break;
-          resuming = mark === RESUME;
-          await draw(part);
-        }
+        while ((await this.#redis.eval(TAKE_MARK_LUA, 2, dirty, landed, RESUME)) !== null) await draw(part);
       } catch (error) {
         // The mark was taken for a drawing that failed: put it back, to be resumed where it stopped,
         // unless a new mark came meanwhile (then the next drawing starts over).

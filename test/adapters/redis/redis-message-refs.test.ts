@@ -82,28 +82,6 @@ describe('drawing while dirty', () => {
     expect(sent).toEqual(['a', 'a', 'b', 'c']);
   });
 
-  it('looks the landed parts up only when it resumes a drawing, not on a fresh mark', async () => {
-    const { prefix, connect } = testRedis();
-    const redis = connect();
-    const lookups: unknown[] = [];
-    const sismember = redis.sismember.bind(redis);
-    redis.sismember = ((...args: Parameters<typeof sismember>) => {
-      lookups.push(args[1]);
-      return sismember(...args);
-    }) as typeof redis.sismember;
-    const refs = new RedisMessageRefs(redis, prefix);
-    const sent: string[] = [];
-    await refs.markDirty('message');
-    await refs.drawWhileDirty('message', 'job', drawing(sent));
-    expect(lookups).toEqual([]);
-    await refs.markDirty('message');
-    await expect(refs.drawWhileDirty('message', 'job', drawing(sent, 'b'))).rejects.toThrow('ratelimited');
-    expect(lookups).toEqual([]);
-    await refs.drawWhileDirty('message', 'job', drawing(sent));
-    expect(lookups).toEqual(['a', 'b', 'c']);
-    expect(sent).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
-  });
-
   it('draws every message again on the next mark once a drawing finished', async () => {
     const { prefix, connect } = testRedis();
     const refs = new RedisMessageRefs(connect(), prefix);
