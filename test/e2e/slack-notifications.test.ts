@@ -82,7 +82,9 @@ describe('Slack notifications', () => {
     await expect.poll(drawn, { timeout: 10_000 }).toContain('⏸ paused');
     // That redraw is over (a redraw still running would draw the resume itself, with no job of its own).
     const redraw = `redraw-${harness.config.phase}`;
-    await expect.poll(() => harness.queues.notify.getJob(redraw), { timeout: 10_000 }).toBeUndefined();
+    await expect
+      .poll(() => harness.queues.notify.getDeduplicationJobId(redraw), { timeout: 10_000 })
+      .toBeNull();
     // The resume's redraw is queued behind the pause's thread reply, which waits for the turn.
     await harness.command(PEOPLE.sre, 'resume');
     await expect.poll(drawn, { timeout: 10_000 }).not.toContain('⏸ paused');

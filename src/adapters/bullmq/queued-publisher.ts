@@ -9,17 +9,22 @@ import { JOB_DEFAULTS, type NotifyJob, type Queues, REISSUABLE } from './queues.
 import { noteThreadReply, threadJobId } from './thread-order.js';
 
 /**
- * Redraws and home refreshes coalesce: while one is waiting, asking again adds nothing. So one that
- * fails must neither wait long for its retry (it draws what is current when it runs: the growing
- * backoff of other jobs would hold every later redraw behind it) nor stay behind once it failed for
- * good, which would make every later redraw a no-op for as long as failed jobs are kept.
+ * The options of a redraw or home refresh, which coalesce under `id`: while one waits, asking again
+ * adds nothing; while one runs, asking again keeps one more to run after it. A run may be past its last
+ * look at its stale mark, so an ask it absorbed would leave that mark for nobody. A fixed job id would
+ * absorb it; BullMQ's deduplication keeps the next one (`keepLastIfActive`).
+ *
+ * One that fails must neither wait long for its retry (it draws what is current when it runs: the
+ * growing backoff of other jobs would hold every later redraw behind it) nor stay behind once it failed
+ * for good, which would make every later redraw a no-op for as long as failed jobs are kept.
  */
-const COALESCING = {
+const coalescing = (id: string) => ({
   ...JOB_DEFAULTS,
   backoff: { type: 'fixed', delay: 1_000 },
   removeOnComplete: true,
   removeOnFail: true,
-};
+  deduplication: { id, keepLastIfActive: true },
+});
 
 /**
  * The publisher of web and worker processes alike: it only enqueues Slack work, which the notify worker
@@ -59,7 +64,7 @@ export class QueuedPublisher implements RolloutPublisher {
     await this.#marks.markDirty(DRAWING.homes(phase));
     const homes = `homes-${phase}`;
     await this.#coalesced.add(homes, () =>
-      this.#queues.notify.add('homes', { kind: 'homes', phase }, { ...COALESCING, jobId: homes }),
+      this.#queues.notify.add('homes', { kind: 'homes', phase }, coalescing(homes)),
     );
   }
 
@@ -73,9 +78,9 @@ export class QueuedPublisher implements RolloutPublisher {
 
   async redraw(phase: string): Promise<void> {
     await this.#marks.markDirty(DRAWING.rollout(phase));
-    const jobId = `redraw-${phase}`;
-    await this.#coalesced.add(jobId, () =>
-      this.#queues.notify.add('redraw', { kind: 'redraw', phase }, { ...COALESCING, jobId }),
+    const redraw = `redraw-${phase}`;
+    await this.#coalesced.add(redraw, () =>
+      this.#queues.notify.add('redraw', { kind: 'redraw', phase }, coalescing(redraw)),
     );
   }
 
@@ -121,9 +126,9 @@ export class QueuedIncidentNotifier implements IncidentNotifier {
 
   async redraw(id: string): Promise<void> {
     await this.marks.markDirty(DRAWING.incident(id));
-    const jobId = `redraw-${id}`;
-    await this.#coalesced.add(jobId, () =>
-      this.queues.incident.add('redraw', { kind: 'redraw', id }, { ...COALESCING, jobId }),
+    const redraw = `redraw-${id}`;
+    await this.#coalesced.add(redraw, () =>
+      this.queues.incident.add('redraw', { kind: 'redraw', id }, coalescing(redraw)),
     );
   }
 

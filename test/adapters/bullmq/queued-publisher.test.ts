@@ -80,7 +80,7 @@ const GO: TransitionResult = {
 
 const jobsOf = async (queues: Queues) =>
   (await queues.notify.getJobs(['waiting', 'prioritized', 'delayed']))
-    .map((job) => [job.id, job.data])
+    .map((job) => [job.opts.deduplication?.id ?? job.id, job.data])
     .sort();
 
 describe('QueuedPublisher', () => {
@@ -103,7 +103,7 @@ describe('QueuedPublisher', () => {
       const seen: string[] = [];
       let failing = true;
       const worker = notifyWorker(async (job) => {
-        seen.push(String(job.id));
+        seen.push(`${job.name}-${job.data.phase}`);
         if (failing) throw new UnrecoverableError('Redis went away mid-draw');
       });
       try {
@@ -112,6 +112,25 @@ describe('QueuedPublisher', () => {
         failing = false;
         await publisher.redraw('M6');
         await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['redraw-M6', 'redraw-M6']);
+      } finally {
+        await worker.close();
+      }
+    });
+  });
+
+  it('runs a redraw asked for while the last one is finishing: its drawing is already past its last look', async () => {
+    await withQueues(async (queues, marks, notifyWorker) => {
+      const publisher = new QueuedPublisher(queues, staleMarks(marks));
+      const runs: string[] = [];
+      const worker = notifyWorker(async (job) => {
+        runs.push(job.name);
+        // A new state arrives after the drawing's last look at its mark, before the job is done.
+        if (runs.length === 1) await publisher.redraw('M6');
+      });
+      try {
+        await publisher.redraw('M6');
+        await expect.poll(() => runs, { timeout: 10_000 }).toEqual(['redraw', 'redraw']);
+        expect(marks).toEqual(['message-M6', 'message-M6']);
       } finally {
         await worker.close();
       }
