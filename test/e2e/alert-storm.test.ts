@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
 import type { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { actedOn, alertPayload, postAlert } from '../support/alertmanager.js';
+import { actedOn, alertPayload, postAlertsOver } from '../support/alertmanager.js';
 import { ALERT_TOKEN, type JobsHarness, toReady, useJobsHarness } from '../support/jobs-harness.js';
 import { useTestRedis } from '../support/redis.js';
 import { PEOPLE } from '../support/slack-harness.js';
@@ -58,11 +58,10 @@ describe('an alert storm during a ramp', () => {
     await harness.waitForState((state) => state.soak?.status === 'running');
     const count = 120;
     const copies = 10;
-    // Every copy of every alert in flight together: re-sends race their first delivery.
-    const posts = Array.from({ length: count * copies }, (_, i) =>
-      postAlert(harness.webhookUrl, distinct(i % count), ALERT_TOKEN),
-    );
-    const replies = await Promise.all(posts);
+    // All queued at once over 64 connections, each alert's copies side by side: its re-sends race its
+    // first delivery.
+    const bodies = Array.from({ length: count * copies }, (_, i) => distinct(Math.floor(i / copies)));
+    const replies = await postAlertsOver(64, harness.webhookUrl, bodies, ALERT_TOKEN);
     expect(replies.map((reply) => reply.status).filter((status) => status >= 500)).toEqual([]);
     // Answered once queued: each distinct alert is one batch, acted on by the alert worker.
     const batches = new Set(replies.map((reply) => reply.body.batch));

@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import type { Queue } from 'bullmq';
 
 /** An Alertmanager v4 webhook payload for one alert of the example config. */
@@ -51,6 +52,62 @@ export async function postAlert(url: string, body: unknown, token: string | unde
     status: response.status,
     body: (await response.json().catch(() => ({}))) as Record<string, unknown>,
   };
+}
+
+/**
+ * Posts every body at once over at most `connections` kept-alive connections, as Alertmanager's
+ * instances do: the rest wait in the agent's queue. A thousand connections opened at once by a client in
+ * the bot's own process overflow the listen queue while its loop is busy, and the kernel resets some of
+ * them, which says nothing about the bot.
+ */
+export async function postAlertsOver(
+  connections: number,
+  url: string,
+  bodies: readonly unknown[],
+  token: string,
+): Promise<Array<{ status: number; body: Record<string, unknown> }>> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  try {
+    return await Promise.all(
+      bodies.map(
+        (body) =>
+          new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+            const payload = JSON.stringify(body);
+            const sent = request(
+              url,
+              {
+                method: 'POST',
+                agent,
+                headers: {
+                  'content-type': 'application/json',
+                  'content-length': Buffer.byteLength(payload),
+                  authorization: `Bearer ${token}`,
+                },
+              },
+              (response) => {
+                const chunks: Buffer[] = [];
+                response.on('data', (chunk: Buffer) => chunks.push(chunk));
+                response.on('end', () => {
+                  const text = Buffer.concat(chunks).toString('utf8');
+                  let parsed: Record<string, unknown> = {};
+                  try {
+                    parsed = JSON.parse(text) as Record<string, unknown>;
+                  } catch {
+                    // Not JSON: the status says what happened.
+                  }
+                  resolve({ status: response.statusCode ?? 0, body: parsed });
+                });
+                response.on('error', reject);
+              },
+            );
+            sent.on('error', reject);
+            sent.end(payload);
+          }),
+      ),
+    );
+  } finally {
+    agent.destroy();
+  }
 }
 
 /**
