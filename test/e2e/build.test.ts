@@ -65,4 +65,20 @@ describe('the Dockerfile', () => {
     expect(runtime).toContain('COPY --from=build /app/dist ./dist');
     expect(runtime).not.toMatch(/COPY (src|test) /);
   });
+
+  it('builds and runs on Node 24 LTS, the version engines and @types/node name', async () => {
+    const text = await readFile('Dockerfile', 'utf8');
+    const bases = [...text.matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
+    expect(bases).toEqual(['node:24-bookworm-slim', 'node:24-bookworm-slim']);
+    const manifest = JSON.parse(await readFile('package.json', 'utf8'));
+    expect(manifest.engines.node).toBe('>=24');
+    expect(manifest.devDependencies['@types/node']).toMatch(/^~24\./);
+  });
+
+  it('runs Node under tini, so signals reach it and the children of pre-flight commands are reaped', async () => {
+    const runtime = (await readFile('Dockerfile', 'utf8')).split(/^FROM /m)[2] as string;
+    expect(runtime).toMatch(/apt-get install -y --no-install-recommends tini/);
+    expect(runtime).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
+  });
 });
