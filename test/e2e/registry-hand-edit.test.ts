@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACTION, REJECT_INPUT, VIEW } from '../../src/adapters/slack/ids.js';
 import { REGISTRY_GATE } from '../../src/app/registry-guard.js';
 import { registryMerkleRoot } from '../../src/domain/merkle.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
@@ -12,10 +11,10 @@ import {
   toReady,
   useHarnessPerTest,
 } from '../support/jobs-harness.js';
+import { overrideOnMessage } from '../support/override-gate.js';
 import { useTestRedis } from '../support/redis.js';
-import { button, latestDrawing, parentPost, textOf, where } from '../support/slack-find.js';
+import { latestDrawing, parentPost, textOf } from '../support/slack-find.js';
 import { PEOPLE } from '../support/slack-harness.js';
-import { buttonClick, postForm, viewSubmission } from '../support/slack-requests.js';
 
 const perTest = useHarnessPerTest(useTestRedis());
 const { start } = perTest;
@@ -34,37 +33,15 @@ async function registryFile(bot: JobsHarness) {
 
 const gateOpen = (state: RolloutState) => Object.hasOwn(state.gates, REGISTRY_GATE);
 
-/** The Governance Lead clicks Override on the rollout message as last drawn, and gives a reason. */
-async function overrideOnMessage(bot: JobsHarness, parent: Awaited<ReturnType<typeof parentPost>>) {
-  const eventsUrl = bot.webhookUrl.replace('/alerts/alertmanager', '/slack/events');
-  const since = perTest.standIn().calls.length;
-  // The redraw that shows the gate can trail the state, e.g. behind Slack's chat.update limit.
-  await expect
-    .poll(() => textOf(latestDrawing(perTest.standIn(), parent)), { timeout: 10_000 })
-    .toContain(`Override ${REGISTRY_GATE}`);
-  const drawing = latestDrawing(perTest.standIn(), parent);
-  await postForm(
-    eventsUrl,
-    buttonClick(
-      PEOPLE.governance,
-      ACTION.override,
-      button(drawing, ACTION.override, REGISTRY_GATE),
-      where(parent),
-      perTest.standIn().responseUrl(`override-${since}`),
-    ),
+/** The Governance Lead overrides the registry gate on the rollout message. */
+const overrideRegistryGate = (bot: JobsHarness, parent: Awaited<ReturnType<typeof parentPost>>) =>
+  overrideOnMessage(
+    bot,
+    perTest.standIn(),
+    parent,
+    REGISTRY_GATE,
+    'the on-call set it during the incident, GOV-7',
   );
-  const modal = await perTest.standIn().waitFor((call) => call.method === 'views.open', 10_000, since);
-  const view = modal.args.view as { private_metadata: string };
-  await postForm(
-    eventsUrl,
-    viewSubmission(PEOPLE.governance, VIEW.overrideReason, view.private_metadata, {
-      [REJECT_INPUT.block]: {
-        [REJECT_INPUT.action]: { value: 'the on-call set it during the incident, GOV-7' },
-      },
-    }),
-  );
-  return bot.waitForState((state) => !gateOpen(state));
-}
 
 describe('a hand edit of the feature registry', () => {
   it('during a ramp cancels it and opens the gate in Slack; an override holds for that edit only', async () => {
@@ -93,7 +70,7 @@ describe('a hand edit of the feature registry', () => {
       .poll(() => textOf(latestDrawing(perTest.standIn(), parent)), { timeout: 10_000 })
       .toContain(`Override ${REGISTRY_GATE}`);
 
-    await overrideOnMessage(bot, parent);
+    await overrideRegistryGate(bot, parent);
     // A different edit after the override: the next ramp's job opens the gate again, and cancels that ramp.
     await file.handEdit({ meta_prod: { mode: 'enabled', weightPct: 60 } });
     expect(String((await bot.command(PEOPLE.releaseManager, 'ramp 5')).args.text)).toContain(
@@ -107,7 +84,7 @@ describe('a hand edit of the feature registry', () => {
 
     // Undone and overridden: the next ramp is accepted, not refused with ramp_in_progress, and moves traffic.
     await file.undo();
-    await overrideOnMessage(bot, parent);
+    await overrideRegistryGate(bot, parent);
     expect(String((await bot.command(PEOPLE.releaseManager, 'ramp 5')).args.text)).toContain(
       'Ramp to 5% accepted',
     );
@@ -147,7 +124,7 @@ describe('a hand edit of the feature registry', () => {
     expect(await bot.reasons()).not.toContain('rollout_complete');
 
     // A person overrides that edit: the soak passes, and the phase is certified with the edited registry.
-    await overrideOnMessage(bot, parent);
+    await overrideRegistryGate(bot, parent);
     const done = await bot.waitForState((state) => state.certified !== undefined, 30_000);
     expect(done.certified?.registryRoot).toBe(await file.root());
   }, 60_000);
