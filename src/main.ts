@@ -1,7 +1,6 @@
 import { cp, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { closeQueues, createQueues, scheduleWeeklyReview } from './adapters/bullmq/queues.js';
 import type { Workers } from './adapters/bullmq/workers.js';
 import { ALERTMANAGER_PATH, alertmanagerWebhook } from './adapters/http/alertmanager-webhook.js';
@@ -20,6 +19,7 @@ import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js'
 import { logRedisOutages, logRepeatedErrors } from './infra/log-redis-outages.js';
 import { createLogger } from './infra/logger.js';
 import { redactUrl } from './infra/redact-url.js';
+import { openRedis } from './infra/redis-connection.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
 // Run from the TypeScript source (npm start) the sandbox may be the default; the built bot never.
@@ -62,7 +62,7 @@ if (!env.REDIS_URL) {
   logger.info({ redisUrl: localRedis.url }, 'no REDIS_URL: started a local redis-server for the sandbox');
 }
 const redisUrl = env.REDIS_URL ?? (localRedis as LocalRedis).url;
-const redis = new Redis(redisUrl, COMMAND_CONNECTION);
+const redis = openRedis(redisUrl, COMMAND_CONNECTION);
 // Outside the sandbox the bot must be able to trust what Redis kept: one that forgets on a restart
 // forgets which traffic the bot moved.
 if (env.SLACK_BOT_TOKEN) {
@@ -79,7 +79,7 @@ if (env.SLACK_BOT_TOKEN) {
   }
 }
 // BullMQ's workers block on their connection, which must retry forever rather than fail a command.
-const jobsRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+const jobsRedis = openRedis(redisUrl, { maxRetriesPerRequest: null });
 // A Redis that restarts is an expected outage: logged once per connection, not once per retry.
 logRedisOutages(redis, logger, 'commands');
 logRedisOutages(jobsRedis, logger, 'jobs');

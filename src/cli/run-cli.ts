@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { loadSettings, type Settings } from '../config/load-settings.js';
+import { openRedis } from '../infra/redis-connection.js';
 
 /**
  * Runs a command-line tool that needs the settings and Redis: reports configuration problems and a
@@ -23,7 +24,7 @@ export async function runCli(
     );
     return 2;
   }
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: true });
+  const redis = openRedis(url, { maxRetriesPerRequest: 2, lazyConnect: true });
   try {
     await redis.connect();
     return await body(result.settings, redis);

@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Redis } from 'ioredis';
 import { RedisLedger } from '../adapters/redis/redis-ledger.js';
 import type { PrefixWalk } from '../app/ports/ledger-prefix-walker.js';
 import { walkLedgerPrefix } from '../app/walk-ledger-prefix.js';
 import { redisUrlSecrets } from '../config/secret-values.js';
+import { openRedis } from '../infra/redis-connection.js';
 import { scrubSecrets } from '../infra/scrub-secrets.js';
 import type { ThreadReply } from './run-in-thread.js';
 import type { LedgerWalkData } from './thread-ledger-walker.js';
@@ -12,7 +12,7 @@ import type { LedgerWalkData } from './thread-ledger-walker.js';
 const data = workerData as LedgerWalkData;
 // The connection string and its password, as written and decoded: no answer of the thread may carry any.
 const secrets = [data.redisUrl, ...redisUrlSecrets(data.redisUrl)];
-const redis = new Redis(data.redisUrl, { maxRetriesPerRequest: 2 });
+const redis = openRedis(data.redisUrl, { maxRetriesPerRequest: 2 });
 // A refused connection fails the commands, which is what rejects the walk; no unhandled event too.
 redis.on('error', () => undefined);
 let reply: ThreadReply<PrefixWalk>;

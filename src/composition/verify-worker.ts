@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { verifyWorkspace } from '../app/verify-workspace.js';
 import { redisUrlSecrets } from '../config/secret-values.js';
+import { openRedis } from '../infra/redis-connection.js';
 import { scrubSecrets } from '../infra/scrub-secrets.js';
 import { loggingPublisher, rolloutContext } from './rollout-context.js';
 import type { ThreadReply } from './run-in-thread.js';
@@ -13,7 +13,7 @@ const data = workerData as VerifyWorkerData;
 // The connection string and its password, as written and decoded: no answer of the thread may carry
 // any. Not `new URL`: a unix socket's path, which ioredis takes, is no URL.
 const secrets = [data.redisUrl, ...redisUrlSecrets(data.redisUrl)];
-const redis = new Redis(data.redisUrl, { maxRetriesPerRequest: 2 });
+const redis = openRedis(data.redisUrl, { maxRetriesPerRequest: 2 });
 // A refused connection fails the commands, which is what rejects the verify; no unhandled event too.
 redis.on('error', () => undefined);
 let reply: ThreadReply<{ ok: boolean; checks: unknown[] }>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sentinelTargetOf } from '../infra/redis-connection.js';
 
 // An empty variable counts as unset, so `FOO=` in a .env file does not pass as a value.
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
@@ -11,7 +12,18 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optional(z.string().min(8)),
   SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-')),
   SLACK_API_URL: optional(z.url({ protocol: /^https?$/ })),
-  REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+  /** A Redis (`redis://`, `rediss://`), or a master found through Sentinel (`redis+sentinel://`). */
+  REDIS_URL: optional(
+    z.string().superRefine((value, context) => {
+      const sentinel = sentinelTargetOf(value);
+      if (typeof sentinel === 'string') context.addIssue({ code: 'custom', message: sentinel });
+      else if (sentinel === undefined && !z.url({ protocol: /^rediss?$/ }).safeParse(value).success)
+        context.addIssue({
+          code: 'custom',
+          message: 'must be a redis://, rediss:// or redis+sentinel://host:port,.../<master> URL',
+        });
+    }),
+  ),
   PORT: withDefault(z.coerce.number().int().min(1).max(65_535), '3000'),
   /**
    * The admin listener's port: /metrics, /dashboard and the sandbox page, kept off the public port.

@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'registry_check_incomplete',
   /** Redis could not be asked for its settings at start: it is unreachable or failing. */
   'redis_unreachable',
+  /** REDIS_URL names no Redis the bot can connect to (a malformed redis+sentinel:// one). */
+  'redis_url_invalid',
   'body_too_large',
   'signing_secret_missing',
   'slack_reply_invalid',

@@ -35,6 +35,11 @@ describe('envSchema', () => {
     );
   });
 
+  it('takes a master found through Sentinel as REDIS_URL', () => {
+    const url = 'redis+sentinel://:s3cret@s1:26379,s2:26380,s3/mymaster/2';
+    expect(envSchema.parse({ REDIS_URL: url }).REDIS_URL).toBe(url);
+  });
+
   it('reads a port as a number, and the settings that are given', () => {
     expect(
       envSchema.parse({
@@ -54,7 +59,9 @@ describe('envSchema', () => {
   it.each([
     ['SLACK_BOT_TOKEN', 'xoxp-user-token', 'must be a bot token starting with xoxb-'],
     ['SLACK_APP_TOKEN', 'xoxb-1', 'must be an app-level token starting with xapp-'],
-    ['REDIS_URL', 'http://localhost:6379', 'must be a redis:// or rediss:// URL'],
+    ['REDIS_URL', 'http://localhost:6379', 'must be a redis://, rediss:// or redis+sentinel://'],
+    ['REDIS_URL', 'redis+sentinel://s1:26379,s2:26379', 'must be redis+sentinel://'],
+    ['REDIS_URL', 'redis+sentinel://s1:99999/mymaster', 'names a sentinel "s1:99999" that is not host:port'],
     ['MEC_ALERT_TOKEN', 'short', 'must be at least 16 characters'],
     ['MEC_REDIS_PREFIX', 'mec prod', 'may hold letters, digits, ":", "_" and "-"'],
     ['MEC_CRASHPOINT', 'anywhere', ''],

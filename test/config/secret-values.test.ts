@@ -30,4 +30,12 @@ describe('secretValues', () => {
     expect(redisUrlSecrets('/run/redis.sock')).toEqual([]);
     expect(secretValues({ REDIS_URL: '/run/redis.sock?password=plain' })).toEqual(['plain']);
   });
+
+  it('finds the password of a redis+sentinel:// URL, as written and decoded', () => {
+    expect(redisUrlSecrets('redis+sentinel://mec:p%40ss@s1:26379,s2/mymaster').sort()).toEqual(
+      ['p%40ss', 'p@ss'].sort(),
+    );
+    expect(redisUrlSecrets('redis+sentinel://:plain@s1/mymaster')).toEqual(['plain']);
+    expect(redisUrlSecrets('redis+sentinel://s1,s2/mymaster')).toEqual([]);
+  });
 });

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { closeQueues, createQueues, type Queues } from '../../src/adapters/bullmq/queues.js';
@@ -19,6 +18,7 @@ import { secretValues } from '../../src/config/secret-values.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { COMMAND_CONNECTION } from '../../src/infra/command-connection.js';
 import { logRedisOutages, logRepeatedErrors, type OutageLogger } from '../../src/infra/log-redis-outages.js';
+import { openRedis } from '../../src/infra/redis-connection.js';
 import { type RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { actedOn, postAlert } from './alertmanager.js';
 import { testLedgerKey } from './ledger-key.js';
@@ -127,10 +127,10 @@ export async function startJobsHarness(
   const workspace = options.workspace ?? (await copyExampleWorkspace());
   // The command connection as main.ts opens it.
   const command = options.redisUrl
-    ? new Redis(options.redisUrl, COMMAND_CONNECTION)
+    ? openRedis(options.redisUrl, COMMAND_CONNECTION)
     : redis.connect(COMMAND_CONNECTION);
   const jobs = options.redisUrl
-    ? new Redis(options.redisUrl, { maxRetriesPerRequest: null })
+    ? openRedis(options.redisUrl, { maxRetriesPerRequest: null })
     : redis.connect({ maxRetriesPerRequest: null });
   const connectionLog = options.connectionLog ?? pino({ level: 'warn' });
   logRedisOutages(command, connectionLog, 'commands');

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { verifyWorkspace } from '../../src/app/verify-workspace.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { ALERT_TOKEN, compressed, startJobsHarness, toReady } from '../support/jobs-harness.js';
+import { compressedConfigFile, startBotProcess } from '../support/processes.js';
+import { useTestRedis } from '../support/redis.js';
+import { startSentinelTopology } from '../support/redis-sentinel.js';
+import { PEOPLE } from '../support/slack-harness.js';
+import { SIGNING_SECRET } from '../support/slack-requests.js';
+import { useTeardown } from '../support/teardown.js';
+import { copyExampleWorkspace } from '../support/workspace.js';
+
+const testRedis = useTestRedis();
+const teardown = useTeardown();
+
+/** Long enough that the failover lands inside it. */
+const FIRST_SOAK_MS = 6_000;
+
+describe('Redis through Sentinel', () => {
+  it('goes on through a failover of the master mid-soak: the soak completes, no transition is lost or doubled, the ledger verifies', async () => {
+    const topology = await startSentinelTopology();
+    teardown(() => topology.stop());
+    const standIn = new SlackApiStandIn();
+    await standIn.start();
+    teardown(() => standIn.stop());
+    const harness = await startJobsHarness(standIn, testRedis(), {
+      redisUrl: topology.url,
+      configure: (config) => {
+        const fast = compressed(config);
+        let first = true;
+        const steps = fast.plan.steps.map((step) => {
+          if (!('soak' in step) || !first) return step;
+          first = false;
+          return { soak: FIRST_SOAK_MS };
+        });
+        return { ...fast, plan: { ...fast.plan, steps } };
+      },
+    });
+    teardown(() => harness.close());
+    await toReady(harness, standIn);
+    const masterBefore = await topology.masterPort();
+    await harness.command(PEOPLE.releaseManager, 'ramp 5');
+    await harness.waitForState((state) => state.soak?.status === 'running' && state.trafficPct === 5);
+
+    const failoverStarted = Date.now();
+    await topology.failOver();
+    expect(await topology.masterPort()).not.toBe(masterBefore);
+
+    const done = await harness.waitForState((state) => state.status === 'complete', 60_000);
+    expect(done.trafficPct).toBe(100);
+    await expect
+      .poll(async () => (await harness.reasons()).includes('phase_certified'), { timeout: 15_000 })
+      .toBe(true);
+    const reasons = await harness.reasons();
+    const count = (reason: string) => reasons.filter((candidate) => candidate === reason).length;
+    expect(count('check_passed')).toBe(4);
+    expect(count('ramp_accepted')).toBe(4);
+    expect(count('traffic_applied')).toBe(4);
+    expect(count('soak_passed')).toBe(3);
+    expect(count('rollout_complete')).toBe(1);
+    expect(count('phase_certified')).toBe(1);
+    const entries = await harness.adapters.ledger.read();
+    expect(entries.map((entry) => entry.seq)).toEqual(entries.map((_, index) => index + 1));
+    // The soak that was running when the master went passed after it, on the new master.
+    const firstSoak = entries.find((entry) => entry.body.reason === 'soak_passed');
+    expect(Date.parse(firstSoak?.body.at ?? '')).toBeGreaterThan(failoverStarted);
+
+    await harness.bot.ctx.anchor?.anchor();
+    const verified = await verifyWorkspace(harness.bot.ctx);
+    expect(verified.checks.filter((check) => !check.ok)).toEqual([]);
+  }, 120_000);
+
+  it('is how the bot process connects when REDIS_URL is a redis+sentinel:// URL: it starts and is ready', async () => {
+    const topology = await startSentinelTopology();
+    teardown(() => topology.stop());
+    const standIn = new SlackApiStandIn();
+    await standIn.start();
+    teardown(() => standIn.stop());
+    const bot = await startBotProcess({
+      MEC_CONFIG: await compressedConfigFile(),
+      MEC_WORKSPACE: await copyExampleWorkspace(),
+      REDIS_URL: topology.url,
+      MEC_REDIS_PREFIX: testRedis().prefix,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: standIn.apiUrl,
+      MEC_ALERT_TOKEN: ALERT_TOKEN,
+    });
+    teardown(() => bot.kill('SIGKILL'));
+    await expect.poll(async () => (await fetch(`${bot.url}/readyz`)).status, { timeout: 30_000 }).toBe(200);
+  }, 90_000);
+});
