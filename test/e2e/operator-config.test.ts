@@ -53,4 +53,18 @@ describe("the operator's Alertmanager config", () => {
     expect(config).toMatch(/^\s+credentials_file: \S+$/m);
     expect(config).not.toMatch(/^\s+credentials: /m);
   });
+
+  it("is compose.yaml's too, but for the webhook's address inside the stack", async () => {
+    const body = (text: string) => text.replace(/^#.*\n/gm, '');
+    const compose = body(await readFile('observability/alertmanager/compose.yml', 'utf8'));
+    const readme = body(await readFile(ALERTMANAGER_CONFIG, 'utf8'));
+    expect(compose).toBe(
+      readme.replace(
+        'https://mec-bot.example.com/alerts/alertmanager',
+        'http://web:3000/alerts/alertmanager',
+      ),
+    );
+    const { stdout } = await run('amtool', ['check-config', 'observability/alertmanager/compose.yml']);
+    expect(stdout).toContain('SUCCESS');
+  });
 });
