@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sentinelTargetOf } from '../infra/redis-connection.js';
+import { clusterTargetOf, hashTagOf, sentinelTargetOf } from '../infra/redis-connection.js';
 
 // An empty variable counts as unset, so `FOO=` in a .env file does not pass as a value.
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
@@ -12,15 +12,19 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optional(z.string().min(8)),
   SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-')),
   SLACK_API_URL: optional(z.url({ protocol: /^https?$/ })),
-  /** A Redis (`redis://`, `rediss://`), or a master found through Sentinel (`redis+sentinel://`). */
+  /**
+   * A Redis (`redis://`, `rediss://`), a master found through Sentinel (`redis+sentinel://`), or a
+   * cluster (`redis+cluster://`, with a MEC_REDIS_PREFIX that holds a hash tag).
+   */
   REDIS_URL: optional(
     z.string().superRefine((value, context) => {
-      const sentinel = sentinelTargetOf(value);
-      if (typeof sentinel === 'string') context.addIssue({ code: 'custom', message: sentinel });
-      else if (sentinel === undefined && !z.url({ protocol: /^rediss?$/ }).safeParse(value).success)
+      const target = sentinelTargetOf(value) ?? clusterTargetOf(value);
+      if (typeof target === 'string') context.addIssue({ code: 'custom', message: target });
+      else if (target === undefined && !z.url({ protocol: /^rediss?$/ }).safeParse(value).success)
         context.addIssue({
           code: 'custom',
-          message: 'must be a redis://, rediss:// or redis+sentinel://host:port,.../<master> URL',
+          message:
+            'must be a redis://, rediss://, redis+sentinel://host:port,.../<master> or redis+cluster://host:port,... URL',
         });
     }),
   ),
@@ -39,9 +43,12 @@ export const envSchema = z.object({
   /** The Ed25519 private key that signs ledger checkpoints: a PEM, or the path of one. A secret. */
   MEC_LEDGER_KEY: optional(z.string()),
   MEC_ALERT_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
-  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  /**
+   * Prefix of every Redis key, so several deployments can share one Redis. On a cluster it holds a hash
+   * tag (`{mec}:`), which puts every key of the deployment in one slot.
+   */
   MEC_REDIS_PREFIX: withDefault(
-    z.string().regex(/^[A-Za-z0-9:_-]+$/, 'may hold letters, digits, ":", "_" and "-"'),
+    z.string().regex(/^[A-Za-z0-9:_{}-]+$/, 'may hold letters, digits, ":", "_", "-" and a {hash tag}'),
     'mec:',
   ),
   MEC_ROLE: withDefault(z.enum(['all', 'web', 'worker']), 'all'),
@@ -83,6 +90,15 @@ export function crossCheckEnv(
   }
   if (!set('SLACK_BOT_TOKEN') && (set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN'))) {
     issues.push({ path: ['SLACK_BOT_TOKEN'], message: 'is required when any other Slack credential is set' });
+  }
+  const redisUrl = typeof raw.REDIS_URL === 'string' ? raw.REDIS_URL : '';
+  const prefix =
+    typeof raw.MEC_REDIS_PREFIX === 'string' && raw.MEC_REDIS_PREFIX !== '' ? raw.MEC_REDIS_PREFIX : 'mec:';
+  if (typeof clusterTargetOf(redisUrl) === 'object' && hashTagOf(prefix) === undefined) {
+    issues.push({
+      path: ['MEC_REDIS_PREFIX'],
+      message: `must hold a hash tag on a Redis Cluster, e.g. {${prefix.replace(/:$/, '')}}:, so that every key the bot and its queues use is in one slot`,
+    });
   }
   // The defaults (3000, 3001) differ; a port set to the other's value would fail to listen.
   if (Number(raw.MEC_ADMIN_PORT || '3001') === Number(raw.PORT || '3000')) {

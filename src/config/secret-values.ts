@@ -1,4 +1,4 @@
-import { sentinelTargetOf } from '../infra/redis-connection.js';
+import { clusterTargetOf, sentinelTargetOf } from '../infra/redis-connection.js';
 /** Variables whose whole value is a secret. */
 export const SECRET_VARIABLES = [
   'SLACK_BOT_TOKEN',
@@ -23,7 +23,7 @@ export function secretValues(raw: Readonly<Record<string, string | undefined>>):
 /**
  * The secrets in a Redis connection string as ioredis takes it, as written and decoded: the password
  * (or a user name standing alone) of a redis:// or rediss:// URL, or the `password` of a unix socket's
- * path (`/run/redis.sock?password=...`), which is no URL, or of a `redis+sentinel://` one. Any other
+ * path (`/run/redis.sock?password=...`), which is no URL, or of a `redis+sentinel://` or `redis+cluster://` one. Any other
  * string is taken whole.
  */
 export function redisUrlSecrets(redisUrl: string): string[] {
@@ -38,10 +38,10 @@ export function redisUrlSecrets(redisUrl: string): string[] {
     const decoded = new URLSearchParams(redisUrl.slice(query + 1)).getAll('password');
     return [...new Set([...written, ...decoded].filter((secret) => secret !== ''))];
   }
-  const sentinel = sentinelTargetOf(redisUrl);
-  if (typeof sentinel === 'object') {
-    const secret = sentinel.password ?? sentinel.username ?? '';
-    const written = /^redis\+sentinel:\/\/([^@/]*)@/.exec(redisUrl)?.[1] ?? '';
+  const several = sentinelTargetOf(redisUrl) ?? clusterTargetOf(redisUrl);
+  if (typeof several === 'object') {
+    const secret = several.password ?? several.username ?? '';
+    const written = /^redis\+(?:sentinel|cluster):\/\/([^@/]*)@/.exec(redisUrl)?.[1] ?? '';
     const raw = written.includes(':') ? written.slice(written.indexOf(':') + 1) : written;
     return [...new Set([secret, raw].filter((value) => value !== ''))];
   }

@@ -1,75 +1,137 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { MecError } from '../domain/errors.js';
 
-/** Where the bot finds Redis through Sentinel: the sentinels to ask, and the name of the master they watch. */
-export interface SentinelTarget {
-  sentinels: Array<{ host: string; port: number }>;
-  /** The master's name, as in the sentinels' `sentinel monitor <name> ...`. */
-  name: string;
+interface HostPort {
+  host: string;
+  port: number;
+}
+
+interface Credentials {
   username?: string;
   password?: string;
+}
+
+/** Where the bot finds Redis through Sentinel: the sentinels to ask, and the name of the master they watch. */
+export interface SentinelTarget extends Credentials {
+  sentinels: HostPort[];
+  /** The master's name, as in the sentinels' `sentinel monitor <name> ...`. */
+  name: string;
   db: number;
 }
 
-const SENTINEL_PORT = 26_379;
+/** Where the bot finds a Redis Cluster: some of its nodes, from which the client learns the rest. */
+export interface ClusterTarget extends Credentials {
+  nodes: HostPort[];
+}
 
 /** What the bot's connections set: how commands wait while Redis is away, and how they are sent. */
 type ConnectionOptions = Pick<RedisOptions, 'maxRetriesPerRequest' | 'enableAutoPipelining' | 'lazyConnect'>;
 
 /**
- * `redis+sentinel://[[user]:password@]host[:port][,host[:port]...]/<master>[/<db>]`: no WHATWG URL,
- * since it holds several hosts. The credentials are the master's and its replicas'; the sentinels are
- * asked without any.
+ * `redis+sentinel://[[user]:password@]host[:port][,host[:port]...]/<master>[/<db>]`, and
+ * `redis+cluster://[[user]:password@]host[:port][,host[:port]...]`: no WHATWG URLs, since they hold
+ * several hosts. The credentials are those of the Redis servers; sentinels are asked without any.
  */
 const SENTINEL_URL = /^redis\+sentinel:\/\/(?:([^@/]*)@)?([^/?#@]+)\/([^/?#]+)(?:\/(\d{1,2}))?\/?$/;
+const CLUSTER_URL = /^redis\+cluster:\/\/(?:([^@/]*)@)?([^/?#@]+)\/?$/;
 
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
 
+function hostsOf(list: string, defaultPort: number): HostPort[] | string {
+  const hosts: HostPort[] = [];
+  for (const entry of list.split(',')) {
+    const hostPort = HOST_PORT.exec(entry);
+    const port = Number(hostPort?.[2] ?? defaultPort);
+    if (!hostPort?.[1] || port < 1 || port > 65_535) return `names a host "${entry}" that is not host:port`;
+    hosts.push({ host: hostPort[1].replace(/^\[|\]$/g, ''), port });
+  }
+  return hosts;
+}
+
+function credentialsOf(auth: string | undefined): Credentials {
+  if (auth === undefined) return {};
+  const colon = auth.indexOf(':');
+  const username = decodeURIComponent(colon < 0 ? auth : auth.slice(0, colon));
+  const password = colon < 0 ? '' : decodeURIComponent(auth.slice(colon + 1));
+  return { ...(username !== '' ? { username } : {}), ...(password !== '' ? { password } : {}) };
+}
+
 /**
- * The Sentinel target a REDIS_URL names, undefined when it names a plain Redis (`redis://`,
- * `rediss://`, a unix socket), or a sentence that says what is wrong with a `redis+sentinel://` one.
+ * The Sentinel target a REDIS_URL names, undefined when it names no Sentinel, or a sentence that says
+ * what is wrong with a `redis+sentinel://` one.
  */
 export function sentinelTargetOf(url: string): SentinelTarget | string | undefined {
   if (!url.startsWith('redis+sentinel:')) return undefined;
   const match = SENTINEL_URL.exec(url);
   if (!match) return 'must be redis+sentinel://[:password@]host:port[,host:port...]/<master name>[/<db>]';
-  const [, auth, hosts = '', name = '', db] = match;
-  const sentinels: SentinelTarget['sentinels'] = [];
-  for (const entry of hosts.split(',')) {
-    const hostPort = HOST_PORT.exec(entry);
-    const port = Number(hostPort?.[2] ?? SENTINEL_PORT);
-    if (!hostPort?.[1] || port < 1 || port > 65_535)
-      return `names a sentinel "${entry}" that is not host:port`;
-    sentinels.push({ host: hostPort[1].replace(/^\[|\]$/g, ''), port });
-  }
-  const target: SentinelTarget = { sentinels, name: decodeURIComponent(name), db: Number(db ?? 0) };
-  if (auth !== undefined) {
-    const colon = auth.indexOf(':');
-    const username = decodeURIComponent(colon < 0 ? auth : auth.slice(0, colon));
-    const password = colon < 0 ? '' : decodeURIComponent(auth.slice(colon + 1));
-    if (username !== '') target.username = username;
-    if (password !== '') target.password = password;
-  }
-  return target;
+  const sentinels = hostsOf(match[2] ?? '', 26_379);
+  if (typeof sentinels === 'string') return sentinels;
+  return {
+    sentinels,
+    name: decodeURIComponent(match[3] ?? ''),
+    db: Number(match[4] ?? 0),
+    ...credentialsOf(match[1]),
+  };
 }
 
 /**
+ * The Cluster target a REDIS_URL names, undefined when it names no cluster, or a sentence that says
+ * what is wrong with a `redis+cluster://` one.
+ */
+export function clusterTargetOf(url: string): ClusterTarget | string | undefined {
+  if (!url.startsWith('redis+cluster:')) return undefined;
+  const match = CLUSTER_URL.exec(url);
+  if (!match) return 'must be redis+cluster://[:password@]host:port[,host:port...]';
+  const nodes = hostsOf(match[2] ?? '', 6_379);
+  if (typeof nodes === 'string') return nodes;
+  return { nodes, ...credentialsOf(match[1]) };
+}
+
+/**
+ * The hash tag of a key as Redis Cluster reads it: what is between its first `{` and the first `}`
+ * after that, if not empty. Keys with the same tag are in one slot.
+ */
+export function hashTagOf(key: string): string | undefined {
+  const open = key.indexOf('{');
+  const close = key.indexOf('}', open + 1);
+  return open >= 0 && close > open + 1 ? key.slice(open + 1, close) : undefined;
+}
+
+/** A command that met a master turned replica (after a failover) is sent again, to the new master. */
+const reconnectOnReadOnly = (error: Error) => (error.message.startsWith('READONLY') ? 2 : false);
+
+/**
  * A connection to the Redis that `url` names. Through Sentinel, the connection asks the sentinels for
- * the master and follows it when it fails over: a command that meets the old master turned replica
- * (`READONLY`) reconnects and is sent again, to the new one.
+ * the master and follows it when it fails over. On a cluster, it learns the nodes and slots from the
+ * seeds and follows the slots as they move. A Cluster client is handed on as the `Redis` it stands in
+ * for: the bot uses only commands both have, on keys of one slot (see `hashTagOf`).
  */
 export function openRedis(url: string, options: ConnectionOptions): Redis {
-  const target = sentinelTargetOf(url);
-  if (target === undefined) return new Redis(url, options);
+  const sentinel = sentinelTargetOf(url);
+  const cluster = clusterTargetOf(url);
   // env-schema refuses a malformed one before anything connects.
-  if (typeof target === 'string') throw new MecError('redis_url_invalid', `REDIS_URL ${target}`);
-  return new Redis({
-    ...options,
-    sentinels: target.sentinels,
-    name: target.name,
-    db: target.db,
-    ...(target.username ? { username: target.username } : {}),
-    ...(target.password ? { password: target.password } : {}),
-    reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 2 : false),
-  });
+  if (typeof sentinel === 'string' || typeof cluster === 'string')
+    throw new MecError('redis_url_invalid', `REDIS_URL ${sentinel ?? cluster}`);
+  if (sentinel) {
+    const { sentinels, name, db, ...credentials } = sentinel;
+    return new Redis({
+      ...options,
+      ...credentials,
+      sentinels,
+      name,
+      db,
+      reconnectOnError: reconnectOnReadOnly,
+    });
+  }
+  if (cluster) {
+    const { nodes, ...credentials } = cluster;
+    const { enableAutoPipelining, lazyConnect, ...perNode } = options;
+    const client = new Cluster(nodes, {
+      ...(enableAutoPipelining !== undefined ? { enableAutoPipelining } : {}),
+      ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+      redisOptions: { ...perNode, ...credentials, reconnectOnError: reconnectOnReadOnly },
+    });
+    return client as unknown as Redis;
+  }
+  return new Redis(url, options);
 }

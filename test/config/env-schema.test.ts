@@ -35,6 +35,18 @@ describe('envSchema', () => {
     );
   });
 
+  it('takes a cluster as REDIS_URL with a prefix that holds a hash tag, and refuses one without', () => {
+    const url = 'redis+cluster://:pw@10.0.0.1:7000,10.0.0.2:7000';
+    expect(envSchema.parse({ REDIS_URL: url, MEC_REDIS_PREFIX: '{mec}:' }).REDIS_URL).toBe(url);
+    expect(crossCheckEnv({ REDIS_URL: url, MEC_REDIS_PREFIX: '{mec}:' })).toEqual([]);
+    expect(crossCheckEnv({ REDIS_URL: url })).toEqual([
+      {
+        path: ['MEC_REDIS_PREFIX'],
+        message: expect.stringContaining('must hold a hash tag on a Redis Cluster, e.g. {mec}:'),
+      },
+    ]);
+  });
+
   it('takes a master found through Sentinel as REDIS_URL', () => {
     const url = 'redis+sentinel://:s3cret@s1:26379,s2:26380,s3/mymaster/2';
     expect(envSchema.parse({ REDIS_URL: url }).REDIS_URL).toBe(url);
@@ -59,11 +71,11 @@ describe('envSchema', () => {
   it.each([
     ['SLACK_BOT_TOKEN', 'xoxp-user-token', 'must be a bot token starting with xoxb-'],
     ['SLACK_APP_TOKEN', 'xoxb-1', 'must be an app-level token starting with xapp-'],
-    ['REDIS_URL', 'http://localhost:6379', 'must be a redis://, rediss:// or redis+sentinel://'],
+    ['REDIS_URL', 'http://localhost:6379', 'must be a redis://, rediss://, redis+sentinel://'],
     ['REDIS_URL', 'redis+sentinel://s1:26379,s2:26379', 'must be redis+sentinel://'],
-    ['REDIS_URL', 'redis+sentinel://s1:99999/mymaster', 'names a sentinel "s1:99999" that is not host:port'],
+    ['REDIS_URL', 'redis+sentinel://s1:99999/mymaster', 'names a host "s1:99999" that is not host:port'],
     ['MEC_ALERT_TOKEN', 'short', 'must be at least 16 characters'],
-    ['MEC_REDIS_PREFIX', 'mec prod', 'may hold letters, digits, ":", "_" and "-"'],
+    ['MEC_REDIS_PREFIX', 'mec prod', 'may hold letters, digits, ":", "_", "-" and a {hash tag}'],
     ['MEC_CRASHPOINT', 'anywhere', ''],
     ['PORT', '70000', ''],
   ])('refuses %s=%j', (name, value, message) => {

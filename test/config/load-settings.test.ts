@@ -195,7 +195,7 @@ describe('loadSettings', () => {
       'env PORT:',
       'env MEC_ROLE:',
       'env SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN',
-      'env REDIS_URL: must be a redis://, rediss:// or redis+sentinel://',
+      'env REDIS_URL: must be a redis://, rediss://, redis+sentinel://',
       'env MEC_ALERT_TOKEN: must be at least 16 characters',
       'approvals.ttl: "soon" is not a duration',
     ]) {

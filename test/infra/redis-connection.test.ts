@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openRedis, sentinelTargetOf } from '../../src/infra/redis-connection.js';
+import { clusterTargetOf, hashTagOf, openRedis, sentinelTargetOf } from '../../src/infra/redis-connection.js';
 
 describe('sentinelTargetOf', () => {
   it('reads the sentinels, the master name, the database and the credentials', () => {
@@ -70,5 +70,49 @@ describe('openRedis', () => {
     expect(() => openRedis('redis+sentinel://s1', { lazyConnect: true })).toThrow(
       /redis_url_invalid|must be redis\+sentinel/,
     );
+  });
+});
+
+describe('clusterTargetOf', () => {
+  it('reads the seed nodes and the credentials', () => {
+    expect(clusterTargetOf('redis+cluster://:pw@10.0.0.1:7000,node-b')).toEqual({
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'node-b', port: 6379 },
+      ],
+      password: 'pw',
+    });
+    expect(clusterTargetOf('redis://10.0.0.1')).toBeUndefined();
+    expect(clusterTargetOf('redis+cluster://node-a:70000')).toEqual(expect.any(String));
+  });
+});
+
+describe('hashTagOf', () => {
+  it('reads the hash tag as Redis Cluster does: the first braces that hold something', () => {
+    expect(hashTagOf('{mec}:bull:mec-notify:wait')).toBe('mec');
+    expect(hashTagOf('prod:{mec}:rollout:M6')).toBe('mec');
+    expect(hashTagOf('{}{mec}:x')).toBeUndefined();
+    expect(hashTagOf('mec:bull:mec-notify:wait')).toBeUndefined();
+  });
+});
+
+describe('openRedis on a cluster', () => {
+  it('makes a Cluster client of the seeds, with the per-node options', () => {
+    const redis = openRedis('redis+cluster://:pw@10.0.0.1:7000,10.0.0.2:7001', {
+      lazyConnect: true,
+      maxRetriesPerRequest: null,
+    });
+    const cluster = redis as unknown as {
+      isCluster: boolean;
+      startupNodes: unknown[];
+      options: { redisOptions: Record<string, unknown> };
+    };
+    expect(cluster.isCluster).toBe(true);
+    expect(cluster.startupNodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+    ]);
+    expect(cluster.options.redisOptions).toMatchObject({ password: 'pw', maxRetriesPerRequest: null });
+    redis.disconnect();
   });
 });

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { verifyWorkspace } from '../../src/app/verify-workspace.js';
+import { hashTagOf } from '../../src/infra/redis-connection.js';
+import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { ALERT_TOKEN, startJobsHarness, toReady } from '../support/jobs-harness.js';
+import { compressedConfigFile, startBotProcess } from '../support/processes.js';
+import { startRedisCluster } from '../support/redis-cluster.js';
+import { PEOPLE } from '../support/slack-harness.js';
+import { SIGNING_SECRET } from '../support/slack-requests.js';
+import { useTeardown } from '../support/teardown.js';
+import { copyExampleWorkspace } from '../support/workspace.js';
+
+const teardown = useTeardown();
+
+describe('Redis Cluster', () => {
+  it('runs the whole M6 flow on three masters, with every key of the bot and its queues in one slot', async () => {
+    const cluster = await startRedisCluster();
+    teardown(() => cluster.stop());
+    const standIn = new SlackApiStandIn();
+    await standIn.start();
+    teardown(() => standIn.stop());
+    const prefix = `{mec-${randomUUID().slice(0, 8)}}:`;
+    const harness = await startJobsHarness(
+      standIn,
+      {
+        prefix,
+        url: cluster.url,
+        connect: () => {
+          throw new Error('the cluster test opens no connection of its own through TestRedis');
+        },
+      },
+      { redisUrl: cluster.url },
+    );
+    teardown(() => harness.close());
+
+    await toReady(harness, standIn);
+    await harness.command(PEOPLE.releaseManager, 'ramp 5');
+    const done = await harness.waitForState((state) => state.status === 'complete', 60_000);
+    expect(done.trafficPct).toBe(100);
+    await expect
+      .poll(async () => (await harness.reasons()).includes('phase_certified'), { timeout: 15_000 })
+      .toBe(true);
+    const reasons = await harness.reasons();
+    const count = (reason: string) => reasons.filter((candidate) => candidate === reason).length;
+    expect(count('ramp_accepted')).toBe(4);
+    expect(count('soak_passed')).toBe(3);
+    expect(count('rollout_complete')).toBe(1);
+    await harness.bot.ctx.anchor?.anchor();
+    const verified = await verifyWorkspace(harness.bot.ctx);
+    expect(verified.checks.filter((check) => !check.ok)).toEqual([]);
+
+    // Every key the rollout left, the bot's and BullMQ's, is under the prefix's hash tag: one slot.
+    const keys: string[] = [];
+    for (const port of cluster.ports) {
+      const node = new Redis({ port, host: '127.0.0.1' });
+      keys.push(...(await node.keys('*')));
+      node.disconnect();
+    }
+    expect(keys.length).toBeGreaterThan(20);
+    expect(keys.filter((key) => hashTagOf(key) !== hashTagOf(prefix))).toEqual([]);
+    expect(keys.some((key) => key.startsWith(`${prefix}bull:`))).toBe(true);
+  }, 120_000);
+
+  it('is how the bot process connects when REDIS_URL is a redis+cluster:// URL: it starts and is ready', async () => {
+    const cluster = await startRedisCluster();
+    teardown(() => cluster.stop());
+    const standIn = new SlackApiStandIn();
+    await standIn.start();
+    teardown(() => standIn.stop());
+    const bot = await startBotProcess({
+      MEC_CONFIG: await compressedConfigFile(),
+      MEC_WORKSPACE: await copyExampleWorkspace(),
+      REDIS_URL: cluster.url,
+      MEC_REDIS_PREFIX: `{mec-${randomUUID().slice(0, 8)}}:`,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: standIn.apiUrl,
+      MEC_ALERT_TOKEN: ALERT_TOKEN,
+    });
+    teardown(() => bot.kill('SIGKILL'));
+    await expect.poll(async () => (await fetch(`${bot.url}/readyz`)).status, { timeout: 30_000 }).toBe(200);
+  }, 90_000);
+});
