@@ -4,10 +4,10 @@ import { REDACTED, scrubSecretShapes } from './scrub-secrets.js';
 /**
  * Key names whose values are secrets, compared in lower case without `_` and `-`, so `botToken`,
  * `SLACK_BOT_TOKEN`, `Authorization` and `response_url` all match. A key that ends in one of these
- * (`appToken`, `signingSecret`, `redisPassword`) counts too.
+ * (`appToken`, `signingSecret`, `redisPassword`), or in its plural (`secrets`), counts too.
  */
 const SECRET_KEY =
-  /(token|secret|password|passwd|authorization|cookie|apikey|responseurl|privatekey|ledgerkey)$/;
+  /(tokens?|secrets?|passwords?|passwd|authorization|cookies?|apikeys?|responseurls?|privatekeys?|ledgerkeys?)$/;
 
 /** How deep a logged object is walked; what lies deeper is dropped, not printed unchecked. */
 const MAX_DEPTH = 10;

@@ -12,6 +12,8 @@ describe('isSecretKey', () => {
     ['responseUrl', true],
     ['redisPassword', true],
     ['MEC_LEDGER_KEY', true],
+    ['secrets', true],
+    ['set-cookie', true],
     ['user', false],
     ['rolloutId', false],
     ['tokens_used_by', false],
