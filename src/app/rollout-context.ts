@@ -1,4 +1,5 @@
 import { type Effect, isRunnerEffect } from '../domain/effect.js';
+import type { IncidentEvent } from '../domain/incident-event.js';
 import { SYSTEM_ACTOR } from '../domain/ledger-entry.js';
 import type { RolloutPolicy } from '../domain/policy.js';
 import type { RolloutEvent } from '../domain/rollout-event.js';
@@ -15,6 +16,7 @@ import type { RegistryRootRecord } from './ports/registry-root-record.js';
 import type { ReleaseFiles } from './ports/release-files.js';
 import type { RolloutPublisher } from './ports/rollout-publisher.js';
 import type { RolloutStore } from './ports/rollout-store.js';
+import type { IncidentTransitionResult } from './ports/transition-result.js';
 import type { WorkspaceVerifier } from './ports/workspace-verifier.js';
 import { type TransitionOptions, type TransitionResult, transition } from './transition.js';
 import type { LedgerTrust } from './verify-workspace.js';
@@ -59,6 +61,10 @@ export interface RolloutContext {
    * logged, not undone, and the work stays in the outbox to be delivered again.
    */
   onPublishError: (error: Error) => void;
+  /** Told of every transition decided (committed, refused, recorded, or a no-op or lost race): the log's. */
+  onTransition?: (phase: string, event: RolloutEvent, result: TransitionResult) => void;
+  /** Told of every incident transition decided, as `onTransition` is of the rollout's. */
+  onIncidentTransition?: (id: string, event: IncidentEvent, result: IncidentTransitionResult) => void;
   /**
    * A named point where a test may have this process stop dead (it hangs there until killed), to show
    * that another process recovers the work. Does nothing unless the process was started armed.
@@ -80,6 +86,7 @@ export type ApplyContext = Pick<
   | 'effects'
   | 'publisher'
   | 'onPublishError'
+  | 'onTransition'
   | 'files'
   | 'crashpoint'
   | 'refusals'
@@ -110,6 +117,7 @@ export async function apply(
     ...transitionOptions,
     record: true,
   });
+  ctx.onTransition?.(ctx.phase, event, result);
   if (result.outcome === 'conflict' || result.outboxId === undefined || !result.entry) return result;
   // Between the commit and the queues, where a process that dies leaves its work in the outbox.
   for (const effect of result.effects) await ctx.crashpoint?.(`commit:${crashLabel(effect)}`);

@@ -13,6 +13,8 @@ export interface IncidentContext {
   now: () => Date;
   /** Counts identical refusals so a flood is written once per window; without it each is written. */
   refusals?: RefusalCounter;
+  /** Told of every incident transition decided, for the process's log. */
+  onIncidentTransition?: (id: string, event: IncidentEvent, result: IncidentTransitionResult) => void;
 }
 
 export interface TransitionIncidentDeps {
@@ -34,6 +36,16 @@ const ATTEMPTS = 12;
  * conflict it decides again on the fresh incident. A no-op is neither stored nor recorded.
  */
 export async function transitionIncident(
+  deps: TransitionIncidentDeps,
+  id: string,
+  event: IncidentEvent,
+): Promise<IncidentTransitionResult> {
+  const result = await decideAndCommit(deps, id, event);
+  deps.ctx.onIncidentTransition?.(id, event, result);
+  return result;
+}
+
+async function decideAndCommit(
   deps: TransitionIncidentDeps,
   id: string,
   event: IncidentEvent,

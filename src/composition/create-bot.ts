@@ -25,6 +25,7 @@ import { transitionIncident } from '../app/transition-incident.js';
 import { errorCodeOf, MecError } from '../domain/errors.js';
 import { backgroundWork } from './background-work.js';
 import { startLedgerAnchoring } from './ledger-anchoring.js';
+import { logAlertsTaken } from './log-events.js';
 import { type OutboxDispatcher, startOutboxDispatcher } from './outbox-dispatcher.js';
 import {
   type AnchoredContext,
@@ -150,7 +151,17 @@ export function createBot(options: BotOptions): Bot {
       for (const alert of batch.alerts)
         stats.alarms.inc({ severity: alert.labels.severity ?? 'unknown', status: alert.status });
       alertQueue ??= new BullAlertQueue(requireQueues(queues).alerts);
-      return takeAlerts({ queue: alertQueue, alarms: config.alarms, phase: config.phase }, batch);
+      try {
+        const taken = await takeAlerts(
+          { queue: alertQueue, alarms: config.alarms, phase: config.phase },
+          batch,
+        );
+        logAlertsTaken(logger, batch, taken);
+        return taken;
+      } catch (error) {
+        logAlertsTaken(logger, batch, { code: errorCodeOf(error) });
+        throw error;
+      }
     },
     rollbacks,
     startDispatcher: () => startOutboxDispatcher(ctx, config.jobs.outboxInterval, logger),

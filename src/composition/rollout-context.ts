@@ -24,6 +24,7 @@ import { parseCheckpoint, parseNote } from '../domain/checkpoint-note.js';
 import { parseCosignatureVerifierKey } from '../domain/cosignature.js';
 import { errorCodeOf } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
+import { transitionLog } from './log-events.js';
 import { threadLedgerWalker } from './thread-ledger-walker.js';
 import { workerVerifier } from './worker-verifier.js';
 
@@ -128,13 +129,14 @@ export function rolloutContext(
         "delivering a committed transition's work failed; it stays in the outbox and is delivered again",
       ),
     crashpoint: crashpointFor(options.crashpoint, logger),
+    ...transitionLog(logger),
   };
 }
 
-/** Where a context without queues sends its effects and news: nowhere, logged. */
+/** Where a context without queues sends its effects and news: nowhere (its transition is logged already). */
 export const loggingPublisher = (logger: Logger): RolloutPublisher => ({
   published: async (phase, result) =>
-    logger.info(
+    logger.debug(
       { phase, outcome: result.outcome, reason: result.reason },
       'transition (no Slack connection)',
     ),

@@ -16,6 +16,7 @@ import type { LedgerCheckpoints } from '../app/ports/ledger-checkpoints.js';
 import type { RolloutContext } from '../app/rollout-context.js';
 import { errorCodeOf } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
+import { loggedActions } from './log-events.js';
 import { rolloutActions } from './rollout-actions.js';
 import type { ContextOptions } from './rollout-context.js';
 
@@ -39,6 +40,7 @@ export function slackSide(
   const messenger = webApiMessenger(
     slack.app.client,
     new RedisPostPacer(redis, prefix, config.jobs.notifyInterval),
+    logger,
   );
   const { store, ledger } = redisAdapters(redis, prefix);
   const files = new FileReleaseFiles(workspace, config.artifacts.files);
@@ -73,7 +75,7 @@ export function registerSlack(
   rest: { incidents: IncidentStore; notifier: IncidentNotifier; logger: Logger },
 ): void {
   const deps = {
-    actions: rolloutActions(ctx, rest.incidents, rest.notifier),
+    actions: loggedActions(rolloutActions(ctx, rest.incidents, rest.notifier), rest.logger),
     ctx,
     publisher: side.rollouts,
     messenger: side.messenger,

@@ -29,28 +29,45 @@ export function isConnectionError(error: Error): boolean {
   return (code !== undefined && CONNECTION_CODES.has(code)) || error.message === 'Connection is closed.';
 }
 
+/** A client that makes copies of itself, as ioredis's `duplicate()` does for BullMQ's blocking connections. */
+type Duplicating = EventEmitter & { duplicate?: (...args: never[]) => EventEmitter };
+
 /**
- * Logs each outage of one ioredis client once: a warning without a stack when the connection is lost,
- * and a line when it is back. ioredis reports every failed reconnect attempt as an 'error' event, and
- * with no listener prints each one with its stack. Any other error is logged in full, every time.
+ * Logs each outage of one ioredis client, and of every client duplicated from it, once: a warning
+ * without a stack when the first of them loses its connection, and a line when the last is back.
+ * ioredis reports every failed reconnect attempt as an 'error' event, and with no listener prints each
+ * one with its stack to stderr ("Unhandled error event"). BullMQ duplicates the connection a worker is
+ * given for its blocking commands; each duplicate gets these listeners too, so its errors reach the
+ * logger even once BullMQ has taken its own listener off. Any other error is logged in full, every time.
  */
 export function logRedisOutages(client: EventEmitter, logger: OutageLogger, name: string): void {
-  let down = false;
-  client.on('error', (error: Error) => {
-    if (!isConnectionError(error)) {
-      logger.error({ redis: name, err: error }, 'Redis client error');
-    } else if (down) {
-      logger.debug({ redis: name, err: error.message }, 'Redis still unreachable; reconnecting');
-    } else {
-      down = true;
-      logger.warn({ redis: name, err: error.message }, 'Redis unreachable; reconnecting');
-    }
-  });
-  client.on('ready', () => {
-    if (!down) return;
-    down = false;
-    logger.info({ redis: name }, 'Redis reachable again');
-  });
+  // The clients of this family whose connection is down now; a closed one no longer counts.
+  const down = new Set<EventEmitter>();
+  const watch = (member: Duplicating): void => {
+    member.on('error', (error: Error) => {
+      if (!isConnectionError(error)) {
+        logger.error({ redis: name, err: error }, 'Redis client error');
+        return;
+      }
+      const known = down.size > 0;
+      down.add(member);
+      if (known) logger.debug({ redis: name, err: error.message }, 'Redis still unreachable; reconnecting');
+      else logger.warn({ redis: name, err: error.message }, 'Redis unreachable; reconnecting');
+    });
+    member.on('ready', () => {
+      if (!down.delete(member) || down.size > 0) return;
+      logger.info({ redis: name }, 'Redis reachable again');
+    });
+    member.on('end', () => down.delete(member));
+    const duplicate = member.duplicate;
+    if (typeof duplicate !== 'function') return;
+    member.duplicate = (...args: never[]) => {
+      const copy = duplicate.apply(member, args) as Duplicating;
+      watch(copy);
+      return copy;
+    };
+  };
+  watch(client);
 }
 
 /**

@@ -43,7 +43,14 @@ describe('createBot', () => {
     expect(bot.slack).toBeUndefined();
     await runCommand(bot.ctx, { verb: 'start' }, 'U0RELEASEMGR');
     expect(lines).toContainEqual(
-      expect.objectContaining({ msg: 'transition (no Slack connection)', reason: 'rollout_started' }),
+      expect.objectContaining({
+        msg: 'transition',
+        level: 30,
+        user: 'U0RELEASEMGR',
+        outcome: 'applied',
+        reason: 'rollout_started',
+        seq: expect.any(Number),
+      }),
     );
     expect(() => bot.startWorkers(redis.connect({ maxRetriesPerRequest: null }))).toThrow(
       expect.objectContaining({ code: 'invariant_violated' }),

@@ -34,6 +34,9 @@ afterEach(async () => {
 
 const ALERT_TOKEN = 'test-alert-token-0123456789';
 
+/** A "job done" line of `queue`, as a process logs it at debug. */
+const jobDone = (queue: string) => new RegExp(`"queue":"${queue}"[^\\n]*"msg":"job done"`);
+
 async function setup(
   options: { crashpoint?: string; configEdit?: Parameters<typeof compressedConfigFile>[0] } = {},
 ) {
@@ -48,6 +51,8 @@ async function setup(
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: standIn.apiUrl,
     MEC_ALERT_TOKEN: ALERT_TOKEN,
+    // At debug each process logs the jobs it finished, which says which process ran what.
+    LOG_LEVEL: 'debug',
   };
   const start = async (role: 'web' | 'worker', extra: Record<string, string> = {}) => {
     const started = await startBotProcess({ ...env, MEC_ROLE: role, ...extra });
@@ -90,7 +95,7 @@ describe('worker processes that die mid-job', () => {
     const entries = await adapters.ledger.read();
     expect(entries.filter((entry) => entry.body.reason === 'registry_write')).toHaveLength(1);
     expect(entries.filter((entry) => entry.body.reason === 'traffic_applied')).toHaveLength(1);
-    await expect.poll(() => rescuer.output(), { timeout: 15_000 }).toContain('"queue":"mec-ramp"');
+    await expect.poll(() => rescuer.output(), { timeout: 15_000 }).toMatch(jobDone('mec-ramp'));
     const flags = JSON.parse(await readFile(join(workspace, 'meta/meta_flags.json'), 'utf8'));
     expect(flags.meta_prod).toEqual({ mode: 'ramp', weightPct: 5 });
   }, 120_000);
@@ -159,7 +164,7 @@ describe('a worker process killed while it rolls a BLOCKER alert back itself', (
     );
     expect(state.trafficPct).toBe(0);
     // The alert's job, taken up again, acts on the claims its dead run left: the incident opens.
-    await expect.poll(() => secondWorker.output(), { timeout: 15_000 }).toContain('"queue":"mec-alerts"');
+    await expect.poll(() => secondWorker.output(), { timeout: 15_000 }).toMatch(jobDone('mec-alerts'));
     const entries = await adapters.ledger.read();
     expect(entries.filter((entry) => entry.body.reason === 'rollback_accepted')).toHaveLength(1);
     expect(entries.filter((entry) => entry.body.reason === 'rollback_finished')).toHaveLength(1);
@@ -179,7 +184,7 @@ describe('a web process killed as soon as it answered the webhook', () => {
     await expect
       .poll(async () => (await adapters.ledger.read()).map((entry) => entry.body.reason), { timeout: 15_000 })
       .toContain('alarm_recorded');
-    await expect.poll(() => firstWorker.output(), { timeout: 10_000 }).toContain('"queue":"mec-alerts"');
+    await expect.poll(() => firstWorker.output(), { timeout: 10_000 }).toMatch(jobDone('mec-alerts'));
   }, 120_000);
 });
 
@@ -227,7 +232,7 @@ describe('web and worker processes side by side', () => {
     expect(web.output()).toContain('"workers":"off"');
     await driver.command(PEOPLE.releaseManager, 'start');
     await driver.waitForState((state) => state.checks.preflight.status === 'passed');
-    await expect.poll(() => firstWorker.output(), { timeout: 10_000 }).toContain('"queue":"mec-preflight"');
-    expect(web.output()).not.toContain('"queue":"mec-preflight"');
+    await expect.poll(() => firstWorker.output(), { timeout: 10_000 }).toMatch(jobDone('mec-preflight'));
+    expect(web.output()).not.toMatch(jobDone('mec-preflight'));
   }, 120_000);
 });

@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../src/infra/free-port.js';
+import { startLocalRedis } from '../../src/infra/local-redis-server.js';
 import { isConnectionError, logRedisOutages, logRepeatedErrors } from '../../src/infra/log-redis-outages.js';
 import { recordingLog } from '../support/recording-log.js';
 
@@ -70,6 +73,48 @@ describe('logRedisOutages', () => {
       { level: 'error', fields: { redis: 'commands', err: failure }, message: 'Redis client error' },
       { level: 'error', fields: { redis: 'commands', err: failure }, message: 'Redis client error' },
     ]);
+  });
+});
+
+describe('logRedisOutages, with duplicates', () => {
+  it('logs the errors of every duplicate of a real client, as one outage, and prints none to stderr', async () => {
+    // Nothing listens here yet: each connect is refused until the server below starts on the port.
+    const port = await freePort();
+    const consoleErrors = vi.spyOn(console, 'error');
+    const log = recordingLog();
+    const client = new Redis({
+      port,
+      host: '127.0.0.1',
+      maxRetriesPerRequest: null,
+      retryStrategy: () => 50,
+    });
+    logRedisOutages(client, log, 'jobs');
+    // As BullMQ duplicates a worker's connection for its blocking commands, and a duplicate of that.
+    const copy = client.duplicate();
+    const copyOfCopy = copy.duplicate();
+    const clients = [client, copy, copyOfCopy];
+    try {
+      await expect.poll(() => log.at('debug').length, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+      expect(log.at('warn').map((line) => line.fields)).toEqual([
+        { redis: 'jobs', err: expect.stringContaining('ECONNREFUSED') },
+      ]);
+      const server = await startLocalRedis({ port });
+      try {
+        await expect.poll(() => log.at('info').length, { timeout: 10_000 }).toBe(1);
+        await Promise.all(clients.map((each) => each.ping()));
+        expect(log.at('info')).toEqual([
+          { level: 'info', fields: { redis: 'jobs' }, message: 'Redis reachable again' },
+        ]);
+      } finally {
+        for (const each of clients) each.disconnect();
+        await server.stop();
+      }
+      expect(log.at('error')).toEqual([]);
+      expect(consoleErrors).not.toHaveBeenCalled();
+    } finally {
+      for (const each of clients) each.disconnect();
+      consoleErrors.mockRestore();
+    }
   });
 });
 

@@ -18,6 +18,7 @@ import { secretValues } from '../../src/config/secret-values.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { COMMAND_CONNECTION } from '../../src/infra/command-connection.js';
 import { logRedisOutages, logRepeatedErrors, type OutageLogger } from '../../src/infra/log-redis-outages.js';
+import type { Logger } from '../../src/infra/logger.js';
 import { openRedis } from '../../src/infra/redis-connection.js';
 import { type RecordedCall, SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { actedOn, postAlert } from './alertmanager.js';
@@ -119,6 +120,8 @@ export async function startJobsHarness(
     slackApiUrl?: string;
     /** How long one Web API call may take, in milliseconds (the bot's default is 10 s). */
     slackTimeoutMs?: number;
+    /** The bot's logger; silent by default. */
+    logger?: Logger;
   } = {},
 ): Promise<JobsHarness> {
   const loaded = await readConfig('examples/m6/mec.config.yml');
@@ -143,7 +146,7 @@ export async function startJobsHarness(
     workspace,
     redis: command,
     prefix: redis.prefix,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     queues,
     slack: {
       botToken: 'xoxb-test-token',

@@ -4,6 +4,7 @@ import type { AlertBatch } from '../../app/ports/alert-batch.js';
 import type { WatchCounters } from '../../domain/alarm-watch.js';
 import type { CheckName } from '../../domain/rollout-state.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
+import { stampCorrelation } from './job-correlation.js';
 
 /** One queue per kind of work, so each has its own worker, concurrency and rate limit. */
 export const QUEUE_NAMES = {
@@ -93,10 +94,21 @@ export type Queues = Record<QueueKind, Queue>;
 /** BullMQ's key prefix under the deployment's prefix, so a test's keys all share its prefix. */
 export const bullPrefix = (prefix: string) => `${prefix}bull`;
 
+/** A queue whose jobs carry the correlation id of the work that added them (`stampCorrelation`). */
+class CorrelatedQueue extends Queue {
+  override add(name: string, data: unknown, opts?: JobsOptions) {
+    return super.add(name, stampCorrelation(data), opts);
+  }
+
+  override addBulk(jobs: Parameters<Queue['addBulk']>[0]) {
+    return super.addBulk(jobs.map((job) => ({ ...job, data: stampCorrelation(job.data) })));
+  }
+}
+
 export function createQueues(connection: Redis, prefix: string): Queues {
   const entries = Object.entries(QUEUE_NAMES).map(([kind, name]) => [
     kind,
-    new Queue(name, { connection, prefix: bullPrefix(prefix) }),
+    new CorrelatedQueue(name, { connection, prefix: bullPrefix(prefix) }),
   ]);
   return Object.fromEntries(entries) as Queues;
 }

@@ -3,9 +3,11 @@ import type { Redis } from 'ioredis';
 import type { IncidentNotifier } from '../../app/ports/incident-notifier.js';
 import type { RolloutDeliveries } from '../../app/ports/slack-deliveries.js';
 import { errorCodeOf } from '../../domain/errors.js';
+import { withCorrelation } from '../../infra/correlation.js';
 import { logRepeatedErrors } from '../../infra/log-redis-outages.js';
 import { runAlertsJob } from './alert-jobs.js';
 import { runCheckJob } from './check-jobs.js';
+import { takeCorrelation } from './job-correlation.js';
 import type { JobDeps } from './job-deps.js';
 import { runIncidentJob, runNotifyJob } from './notify-jobs.js';
 import { bullPrefix, CLEARANCE_JOB, COUNTDOWN_JOB, QUEUE_NAMES } from './queues.js';
@@ -39,11 +41,14 @@ export function startWorkers(
     lockDuration: deps.jobs.lockDuration,
     stalledInterval: Math.max(500, Math.floor(deps.jobs.lockDuration / 2)),
   };
+  // The correlation id each job ran under, for the lines logged once it finished or failed.
+  const cids = new WeakMap<Job, string>();
   const onFailure = (name: string) => (job: Job | undefined, error: Error) =>
     deps.logger.warn(
       {
         queue: name,
         jobId: job?.id,
+        cid: job && cids.get(job),
         attempt: job?.attemptsMade,
         code: errorCodeOf(error),
         err: error.message,
@@ -56,12 +61,20 @@ export function startWorkers(
     processor: (job: Job, token?: string) => Promise<string>,
     options: { concurrency?: number } = {},
   ) => {
-    const worker = new Worker(name, processor, { ...common, ...options });
+    // Each job runs under the correlation id of the request that caused it, so its lines, the jobs it
+    // adds and its Slack calls carry that id.
+    const correlated = (job: Job, token?: string) => {
+      const cid = takeCorrelation(job, name);
+      cids.set(job, cid);
+      return withCorrelation(cid, () => processor(job, token));
+    };
+    const worker = new Worker(name, correlated, { ...common, ...options });
     worker.on('failed', onFailure(name));
     worker.on('completed', (job, result) => {
       if (job.processedOn && job.finishedOn)
         deps.metrics.jobFinished(name, (job.finishedOn - job.processedOn) / 1_000);
-      deps.logger.info({ queue: name, jobId: job.id, result }, 'job done');
+      // At debug: what a job did that matters is logged by the transition or call it made, at info.
+      deps.logger.debug({ queue: name, jobId: job.id, cid: cids.get(job), result }, 'job done');
     });
     logRepeatedErrors(worker, deps.logger, { queue: name }, 'worker error');
     workers.push(worker);

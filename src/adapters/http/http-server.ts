@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { errorCodeOf } from '../../domain/errors.js';
+import { newCorrelationId, withCorrelation } from '../../infra/correlation.js';
 import type { Logger } from '../../infra/logger.js';
 
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
@@ -14,7 +15,8 @@ export interface HttpServerOptions {
 
 /**
  * The process's one HTTP server: Slack's events, health, and (later) webhooks and pages. A handler
- * that throws is answered 500 with its error code, and logged.
+ * that throws is answered 500 with its error code, and logged. Each request is handled under a
+ * correlation id of its own, which its log lines, jobs and Slack calls carry.
  */
 export function startHttpServer(
   port: number,
@@ -37,14 +39,14 @@ export function startHttpServer(
       return;
     }
     // The executor runs the handler now, and turns a synchronous throw into a rejection as well.
-    const handling = new Promise<void>((resolve) => resolve(handler(request, response)))
-      .catch((error: unknown) => {
+    const handling = withCorrelation(newCorrelationId(), () =>
+      new Promise<void>((resolve) => resolve(handler(request, response))).catch((error: unknown) => {
         const code = errorCodeOf(error);
         options.logger?.error({ err: error, code, method: request.method, path }, 'HTTP handler failed');
         if (!response.headersSent)
           sendJson(response, 500, { error: 'the request failed and was logged', code });
-      })
-      .finally(() => inFlight.delete(handling));
+      }),
+    ).finally(() => inFlight.delete(handling));
     inFlight.add(handling);
   });
   const inFlight = new Set<Promise<void>>();

@@ -1,6 +1,7 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { RequestClaims } from '../../app/ports/request-claims.js';
 import { MecError } from '../../domain/errors.js';
+import { correlationId, newCorrelationId, withCorrelation } from '../../infra/correlation.js';
 import type { Logger } from '../../infra/logger.js';
 import { AckFirst } from './ack-first.js';
 import { boltLogger } from './bolt-logger.js';
@@ -65,8 +66,8 @@ export function createSlackApp(
   };
   // Bolt calls auth.test in its constructor and nobody can catch its failure, which ends the process;
   // deferred, it runs in init(), which the connection retries.
-  const appOn = (receiver: SocketModeReceiver | HTTPReceiver) =>
-    new App({
+  const appOn = (receiver: SocketModeReceiver | HTTPReceiver) => {
+    const app = new App({
       token: credentials.botToken,
       receiver,
       logger: log,
@@ -77,6 +78,12 @@ export function createSlackApp(
       // every request a lookup on the loop that acks (about 7% of the web process's CPU under load).
       convoStore: false,
     });
+    // A request over HTTP has its correlation id from the HTTP server; one over Socket Mode gets one here.
+    app.use(async ({ next }) => {
+      await (correlationId() === undefined ? withCorrelation(newCorrelationId(), next) : next());
+    });
+    return app;
+  };
   // The start-up probe: one try per attempt, as the connection backs off itself, and quiet, as the
   // connection logs each kind of failure once instead of once per retry.
   const probe = new webApi.WebClient(credentials.botToken, {

@@ -2,6 +2,7 @@ import type { types, webApi } from '@slack/bolt';
 import type { PostKind, PostPacer } from '../../app/ports/post-pacer.js';
 import { MecError } from '../../domain/errors.js';
 import { deferPaced, isRetry, notePosted } from '../../infra/job-attempt.js';
+import type { Logger } from '../../infra/logger.js';
 import { isSlackSideFailure } from '../../infra/slack-side-failure.js';
 import { DELIVERY_EVENT, lookForDelivery } from './find-delivery.js';
 import type { SlackMessage } from './views/blocks.js';
@@ -62,8 +63,25 @@ const postKind = (blocks: SlackMessage['blocks'], thread: object | undefined): P
  * retries: a post retried blindly after a timeout is a duplicate. A post with a delivery id is made at
  * most once: after a failure that may have landed, and before a retry, it is looked for first. Only
  * chat.postMessage is paced, per channel, as Slack limits it; updates, views and ephemerals are not.
+ * Each call is logged at debug with its method, channel (or user) and outcome, under the correlation id
+ * of the request or job that made it.
  */
-export function webApiMessenger(client: webApi.WebClient, pacer: PostPacer = UNPACED): SlackMessenger {
+export function webApiMessenger(
+  client: webApi.WebClient,
+  pacer: PostPacer = UNPACED,
+  logger?: Pick<Logger, 'debug'>,
+): SlackMessenger {
+  const logged = async <T>(method: string, about: Record<string, string>, call: () => Promise<T>) => {
+    try {
+      const result = await call();
+      logger?.debug({ slackMethod: method, ...about, outcome: 'ok' }, 'Slack call');
+      return result;
+    } catch (error) {
+      const code = (error as { data?: { error?: unknown } }).data?.error ?? (error as Error).message;
+      logger?.debug({ slackMethod: method, ...about, outcome: 'failed', err: String(code) }, 'Slack call');
+      throw error;
+    }
+  };
   return {
     async post(channel, { text, blocks }, thread, delivery) {
       if (delivery && (delivery.lookFirst || isRetry())) {
@@ -82,12 +100,14 @@ export function webApiMessenger(client: webApi.WebClient, pacer: PostPacer = UNP
       await takeTurn(pacer, channel, postKind(blocks, thread));
       notePosted();
       try {
-        response = await client.chat.postMessage(
-          !thread
-            ? base
-            : thread.broadcast
-              ? { ...base, thread_ts: thread.ts, reply_broadcast: true }
-              : { ...base, thread_ts: thread.ts },
+        response = await logged('chat.postMessage', { channel }, () =>
+          client.chat.postMessage(
+            !thread
+              ? base
+              : thread.broadcast
+                ? { ...base, thread_ts: thread.ts, reply_broadcast: true }
+                : { ...base, thread_ts: thread.ts },
+          ),
         );
       } catch (error) {
         // Found now, the post is done; not found (or Slack still unreachable), the job retries,
@@ -107,16 +127,18 @@ export function webApiMessenger(client: webApi.WebClient, pacer: PostPacer = UNP
       return { ts: response.ts };
     },
     async update(channel, ts, { text, blocks }) {
-      await client.chat.update({ channel, ts, text, blocks });
+      await logged('chat.update', { channel }, () => client.chat.update({ channel, ts, text, blocks }));
     },
     async publishHome(userId, view) {
-      await client.views.publish({ user_id: userId, view });
+      await logged('views.publish', { user: userId }, () => client.views.publish({ user_id: userId, view }));
     },
     async openModal(triggerId, view) {
-      await client.views.open({ trigger_id: triggerId, view });
+      await logged('views.open', {}, () => client.views.open({ trigger_id: triggerId, view }));
     },
     async postEphemeral(channel, userId, { text, blocks }) {
-      await client.chat.postEphemeral({ channel, user: userId, text, blocks });
+      await logged('chat.postEphemeral', { channel, user: userId }, () =>
+        client.chat.postEphemeral({ channel, user: userId, text, blocks }),
+      );
     },
   };
 }

@@ -8,6 +8,7 @@ import type { RolloutDeliveries } from '../../../src/app/ports/slack-deliveries.
 import { NO_COUNTS } from '../../../src/domain/alarm-watch.js';
 import { MecError } from '../../../src/domain/errors.js';
 import type { WeeklyReview } from '../../../src/domain/weekly-review.js';
+import { withCorrelation } from '../../../src/infra/correlation.js';
 import { useTestRedis } from '../../support/redis.js';
 
 const testRedis = useTestRedis();
@@ -54,7 +55,7 @@ function workersFor(work: BackgroundWork, publisher?: RolloutDeliveries) {
     prefix,
     jobs: { lockDuration: 2_000 },
     metrics: { jobFinished: (queue) => void finished.push(queue) },
-    logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
+    logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
   };
   const workers = startWorkers(deps, connection, publisher);
   return {
@@ -130,8 +131,52 @@ describe('startWorkers', () => {
         ]),
       );
       await expect
-        .poll(() => bot.lines.find((line) => line.queue === 'mec-review' && line.msg === 'job done')?.result)
-        .toBe('1 warnings, 0 rollbacks');
+        .poll(() => bot.lines.find((line) => line.queue === 'mec-review' && line.msg === 'job done'))
+        .toMatchObject({ result: '1 warnings, 0 rollbacks', level: 20 });
+      // "job done" is at debug: at info, the transitions and calls the jobs made tell what happened.
+      expect(bot.lines.filter((line) => line.msg === 'job done' && line.level !== 20)).toEqual([]);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('runs a job under the correlation id its data carries, which its handler does not see', async () => {
+    const { calls, work } = recordingWork();
+    const bot = workersFor(work);
+    try {
+      await withCorrelation('cid-from-request', () =>
+        bot.queues.preflight.add('preflight', {
+          phase: 'M6',
+          rolloutId: 'R1',
+          check: 'preflight',
+          runId: 'R1.1',
+        }),
+      );
+      await bot.queues.backup.add('rehearsal', {
+        phase: 'M6',
+        rolloutId: 'R1',
+        check: 'rehearsal',
+        runId: 'R1.3',
+      });
+      await expect.poll(() => calls.length, { timeout: 10_000 }).toBe(2);
+      expect(calls).toContainEqual([
+        'runCheck',
+        { phase: 'M6', rolloutId: 'R1', check: 'preflight', runId: 'R1.1' },
+      ]);
+      await expect
+        .poll(
+          () => bot.lines.filter((line) => line.msg === 'job done').map((line) => [line.queue, line.cid]),
+          {
+            timeout: 10_000,
+          },
+        )
+        .toEqual(
+          expect.arrayContaining([
+            ['mec-preflight', 'cid-from-request'],
+            // A job no request caused is named by its queue and id.
+            ['mec-backup', expect.stringMatching(/^mec-backup\//)],
+          ]),
+        );
     } finally {
       await bot.close();
     }

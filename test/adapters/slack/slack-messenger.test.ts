@@ -3,8 +3,10 @@ import { webApiMessenger } from '../../../src/adapters/slack/slack-messenger.js'
 import { actions, button, section } from '../../../src/adapters/slack/views/blocks.js';
 import { textReply } from '../../../src/adapters/slack/views/replies.js';
 import type { PostKind, PostPacer } from '../../../src/app/ports/post-pacer.js';
+import { withCorrelation } from '../../../src/infra/correlation.js';
 import { newAttempt, runAttempt } from '../../../src/infra/job-attempt.js';
 import { SlackApiStandIn } from '../../../src/sandbox/slack-api-stand-in.js';
+import { capturedLog } from '../../support/captured-log.js';
 import { webClientOn } from '../../support/web-client.js';
 
 let standIn: SlackApiStandIn;
@@ -31,6 +33,29 @@ function heldPacer(taken: Map<string, number>) {
 }
 
 describe('webApiMessenger', () => {
+  it('logs each call at debug with its method, channel and outcome, under the correlation id', async () => {
+    const { logger, lines } = capturedLog('debug');
+    const messenger = webApiMessenger(webClientOn(standIn), undefined, logger);
+    await withCorrelation('cid-7', () => messenger.post('C0RELEASE01', HELLO));
+    await expect(messenger.update('C0NOSUCH', '1.1', HELLO)).rejects.toThrow();
+    await expect.poll(() => lines.length).toBe(2);
+    expect(lines[0]).toMatchObject({
+      level: 20,
+      msg: 'Slack call',
+      slackMethod: 'chat.postMessage',
+      channel: 'C0RELEASE01',
+      outcome: 'ok',
+      cid: 'cid-7',
+    });
+    expect(lines[1]).toMatchObject({
+      slackMethod: 'chat.update',
+      channel: 'C0NOSUCH',
+      outcome: 'failed',
+      err: expect.any(String),
+    });
+    expect(JSON.stringify(lines)).not.toContain('xoxb-');
+  });
+
   it('posts a message with its fallback text and blocks, and answers where it went', async () => {
     const messenger = webApiMessenger(webClientOn(standIn));
     const { ts } = await messenger.post('C0RELEASE01', HELLO);
