@@ -187,5 +187,10 @@ describe('alarms through real Prometheus and Alertmanager', () => {
     );
     expect(textOf(notice)).toContain('latency_slo_drop');
     expect(textOf(notice)).toMatch(/is 0\.09\d* against the threshold > 0\.03/);
+    // The alert came with the rule pack's labels; the bot counts it under the configured alarm.
+    const metrics = await (await fetch(harness.metricsUrl)).text();
+    expect(metrics).toMatch(
+      /^mec_alarms_total\{alarm="latency_slo_drop",mec_severity="BLOCKER",status="firing"\} [1-9]/m,
+    );
   }, 90_000);
 });
