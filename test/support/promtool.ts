@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import type { Registry } from 'prom-client';
 
 /**
  * Runs the real `promtool check metrics` on a scrape, as `curl …/metrics | promtool check metrics`
@@ -14,4 +15,24 @@ export function promtoolCheckMetrics(text: string): Promise<{ code: number | nul
     );
     child.stdin?.end(text);
   });
+}
+
+/**
+ * Every series name a registry exports, as PromQL names them: a histogram is its `_bucket`, `_sum`
+ * and `_count` series (and not its bare name, which matches nothing in Prometheus).
+ */
+export async function exportedSeriesNames(registry: Registry): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const metric of await registry.getMetricsAsJSON()) {
+    // prom-client's types declare a numeric enum; at run time the type is its name, e.g. 'histogram'.
+    const type = String(metric.type);
+    if (type === 'histogram') {
+      for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
+    } else if (type === 'summary') {
+      for (const suffix of ['', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
+    } else {
+      names.add(metric.name);
+    }
+  }
+  return names;
 }
