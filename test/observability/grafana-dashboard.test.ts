@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,39 +8,10 @@ import { stringify } from 'yaml';
 import { MemoryLedger } from '../../src/adapters/memory/memory-ledger.js';
 import { MemoryRolloutStore } from '../../src/adapters/memory/memory-rollout-store.js';
 import { BotMetrics } from '../../src/adapters/prometheus/bot-metrics.js';
+import { asSent, dashboard, expressions } from '../support/grafana-dashboard.js';
 import { exportedSeriesNames } from '../support/promtool.js';
 
 const run = promisify(execFile);
-const DASHBOARD = 'observability/grafana/mec-bot.json';
-
-interface Panel {
-  type: string;
-  title: string;
-  panels?: Panel[];
-  targets?: Array<{ expr?: string }>;
-}
-interface Dashboard {
-  panels: Panel[];
-  templating: { list: Array<{ name: string; type: string; query?: string | { query: string } }> };
-}
-
-const dashboard = async () => JSON.parse(await readFile(DASHBOARD, 'utf8')) as Dashboard;
-
-/** Every panel, those inside collapsed rows included. */
-const allPanels = (panels: Panel[]): Panel[] =>
-  panels.flatMap((panel) => [panel, ...allPanels(panel.panels ?? [])]);
-
-/** Every PromQL expression of the dashboard's panels, with its panel's title. */
-async function expressions(): Promise<Array<{ title: string; expr: string }>> {
-  return allPanels((await dashboard()).panels).flatMap((panel) =>
-    (panel.targets ?? []).map((target) => ({ title: panel.title, expr: target.expr ?? '' })),
-  );
-}
-
-/** An expression with Grafana's variables given values, as Grafana sends it to Prometheus. */
-const asSent = (expr: string) =>
-  expr.replace(/\$__(rate_interval|range|interval)\b/g, '5m').replace(/\$\{?phase\}?/g, 'M6');
-
 const KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'inf', 'nan', 'by', 'without']);
 
 /**

@@ -121,6 +121,17 @@ export class BotMetrics implements RolloutMetrics, JobMetrics {
     // Unprefixed: stock Node.js dashboards query these by their standard names.
     collectDefaultMetrics({ register: this.registry });
     for (const name of GAUGES_NAMED_TOTAL) this.registry.removeSingleMetric(name);
+    // Every series whose labels are known ahead starts at 0: a counter first scraped at 1 has no
+    // `increase()` in Prometheus, so the first alarm or rollback would not show on a dashboard.
+    for (const status of ['firing', 'resolved'] as const) {
+      for (const alarm of options.alarms)
+        this.#alarmsTaken.inc({ alarm: alarm.name, mec_severity: alarm.severity, status }, 0);
+      this.#alarmsTaken.inc({ alarm: OTHER, mec_severity: OTHER, status }, 0);
+    }
+    for (const reason of ['blocker_alarm', 'person']) this.#rollbacks.inc({ reason }, 0);
+    this.#alarmToShadow.zero({});
+    for (const outcome of ['passed', 'breached', 'blind', 'ended']) this.#soakDuration.zero({ outcome });
+    for (const outcome of ['complete', 'stopped']) this.#rolloutDuration.zero({ outcome });
     new Gauge({
       name: 'mec_build_info',
       help: 'Always 1; its labels say what this process runs: the bot version, the Node.js version, the phase and the process role.',

@@ -145,9 +145,13 @@ describe('BotMetrics', () => {
         status: 'resolved',
       });
     }
+    // Every series there can be is there from the start, at 0: the configured alarms and `other`.
     expect(seriesOf(await metrics.registry.metrics(), 'mec_alarms_total')).toEqual([
       'mec_alarms_total{alarm="latency_slo_drop",mec_severity="BLOCKER",status="firing"} 1',
+      'mec_alarms_total{alarm="feature_drift",mec_severity="WARNING",status="firing"} 0',
       'mec_alarms_total{alarm="other",mec_severity="other",status="firing"} 2000',
+      'mec_alarms_total{alarm="latency_slo_drop",mec_severity="BLOCKER",status="resolved"} 0',
+      'mec_alarms_total{alarm="feature_drift",mec_severity="WARNING",status="resolved"} 0',
       'mec_alarms_total{alarm="other",mec_severity="other",status="resolved"} 1999',
     ]);
   });
