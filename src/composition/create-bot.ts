@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { BullAlertQueue } from '../adapters/bullmq/bull-alert-queue.js';
 import { BullEffects } from '../adapters/bullmq/bullmq-effects.js';
 import { QueuedIncidentNotifier, QueuedPublisher } from '../adapters/bullmq/queued-publisher.js';
-import type { Queues } from '../adapters/bullmq/queues.js';
+import { QUEUE_NAMES, type Queues } from '../adapters/bullmq/queues.js';
 import { startWorkers, type Workers } from '../adapters/bullmq/workers.js';
 import type { CommandEnvironment } from '../adapters/process/exec-command-runner.js';
 import { BotMetrics, type BuildFacts } from '../adapters/prometheus/bot-metrics.js';
@@ -110,6 +110,7 @@ export function createBot(options: BotOptions): Bot {
     store: { load: (phase) => ctx.store.load(phase) },
     phase: config.phase,
     alarms: config.alarms,
+    queues: Object.values(QUEUE_NAMES),
     artifactRoot: async () => (await ctx.files.artifactRoot()).root,
     now,
     build: options.build ?? { version: 'unknown', role: 'all' },

@@ -38,6 +38,7 @@ async function exported(): Promise<Set<string>> {
     store: new MemoryRolloutStore(new MemoryLedger()),
     phase: 'M6',
     alarms: [],
+    queues: [],
     artifactRoot: async () => 'a'.repeat(64),
     now: () => new Date(),
     build: { version: 'test', role: 'all' },

@@ -46,6 +46,8 @@ export interface BotMetricsOptions {
   phase: string;
   /** The configured alarms: the only values the alarm labels take, beside `other`. */
   alarms: ReadonlyArray<{ name: string; severity: Severity }>;
+  /** The job queues' names: the only values the `queue` label takes, beside `other`. */
+  queues: readonly string[];
   /** The artifact Merkle root as the workspace files are now. */
   artifactRoot: () => Promise<string>;
   now: () => Date;
@@ -61,6 +63,7 @@ export class BotMetrics implements RolloutMetrics, JobMetrics {
   readonly registry = new Registry();
   readonly #phase: string;
   readonly #alarms: ReadonlyMap<string, Severity>;
+  readonly #queues: ReadonlySet<string>;
   readonly #alarmsTaken = new Counter({
     name: 'mec_alarms_total',
     help: 'Alerts taken in, by alarm, its configured severity and status; alerts of no configured alarm of this phase count as "other". A byte-for-byte re-send within a minute is not counted again.',
@@ -118,6 +121,7 @@ export class BotMetrics implements RolloutMetrics, JobMetrics {
     const { store, phase, artifactRoot, now, build } = options;
     this.#phase = phase;
     this.#alarms = new Map(options.alarms.map((alarm) => [alarm.name, alarm.severity]));
+    this.#queues = new Set(options.queues);
     // Unprefixed: stock Node.js dashboards query these by their standard names.
     collectDefaultMetrics({ register: this.registry });
     for (const name of GAUGES_NAMED_TOTAL) this.registry.removeSingleMetric(name);
@@ -129,6 +133,10 @@ export class BotMetrics implements RolloutMetrics, JobMetrics {
       this.#alarmsTaken.inc({ alarm: OTHER, mec_severity: OTHER, status }, 0);
     }
     for (const reason of ['blocker_alarm', 'person']) this.#rollbacks.inc({ reason }, 0);
+    for (const queue of options.queues) {
+      this.#jobsFailed.inc({ queue }, 0);
+      this.#jobDuration.zero({ queue });
+    }
     this.#alarmToShadow.zero({});
     for (const outcome of ['passed', 'breached', 'blind', 'ended']) this.#soakDuration.zero({ outcome });
     for (const outcome of ['complete', 'stopped']) this.#rolloutDuration.zero({ outcome });
@@ -235,10 +243,14 @@ export class BotMetrics implements RolloutMetrics, JobMetrics {
   }
 
   jobFinished(queue: string, seconds: number): void {
-    this.#jobDuration.observe({ queue }, seconds);
+    this.#jobDuration.observe({ queue: this.#queueLabel(queue) }, seconds);
   }
 
   jobFailed(queue: string): void {
-    this.#jobsFailed.inc({ queue });
+    this.#jobsFailed.inc({ queue: this.#queueLabel(queue) });
+  }
+
+  #queueLabel(queue: string): string {
+    return this.#queues.has(queue) ? queue : OTHER;
   }
 }

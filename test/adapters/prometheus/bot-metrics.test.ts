@@ -36,6 +36,7 @@ function standalone() {
       { name: 'latency_slo_drop', severity: 'BLOCKER' },
       { name: 'feature_drift', severity: 'WARNING' },
     ],
+    queues: ['mec-ramp', 'mec-soak'],
     artifactRoot: async () => 'a'.repeat(64),
     now: () => new Date('2025-10-21T13:00:00.000Z'),
     build: { version: '1.2.3', role: 'worker' },
@@ -156,12 +157,22 @@ describe('BotMetrics', () => {
     ]);
   });
 
-  it('counts job failures by queue', async () => {
+  it('counts job failures by queue, each known queue from 0, any other queue as "other"', async () => {
     const metrics = standalone();
     metrics.jobFailed('mec-ramp');
     metrics.jobFailed('mec-ramp');
-    expect(seriesOf(await metrics.registry.metrics(), 'mec_jobs_failed_total')).toEqual([
+    metrics.jobFailed('made-up');
+    metrics.jobFinished('made-up', 0.2);
+    const text = await metrics.registry.metrics();
+    expect(seriesOf(text, 'mec_jobs_failed_total')).toEqual([
       'mec_jobs_failed_total{queue="mec-ramp"} 2',
+      'mec_jobs_failed_total{queue="mec-soak"} 0',
+      'mec_jobs_failed_total{queue="other"} 1',
+    ]);
+    expect(seriesOf(text, 'mec_job_duration_seconds_count')).toEqual([
+      'mec_job_duration_seconds_count{queue="mec-ramp"} 0',
+      'mec_job_duration_seconds_count{queue="mec-soak"} 0',
+      'mec_job_duration_seconds_count{queue="other"} 1',
     ]);
   });
 });
