@@ -1,4 +1,4 @@
-import { cp, stat } from 'node:fs/promises';
+import { cp, readFile, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { closeQueues, createQueues, scheduleWeeklyReview } from './adapters/bullmq/queues.js';
@@ -120,6 +120,7 @@ const botOptions = {
   commandEnv: { parent: { ...process.env }, secrets: secretValues(process.env) },
   ...(env.MEC_CRASHPOINT ? { crashpoint: env.MEC_CRASHPOINT } : {}),
   ledgerKey: ledgerKey.privateKey,
+  build: { version: await packageVersion(), role: env.MEC_ROLE },
 };
 const bot: Bot = createBot(botOptions);
 
@@ -256,4 +257,14 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       },
     );
   });
+}
+
+/**
+ * The bot's version, for `mec_build_info`: package.json is one level above this file both in src/ (run
+ * by tsx) and in dist/ (the bundle), and the image ships it beside dist/.
+ */
+async function packageVersion(): Promise<string> {
+  const text = await readFile(new URL('../package.json', import.meta.url), 'utf8').catch(() => '{}');
+  const { version } = JSON.parse(text) as { version?: unknown };
+  return typeof version === 'string' ? version : 'unknown';
 }

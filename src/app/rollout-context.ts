@@ -14,6 +14,7 @@ import type { Outbox, OutboxItem } from './ports/outbox.js';
 import type { RefusalCounter } from './ports/refusal-counter.js';
 import type { RegistryRootRecord } from './ports/registry-root-record.js';
 import type { ReleaseFiles } from './ports/release-files.js';
+import type { RolloutMetrics } from './ports/rollout-metrics.js';
 import type { RolloutPublisher } from './ports/rollout-publisher.js';
 import type { RolloutStore } from './ports/rollout-store.js';
 import type { IncidentTransitionResult } from './ports/transition-result.js';
@@ -54,6 +55,8 @@ export interface RolloutContext {
   backups: BackupStore;
   publisher: RolloutPublisher;
   effects: EffectRunner;
+  /** Times what commits finish (steps, soaks, rollouts) for the bot's own metrics; without it, nothing is. */
+  observe?: RolloutMetrics;
   now: () => Date;
   newRolloutId: () => string;
   /**
@@ -90,6 +93,7 @@ export type ApplyContext = Pick<
   | 'files'
   | 'crashpoint'
   | 'refusals'
+  | 'observe'
 >;
 
 export interface ApplyOptions extends TransitionOptions {
@@ -112,7 +116,12 @@ export async function apply(
   options: ApplyOptions = {},
 ): Promise<TransitionResult> {
   const { beforeDelivery, ...transitionOptions } = options;
-  const deps = { store: ctx.store, now: ctx.now, ...(ctx.refusals ? { refusals: ctx.refusals } : {}) };
+  const deps = {
+    store: ctx.store,
+    now: ctx.now,
+    ...(ctx.refusals ? { refusals: ctx.refusals } : {}),
+    ...(ctx.observe ? { observe: ctx.observe } : {}),
+  };
   const result = await transition(deps, ctx.phase, event, {
     ...transitionOptions,
     record: true,

@@ -3,6 +3,7 @@ import { noop } from '../domain/decision.js';
 import { actorOf, type RolloutEvent } from '../domain/rollout-event.js';
 import { sha256Hex } from '../domain/sha256.js';
 import { ledgerBody } from './ledger-body.js';
+import { type DurationMetrics, observeTransition } from './observe-transition.js';
 import type { RefusalCounter } from './ports/refusal-counter.js';
 import type { RolloutStore, StoredRollout } from './ports/rollout-store.js';
 import type { TransitionResult } from './ports/transition-result.js';
@@ -14,6 +15,8 @@ export interface TransitionDeps {
   now: () => Date;
   /** With it, repeats of one person's identical refusal within a window are not written one by one. */
   refusals?: RefusalCounter;
+  /** With it, the steps, soaks and rollouts a commit finished are timed. */
+  observe?: DurationMetrics;
 }
 
 /** Identical refusals of one person (same action, same reason) within a minute are one ledger entry. */
@@ -84,6 +87,8 @@ export async function transition(
       return { ...noop(loaded.state, 'duplicate', 'another process already carried this out.'), version };
     if (committed.status === 'committed') {
       const { entry } = committed;
+      // Only after the commit: a conflict decides again, and a decision not committed finished nothing.
+      if (deps.observe && next) observeTransition(deps.observe, loaded.state, next, now);
       const outboxId = recording ? { outboxId: String(entry.seq) } : {};
       return { ...decision, entry, version: committed.version, ...outboxId };
     }

@@ -2,10 +2,10 @@ import type { Redis } from 'ioredis';
 import { BullAlertQueue } from '../adapters/bullmq/bull-alert-queue.js';
 import { BullEffects } from '../adapters/bullmq/bullmq-effects.js';
 import { QueuedIncidentNotifier, QueuedPublisher } from '../adapters/bullmq/queued-publisher.js';
-import type { Queues } from '../adapters/bullmq/queues.js';
+import { QUEUE_NAMES, type Queues } from '../adapters/bullmq/queues.js';
 import { startWorkers, type Workers } from '../adapters/bullmq/workers.js';
 import type { CommandEnvironment } from '../adapters/process/exec-command-runner.js';
-import { BotMetrics } from '../adapters/prometheus/bot-metrics.js';
+import { BotMetrics, type BuildFacts } from '../adapters/prometheus/bot-metrics.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
 import { RedisIncidentStore } from '../adapters/redis/redis-incident-store.js';
 import { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
@@ -53,6 +53,8 @@ export interface BotOptions extends ContextOptions {
    * scrubbed of. Without, a command gets no environment at all (not even PATH).
    */
   commandEnv?: CommandEnvironment;
+  /** What `mec_build_info` says of this process; the version is `unknown` and the role `all` without. */
+  build?: BuildFacts;
 }
 
 export interface Bot {
@@ -103,7 +105,18 @@ export function createBot(options: BotOptions): Bot {
     : undefined;
   const publisher =
     side && queues ? new QueuedPublisher(queues, refs) : (side?.rollouts ?? loggingPublisher(logger));
-  const ctx = rolloutContext({ ...options, now }, publisher, effects);
+  // Made before the context, which times its commits with it; the gauges read the context's store and
+  // files only when scraped, after both exist.
+  const stats = new BotMetrics({
+    store: { load: (phase) => ctx.store.load(phase) },
+    phase: config.phase,
+    alarms: config.alarms,
+    queues: Object.values(QUEUE_NAMES),
+    artifactRoot: async () => (await ctx.files.artifactRoot()).root,
+    now,
+    build: options.build ?? { version: 'unknown', role: 'all' },
+  });
+  const ctx: AnchoredContext = { ...rolloutContext({ ...options, now }, publisher, effects), observe: stats };
   const notifier: IncidentNotifier =
     side && queues
       ? new QueuedIncidentNotifier(queues, refs)
@@ -112,12 +125,6 @@ export function createBot(options: BotOptions): Bot {
           redraw: async () => undefined,
           followUp: async () => undefined,
         });
-  const stats = new BotMetrics(
-    ctx.store,
-    config.phase,
-    async () => (await ctx.files.artifactRoot()).root,
-    now,
-  );
   const metrics =
     options.metrics ??
     (config.metrics.source === 'prometheus' && config.metrics.prometheusUrl
@@ -148,8 +155,7 @@ export function createBot(options: BotOptions): Bot {
     incidents,
     dashboard: () => readDashboard({ ...ctx, alarms: config.alarms, incidents }),
     takeAlerts: async (batch) => {
-      for (const alert of batch.alerts)
-        stats.alarms.inc({ severity: alert.labels.severity ?? 'unknown', status: alert.status });
+      for (const alert of batch.alerts) stats.alertTaken(alert);
       alertQueue ??= new BullAlertQueue(requireQueues(queues).alerts);
       try {
         const taken = await takeAlerts(

@@ -71,6 +71,14 @@ const alarm = z.strictObject({
   summary: z.string().trim().min(1).optional(),
   /** What a responder should do; defaults to what the bot does for the severity. */
   runbook: z.string().trim().min(1).optional(),
+  /**
+   * The page a responder opens from the alert: the rule pack's `runbook_url` annotation, which
+   * Alertmanager's receivers and Grafana show as a link.
+   */
+  runbookUrl: z.url({
+    protocol: /^https?$/,
+    error: 'must be an http(s) URL of the runbook page for this alarm',
+  }),
 });
 
 /** An external command: an argv list, never a shell line. */

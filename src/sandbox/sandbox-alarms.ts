@@ -1,4 +1,4 @@
-import { alertName } from '../adapters/prometheus/rule-pack.js';
+import { alertName, ruleLabels } from '../adapters/prometheus/rule-pack.js';
 import type { MecConfig } from '../config/config-schema.js';
 
 type Alarm = MecConfig['alarms'][number];
@@ -16,12 +16,7 @@ export function alertmanagerBody(
   startsAt: string,
   now: Date,
 ) {
-  const labels = {
-    alertname: alertName(alarm),
-    mec_alarm: alarm.name,
-    mec_phase: phase,
-    severity: alarm.severity,
-  };
+  const labels = { alertname: alertName(alarm), ...ruleLabels(alarm, phase) };
   const annotations = { summary: alarm.summary ?? `${alarm.name} breached (injected from the sandbox page)` };
   return {
     version: '4',

@@ -117,6 +117,40 @@ describe('transition', () => {
     expect(ledger.entries).toHaveLength(count);
   });
 
+  it('times what a commit finished, once, and nothing for a decision that lost its commit to a race', async () => {
+    const ledger = new MemoryLedger();
+    const inner = new MemoryRolloutStore(ledger);
+    let at = minutes(40);
+    const steps: string[] = [];
+    const observe = {
+      stepFinished: (weightPct: number, seconds: number) => void steps.push(`${weightPct}% ${seconds}s`),
+      soakFinished: () => undefined,
+      rolloutFinished: () => undefined,
+    };
+    for (const event of toReady) await transition({ store: inner, now: () => at }, 'M6', event);
+    await transition({ store: inner, now: () => at }, 'M6', rampEvent(5));
+    const rampId = (await inner.load('M6')).state?.pendingRamp?.rampId ?? 'none';
+    const applied: RolloutEvent = { type: 'traffic_applied', rampId, weightPct: 5 };
+    at = minutes(40.5);
+    // The first attempt's commit loses to a pause, so only the decision made again is committed.
+    let raced = false;
+    const racing = {
+      load: inner.load.bind(inner),
+      commit: async (...args: Parameters<typeof inner.commit>) => {
+        if (!raced) {
+          raced = true;
+          await transition({ store: inner, now: () => at }, 'M6', { type: 'pause', actor: U_SRE });
+        }
+        return inner.commit(...args);
+      },
+    };
+    expect((await transition({ store: racing, now: () => at, observe }, 'M6', applied)).outcome).toBe(
+      'applied',
+    );
+    expect((await transition({ store: inner, now: () => at, observe }, 'M6', applied)).outcome).toBe('noop');
+    expect(steps).toEqual(['5% 30s']);
+  });
+
   it('with an expected version, answers a conflict instead of deciding again on newer state', async () => {
     const ledger = new MemoryLedger();
     const store = new MemoryRolloutStore(ledger);

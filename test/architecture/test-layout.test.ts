@@ -20,11 +20,13 @@ const EXEMPT: Record<string, string> = {
  * - test/e2e/: the whole system as it runs or ships (processes and their crashes, a Redis restart,
  *   Prometheus and Alertmanager, a whole rollout, text through every surface, the build);
  * - test/architecture/: checks of src/ as a whole (the dependency rule, the ledger writer, this file);
- * - test/docs/: checks that a document in docs/ still says what src/ does (AUDIT.md's examples).
+ * - test/docs/: checks that a document in docs/ still says what src/ does (AUDIT.md's examples);
+ * - test/observability/: checks that a file in observability/ (the Grafana dashboard) still names
+ *   what the bot exports.
  * Shared helpers (test/support/, test/fixtures/, test/domain/fixtures.ts, the contract suites
  * `*.contract.ts`) are not test files, so they need no exemption.
  */
-const WHOLE_SYSTEM = ['e2e/', 'architecture/', 'docs/'];
+const WHOLE_SYSTEM = ['e2e/', 'architecture/', 'docs/', 'observability/'];
 
 function* files(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -109,7 +109,7 @@ describe('createBot', () => {
       const queued = await queues.alerts.getJobs(['waiting', 'prioritized']);
       expect(queued.map((job) => [job.id, job.data])).toEqual([[`alerts-${summary.batch}`, { batch }]]);
       expect(await bot.stats.registry.getSingleMetricAsString('mec_alarms_total')).toContain(
-        'mec_alarms_total{severity="WARNING",status="firing"} 2',
+        'mec_alarms_total{alarm="feature_drift",mec_severity="WARNING",status="firing"} 2',
       );
     } finally {
       await closeQueues(queues);

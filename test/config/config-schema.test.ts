@@ -36,6 +36,19 @@ describe('configSchema', () => {
     ]);
   });
 
+  it('wants each alarm to name its runbook page, as an http(s) URL', () => {
+    const alarms = (example() as { alarms: Array<Record<string, unknown>> }).alarms;
+    const [first, second, ...rest] = alarms;
+    const withoutUrl = { ...first };
+    delete withoutUrl.runbookUrl;
+    expect(
+      messages({ ...example(), alarms: [withoutUrl, { ...second, runbookUrl: 'runbooks/mec.md' }, ...rest] }),
+    ).toEqual([
+      'alarms.0.runbookUrl: must be an http(s) URL of the runbook page for this alarm',
+      'alarms.1.runbookUrl: must be an http(s) URL of the runbook page for this alarm',
+    ]);
+  });
+
   it('redraws a running soak’s countdown at most a minute apart, and refuses a longer interval', () => {
     const jobs = (example() as { jobs: Record<string, unknown> }).jobs;
     expect(

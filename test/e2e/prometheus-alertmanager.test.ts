@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { rulePack } from '../../src/adapters/prometheus/rule-pack.js';
 import { freePort } from '../../src/infra/free-port.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
+import { asSent, expressions } from '../support/grafana-dashboard.js';
 import {
   ALERT_TOKEN,
   compressed,
@@ -109,7 +110,11 @@ describe('alarms through real Prometheus and Alertmanager', () => {
       stringify({
         global: { scrape_interval: '1s', evaluation_interval: '1s' },
         rule_files: [join(dir, 'mec-m6.rules.yml')],
-        scrape_configs: [{ job_name: 'mec-test-exporter', static_configs: [{ targets: [exporter.target] }] }],
+        scrape_configs: [
+          { job_name: 'mec-test-exporter', static_configs: [{ targets: [exporter.target] }] },
+          // The bot's own /metrics, for the dashboard's queries below.
+          { job_name: 'mec-bot', static_configs: [{ targets: [new URL(harness.metricsUrl).host] }] },
+        ],
         alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
       }),
     );
@@ -187,5 +192,38 @@ describe('alarms through real Prometheus and Alertmanager', () => {
     );
     expect(textOf(notice)).toContain('latency_slo_drop');
     expect(textOf(notice)).toMatch(/is 0\.09\d* against the threshold > 0\.03/);
+    // The alert came with the rule pack's labels; the bot counts it under the configured alarm.
+    const metrics = await (await fetch(harness.metricsUrl)).text();
+    expect(metrics).toMatch(
+      /^mec_alarms_total\{alarm="latency_slo_drop",mec_severity="BLOCKER",status="firing"\} [1-9]/m,
+    );
+
+    // The Grafana dashboard's queries, run by this Prometheus on what it scraped of the bot.
+    const query = async (expr: string) => {
+      const response = await fetch(
+        `http://127.0.0.1:${promPort}/api/v1/query?${new URLSearchParams({ query: asSent(expr) })}`,
+      );
+      return (await response.json()) as { status: string; error?: string; data?: { result?: unknown[] } };
+    };
+    await expect
+      .poll(async () => (await query('sum(mec_alarm_to_shadow_seconds_count)')).data?.result?.length, {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    const answers = await Promise.all(
+      (await expressions()).map(async ({ title, expr }) => ({ title, answer: await query(expr) })),
+    );
+    expect(answers.filter(({ answer }) => answer.status !== 'success')).toEqual([]);
+    const empty = answers
+      .filter(({ answer }) => (answer.data?.result?.length ?? 0) === 0)
+      .map(({ title }) => title);
+    for (const title of [
+      'Traffic on meta_prod',
+      'Open CRITICAL gates',
+      'Rollbacks in range',
+      'Processes',
+      'Memory',
+    ])
+      expect(empty).not.toContain(title);
   }, 90_000);
 });

@@ -27,7 +27,8 @@ describe("the sandbox's alerts, as Alertmanager sends them", () => {
         alertname: 'MecLatencySloDrop',
         mec_alarm: 'latency_slo_drop',
         mec_phase: 'M6',
-        severity: 'BLOCKER',
+        severity: 'critical',
+        mec_severity: 'BLOCKER',
       },
     });
     expect(body.alerts).toEqual([

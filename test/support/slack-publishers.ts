@@ -103,7 +103,7 @@ export function startQueuedPublishers(
     queues,
     prefix: redis.prefix,
     jobs: { lockDuration: 2_000 },
-    metrics: { jobFinished: () => undefined },
+    metrics: { jobFinished: () => undefined, jobFailed: () => undefined },
     logger: pino({ level: 'silent' }),
   };
   const workers = startWorkers(

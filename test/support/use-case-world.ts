@@ -287,7 +287,8 @@ export interface UseCaseWorld {
   /** The names of the locks taken, in order. */
   locks: string[];
   commands: Array<readonly string[]>;
-  observed: { rollbacks: string[]; shadowSeconds: number[] };
+  /** What the use cases and their commits reported to the bot's metrics, in order. */
+  observed: { rollbacks: string[]; shadowSeconds: number[]; durations: string[] };
   publishErrors: Error[];
   /** The clock every use case reads; `at` sets it. */
   at(now: Date): void;
@@ -339,7 +340,7 @@ export function useCaseWorld(
   const traffic = new RecordingTraffic();
   const locks: string[] = [];
   const commands: Array<readonly string[]> = [];
-  const observed = { rollbacks: [] as string[], shadowSeconds: [] as number[] };
+  const observed = { rollbacks: [] as string[], shadowSeconds: [] as number[], durations: [] as string[] };
   const publishErrors: Error[] = [];
   const mirror: LedgerMirror = {
     path: '01-GOVERNANCE/META-GOVERNANCE-LOG.md',
@@ -397,6 +398,9 @@ export function useCaseWorld(
     observe: {
       rollbackFinished: (cause) => void observed.rollbacks.push(cause),
       shadowReached: (seconds) => void observed.shadowSeconds.push(seconds),
+      stepFinished: (weightPct, seconds) => void observed.durations.push(`step ${weightPct}% ${seconds}s`),
+      soakFinished: (outcome, seconds) => void observed.durations.push(`soak ${outcome} ${seconds}s`),
+      rolloutFinished: (outcome, seconds) => void observed.durations.push(`rollout ${outcome} ${seconds}s`),
     },
     crashpoint: async () => undefined,
   };

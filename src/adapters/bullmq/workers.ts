@@ -70,6 +70,7 @@ export function startWorkers(
     };
     const worker = new Worker(name, correlated, { ...common, ...options });
     worker.on('failed', onFailure(name));
+    worker.on('failed', () => deps.metrics.jobFailed(name));
     worker.on('completed', (job, result) => {
       if (job.processedOn && job.finishedOn)
         deps.metrics.jobFinished(name, (job.finishedOn - job.processedOn) / 1_000);

@@ -11,6 +11,8 @@ export interface AlarmSettings extends QueriedAlarm {
   window: number;
   summary?: string | undefined;
   runbook?: string | undefined;
+  /** The runbook page's URL. */
+  runbookUrl?: string | undefined;
 }
 
 /** Where alarm values come from. A failure comes back as an error reading, never as a healthy value. */

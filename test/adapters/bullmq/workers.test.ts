@@ -49,12 +49,16 @@ function workersFor(work: BackgroundWork, publisher?: RolloutDeliveries) {
   const queues = createQueues(connection, prefix);
   const lines: Array<Record<string, unknown>> = [];
   const finished: string[] = [];
+  const failed: string[] = [];
   const deps: JobDeps = {
     work,
     queues,
     prefix,
     jobs: { lockDuration: 2_000 },
-    metrics: { jobFinished: (queue) => void finished.push(queue) },
+    metrics: {
+      jobFinished: (queue) => void finished.push(queue),
+      jobFailed: (queue) => void failed.push(queue),
+    },
     logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
   };
   const workers = startWorkers(deps, connection, publisher);
@@ -63,6 +67,7 @@ function workersFor(work: BackgroundWork, publisher?: RolloutDeliveries) {
     workers,
     lines,
     finished,
+    failed,
     close: async () => {
       await workers.close();
       await closeQueues(queues);
@@ -182,7 +187,7 @@ describe('startWorkers', () => {
     }
   });
 
-  it('logs a failed job with its error code and attempt, and keeps it for a retry', async () => {
+  it('logs and counts a failed job with its error code and attempt, and keeps it for a retry', async () => {
     const { work } = recordingWork({ failRamp: new MecError('registry_write_failed', 'edited by hand') });
     const bot = workersFor(work);
     try {
@@ -202,6 +207,7 @@ describe('startWorkers', () => {
           attempt: 1,
         });
       expect(await bot.queues.ramp.getDelayedCount()).toBe(1);
+      expect(bot.failed).toEqual(['mec-ramp']);
     } finally {
       await bot.close();
     }
