@@ -11,6 +11,7 @@ import { EVENTS_PATH } from './adapters/slack/slack-app.js';
 import { observeTraffic } from './app/observe-traffic.js';
 import { guardRegistry } from './app/registry-guard.js';
 import { type Bot, createBot } from './composition/create-bot.js';
+import { openRedis } from './composition/open-redis.js';
 import { loadLedgerKey } from './config/ledger-key.js';
 import { EXAMPLE_WORKSPACE, loadSettings, SANDBOX_DIR } from './config/load-settings.js';
 import { secretValues } from './config/secret-values.js';
@@ -19,7 +20,6 @@ import { type LocalRedis, startLocalRedis } from './infra/local-redis-server.js'
 import { logRedisOutages, logRepeatedErrors } from './infra/log-redis-outages.js';
 import { createLogger } from './infra/logger.js';
 import { redactUrl } from './infra/redact-url.js';
-import { openRedis } from './infra/redis-connection.js';
 
 // main.ts owns the lifecycle: it alone reads process.env, builds everything, and closes it in order.
 // Run from the TypeScript source (npm start) the sandbox may be the default; the built bot never.

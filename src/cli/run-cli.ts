@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
+import { openRedis } from '../composition/open-redis.js';
 import { loadSettings, type Settings } from '../config/load-settings.js';
-import { openRedis } from '../infra/redis-connection.js';
 
 /**
  * Runs a command-line tool that needs the settings and Redis: reports configuration problems and a

@@ -3,8 +3,8 @@ import { RedisLedger } from '../adapters/redis/redis-ledger.js';
 import type { PrefixWalk } from '../app/ports/ledger-prefix-walker.js';
 import { walkLedgerPrefix } from '../app/walk-ledger-prefix.js';
 import { redisUrlSecrets } from '../config/secret-values.js';
-import { openRedis } from '../infra/redis-connection.js';
 import { scrubSecrets } from '../infra/scrub-secrets.js';
+import { openRedis } from './open-redis.js';
 import type { ThreadReply } from './run-in-thread.js';
 import type { LedgerWalkData } from './thread-ledger-walker.js';
 

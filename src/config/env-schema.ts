@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clusterTargetOf, hashTagOf, sentinelTargetOf } from '../infra/redis-connection.js';
+import { clusterTargetOf, hashTagOf, sentinelTargetOf } from './redis-url.js';
 
 // An empty variable counts as unset, so `FOO=` in a .env file does not pass as a value.
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);

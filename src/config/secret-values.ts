@@ -1,4 +1,4 @@
-import { clusterTargetOf, sentinelTargetOf } from '../infra/redis-connection.js';
+import { clusterTargetOf, sentinelTargetOf } from './redis-url.js';
 /** Variables whose whole value is a secret. */
 export const SECRET_VARIABLES = [
   'SLACK_BOT_TOKEN',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { verifyWorkspace } from '../../src/app/verify-workspace.js';
-import { hashTagOf } from '../../src/infra/redis-connection.js';
+import { hashTagOf } from '../../src/config/redis-url.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
 import { ALERT_TOKEN, startJobsHarness, toReady } from '../support/jobs-harness.js';
 import { compressedConfigFile, startBotProcess } from '../support/processes.js';

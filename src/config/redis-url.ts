@@ -1,6 +1,3 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { MecError } from '../domain/errors.js';
-
 interface HostPort {
   host: string;
   port: number;
@@ -24,10 +21,8 @@ export interface ClusterTarget extends Credentials {
   nodes: HostPort[];
 }
 
-/** What the bot's connections set: how commands wait while Redis is away, and how they are sent. */
-type ConnectionOptions = Pick<RedisOptions, 'maxRetriesPerRequest' | 'enableAutoPipelining' | 'lazyConnect'>;
-
 /**
+ * REDIS_URL's forms beyond ioredis's own (`redis://`, `rediss://`, a unix socket's path):
  * `redis+sentinel://[[user]:password@]host[:port][,host[:port]...]/<master>[/<db>]`, and
  * `redis+cluster://[[user]:password@]host[:port][,host[:port]...]`: no WHATWG URLs, since they hold
  * several hosts. The credentials are those of the Redis servers; sentinels are asked without any.
@@ -95,43 +90,4 @@ export function hashTagOf(key: string): string | undefined {
   const open = key.indexOf('{');
   const close = key.indexOf('}', open + 1);
   return open >= 0 && close > open + 1 ? key.slice(open + 1, close) : undefined;
-}
-
-/** A command that met a master turned replica (after a failover) is sent again, to the new master. */
-const reconnectOnReadOnly = (error: Error) => (error.message.startsWith('READONLY') ? 2 : false);
-
-/**
- * A connection to the Redis that `url` names. Through Sentinel, the connection asks the sentinels for
- * the master and follows it when it fails over. On a cluster, it learns the nodes and slots from the
- * seeds and follows the slots as they move. A Cluster client is handed on as the `Redis` it stands in
- * for: the bot uses only commands both have, on keys of one slot (see `hashTagOf`).
- */
-export function openRedis(url: string, options: ConnectionOptions): Redis {
-  const sentinel = sentinelTargetOf(url);
-  const cluster = clusterTargetOf(url);
-  // env-schema refuses a malformed one before anything connects.
-  if (typeof sentinel === 'string' || typeof cluster === 'string')
-    throw new MecError('redis_url_invalid', `REDIS_URL ${sentinel ?? cluster}`);
-  if (sentinel) {
-    const { sentinels, name, db, ...credentials } = sentinel;
-    return new Redis({
-      ...options,
-      ...credentials,
-      sentinels,
-      name,
-      db,
-      reconnectOnError: reconnectOnReadOnly,
-    });
-  }
-  if (cluster) {
-    const { nodes, ...credentials } = cluster;
-    const { enableAutoPipelining, lazyConnect, ...perNode } = options;
-    const client = new Cluster(nodes, {
-      ...(enableAutoPipelining !== undefined ? { enableAutoPipelining } : {}),
-      ...(lazyConnect !== undefined ? { lazyConnect } : {}),
-      redisOptions: { ...perNode, ...credentials, reconnectOnError: reconnectOnReadOnly },
-    });
-    return client as unknown as Redis;
-  }
-  return new Redis(url, options);
 }
