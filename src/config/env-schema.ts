@@ -26,6 +26,20 @@ export const envSchema = z.object({
   MEC_WORKSPACE: optional(z.string()),
   /** The Ed25519 private key that signs ledger checkpoints: a PEM, or the path of one. A secret. */
   MEC_LEDGER_KEY: optional(z.string()),
+  /**
+   * The Events API v2 integration key of a PagerDuty service: with it, BLOCKER and CRITICAL incidents
+   * page there too. A secret, read here only and handed to the pager worker.
+   */
+  MEC_PAGERDUTY_ROUTING_KEY: optional(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9]{32}$/,
+        "must be the 32-character integration key of the service's Events API v2 integration",
+      ),
+  ),
+  /** The Events API v2 endpoint: PagerDuty's, unless given (the EU service's, or a stand-in). */
+  MEC_PAGERDUTY_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
   MEC_ALERT_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   MEC_REDIS_PREFIX: withDefault(
@@ -71,6 +85,12 @@ export function crossCheckEnv(
   }
   if (!set('SLACK_BOT_TOKEN') && (set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN'))) {
     issues.push({ path: ['SLACK_BOT_TOKEN'], message: 'is required when any other Slack credential is set' });
+  }
+  if (set('MEC_PAGERDUTY_URL') && !set('MEC_PAGERDUTY_ROUTING_KEY')) {
+    issues.push({
+      path: ['MEC_PAGERDUTY_ROUTING_KEY'],
+      message: 'is required with MEC_PAGERDUTY_URL: without it nothing is paged in PagerDuty',
+    });
   }
   // The defaults (3000, 3001) differ; a port set to the other's value would fail to listen.
   if (Number(raw.MEC_ADMIN_PORT || '3001') === Number(raw.PORT || '3000')) {

@@ -18,6 +18,8 @@ export function createLogger(level = 'info') {
         '*.responseUrl',
         '*.authorization',
         '*.password',
+        '*.routingKey',
+        '*.routing_key',
       ],
       censor: '[redacted]',
     },
