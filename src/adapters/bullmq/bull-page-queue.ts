@@ -11,16 +11,15 @@ import { JOB_DEFAULTS, type PagerJob } from './queues.js';
  */
 export class BullPageQueue implements PageQueue {
   readonly #queue: Queue;
-  #serial: Promise<unknown> | undefined;
 
   constructor(queue: Queue) {
     this.#queue = queue;
   }
 
   async queue(incidentId: string, action: PageAction): Promise<void> {
-    // Set before the first job exists; it is kept in Redis, so setting it again is harmless.
-    this.#serial ??= this.#queue.setGlobalConcurrency(1);
-    await this.#serial;
+    // Set with every add, before the job exists: one write to Redis, which keeps it, so a Redis that
+    // lost its data gets it back with the next page. Pages are few.
+    await this.#queue.setGlobalConcurrency(1);
     const data: PagerJob = { id: incidentId, action };
     await this.#queue.add(action, data, { ...JOB_DEFAULTS, jobId: pagerJobId(incidentId, action) });
   }
