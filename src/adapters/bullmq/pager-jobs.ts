@@ -1,4 +1,4 @@
-import { type Job, RateLimitError, UnrecoverableError, type Worker } from 'bullmq';
+import { type Job, RateLimitError, type Worker } from 'bullmq';
 import { errorCodeOf } from '../../domain/errors.js';
 import type { PageAction } from '../../domain/page-action.js';
 import type { Logger } from '../../infra/logger.js';
@@ -20,8 +20,8 @@ export type SendPage = (incidentId: string, action: PageAction) => Promise<strin
 /**
  * The pager queue's handler. When the pager is rate limited, down or failing on its side, the whole
  * queue waits (longer each time) and the job goes back to its head: no attempt is used up, so an
- * outage of any length loses nothing, and nothing queued after it goes first. A refusal is final: the
- * same body would be refused again.
+ * outage of any length loses nothing, and nothing queued after it goes first. A refusal is final and
+ * logged as an error: the same body would be refused again.
  */
 export function pagerJobHandler(
   send: SendPage,
@@ -49,12 +49,13 @@ export function pagerJobHandler(
         await worker().rateLimit(waitMs);
         throw new RateLimitError();
       }
+      // Sending the same body again would be refused again: the job is done, and the refusal logged.
       if (code === 'pager_refused') {
         logger.error(
           { jobId: job.id, code, err: message },
           'the pager refused the event; it is not sent again',
         );
-        throw new UnrecoverableError(message);
+        return `${action} refused`;
       }
       throw error;
     }

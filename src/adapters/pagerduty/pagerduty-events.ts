@@ -13,9 +13,9 @@ const SUMMARY_MAX_CHARS = 1024;
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 /**
- * PagerDuty's severity for each paged one. A BLOCKER has rolled production back: critical. A CRITICAL
- * alarm holds the ramps while production is unharmed, so it is an error: urgent, but PagerDuty's event
- * rules can still tell it from a rollback (a severity they commonly route to high urgency is kept for it).
+ * PagerDuty's severity for each severity that pages. A BLOCKER has rolled production back: critical. A
+ * CRITICAL alarm holds the ramps while production is unharmed: error, so that PagerDuty's event rules
+ * can still route it apart from a rollback, which is the one that should wake someone at once.
  */
 const SEVERITY: Record<Exclude<Severity, 'WARNING'>, 'critical' | 'error'> = {
   BLOCKER: 'critical',
@@ -144,7 +144,7 @@ function refusalOf(answer: string): string {
   }
 }
 
-/** The body text, stopping (and failing as unreachable) once it passes MAX_ANSWER_BYTES. */
+/** The body text, stopping (and failing: that is no Events API answer) once it passes MAX_ANSWER_BYTES. */
 async function readCapped(response: Response): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -152,7 +152,7 @@ async function readCapped(response: Response): Promise<string> {
     size += chunk.length;
     if (size > MAX_ANSWER_BYTES) {
       await response.body?.cancel();
-      throw new Error(`an answer of more than ${MAX_ANSWER_BYTES} bytes`);
+      throw new MecError('pager_unreachable', `PagerDuty answered more than ${MAX_ANSWER_BYTES} bytes`);
     }
     chunks.push(chunk);
   }
