@@ -119,6 +119,14 @@ const botOptions = {
   // Pre-flight commands pick what their config names from this copy; their output loses every secret.
   commandEnv: { parent: { ...process.env }, secrets: secretValues(process.env) },
   ...(env.MEC_CRASHPOINT ? { crashpoint: env.MEC_CRASHPOINT } : {}),
+  ...(env.MEC_PAGERDUTY_ROUTING_KEY
+    ? {
+        pager: {
+          routingKey: env.MEC_PAGERDUTY_ROUTING_KEY,
+          ...(env.MEC_PAGERDUTY_URL ? { url: env.MEC_PAGERDUTY_URL } : {}),
+        },
+      }
+    : {}),
   ledgerKey: ledgerKey.privateKey,
   build: { version: await packageVersion(), role: env.MEC_ROLE },
 };

@@ -1,9 +1,12 @@
 import type { Redis } from 'ioredis';
 import { BullAlertQueue } from '../adapters/bullmq/bull-alert-queue.js';
+import { BullPageQueue } from '../adapters/bullmq/bull-page-queue.js';
 import { BullEffects } from '../adapters/bullmq/bullmq-effects.js';
+import type { PagerRetry } from '../adapters/bullmq/pager-jobs.js';
 import { QueuedIncidentNotifier, QueuedPublisher } from '../adapters/bullmq/queued-publisher.js';
 import { QUEUE_NAMES, type Queues } from '../adapters/bullmq/queues.js';
 import { startWorkers, type Workers } from '../adapters/bullmq/workers.js';
+import { PagerDutyEvents, type PagerDutyOptions } from '../adapters/pagerduty/pagerduty-events.js';
 import type { CommandEnvironment } from '../adapters/process/exec-command-runner.js';
 import { BotMetrics, type BuildFacts } from '../adapters/prometheus/bot-metrics.js';
 import { PrometheusMetrics } from '../adapters/prometheus/prometheus-metrics.js';
@@ -13,6 +16,7 @@ import { RedisRequestClaims } from '../adapters/redis/redis-request-claims.js';
 import { RedisSampleMetrics } from '../adapters/redis/redis-sample-metrics.js';
 import { createSlackApp, type SlackApp, type SlackCredentials } from '../adapters/slack/slack-app.js';
 import { type InProcessRollbacks, inProcessRollbacks } from '../app/in-process-rollbacks.js';
+import { pagingNotifier, sendPage } from '../app/page-responders.js';
 import type { AlertBatch } from '../app/ports/alert-batch.js';
 import type { DashboardData } from '../app/ports/dashboard-data.js';
 import type { EffectRunner } from '../app/ports/effect-runner.js';
@@ -23,6 +27,7 @@ import { readDashboard } from '../app/read-dashboard.js';
 import { type TakeSummary, takeAlerts } from '../app/take-alerts.js';
 import { transitionIncident } from '../app/transition-incident.js';
 import { errorCodeOf, MecError } from '../domain/errors.js';
+import type { PageAction } from '../domain/page-action.js';
 import { backgroundWork } from './background-work.js';
 import { startLedgerAnchoring } from './ledger-anchoring.js';
 import { logAlertsTaken } from './log-events.js';
@@ -55,6 +60,11 @@ export interface BotOptions extends ContextOptions {
   commandEnv?: CommandEnvironment;
   /** What `mec_build_info` says of this process; the version is `unknown` and the role `all` without. */
   build?: BuildFacts;
+  /**
+   * Pages BLOCKER and CRITICAL incidents in PagerDuty too (MEC_PAGERDUTY_ROUTING_KEY), through the
+   * pager queue: off without, or without queues. `retry` is how long the queue waits for PagerDuty.
+   */
+  pager?: PagerDutyOptions & { retry?: PagerRetry };
 }
 
 export interface Bot {
@@ -117,7 +127,7 @@ export function createBot(options: BotOptions): Bot {
     build: options.build ?? { version: 'unknown', role: 'all' },
   });
   const ctx: AnchoredContext = { ...rolloutContext({ ...options, now }, publisher, effects), observe: stats };
-  const notifier: IncidentNotifier =
+  const slackNotifier: IncidentNotifier =
     side && queues
       ? new QueuedIncidentNotifier(queues, refs)
       : (side?.incidents ?? {
@@ -125,6 +135,10 @@ export function createBot(options: BotOptions): Bot {
           redraw: async () => undefined,
           followUp: async () => undefined,
         });
+  const notifier =
+    options.pager && queues
+      ? pagingNotifier(slackNotifier, { incidents, pages: new BullPageQueue(queues.pager) })
+      : slackNotifier;
   const metrics =
     options.metrics ??
     (config.metrics.source === 'prometheus' && config.metrics.prometheusUrl
@@ -189,7 +203,13 @@ export function createBot(options: BotOptions): Bot {
         metrics: stats,
         logger,
       };
-      return startWorkers(deps, connection, side?.rollouts, side?.incidents);
+      const { pager } = options;
+      const pagerDuty = pager && new PagerDutyEvents(pager);
+      const paging = pagerDuty && {
+        send: (id: string, action: PageAction) => sendPage({ incidents, pager: pagerDuty }, id, action),
+        ...(pager.retry ? { retry: pager.retry } : {}),
+      };
+      return startWorkers(deps, connection, side?.rollouts, side?.incidents, paging);
     },
   };
 }

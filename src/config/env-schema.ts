@@ -42,6 +42,20 @@ export const envSchema = z.object({
   MEC_WORKSPACE: optional(z.string()),
   /** The Ed25519 private key that signs ledger checkpoints: a PEM, or the path of one. A secret. */
   MEC_LEDGER_KEY: optional(z.string()),
+  /**
+   * The Events API v2 integration key of a PagerDuty service: with it, BLOCKER and CRITICAL incidents
+   * page there too. A secret, read here only and handed to the pager worker.
+   */
+  MEC_PAGERDUTY_ROUTING_KEY: optional(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9]{32}$/,
+        "must be the 32-character integration key of the service's Events API v2 integration",
+      ),
+  ),
+  /** The Events API v2 endpoint: PagerDuty's, unless given (the EU service's, or a stand-in). */
+  MEC_PAGERDUTY_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
   MEC_ALERT_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   /**
    * Prefix of every Redis key, so several deployments can share one Redis. On a cluster it holds a hash
@@ -98,6 +112,12 @@ export function crossCheckEnv(
     issues.push({
       path: ['MEC_REDIS_PREFIX'],
       message: `must hold a hash tag on a Redis Cluster, e.g. {${prefix.replace(/:$/, '')}}:, so that every key the bot and its queues use is in one slot`,
+    });
+  }
+  if (set('MEC_PAGERDUTY_URL') && !set('MEC_PAGERDUTY_ROUTING_KEY')) {
+    issues.push({
+      path: ['MEC_PAGERDUTY_ROUTING_KEY'],
+      message: 'is required with MEC_PAGERDUTY_URL: without it nothing is paged in PagerDuty',
     });
   }
   // The defaults (3000, 3001) differ; a port set to the other's value would fail to listen.

@@ -6,12 +6,13 @@ export const SECRET_VARIABLES = [
   'SLACK_APP_TOKEN',
   'MEC_ALERT_TOKEN',
   'MEC_LEDGER_KEY',
+  'MEC_PAGERDUTY_ROUTING_KEY',
 ] as const;
 
 /**
  * Every secret value the bot holds, read from its raw environment: the Slack credentials, the alert
- * token, the ledger key and the password in REDIS_URL (as written and decoded). Output
- * that leaves the bot (pre-flight command output) is scrubbed of each.
+ * token, the ledger key, the PagerDuty routing key and the password in REDIS_URL (as written and
+ * decoded). Output that leaves the bot (pre-flight command output) is scrubbed of each.
  */
 export function secretValues(raw: Readonly<Record<string, string | undefined>>): string[] {
   const secrets: string[] = SECRET_VARIABLES.map((name) => raw[name] ?? '');

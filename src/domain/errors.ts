@@ -29,6 +29,12 @@ export const ERROR_CODES = [
   'witness_answer_invalid',
   /** A cosigned checkpoint could not be written whole to the workspace (the disk is full, most likely). */
   'cosignature_write_failed',
+  /** The pager (PagerDuty) answered 429: too many events for the routing key. The job waits and retries. */
+  'pager_rate_limited',
+  /** The pager could not be reached, timed out, or failed on its side (5xx). The job waits and retries. */
+  'pager_unreachable',
+  /** The pager refused the event (400, or another 4xx), named in the message: resending it cannot help. */
+  'pager_refused',
   'traffic_controller_failed',
   'alarm_trip_conflict',
   'lock_timeout',

@@ -7,7 +7,7 @@ import { REDACTED, scrubSecretShapes } from './scrub-secrets.js';
  * (`appToken`, `signingSecret`, `redisPassword`), or in its plural (`secrets`), counts too.
  */
 const SECRET_KEY =
-  /(tokens?|secrets?|passwords?|passwd|authorization|cookies?|apikeys?|responseurls?|privatekeys?|ledgerkeys?)$/;
+  /(tokens?|secrets?|passwords?|passwd|authorization|cookies?|apikeys?|responseurls?|privatekeys?|ledgerkeys?|routingkeys?)$/;
 
 /** How deep a logged object is walked; what lies deeper is dropped, not printed unchecked. */
 const MAX_DEPTH = 10;

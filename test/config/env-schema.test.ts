@@ -78,8 +78,25 @@ describe('envSchema', () => {
     ['MEC_REDIS_PREFIX', 'mec prod', 'may hold letters, digits, ":", "_", "-" and a {hash tag}'],
     ['MEC_CRASHPOINT', 'anywhere', ''],
     ['PORT', '70000', ''],
+    ['MEC_PAGERDUTY_ROUTING_KEY', 'too-short', 'must be the 32-character integration key'],
+    ['MEC_PAGERDUTY_URL', 'ftp://events.pagerduty.com', 'must be an http:// or https:// URL'],
   ])('refuses %s=%j', (name, value, message) => {
     expect(problems({ [name]: value })).toEqual([expect.stringContaining(`${name}: ${message}`)]);
+  });
+
+  it('takes a PagerDuty routing key and endpoint, and never quotes the key back in an error', () => {
+    const key = 'R0UTINGKEY0123456789abcdefABCDEF';
+    expect(
+      envSchema.parse({
+        MEC_PAGERDUTY_ROUTING_KEY: key,
+        MEC_PAGERDUTY_URL: 'https://events.eu.pagerduty.com/v2/enqueue',
+      }),
+    ).toMatchObject({
+      MEC_PAGERDUTY_ROUTING_KEY: key,
+      MEC_PAGERDUTY_URL: 'https://events.eu.pagerduty.com/v2/enqueue',
+    });
+    const almost = `${key}X`;
+    expect(problems({ MEC_PAGERDUTY_ROUTING_KEY: almost }).join('\n')).not.toContain(almost);
   });
 });
 
@@ -91,8 +108,9 @@ describe('crossCheckEnv', () => {
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, ['SLACK_SIGNING_SECRET']],
     [{ SLACK_SIGNING_SECRET: 'secret-123' }, ['SLACK_BOT_TOKEN']],
     [{ SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: 'xapp-1' }, ['SLACK_BOT_TOKEN']],
+    [{ MEC_PAGERDUTY_URL: 'https://events.eu.pagerduty.com/v2/enqueue' }, ['MEC_PAGERDUTY_ROUTING_KEY']],
   ] as Array<[Record<string, string>, string[]]>)(
-    'checks that the Slack credentials %j go together',
+    'checks that the credentials %j go together',
     (env, wrong) => {
       expect(crossCheckEnv(env).map((issue) => issue.path[0])).toEqual(wrong);
     },

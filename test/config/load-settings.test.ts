@@ -138,6 +138,11 @@ describe('loadSettings', () => {
       "preflight.commands[0].env[0]: holds one of the bot's own secrets",
     ],
     [
+      'a pre-flight env entry that would hand a command the PagerDuty routing key',
+      [['      timeout: 30s\n', '      timeout: 30s\n      env: [MEC_PAGERDUTY_ROUTING_KEY]\n']],
+      "preflight.commands[0].env[0]: holds one of the bot's own secrets",
+    ],
+    [
       'a pre-flight env entry that would hand a command the Redis URL',
       [['      timeout: 30s\n', '      timeout: 30s\n      env: [REDIS_URL]\n']],
       "preflight.commands[0].env[0]: holds one of the bot's own secrets",

@@ -2,18 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { redisUrlSecrets, secretValues } from '../../src/config/secret-values.js';
 
 describe('secretValues', () => {
-  it('collects the Slack credentials, the alert token, the ledger key and the Redis password', () => {
+  it('collects the Slack credentials, the alert token, the ledger key, the PagerDuty key and the Redis password', () => {
     const secrets = secretValues({
       SLACK_BOT_TOKEN: 'xoxb-1',
       SLACK_SIGNING_SECRET: 'signing-1',
       SLACK_APP_TOKEN: 'xapp-1',
       MEC_ALERT_TOKEN: 'alert-token-1',
       MEC_LEDGER_KEY: 'ledger-key-1',
+      MEC_PAGERDUTY_ROUTING_KEY: 'pagerduty-key-1',
       REDIS_URL: 'redis://mec:p%40ss@cache:6379/0',
       LOG_LEVEL: 'info',
     });
     expect(secrets.sort()).toEqual(
-      ['xoxb-1', 'signing-1', 'xapp-1', 'alert-token-1', 'ledger-key-1', 'p%40ss', 'p@ss'].sort(),
+      [
+        'xoxb-1',
+        'signing-1',
+        'xapp-1',
+        'alert-token-1',
+        'ledger-key-1',
+        'pagerduty-key-1',
+        'p%40ss',
+        'p@ss',
+      ].sort(),
     );
   });
 

@@ -20,7 +20,7 @@ describe('createLogger', () => {
   it('redacts anything that looks like a credential, by its key, and names the app', async () => {
     const [line] = await printed(
       'info',
-      `logger.info({ slack: { botToken: 'xoxb-1', signingSecret: 's', appToken: 'xapp-1' }, request: { response_url: 'https://hooks.slack.com/x', authorization: 'Bearer t' }, redis: { password: 'p', host: 'cache' } }, 'starting')`,
+      `logger.info({ slack: { botToken: 'xoxb-1', signingSecret: 's', appToken: 'xapp-1' }, request: { response_url: 'https://hooks.slack.com/x', authorization: 'Bearer t' }, redis: { password: 'p', host: 'cache' }, pager: { routingKey: 'k1', url: 'https://events.pagerduty.com' }, event: { routing_key: 'k2' } }, 'starting')`,
     );
     expect(line).toMatchObject({
       app: 'mec-bot',
@@ -28,6 +28,8 @@ describe('createLogger', () => {
       slack: { botToken: '[redacted]', signingSecret: '[redacted]', appToken: '[redacted]' },
       request: { response_url: '[redacted]', authorization: '[redacted]' },
       redis: { password: '[redacted]', host: 'cache' },
+      pager: { routingKey: '[redacted]', url: 'https://events.pagerduty.com' },
+      event: { routing_key: '[redacted]' },
     });
   });
 

@@ -11,7 +11,7 @@ import { RedisSampleMetrics } from '../../src/adapters/redis/redis-sample-metric
 import { ACTION } from '../../src/adapters/slack/ids.js';
 import { EVENTS_PATH } from '../../src/adapters/slack/slack-app.js';
 import type { MetricsSource } from '../../src/app/ports/metrics-source.js';
-import { type Bot, createBot } from '../../src/composition/create-bot.js';
+import { type Bot, type BotOptions, createBot } from '../../src/composition/create-bot.js';
 import { openRedis } from '../../src/composition/open-redis.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
 import { readConfig } from '../../src/config/load-settings.js';
@@ -122,6 +122,8 @@ export async function startJobsHarness(
     slackTimeoutMs?: number;
     /** The bot's logger; silent by default. */
     logger?: Logger;
+    /** PagerDuty beyond Slack, as MEC_PAGERDUTY_ROUTING_KEY turns it on (a stand-in's URL and key). */
+    pager?: BotOptions['pager'];
   } = {},
 ): Promise<JobsHarness> {
   const loaded = await readConfig('examples/m6/mec.config.yml');
@@ -156,6 +158,7 @@ export async function startJobsHarness(
     },
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.crashpoint ? { crashpoint: options.crashpoint } : {}),
+    ...(options.pager ? { pager: options.pager } : {}),
     // As main.ts passes it: the test process's environment, which a test may have stubbed.
     commandEnv: { parent: { ...process.env }, secrets: secretValues(process.env) },
     ledgerKey: testLedgerKey(),

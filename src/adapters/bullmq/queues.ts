@@ -2,6 +2,7 @@ import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AlertBatch } from '../../app/ports/alert-batch.js';
 import type { WatchCounters } from '../../domain/alarm-watch.js';
+import type { PageAction } from '../../domain/page-action.js';
 import type { CheckName } from '../../domain/rollout-state.js';
 import type { WeeklyReview } from '../../domain/weekly-review.js';
 import { stampCorrelation } from './job-correlation.js';
@@ -18,6 +19,7 @@ export const QUEUE_NAMES = {
   incident: 'mec-notify-incident',
   review: 'mec-review',
   alerts: 'mec-alerts',
+  pager: 'mec-pager',
 } as const;
 type QueueKind = keyof typeof QUEUE_NAMES;
 
@@ -80,6 +82,12 @@ export type IncidentJob =
   | { kind: 'page'; id: string }
   | { kind: 'redraw'; id: string }
   | { kind: 'follow_up'; id: string; text: string };
+
+/** One action for the pager beyond Slack: the incident and the action, never the routing key. */
+export interface PagerJob {
+  id: string;
+  action: PageAction;
+}
 
 export type NotifyJob =
   | { kind: 'redraw'; phase: string }

@@ -10,6 +10,7 @@ import { runCheckJob } from './check-jobs.js';
 import { takeCorrelation } from './job-correlation.js';
 import type { JobDeps } from './job-deps.js';
 import { runIncidentJob, runNotifyJob } from './notify-jobs.js';
+import { type PagerRetry, pagerJobHandler, type SendPage } from './pager-jobs.js';
 import { bullPrefix, CLEARANCE_JOB, COUNTDOWN_JOB, QUEUE_NAMES } from './queues.js';
 import { earlierReplyPending } from './thread-order.js';
 import { runCertifyJob, runRampJob, runRollbackJob } from './traffic-jobs.js';
@@ -34,6 +35,7 @@ export function startWorkers(
   connection: Redis,
   publisher: RolloutDeliveries | undefined,
   incidentPublisher?: IncidentNotifier,
+  pager?: { send: SendPage; retry?: PagerRetry },
 ): Workers {
   const common = {
     connection,
@@ -107,6 +109,15 @@ export function startWorkers(
   if (incidentPublisher) {
     const incident: Worker = add(QUEUE_NAMES.incident, (job, token) =>
       runIncidentJob(incidentPublisher, () => incident, job, token),
+    );
+  }
+  // One job at a time (the queue's global concurrency is 1 as well), so the pager gets each
+  // incident's actions in the order they were queued.
+  if (pager) {
+    const pagerWorker: Worker = add(
+      QUEUE_NAMES.pager,
+      pagerJobHandler(pager.send, () => pagerWorker, deps.logger, pager.retry),
+      { concurrency: 1 },
     );
   }
   if (publisher) {

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { JobDeps } from '../../../src/adapters/bullmq/job-deps.js';
+import type { SendPage } from '../../../src/adapters/bullmq/pager-jobs.js';
 import { closeQueues, createQueues } from '../../../src/adapters/bullmq/queues.js';
 import { startWorkers } from '../../../src/adapters/bullmq/workers.js';
 import type { BackgroundWork } from '../../../src/app/ports/background-work.js';
@@ -43,7 +44,7 @@ function recordingWork(options: { failRamp?: Error } = {}) {
 }
 
 /** Workers on the test's Redis, their log lines kept as parsed JSON. */
-function workersFor(work: BackgroundWork, publisher?: RolloutDeliveries) {
+function workersFor(work: BackgroundWork, publisher?: RolloutDeliveries, pager?: { send: SendPage }) {
   const { prefix, connect } = testRedis();
   const connection = connect({ maxRetriesPerRequest: null });
   const queues = createQueues(connection, prefix);
@@ -61,7 +62,7 @@ function workersFor(work: BackgroundWork, publisher?: RolloutDeliveries) {
     },
     logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
   };
-  const workers = startWorkers(deps, connection, publisher);
+  const workers = startWorkers(deps, connection, publisher, undefined, pager);
   return {
     queues,
     workers,
@@ -182,6 +183,37 @@ describe('startWorkers', () => {
             ['mec-backup', expect.stringMatching(/^mec-backup\//)],
           ]),
         );
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('runs the pager queue when a pager is given', async () => {
+    const sent: string[] = [];
+    const send: SendPage = async (id, action) => {
+      sent.push(`${action} ${id}`);
+      return 'sent';
+    };
+    const bot = workersFor(recordingWork().work, undefined, { send });
+    try {
+      await bot.queues.pager.add('trigger', { id: 'i1', action: 'trigger' });
+      await expect.poll(() => sent, { timeout: 10_000 }).toEqual(['trigger i1']);
+      await expect
+        .poll(() => bot.lines.find((line) => line.queue === 'mec-pager' && line.msg === 'job done')?.result)
+        .toBe('trigger sent');
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('starts no pager worker without a pager', async () => {
+    const bot = workersFor(recordingWork().work);
+    try {
+      await bot.queues.pager.add('trigger', { id: 'i2', action: 'trigger' });
+      await bot.queues.review.add('review', { phase: 'M6' });
+      // The review's job is done by a worker; the page waits for one that is never started.
+      await expect.poll(() => bot.finished, { timeout: 10_000 }).toContain('mec-review');
+      expect(await bot.queues.pager.getJobCounts('waiting')).toEqual({ waiting: 1 });
     } finally {
       await bot.close();
     }
