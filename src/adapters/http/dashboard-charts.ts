@@ -64,17 +64,37 @@ export function trafficChart(points: readonly TrafficPoint[], span: ChartSpan): 
 }
 
 /**
+ * Adds `next` to `read` (evaluations in time order), or, when it falls in the same pixel column as the
+ * last one kept, keeps whichever of the two is worse: a long rollout has more evaluations than the
+ * chart has columns, and a chart that thinned them evenly could drop the one breach. Returns what to
+ * push; the last one kept is replaced in place.
+ */
+function worstPerColumn(
+  read: Array<{ atMs: number; value: number }>,
+  alarm: WatchedAlarm,
+  span: ChartSpan,
+  next: { atMs: number; value: number },
+): { atMs: number; value: number } {
+  const last = read.at(-1);
+  if (!last || Math.round(xOf(span, last.atMs)) !== Math.round(xOf(span, next.atMs))) return next;
+  read.pop();
+  const higherIsWorse = alarm.comparator === 'gt' || alarm.comparator === 'gte';
+  return (higherIsWorse ? next.value > last.value : next.value < last.value) ? next : last;
+}
+
+/**
  * One alarm's values as the watches read them, against its threshold (the dashed line). Each
- * evaluation is a dot, red where it breached; an evaluation that could not be read is a grey tick on
- * the time axis, since it has no value to place.
+ * evaluation is a dot (the worst of those that share a pixel column), red where it breached; an
+ * evaluation that could not be read is a grey tick on the time axis, since it has no value to place.
  */
 export function alarmChart(alarm: WatchedAlarm, samples: readonly WatchSample[], span: ChartSpan): string {
   const read: Array<{ atMs: number; value: number }> = [];
-  const unread: number[] = [];
+  const unread = new Set<string>();
   for (const sample of samples) {
     const value = sample.values[alarm.name];
-    if (typeof value === 'number') read.push({ atMs: Date.parse(sample.at), value });
-    else if (value !== undefined) unread.push(Date.parse(sample.at));
+    const atMs = Date.parse(sample.at);
+    if (typeof value === 'number') read.push(worstPerColumn(read, alarm, span, { atMs, value }));
+    else if (value !== undefined) unread.add(coordinate(xOf(span, atMs)));
   }
   let low = alarm.threshold;
   let high = alarm.threshold;
@@ -96,17 +116,18 @@ export function alarmChart(alarm: WatchedAlarm, samples: readonly WatchSample[],
   const dots = read
     .map(({ atMs, value }) => {
       const breached = breaches(alarm, value);
-      return `<circle class="sample${breached ? ' breach' : ''}" data-value="${escapeHtml(value)}" cx="${coordinate(xOf(span, atMs))}" cy="${coordinate(yOf(value))}" r="2.5"><title>${escapeHtml(`${valueText(value)} at ${new Date(atMs).toISOString()}${breached ? ' (breach)' : ''}`)}</title></circle>`;
+      const dot = `<circle class="sample${breached ? ' breach' : ''}" data-value="${escapeHtml(value)}" cx="${coordinate(xOf(span, atMs))}" cy="${coordinate(yOf(value))}" r="2.5"`;
+      // Only a breach is labelled: a label on every dot would be most of a page that is fetched every 2 s.
+      return breached
+        ? `${dot}><title>${escapeHtml(`${valueText(value)} at ${new Date(atMs).toISOString()} (breach)`)}</title></circle>`
+        : `${dot}/>`;
     })
     .join('');
-  const ticks = unread
-    .map((atMs) => {
-      const x = coordinate(xOf(span, atMs));
-      return `<line class="unread" x1="${x}" x2="${x}" y1="${PLOT.bottom}" y2="${PLOT.bottom - 8}"/>`;
-    })
+  const ticks = [...unread]
+    .map((x) => `<line class="unread" x1="${x}" x2="${x}" y1="${PLOT.bottom}" y2="${PLOT.bottom - 8}"/>`)
     .join('');
   const empty =
-    read.length + unread.length === 0
+    read.length + unread.size === 0
       ? `<text class="empty" x="${(PLOT.left + PLOT.right) / 2}" y="${(PLOT.top + PLOT.bottom) / 2}" text-anchor="middle">Not evaluated yet</text>`
       : '';
   const label = `${alarm.name} against its threshold ${alarm.comparator} ${alarm.threshold}`;

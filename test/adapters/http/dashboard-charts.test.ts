@@ -94,6 +94,23 @@ describe('alarmChart', () => {
     expect(svg.match(/class="unread"/g)).toHaveLength(1);
   });
 
+  it('keeps the worst of the evaluations that share a pixel column, so a lone breach is never thinned out', () => {
+    const crowded = Array.from({ length: 100 }, (_, index) => ({
+      at: new Date(minutes(10).getTime() + index * 10).toISOString(),
+      watch: 'soak' as const,
+      values: { [LATENCY.name]: index === 37 ? 0.2 : 0.01 },
+    }));
+    const svg = alarmChart(LATENCY, [...crowded, sample(30, 0.01)], SPAN);
+    const dots = [...svg.matchAll(/<circle class="sample( breach)?" data-value="([^"]+)"/g)];
+    expect(dots.map(([, breach, value]) => [value, Boolean(breach)])).toEqual([
+      ['0.2', true],
+      ['0.01', false],
+    ]);
+    // Where lower is worse, the lowest is kept.
+    const low = alarmChart({ ...LATENCY, comparator: 'lt', threshold: 0.005 }, crowded, SPAN);
+    expect([...low.matchAll(/data-value="([^"]+)"/g)].map(([, value]) => value)).toEqual(['0.01']);
+  });
+
   it('escapes what it names, and says so when the alarm was never evaluated', () => {
     const svg = alarmChart({ ...LATENCY, name: '<img src=x onerror=alert(1)>' }, [], SPAN);
     expect(svg).toContain('&lt;img src=x onerror=alert(1)&gt;');
