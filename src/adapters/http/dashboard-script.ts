@@ -31,11 +31,15 @@ export const DASHBOARD_SCRIPT = `(() => {
     const element = document.getElementById('live');
     if (element) element.textContent = text;
   };
+  // Never rejects: a failed fetch or body read is shown, and the next try is scheduled either way.
   const refresh = async () => {
-    try {
-      const response = await fetch(location.href, { cache: 'no-store' });
-      if (!response.ok) throw new Error('the bot answered ' + response.status);
-      const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+    const answer = await fetch(location.href, { cache: 'no-store' })
+      .then(async (response) =>
+        response.ok ? { html: await response.text() } : { why: 'the bot answered ' + response.status },
+      )
+      .catch((error) => ({ why: error.message }));
+    if ('html' in answer) {
+      const fresh = new DOMParser().parseFromString(answer.html, 'text/html');
       for (const id of ['content', 'footer']) {
         const now = fresh.getElementById(id);
         const shown = document.getElementById(id);
@@ -44,9 +48,7 @@ export const DASHBOARD_SCRIPT = `(() => {
       sync(fresh);
       tick();
       live('live, updated ' + new Date().toLocaleTimeString());
-    } catch (error) {
-      live('not updating (' + error.message + '); retrying');
-    }
+    } else live('not updating (' + answer.why + '); retrying');
     setTimeout(refresh, ${REFRESH_MS});
   };
   sync(document);

@@ -82,12 +82,16 @@ describe('the dashboard script', () => {
   });
 
   it('says on the page when it cannot update, and keeps trying until it can', async () => {
-    let failing = false;
+    let failing: 'no' | 'with 503' | 'mid-body' = 'no';
     let asked = 0;
     const server = await listenForTest((_request, response) => {
       asked += 1;
-      if (failing) response.writeHead(503).end();
-      else
+      if (failing === 'with 503') response.writeHead(503).end();
+      else if (failing === 'mid-body') {
+        // Headers and half a page, then the connection drops: the body read fails, not the fetch.
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': '100000' });
+        response.write('<!doctype html><html>', () => response.destroy());
+      } else
         response
           .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
           .end(dashboardHtml({ ...soakingPage(), version: asked }));
@@ -100,11 +104,15 @@ describe('the dashboard script', () => {
       await expect
         .poll(() => overview.textContent(), { timeout: 10_000 })
         .toMatch(/version (?:[2-9]|\d{2,})\b/);
-      failing = true;
+      failing = 'with 503';
       await expect
         .poll(() => page.locator('#live').textContent(), { timeout: 10_000 })
         .toBe('not updating (the bot answered 503); retrying');
-      failing = false;
+      failing = 'mid-body';
+      await expect
+        .poll(() => page.locator('#live').textContent(), { timeout: 10_000 })
+        .toMatch(/^not updating \((?!the bot answered).+\); retrying$/);
+      failing = 'no';
       await expect
         .poll(() => page.locator('#live').textContent(), { timeout: 10_000 })
         .toMatch(/^live, updated /);
