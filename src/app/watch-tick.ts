@@ -38,12 +38,13 @@ export async function watchTick(ctx: WorkContext, tick: WatchTick): Promise<Tick
   if (!state || window === undefined) return { outcome: 'stale' };
   const now = ctx.now();
   const readings = await Promise.all(ctx.settings.alarms.map((alarm) => ctx.metrics.read(alarm, now)));
+  const sample = { at: now.toISOString(), values: valuesOf(readings) };
+  await ctx.watchLog?.record(tick.rolloutId, { ...sample, watch: tick.kind });
   const step = watch(tick.counters, ctx.settings.alarms, readings, ctx.settings.metrics);
   const going: WatchTick = {
     ...tick,
     counters: step.counters,
-    samples:
-      tick.kind === 'smoke' ? [...tick.samples, { at: now.toISOString(), values: valuesOf(readings) }] : [],
+    samples: tick.kind === 'smoke' ? [...tick.samples, sample] : [],
   };
   const { counters } = step;
   const coverage = judgeCoverage(

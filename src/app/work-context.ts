@@ -6,6 +6,7 @@ import type { AlarmSettings, MetricsSource } from './ports/metrics-source.js';
 import type { RolloutMetrics } from './ports/rollout-metrics.js';
 import type { TrafficController } from './ports/traffic-controller.js';
 import type { TrafficLock } from './ports/traffic-lock.js';
+import type { WatchSampleLog } from './ports/watch-sample-log.js';
 import type { PreflightSettings } from './preflight.js';
 import type { RolloutContext, RolloutSettings } from './rollout-context.js';
 
@@ -38,6 +39,8 @@ export interface WorkContext extends RolloutContext {
   /** The external flag system, when one is configured; the registry is always written. */
   traffic: TrafficController | undefined;
   metrics: MetricsSource;
+  /** Where each watch evaluation's values are kept for the dashboard's charts; without it, nowhere. */
+  watchLog?: WatchSampleLog;
   lock: TrafficLock;
   commands: CommandRunner;
   directory: ContactDirectory | undefined;

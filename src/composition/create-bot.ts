@@ -14,6 +14,7 @@ import { RedisIncidentStore } from '../adapters/redis/redis-incident-store.js';
 import { RedisMessageRefs } from '../adapters/redis/redis-message-refs.js';
 import { RedisRequestClaims } from '../adapters/redis/redis-request-claims.js';
 import { RedisSampleMetrics } from '../adapters/redis/redis-sample-metrics.js';
+import { RedisWatchSamples } from '../adapters/redis/redis-watch-samples.js';
 import { createSlackApp, type SlackApp, type SlackCredentials } from '../adapters/slack/slack-app.js';
 import { type InProcessRollbacks, inProcessRollbacks } from '../app/in-process-rollbacks.js';
 import { pagingNotifier, sendPage } from '../app/page-responders.js';
@@ -98,6 +99,7 @@ export function createBot(options: BotOptions): Bot {
   const { config, redis, prefix, logger, queues } = options;
   const refs = new RedisMessageRefs(redis, prefix);
   const incidents = new RedisIncidentStore(redis, prefix, config.incidents.retention);
+  const watchLog = new RedisWatchSamples(redis, prefix);
   const claims = new RedisRequestClaims(redis, prefix);
   const slack = options.slack ? createSlackApp(options.slack, logger, { claims }) : undefined;
   const now = options.now ?? (() => new Date());
@@ -167,7 +169,7 @@ export function createBot(options: BotOptions): Bot {
     stats,
     slack,
     incidents,
-    dashboard: () => readDashboard({ ...ctx, alarms: config.alarms, incidents }),
+    dashboard: () => readDashboard({ ...ctx, alarms: config.alarms, incidents, watchLog }),
     takeAlerts: async (batch) => {
       for (const alert of batch.alerts) stats.alertTaken(alert);
       alertQueue ??= new BullAlertQueue(requireQueues(queues).alerts);

@@ -3,6 +3,7 @@ import { HttpTrafficController } from '../adapters/http-traffic/http-traffic-con
 import { type CommandEnvironment, ExecCommandRunner } from '../adapters/process/exec-command-runner.js';
 import type { BotMetrics } from '../adapters/prometheus/bot-metrics.js';
 import { RedisTrafficLock } from '../adapters/redis/redis-lock.js';
+import { RedisWatchSamples } from '../adapters/redis/redis-watch-samples.js';
 import type { SlackApp } from '../adapters/slack/slack-app.js';
 import { webApiDirectory } from '../adapters/slack/slack-directory.js';
 import type { IncidentNotifier } from '../app/ports/incident-notifier.js';
@@ -35,6 +36,7 @@ export function workContext(
         ? new HttpTrafficController(traffic.url, config.registry.flag, traffic.timeout)
         : undefined,
     metrics: parts.metrics,
+    watchLog: new RedisWatchSamples(redis, prefix),
     lock: new RedisTrafficLock(redis, prefix),
     commands: new ExecCommandRunner(workspace, options.commandEnv ?? { parent: {}, secrets: [] }),
     directory: parts.slack ? webApiDirectory(parts.slack.app.client) : undefined,

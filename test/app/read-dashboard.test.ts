@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import type { WatchSampleLog } from '../../src/app/ports/watch-sample-log.js';
 import { readDashboard } from '../../src/app/read-dashboard.js';
 import { apply } from '../../src/app/rollout-context.js';
 import { transitionIncident } from '../../src/app/transition-incident.js';
-import { minutes, ROOT_B, readyState } from '../domain/fixtures.js';
+import { minutes, ROOT_A, ROOT_B, rampEvent, readyState } from '../domain/fixtures.js';
 import { INCIDENT } from '../support/incident.js';
 import { ALARMS, type UseCaseWorld, useCaseWorld } from '../support/use-case-world.js';
 
-const read = (world: UseCaseWorld) =>
-  readDashboard({ ...world.ctx, alarms: ALARMS, incidents: world.incidents });
+const NO_SAMPLES = { read: async () => [] };
+
+const read = (world: UseCaseWorld, watchLog: Pick<WatchSampleLog, 'read'> = NO_SAMPLES) =>
+  readDashboard({ ...world.ctx, alarms: ALARMS, incidents: world.incidents, watchLog });
 
 describe('readDashboard', () => {
   it('reads the rollout, the artifact root, the ledger head, the alarms and the moment, fresh', async () => {
@@ -44,6 +47,7 @@ describe('readDashboard', () => {
       checkpoints,
       alarms: ALARMS,
       incidents: world.incidents,
+      watchLog: NO_SAMPLES,
     });
     expect(data.checkpoint).toBe(checkpoint);
     expect(asked).toEqual([undefined]);
@@ -80,6 +84,40 @@ describe('readDashboard', () => {
     const world = useCaseWorld();
     world.files.unreadable = 'artifacts/mec/M6/determinism_manifest.json is missing';
     const data = await read(world);
-    expect(data).toMatchObject({ state: null, version: 0, artifactRoot: undefined, ledgerTail: [] });
+    expect(data).toMatchObject({
+      state: null,
+      version: 0,
+      artifactRoot: undefined,
+      ledgerTail: [],
+      traffic: [],
+      samples: [],
+    });
+  });
+
+  it("draws the rollout's traffic from the ledger and reads its own watch samples", async () => {
+    const world = useCaseWorld();
+    await world.seed(readyState());
+    world.files.root = ROOT_A;
+    world.at(minutes(40));
+    await apply(world.ctx, rampEvent(5));
+    const rampId = (await world.store.load('M6')).state?.pendingRamp?.rampId ?? '';
+    world.at(minutes(41));
+    await apply(world.ctx, { type: 'traffic_applied', rampId, weightPct: 5 });
+    const asked: string[] = [];
+    const sample = {
+      at: minutes(42).toISOString(),
+      watch: 'soak' as const,
+      values: { latency_slo_drop: 0.01 },
+    };
+    const data = await read(world, {
+      read: async (rolloutId) => {
+        asked.push(rolloutId);
+        return [sample];
+      },
+    });
+    expect(data.traffic.map(({ trafficPct }) => trafficPct)).toEqual([0, 5]);
+    expect(data.traffic.at(-1)?.at).toBe(minutes(41).toISOString());
+    expect(data.samples).toEqual([sample]);
+    expect(asked).toEqual([readyState().rolloutId]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WatchTick } from '../../src/app/ports/background-work.js';
+import type { WatchSample } from '../../src/app/ports/watch-sample-log.js';
 import { checkRegistry, REGISTRY_GATE } from '../../src/app/registry-guard.js';
 import { apply } from '../../src/app/rollout-context.js';
 import { watchTick } from '../../src/app/watch-tick.js';
@@ -406,6 +407,59 @@ describe('watchTick: a soak', () => {
     await expect(watchTick(world.ctx, tickOf(soaking(), 'soak'))).rejects.toMatchObject({
       code: 'alarm_trip_conflict',
     });
+  });
+});
+
+describe('watchTick: the samples kept for the dashboard', () => {
+  it('records what each evaluation read, under its rollout, for the smoke and a soak alike', async () => {
+    const recorded: Array<{ rolloutId: string; sample: WatchSample }> = [];
+    const watchLog = {
+      record: async (rolloutId: string, sample: WatchSample) => {
+        recorded.push({ rolloutId, sample });
+      },
+      read: async () => [],
+    };
+    const smokeWorld = await worldWith(smoking());
+    smokeWorld.at(minutes(10.2));
+    await watchTick({ ...smokeWorld.ctx, watchLog }, tickOf(smoking(), 'smoke'));
+    const soakWorld = await worldWith(soaking());
+    soakWorld.metrics.values.set('latency_slo_drop', 0.05);
+    soakWorld.metrics.values.set('feature_drift', { error: 'connection refused' });
+    soakWorld.at(minutes(45));
+    await watchTick({ ...soakWorld.ctx, watchLog }, tickOf(soaking(), 'soak'));
+    expect(recorded).toEqual([
+      {
+        rolloutId: smoking().rolloutId,
+        sample: {
+          at: minutes(10.2).toISOString(),
+          watch: 'smoke',
+          values: { latency_slo_drop: 0, determinism_variance: 0, feature_drift: 0 },
+        },
+      },
+      {
+        rolloutId: soaking().rolloutId,
+        sample: {
+          at: minutes(45).toISOString(),
+          watch: 'soak',
+          values: {
+            latency_slo_drop: 0.05,
+            determinism_variance: 0,
+            feature_drift: 'error: connection refused',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('records nothing for a tick of a watch that is over', async () => {
+    const recorded: WatchSample[] = [];
+    const watchLog = {
+      record: async (_id: string, sample: WatchSample) => void recorded.push(sample),
+      read: async () => [],
+    };
+    const world = await worldWith(soaking());
+    await watchTick({ ...world.ctx, watchLog }, { ...tickOf(soaking(), 'soak'), watchId: 'old-soak' });
+    expect(recorded).toEqual([]);
   });
 });
 

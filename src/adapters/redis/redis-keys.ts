@@ -14,6 +14,8 @@ export function redisKeys(prefix: string) {
     incident: (id: string) => `${base}incident:${id}`,
     slack: (kind: string, id: string) => `${base}slack:${kind}:${id}`,
     samples: `${base}samples`,
+    /** What each evaluation of a rollout's watches read, for the dashboard's charts. */
+    watchSamples: (rolloutId: string) => `${base}watch-samples:${rolloutId}`,
     lock: (name: string) => `${base}lock:${name}`,
     /** A one-time claim (a signed request, a request's idempotency key); the key is a hash, never a secret. */
     claim: (key: string) => `${base}claim:${key}`,

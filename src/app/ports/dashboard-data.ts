@@ -1,7 +1,10 @@
+import type { WatchedAlarm } from '../../domain/alarm-watch.js';
 import type { Checkpoint } from '../../domain/checkpoint-note.js';
 import type { Incident } from '../../domain/incident.js';
 import type { LedgerEntry } from '../../domain/ledger-entry.js';
 import type { RolloutState } from '../../domain/rollout-state.js';
+import type { TrafficPoint } from '../../domain/traffic-history.js';
+import type { WatchSample } from './watch-sample-log.js';
 
 /** What the governance dashboard shows, read fresh. */
 export interface DashboardData {
@@ -13,7 +16,11 @@ export interface DashboardData {
   ledgerHead: { seq: number; hash: string };
   /** The newest signed checkpoint of the ledger; undefined while none is signed. */
   checkpoint: Checkpoint | undefined;
-  alarms: ReadonlyArray<{ name: string; severity: string; comparator: string; threshold: number }>;
+  alarms: readonly WatchedAlarm[];
   incidents: readonly Incident[];
+  /** The rollout's traffic over time, from the ledger; empty without a rollout. */
+  traffic: readonly TrafficPoint[];
+  /** What the rollout's watch evaluations read, oldest first; empty without a rollout. */
+  samples: readonly WatchSample[];
   generatedAt: Date;
 }

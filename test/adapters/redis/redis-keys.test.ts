@@ -12,6 +12,7 @@ describe('redisKeys', () => {
       keys.incident('inc-1'),
       keys.slack('draw-lock', 'message-M6'),
       keys.samples,
+      keys.watchSamples('R1'),
       keys.lock('traffic-R1'),
     ]) {
       expect(key).toMatch(/^p:\{mec\}:/);
@@ -30,6 +31,8 @@ describe('redisKeys', () => {
       keys.slack('parent', 'R1'),
       keys.slack('cards-approvals', 'R1'),
       keys.samples,
+      keys.watchSamples('R1'),
+      keys.watchSamples('R2'),
       keys.lock('traffic-R1'),
     ];
     expect(new Set(all).size).toBe(all.length);
