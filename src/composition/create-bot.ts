@@ -139,7 +139,10 @@ export function createBot(options: BotOptions): Bot {
         });
   const notifier =
     options.pager && queues
-      ? pagingNotifier(slackNotifier, { incidents, pages: new BullPageQueue(queues.pager) })
+      ? pagingNotifier(slackNotifier, {
+          incidents,
+          pages: new BullPageQueue(queues.pager, config.incidents.retention),
+        })
       : slackNotifier;
   const metrics =
     options.metrics ??

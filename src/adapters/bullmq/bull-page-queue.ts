@@ -11,9 +11,15 @@ import { JOB_DEFAULTS, type PagerJob } from './queues.js';
  */
 export class BullPageQueue implements PageQueue {
   readonly #queue: Queue;
+  readonly #keepSeconds: number;
 
-  constructor(queue: Queue) {
+  /**
+   * `keepMs`: how long a done action's job is kept, so that asking for it again adds nothing; the
+   * incidents' retention, so an incident open for days is never triggered twice.
+   */
+  constructor(queue: Queue, keepMs: number) {
     this.#queue = queue;
+    this.#keepSeconds = Math.ceil(keepMs / 1_000);
   }
 
   async queue(incidentId: string, action: PageAction): Promise<void> {
@@ -21,7 +27,11 @@ export class BullPageQueue implements PageQueue {
     // lost its data gets it back with the next page. Pages are few.
     await this.#queue.setGlobalConcurrency(1);
     const data: PagerJob = { id: incidentId, action };
-    await this.#queue.add(action, data, { ...JOB_DEFAULTS, jobId: pagerJobId(incidentId, action) });
+    await this.#queue.add(action, data, {
+      ...JOB_DEFAULTS,
+      removeOnComplete: { age: this.#keepSeconds },
+      jobId: pagerJobId(incidentId, action),
+    });
   }
 }
 

@@ -39,16 +39,6 @@ export function pagerJobHandler(
     } catch (error) {
       const code = errorCodeOf(error);
       const message = error instanceof Error ? error.message : String(error);
-      if (code === 'pager_rate_limited' || code === 'pager_unreachable') {
-        failures += 1;
-        const waitMs = Math.min(retry.maxMs, retry.baseMs * 2 ** (failures - 1));
-        logger.warn(
-          { jobId: job.id, code, err: message, waitMs },
-          'the pager did not take the event; it waits',
-        );
-        await worker().rateLimit(waitMs);
-        throw new RateLimitError();
-      }
       // Sending the same body again would be refused again: the job is done, and the refusal logged.
       if (code === 'pager_refused') {
         logger.error(
@@ -57,7 +47,17 @@ export function pagerJobHandler(
         );
         return `${action} refused`;
       }
-      throw error;
+      // Rate limited, down or failing, or anything else (Redis failing under the incident's load, say):
+      // the queue waits the same way. A retry with backoff would move the job aside, and the next action
+      // of the incident would overtake it.
+      failures += 1;
+      const waitMs = Math.min(retry.maxMs, retry.baseMs * 2 ** (failures - 1));
+      logger.warn(
+        { jobId: job.id, code, err: message, waitMs },
+        'the pager did not take the event; it waits',
+      );
+      await worker().rateLimit(waitMs);
+      throw new RateLimitError();
     }
   };
 }

@@ -61,7 +61,7 @@ export function startWorkers(
   const add = (
     name: string,
     processor: (job: Job, token?: string) => Promise<string>,
-    options: { concurrency?: number } = {},
+    options: { concurrency?: number; limiter?: { max: number; duration: number } } = {},
   ) => {
     // Each job runs under the correlation id of the request that caused it, so its lines, the jobs it
     // adds and its Slack calls carry that id.
@@ -112,12 +112,14 @@ export function startWorkers(
     );
   }
   // One job at a time (the queue's global concurrency is 1 as well), so the pager gets each
-  // incident's actions in the order they were queued.
+  // incident's actions in the order they were queued. The limiter (a pace PagerDuty takes) is what
+  // makes a wait one worker sets hold every worker: BullMQ honours the queue's rate-limit key only in
+  // workers that have one.
   if (pager) {
     const pagerWorker: Worker = add(
       QUEUE_NAMES.pager,
       pagerJobHandler(pager.send, () => pagerWorker, deps.logger, pager.retry),
-      { concurrency: 1 },
+      { concurrency: 1, limiter: { max: 2, duration: 1_000 } },
     );
   }
   if (publisher) {

@@ -11,7 +11,7 @@ function pagerQueue() {
   const redis = testRedis();
   const queues = createQueues(redis.connect({ maxRetriesPerRequest: null }), redis.prefix);
   teardown(() => closeQueues(queues));
-  return { queue: queues.pager, pages: new BullPageQueue(queues.pager) };
+  return { queue: queues.pager, pages: new BullPageQueue(queues.pager, 30 * 86_400_000) };
 }
 
 describe('BullPageQueue', () => {
@@ -33,5 +33,12 @@ describe('BullPageQueue', () => {
     expect(await queue.getGlobalConcurrency()).toBeNull();
     await pages.queue('0123456789abcdef', 'trigger');
     expect(await queue.getGlobalConcurrency()).toBe(1);
+  });
+
+  it("keeps a done action for the incidents' retention, so an incident open for days is never triggered twice", async () => {
+    const { queue, pages } = pagerQueue();
+    await pages.queue('0123456789abcdef', 'trigger');
+    const [job] = await queue.getWaiting();
+    expect(job?.opts.removeOnComplete).toEqual({ age: 30 * 86_400 });
   });
 });

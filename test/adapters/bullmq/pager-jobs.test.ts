@@ -91,7 +91,7 @@ describe('pagerJobHandler', () => {
     expect(log.at('error')).toMatchObject([{ fields: { code: 'pager_refused' } }]);
   });
 
-  it('leaves any other failure to the job’s own retries', async () => {
+  it('holds the queue on any other failure too, so no later action of the incident overtakes it', async () => {
     const { waits, worker } = fakeWorker();
     const run = pagerJobHandler(
       async () => {
@@ -99,9 +99,11 @@ describe('pagerJobHandler', () => {
       },
       worker,
       pino({ level: 'silent' }),
+      { baseMs: 100, maxMs: 1_000 },
     );
-    await expect(run(job({ id: 'i1', action: 'trigger' }))).rejects.toThrow('redis went away');
-    expect(waits).toEqual([]);
+    await expect(run(job({ id: 'i1', action: 'trigger' }))).rejects.toBeInstanceOf(RateLimitError);
+    await expect(run(job({ id: 'i1', action: 'trigger' }))).rejects.toBeInstanceOf(RateLimitError);
+    expect(waits).toEqual([100, 200]);
   });
 });
 
@@ -139,7 +141,7 @@ describe('the pager queue against the PagerDuty stand-in', () => {
       await worker.close();
       await closeQueues(queues);
     });
-    return { standIn, queue: queues.pager, pages: new BullPageQueue(queues.pager), log };
+    return { standIn, queue: queues.pager, pages: new BullPageQueue(queues.pager, 30 * 86_400_000), log };
   }
 
   const actions = (events: Array<{ event_action: string; dedup_key: string }>) =>
