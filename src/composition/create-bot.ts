@@ -129,7 +129,7 @@ export function createBot(options: BotOptions): Bot {
     build: options.build ?? { version: 'unknown', role: 'all' },
   });
   const ctx: AnchoredContext = { ...rolloutContext({ ...options, now }, publisher, effects), observe: stats };
-  const slackNotifier: IncidentNotifier =
+  const notifier: IncidentNotifier =
     side && queues
       ? new QueuedIncidentNotifier(queues, refs)
       : (side?.incidents ?? {
@@ -137,13 +137,10 @@ export function createBot(options: BotOptions): Bot {
           redraw: async () => undefined,
           followUp: async () => undefined,
         });
-  const notifier =
-    options.pager && queues
-      ? pagingNotifier(slackNotifier, {
-          incidents,
-          pages: new BullPageQueue(queues.pager, config.incidents.retention),
-        })
-      : slackNotifier;
+  // Pages beyond Slack follow the incident from the worker's incident jobs, once Slack has it: a
+  // failure there retries the job, and each redraw job (coalesced) follows once, not each fold.
+  const pages =
+    options.pager && queues ? new BullPageQueue(queues.pager, config.incidents.retention) : undefined;
   const metrics =
     options.metrics ??
     (config.metrics.source === 'prometheus' && config.metrics.prometheusUrl
@@ -214,7 +211,9 @@ export function createBot(options: BotOptions): Bot {
         send: (id: string, action: PageAction) => sendPage({ incidents, pager: pagerDuty }, id, action),
         ...(pager.retry ? { retry: pager.retry } : {}),
       };
-      return startWorkers(deps, connection, side?.rollouts, side?.incidents, paging);
+      const incidentDeliveries =
+        side?.incidents && pages ? pagingNotifier(side.incidents, { incidents, pages }) : side?.incidents;
+      return startWorkers(deps, connection, side?.rollouts, incidentDeliveries, paging);
     },
   };
 }
