@@ -4,13 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { verifyWorkspace } from '../../src/app/verify-workspace.js';
 import { hashTagOf } from '../../src/config/redis-url.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { ALERT_TOKEN, startJobsHarness, toReady } from '../support/jobs-harness.js';
-import { compressedConfigFile, startBotProcess } from '../support/processes.js';
+import { startJobsHarness, toReady } from '../support/jobs-harness.js';
+import { startReadyBotOn } from '../support/processes.js';
 import { startRedisCluster } from '../support/redis-cluster.js';
 import { PEOPLE } from '../support/slack-harness.js';
-import { SIGNING_SECRET } from '../support/slack-requests.js';
 import { useTeardown } from '../support/teardown.js';
-import { copyExampleWorkspace } from '../support/workspace.js';
 
 const teardown = useTeardown();
 
@@ -69,17 +67,8 @@ describe('Redis Cluster', () => {
     const standIn = new SlackApiStandIn();
     await standIn.start();
     teardown(() => standIn.stop());
-    const bot = await startBotProcess({
-      MEC_CONFIG: await compressedConfigFile(),
-      MEC_WORKSPACE: await copyExampleWorkspace(),
-      REDIS_URL: cluster.url,
-      MEC_REDIS_PREFIX: `{mec-${randomUUID().slice(0, 8)}}:`,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: standIn.apiUrl,
-      MEC_ALERT_TOKEN: ALERT_TOKEN,
-    });
+    const bot = await startReadyBotOn(cluster.url, `{mec-${randomUUID().slice(0, 8)}}:`, standIn);
     teardown(() => bot.kill('SIGKILL'));
-    await expect.poll(async () => (await fetch(`${bot.url}/readyz`)).status, { timeout: 30_000 }).toBe(200);
+    expect(await (await fetch(`${bot.url}/readyz`)).json()).toMatchObject({ ok: true });
   }, 90_000);
 });

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { verifyWorkspace } from '../../src/app/verify-workspace.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { ALERT_TOKEN, compressed, startJobsHarness, toReady } from '../support/jobs-harness.js';
-import { compressedConfigFile, startBotProcess } from '../support/processes.js';
+import { compressed, startJobsHarness, toReady } from '../support/jobs-harness.js';
+import { startReadyBotOn } from '../support/processes.js';
 import { useTestRedis } from '../support/redis.js';
 import { startSentinelTopology } from '../support/redis-sentinel.js';
 import { PEOPLE } from '../support/slack-harness.js';
-import { SIGNING_SECRET } from '../support/slack-requests.js';
 import { useTeardown } from '../support/teardown.js';
-import { copyExampleWorkspace } from '../support/workspace.js';
 
 const testRedis = useTestRedis();
 const teardown = useTeardown();
@@ -76,17 +74,8 @@ describe('Redis through Sentinel', () => {
     const standIn = new SlackApiStandIn();
     await standIn.start();
     teardown(() => standIn.stop());
-    const bot = await startBotProcess({
-      MEC_CONFIG: await compressedConfigFile(),
-      MEC_WORKSPACE: await copyExampleWorkspace(),
-      REDIS_URL: topology.url,
-      MEC_REDIS_PREFIX: testRedis().prefix,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: standIn.apiUrl,
-      MEC_ALERT_TOKEN: ALERT_TOKEN,
-    });
+    const bot = await startReadyBotOn(topology.url, testRedis().prefix, standIn);
     teardown(() => bot.kill('SIGKILL'));
-    await expect.poll(async () => (await fetch(`${bot.url}/readyz`)).status, { timeout: 30_000 }).toBe(200);
+    expect(await (await fetch(`${bot.url}/readyz`)).json()).toMatchObject({ ok: true });
   }, 90_000);
 });

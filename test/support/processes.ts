@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
 import { childPort } from './child-port.js';
 import { TEST_LEDGER_KEY_PATH } from './ledger-key.js';
+import { SIGNING_SECRET } from './slack-requests.js';
+import { copyExampleWorkspace } from './workspace.js';
 
 const MAIN = resolve('src/main.ts');
 const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
@@ -119,4 +121,42 @@ export async function startBotProcess(
       return exited;
     },
   };
+}
+
+/**
+ * A whole bot process (web and workers) on the Redis that `redisUrl` names, its keys under `prefix`,
+ * with Slack played by `standIn`; it resolves once /readyz answers 200, which needs every connection,
+ * BullMQ's included, up.
+ */
+export async function startReadyBotOn(
+  redisUrl: string,
+  prefix: string,
+  standIn: { apiUrl: string },
+): Promise<BotProcess> {
+  const bot = await startBotProcess({
+    MEC_CONFIG: await compressedConfigFile(),
+    MEC_WORKSPACE: await copyExampleWorkspace(),
+    REDIS_URL: redisUrl,
+    MEC_REDIS_PREFIX: prefix,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: standIn.apiUrl,
+    MEC_ALERT_TOKEN: 'test-alert-token-0123456789',
+  });
+  const deadline = Date.now() + 30_000;
+  while (
+    (await fetch(`${bot.url}/readyz`).then(
+      (response) => response.status,
+      () => 0,
+    )) !== 200
+  ) {
+    if (Date.now() > deadline) {
+      await bot.kill('SIGKILL');
+      throw new Error(
+        `the bot on ${redisUrl.replace(/\/\/[^@/]*@/, '//')} never got ready:\n${bot.output()}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return bot;
 }
