@@ -140,21 +140,53 @@ export async function startSentinelTopology(): Promise<SentinelTopology> {
         const from = byPort.get(await named());
         const to = from === master ? replica : master;
         if (!from) throw new Error('the sentinels name a master that is not in the topology');
-        // Nothing the master acknowledged is lost: writes wait while the replica catches up.
-        await from.client.call('CLIENT', 'PAUSE', '20000', 'WRITE');
-        await until('the replica caught up', async () => {
-          const offset = (info: string) =>
-            Number(/(?:master_repl_offset|slave_repl_offset):(\d+)/.exec(info)?.[1]);
-          return (
-            offset(await to.client.info('replication')) === offset(await from.client.info('replication'))
+        // Nothing the master acknowledged is lost: writes wait while the replica catches up. Sentinel
+        // cannot demote the old master while writes are paused, so, as Sentinel itself does when it
+        // demotes one, its clients are cut off before the pause ends: they reconnect to the master the
+        // sentinels now name, and send again there what was waiting. Writes let through to the old
+        // master before it is demoted would vanish with it.
+        await from.client.call('CLIENT', 'PAUSE', '300000', 'WRITE');
+        try {
+          await until('the replica caught up', async () => {
+            const offset = (info: string) =>
+              Number(/(?:master_repl_offset|slave_repl_offset):(\d+)/.exec(info)?.[1]);
+            return (
+              offset(await to.client.info('replication')) === offset(await from.client.info('replication'))
+            );
+          });
+          await first.client.call('SENTINEL', 'FAILOVER', MASTER_NAME);
+          await until(
+            'the new master taking writes',
+            async () => (await to.client.info('replication')).includes('role:master'),
+            60_000,
           );
-        });
-        await first.client.call('SENTINEL', 'FAILOVER', MASTER_NAME);
-        await until('the sentinels naming the new master', async () => (await named()) === to.port);
-        await until('the new master taking writes', async () =>
-          (await to.client.info('replication')).includes('role:master'),
+          await until(
+            'every sentinel naming the new master',
+            async () => {
+              for (const sentinel of sentinels) {
+                const [, port] = (await sentinel.client.call(
+                  'SENTINEL',
+                  'get-master-addr-by-name',
+                  MASTER_NAME,
+                )) as string[];
+                if (Number(port) !== to.port) return false;
+              }
+              return true;
+            },
+            60_000,
+          );
+          await from.client.call('CLIENT', 'KILL', 'TYPE', 'normal').catch(() => undefined);
+        } finally {
+          await until(
+            'the old master unpaused',
+            async () => (await from.client.call('CLIENT', 'UNPAUSE')) === 'OK',
+          );
+        }
+        await until(
+          'the old master turned its replica',
+          async () => (await from.client.info('replication')).includes('role:slave'),
+          60_000,
         );
-        await from.client.call('CLIENT', 'UNPAUSE');
       },
       async stop() {
         await Promise.all(servers.map(stopServer));
