@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REGISTRY_GATE } from '../../src/app/registry-guard.js';
-import { verifyWorkspace } from '../../src/app/verify-workspace.js';
 import { readConfig } from '../../src/config/load-settings.js';
 import type { RolloutState } from '../../src/domain/rollout-state.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { compressed, type JobsHarness, startJobsHarness, toReady } from '../support/jobs-harness.js';
+import {
+  compressed,
+  expectVerified,
+  type JobsHarness,
+  startJobsHarness,
+  toReady,
+  waitCertified,
+} from '../support/jobs-harness.js';
 import { overrideOnMessage } from '../support/override-gate.js';
 import { useTestRedis } from '../support/redis.js';
 import { parentPost, textOf } from '../support/slack-find.js';
@@ -33,10 +39,7 @@ async function rollOut(harness: JobsHarness, standIn: SlackApiStandIn, beforeRam
   await toReady(harness, standIn);
   await beforeRamp();
   await harness.command(PEOPLE.releaseManager, 'ramp 5');
-  await harness.waitForState((state) => state.status === 'complete', 30_000);
-  await expect
-    .poll(async () => (await harness.reasons()).includes('phase_certified'), { timeout: 10_000 })
-    .toBe(true);
+  await waitCertified(harness, 30_000);
 }
 
 describe('the next phase', () => {
@@ -99,8 +102,6 @@ describe('the next phase', () => {
     expect(Object.keys(done?.approvals ?? {})).toHaveLength(4);
     expect(await readdir(join(workspace, 'artifacts/mec/M6/releases'))).toHaveLength(1);
     expect(await readdir(join(workspace, 'artifacts/mec/M7/releases'))).toHaveLength(1);
-    await m7.bot.ctx.anchor?.anchor();
-    const verified = await verifyWorkspace(m7.bot.ctx);
-    expect(verified.checks.filter((check) => !check.ok)).toEqual([]);
+    await expectVerified(m7);
   }, 120_000);
 });

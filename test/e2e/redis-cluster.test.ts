@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { verifyWorkspace } from '../../src/app/verify-workspace.js';
 import { hashTagOf } from '../../src/config/redis-url.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { startJobsHarness, toReady } from '../support/jobs-harness.js';
+import {
+  expectVerified,
+  reasonCounts,
+  startJobsHarness,
+  toReady,
+  waitCertified,
+} from '../support/jobs-harness.js';
 import { startReadyBotOn } from '../support/processes.js';
 import { startRedisCluster } from '../support/redis-cluster.js';
 import { PEOPLE } from '../support/slack-harness.js';
@@ -35,19 +40,13 @@ describe('Redis Cluster', () => {
 
     await toReady(harness, standIn);
     await harness.command(PEOPLE.releaseManager, 'ramp 5');
-    const done = await harness.waitForState((state) => state.status === 'complete', 60_000);
+    const done = await waitCertified(harness);
     expect(done.trafficPct).toBe(100);
-    await expect
-      .poll(async () => (await harness.reasons()).includes('phase_certified'), { timeout: 15_000 })
-      .toBe(true);
-    const reasons = await harness.reasons();
-    const count = (reason: string) => reasons.filter((candidate) => candidate === reason).length;
+    const count = await reasonCounts(harness);
     expect(count('ramp_accepted')).toBe(4);
     expect(count('soak_passed')).toBe(3);
     expect(count('rollout_complete')).toBe(1);
-    await harness.bot.ctx.anchor?.anchor();
-    const verified = await verifyWorkspace(harness.bot.ctx);
-    expect(verified.checks.filter((check) => !check.ok)).toEqual([]);
+    await expectVerified(harness);
 
     // Every key the rollout left, the bot's and BullMQ's, is under the prefix's hash tag: one slot.
     const keys: string[] = [];

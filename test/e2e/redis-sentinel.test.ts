@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { verifyWorkspace } from '../../src/app/verify-workspace.js';
 import { SlackApiStandIn } from '../../src/sandbox/slack-api-stand-in.js';
-import { compressed, startJobsHarness, toReady } from '../support/jobs-harness.js';
+import {
+  compressed,
+  expectVerified,
+  reasonCounts,
+  startJobsHarness,
+  toReady,
+  waitCertified,
+} from '../support/jobs-harness.js';
 import { startReadyBotOn } from '../support/processes.js';
 import { useTestRedis } from '../support/redis.js';
 import { startSentinelTopology } from '../support/redis-sentinel.js';
@@ -44,13 +50,9 @@ describe('Redis through Sentinel', () => {
     await topology.failOver();
     expect(await topology.masterPort()).not.toBe(masterBefore);
 
-    const done = await harness.waitForState((state) => state.status === 'complete', 60_000);
+    const done = await waitCertified(harness);
     expect(done.trafficPct).toBe(100);
-    await expect
-      .poll(async () => (await harness.reasons()).includes('phase_certified'), { timeout: 15_000 })
-      .toBe(true);
-    const reasons = await harness.reasons();
-    const count = (reason: string) => reasons.filter((candidate) => candidate === reason).length;
+    const count = await reasonCounts(harness);
     expect(count('check_passed')).toBe(4);
     expect(count('ramp_accepted')).toBe(4);
     expect(count('traffic_applied')).toBe(4);
@@ -63,9 +65,7 @@ describe('Redis through Sentinel', () => {
     const firstSoak = entries.find((entry) => entry.body.reason === 'soak_passed');
     expect(Date.parse(firstSoak?.body.at ?? '')).toBeGreaterThan(failoverStarted);
 
-    await harness.bot.ctx.anchor?.anchor();
-    const verified = await verifyWorkspace(harness.bot.ctx);
-    expect(verified.checks.filter((check) => !check.ok)).toEqual([]);
+    await expectVerified(harness);
   }, 120_000);
 
   it('is how the bot process connects when REDIS_URL is a redis+sentinel:// URL: it starts and is ready', async () => {

@@ -11,6 +11,7 @@ import { RedisSampleMetrics } from '../../src/adapters/redis/redis-sample-metric
 import { ACTION } from '../../src/adapters/slack/ids.js';
 import { EVENTS_PATH } from '../../src/adapters/slack/slack-app.js';
 import type { MetricsSource } from '../../src/app/ports/metrics-source.js';
+import { verifyWorkspace } from '../../src/app/verify-workspace.js';
 import { type Bot, type BotOptions, createBot } from '../../src/composition/create-bot.js';
 import { openRedis } from '../../src/composition/open-redis.js';
 import type { MecConfig } from '../../src/config/config-schema.js';
@@ -278,6 +279,30 @@ export async function toReady(target: Driver, slack: SlackApiStandIn) {
     await target.click(user, ACTION.approve, button(card, ACTION.approve, name), where(card));
   }
   return target.waitForState((state) => Object.keys(state.approvals).length === 4);
+}
+
+/** Waits until the rollout is complete and its phase certified in the ledger; the rollout as it ended. */
+export async function waitCertified(harness: JobsHarness, timeoutMs = 60_000): Promise<RolloutState> {
+  const done = await harness.waitForState((state) => state.status === 'complete', timeoutMs);
+  await expect
+    .poll(async () => (await harness.reasons()).includes('phase_certified'), { timeout: 15_000 })
+    .toBe(true);
+  return done;
+}
+
+/** How many ledger entries have each reason, read once. */
+export async function reasonCounts(
+  harness: Pick<JobsHarness, 'reasons'>,
+): Promise<(reason: string) => number> {
+  const reasons = await harness.reasons();
+  return (reason) => reasons.filter((candidate) => candidate === reason).length;
+}
+
+/** Checkpoints the ledger to its end, and expects every check of verify to hold. */
+export async function expectVerified(harness: JobsHarness): Promise<void> {
+  await harness.bot.ctx.anchor?.anchor();
+  const verified = await verifyWorkspace(harness.bot.ctx);
+  expect(verified.checks.filter((check) => !check.ok)).toEqual([]);
 }
 
 /** Polls the stored rollout until `predicate` holds. */
